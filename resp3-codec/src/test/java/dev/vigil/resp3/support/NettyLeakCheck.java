@@ -39,7 +39,10 @@ public final class NettyLeakCheck implements AfterAllCallback {
       leaks = new ArrayList<>(LEAKS);
       LEAKS.clear();
     }
-    assertThat(leaks).as("Netty buffers leaked by " + context.getDisplayName()).isEmpty();
+    assertThat(leaks.size())
+        .as("Netty buffers leaked by %s; the first: %s", context.getDisplayName(),
+            leaks.subList(0, Math.min(3, leaks.size())))
+        .isZero();
   }
 
   private static final class RecordingFactory extends ResourceLeakDetectorFactory {
