@@ -38,6 +38,10 @@ public final class RespParser {
 
   private static final long STREAMED = -1;
 
+  private static final long CR_WORD = 0x0D0D0D0D0D0D0D0DL;
+  private static final long LF_WORD = 0x0A0A0A0A0A0A0A0AL;
+  private static final short CRLF = 0x0D0A;
+
   private final RespLimits limits;
   private final boolean inlineCommands;
 
@@ -116,7 +120,7 @@ public final class RespParser {
     while (true) {
       switch (state) {
         case TYPE:
-          if (!readType(in)) {
+          if (!readType(in, sink)) {
             return;
           }
           break;
@@ -152,10 +156,14 @@ public final class RespParser {
     }
   }
 
-  private boolean readType(ByteBuf in) {
+  private boolean readType(ByteBuf in, RespSink sink) {
     int ri = in.readerIndex();
-    if (ri >= in.writerIndex()) {
+    int end = in.writerIndex();
+    if (ri >= end) {
       return false;
+    }
+    if (end - ri >= Long.BYTES && readShortFrameStart(in, ri, sink)) {
+      return true;
     }
     byte b = in.getByte(ri);
     switch (b) {
@@ -177,29 +185,88 @@ public final class RespParser {
     return true;
   }
 
+  /**
+   * The fast path for the common short frame starts ({@code +PONG}, {@code $13}, {@code *3},
+   * {@code :42}): when the type byte, the line and its CRLF fit in the next eight bytes, one word
+   * read yields them all. Anything unusual (signs, {@code ?}, leading zeros, errors) returns false
+   * and goes the general way, which also produces the error messages.
+   */
+  private boolean readShortFrameStart(ByteBuf in, int ri, RespSink sink) {
+    long word = in.getLongLE(ri);
+    byte t = (byte) word;
+    long cr = zeroBytes(word ^ CR_WORD);
+    if (cr == 0 || (zeroBytes(word ^ LF_WORD) & (cr - 1)) != 0) {
+      return false;
+    }
+    int pos = Long.numberOfTrailingZeros(cr) >>> 3;
+    if (pos == 0 || pos > 6 || (byte) (word >>> ((pos + 1) << 3)) != '\n') {
+      return false;
+    }
+    switch (t) {
+      case '+' -> {
+        in.readerIndex(ri + pos + 2);
+        sink.simpleString(in, ri + 1, pos - 1);
+        valueDone(sink);
+        return true;
+      }
+      case '$', '*', '%', '~', '>', '|', ':', '!', '=' -> {
+        long n = digits(word, pos);
+        if (n < 0) {
+          return false;
+        }
+        type = t;
+        in.readerIndex(ri + pos + 2);
+        if (t == ':') {
+          sink.integer(n);
+          valueDone(sink);
+        } else if (t == '$' || t == '!' || t == '=') {
+          startPayload(n, ri + 1);
+        } else {
+          if (t == '>' && depth > 0) {
+            throw error(ri, "push inside an aggregate");
+          }
+          openAggregate(t, n, ri + 1, sink);
+        }
+        return true;
+      }
+      default -> {
+        return false;
+      }
+    }
+  }
+
+  /** The plain decimal in bytes 1 to pos-1 of {@code word}, or -1 if it is not one. */
+  private static long digits(long word, int pos) {
+    if (pos < 2 || ((byte) (word >>> 8) == '0' && pos > 2)) {
+      return -1;
+    }
+    long n = 0;
+    for (int k = 1; k < pos; k++) {
+      int d = ((byte) (word >>> (k << 3))) - '0';
+      if (d < 0 || d > 9) {
+        return -1;
+      }
+      n = n * 10 + d;
+    }
+    return n;
+  }
+
   /** Finds the CRLF ending the current line; on success consumes it and dispatches the line. */
   private boolean readLine(ByteBuf in, RespSink sink) {
     int start = in.readerIndex();
     int end = in.writerIndex();
     int max = maxLineFor(type);
     int stop = (int) Math.min(end, (long) start + max + 1);
-    int i = start + scanned;
-    while (i < stop) {
-      byte c = in.getByte(i);
-      if (c == '\r') {
-        break;
-      }
-      if (c == '\n') {
-        throw error(i, "LF without CR");
-      }
-      i++;
-    }
+    int i = findLineBreak(in, start + scanned, stop);
     if (i >= stop) {
       if (i - start > max) {
         throw error(start, lineTooLong(max));
       }
       scanned = i - start;
       return false;
+    }
+    if (in.getByte(i) == '\n') {
+      throw error(i, "LF without CR");
     }
     if (i + 1 >= end) {
       scanned = i - start;
@@ -213,6 +280,37 @@ public final class RespParser {
     state = TYPE;
     onLine(in, start, i, sink);
     return true;
+  }
+
+  /**
+   * The index of the first CR or LF in {@code [from, stop)}, or {@code stop}. Reads eight bytes at
+   * a time (one bounds check per word instead of per byte) and finds the byte with SWAR arithmetic
+   * that has no false positives.
+   */
+  private static int findLineBreak(ByteBuf in, int from, int stop) {
+    int i = from;
+    while (i + Long.BYTES <= stop) {
+      long word = in.getLongLE(i);
+      long hits = zeroBytes(word ^ CR_WORD) | zeroBytes(word ^ LF_WORD);
+      if (hits != 0) {
+        return i + (Long.numberOfTrailingZeros(hits) >>> 3);
+      }
+      i += Long.BYTES;
+    }
+    while (i < stop) {
+      byte c = in.getByte(i);
+      if (c == '\r' || c == '\n') {
+        return i;
+      }
+      i++;
+    }
+    return stop;
+  }
+
+  /** 0x80 in every byte of the result whose byte in {@code x} is zero, 0 elsewhere. */
+  private static long zeroBytes(long x) {
+    long t = (x & 0x7F7F7F7F7F7F7F7FL) + 0x7F7F7F7F7F7F7F7FL;
+    return ~(t | x | 0x7F7F7F7F7F7F7F7FL);
   }
 
   private int maxLineFor(byte t) {
@@ -295,7 +393,10 @@ public final class RespParser {
   }
 
   private void startPayload(ByteBuf in, int s, int e) {
-    long n = parseLength(in, s, e);
+    startPayload(parseLength(in, s, e), s);
+  }
+
+  private void startPayload(long n, int s) {
     if (n > limits.maxBulkLength()) {
       throw error(s, "bulk length " + n + " over the limit of " + limits.maxBulkLength());
     }
@@ -328,7 +429,7 @@ public final class RespParser {
       return false;
     }
     int crlf = ri + n;
-    if (in.getByte(crlf) != '\r' || in.getByte(crlf + 1) != '\n') {
+    if (in.getShort(crlf) != CRLF) {
       throw error(crlf, "payload not followed by CRLF");
     }
     in.readerIndex(crlf + 2);
@@ -374,7 +475,10 @@ public final class RespParser {
       valueDone(sink);
       return;
     }
-    long count = streamed ? STREAMED : parseLength(in, s, e);
+    openAggregate(t, streamed ? STREAMED : parseLength(in, s, e), s, sink);
+  }
+
+  private void openAggregate(byte t, long count, int s, RespSink sink) {
     if (count > limits.maxAggregateLength()) {
       throw error(s, "aggregate of " + count + " over the limit of " + limits.maxAggregateLength());
     }
@@ -393,6 +497,7 @@ public final class RespParser {
     if (depth == frameType.length) {
       grow();
     }
+    boolean streamed = count == STREAMED;
     frameType[depth] = t;
     frameRemaining[depth] = streamed ? STREAMED : (t == '%' || t == '|') ? count * 2 : count;
     frameItems[depth] = 0;
