@@ -1,0 +1,56 @@
+package dev.vigil.testkit;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * JUnit extension that owns the servers a test starts: when the test fails it prints each
+ * server's log, and after every test it kills them all.
+ *
+ * <pre>
+ * {@literal @}RegisterExtension final ValkeyServers servers = new ValkeyServers();
+ * ValkeyServer master = servers.start();
+ * ValkeyServer replica = servers.start(ValkeyServer.builder().name("replica"));
+ * </pre>
+ */
+public final class ValkeyServers implements AfterEachCallback {
+  private final List<ValkeyServer> servers = new ArrayList<>();
+
+  public ValkeyServer start() {
+    return start(ValkeyServer.builder());
+  }
+
+  public synchronized ValkeyServer start(ValkeyServer.Builder builder) {
+    ValkeyServer s = builder.start();
+    servers.add(s);
+    return s;
+  }
+
+  /** A master and {@code n} replicas with their links up. */
+  public List<ValkeyServer> startGroup(int replicas) {
+    List<ValkeyServer> group = new ArrayList<>();
+    ValkeyServer master = start(ValkeyServer.builder().name("master"));
+    group.add(master);
+    for (int i = 0; i < replicas; i++) {
+      ValkeyServer r = start(ValkeyServer.builder().name("replica" + (i + 1)));
+      r.replicaOf(master);
+      group.add(r);
+    }
+    group.subList(1, group.size()).forEach(ValkeyServer::awaitReplicationLinkUp);
+    return group;
+  }
+
+  @Override
+  public synchronized void afterEach(ExtensionContext context) {
+    if (context.getExecutionException().isPresent()) {
+      for (ValkeyServer s : servers) {
+        System.out.println("===== log of " + s + " (test failed) =====");
+        System.out.println(s.logContents());
+      }
+    }
+    servers.forEach(ValkeyServer::close);
+    servers.clear();
+  }
+}
