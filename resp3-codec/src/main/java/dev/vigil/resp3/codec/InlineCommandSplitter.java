@@ -9,9 +9,22 @@ import java.util.List;
  * Splits an inline command line into arguments the way Valkey's {@code sdssplitargs} does:
  * whitespace-separated words; {@code "..."} with {@code \n \r \t \b \a \\ \" \xHH} escapes;
  * {@code '...'} with only {@code \'} escaped; a closing quote must be followed by whitespace.
+ * The same syntax is used for inline commands and for valkey.conf / sentinel.conf lines.
+ *
+ * @throws IllegalArgumentException on unbalanced quotes
  */
-final class InlineCommandSplitter {
+public final class InlineCommandSplitter {
   private InlineCommandSplitter() {}
+
+  /** Splits a text line, e.g. a sentinel.conf directive, into its arguments (UTF-8). */
+  public static List<String> split(String line) {
+    byte[] bytes = line.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    List<String> out = new ArrayList<>();
+    for (byte[] arg : split(io.netty.buffer.Unpooled.wrappedBuffer(bytes), 0, bytes.length)) {
+      out.add(new String(arg, java.nio.charset.StandardCharsets.UTF_8));
+    }
+    return out;
+  }
 
   static List<byte[]> split(ByteBuf in, int from, int to) {
     List<byte[]> args = new ArrayList<>();

@@ -1,0 +1,57 @@
+package dev.vigil.sentinel.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Everything the daemon is configured with, from a HOCON file or a sentinel.conf.
+ *
+ * @param port the Sentinel-protocol port (26379)
+ * @param bind addresses to listen on
+ * @param httpPort health and metrics port, 0 to disable
+ * @param announceIp address put in hello messages instead of the local one, or null
+ * @param announcePort port put in hello messages instead of {@code port}, or 0
+ * @param announceHostnames use hostnames rather than IPs in replies, events and REPLICAOF
+ * @param resolveHostnames accept hostnames for nodes and re-resolve them on every reconnect
+ * @param requirePass password clients of the daemon's port must AUTH with, or null
+ * @param sentinelUser user this daemon authenticates as with peers, or null
+ * @param sentinelPass password this daemon authenticates with to peers, or null
+ * @param forgetAfter how long a replica or peer must be gone before it may be forgotten
+ * @param timing periods, see {@link Timing}
+ * @param masters the monitored groups
+ * @param stateFile where state is persisted (the sentinel.conf itself in sentinel.conf mode)
+ * @param format which syntax the configuration file was in
+ */
+public record DaemonConfig(
+    int port,
+    List<String> bind,
+    int httpPort,
+    String announceIp,
+    int announcePort,
+    boolean announceHostnames,
+    boolean resolveHostnames,
+    String requirePass,
+    String sentinelUser,
+    String sentinelPass,
+    Duration forgetAfter,
+    Timing timing,
+    List<MasterSpec> masters,
+    Path stateFile,
+    Format format) {
+
+  /** Where a configuration came from; it decides how state is written back. */
+  public enum Format {
+    HOCON,
+    SENTINEL_CONF
+  }
+
+  public DaemonConfig {
+    bind = List.copyOf(bind);
+    masters = List.copyOf(masters);
+    long names = masters.stream().map(MasterSpec::name).distinct().count();
+    if (names != masters.size()) {
+      throw new IllegalArgumentException("Duplicate master name.");
+    }
+  }
+}

@@ -1,0 +1,91 @@
+package dev.vigil.sentinel.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException.BadValue;
+import com.typesafe.config.ConfigObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads {@link DaemonConfig} from a resolved HOCON tree rooted at {@code vigil}. */
+final class HoconSettings {
+  private HoconSettings() {}
+
+  static DaemonConfig read(Config root, Path stateFile, DaemonConfig.Format format,
+      List<MasterSpec> masters) {
+    Config c = root.getConfig("vigil");
+    Config t = c.getConfig("timing");
+    Timing timing = new Timing(t.getDuration("ping-period"), t.getDuration("info-period"),
+        t.getDuration("fast-info-period"), t.getDuration("publish-period"),
+        t.getDuration("ask-period"), t.getDuration("tick-period"), t.getDuration("tilt-trigger"),
+        t.getDuration("tilt-period"));
+    return new DaemonConfig(
+        port(c, "port"),
+        c.getStringList("bind"),
+        c.getInt("http-port"),
+        emptyToNull(c.getString("announce-ip")),
+        c.getInt("announce-port"),
+        c.getBoolean("announce-hostnames"),
+        c.getBoolean("resolve-hostnames"),
+        emptyToNull(c.getString("requirepass")),
+        emptyToNull(c.getString("sentinel-user")),
+        emptyToNull(c.getString("sentinel-pass")),
+        c.getDuration("forget-after"),
+        timing,
+        masters,
+        stateFile,
+        format);
+  }
+
+  /** The groups under {@code vigil.masters}, each falling back to {@code master-defaults}. */
+  static List<MasterSpec> masters(Config root) {
+    Config c = root.getConfig("vigil");
+    Config defaults = c.getConfig("master-defaults");
+    ConfigObject masters = c.getObject("masters");
+    List<MasterSpec> out = new ArrayList<>();
+    for (String name : masters.keySet()) {
+      Config m = masters.toConfig().getConfig(quote(name)).withFallback(defaults);
+      try {
+        out.add(new MasterSpec(name,
+            new Address(m.getString("host"), port(m, "port")),
+            m.getInt("quorum"),
+            Duration.ofMillis(m.getLong("down-after-milliseconds")),
+            Duration.ofMillis(m.getLong("failover-timeout")),
+            m.getInt("parallel-syncs"),
+            emptyToNull(m.getString("auth-user")),
+            emptyToNull(m.getString("auth-pass"))));
+      } catch (IllegalArgumentException e) {
+        throw new BadValue(m.origin(), "vigil.masters." + name, e.getMessage(), e);
+      }
+    }
+    return out;
+  }
+
+  /** Master-level defaults, for groups added by a sentinel.conf or at run time. */
+  static MasterSpec defaults(Config root, String name, Address address, int quorum) {
+    Config d = root.getConfig("vigil.master-defaults");
+    return new MasterSpec(name, address, quorum,
+        Duration.ofMillis(d.getLong("down-after-milliseconds")),
+        Duration.ofMillis(d.getLong("failover-timeout")),
+        d.getInt("parallel-syncs"),
+        emptyToNull(d.getString("auth-user")),
+        emptyToNull(d.getString("auth-pass")));
+  }
+
+  private static int port(Config c, String key) {
+    int p = c.getInt(key);
+    if (p < 0 || p > 65535) {
+      throw new BadValue(c.origin(), key, "port out of range: " + p);
+    }
+    return p;
+  }
+
+  private static String quote(String key) {
+    return "\"" + key.replace("\"", "\\\"") + "\"";
+  }
+
+  static String emptyToNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
+  }
+}
