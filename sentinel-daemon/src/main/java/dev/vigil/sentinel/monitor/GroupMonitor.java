@@ -1,0 +1,217 @@
+package dev.vigil.sentinel.monitor;
+
+import dev.vigil.sentinel.config.Address;
+import dev.vigil.sentinel.config.Timing;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The monitoring decisions for one group, as pure functions of (state, observation, now): link
+ * bookkeeping, SDOWN, discovery of replicas from the master's INFO and of peers from hellos, and
+ * following a newer configuration announced by a peer. No I/O and no clock reads: the shell feeds
+ * observations in and carries the returned effects out.
+ */
+public final class GroupMonitor {
+  private final String myId;
+  private final Timing timing;
+  private final long forgetAfterMillis;
+
+  public GroupMonitor(String myId, Timing timing, long forgetAfterMillis) {
+    this.myId = myId;
+    this.timing = timing;
+    this.forgetAfterMillis = forgetAfterMillis;
+  }
+
+  public Transition connected(GroupState s, Address a, long now) {
+    return updateLink(s, a, l -> l.connected(now));
+  }
+
+  public Transition disconnected(GroupState s, Address a, long now) {
+    return updateLink(s, a, l -> l.disconnected(now));
+  }
+
+  public Transition pingSent(GroupState s, Address a, long now) {
+    return updateLink(s, a, l -> l.pingSent(now));
+  }
+
+  public Transition pingReply(GroupState s, Address a, boolean acceptable, long now) {
+    return updateLink(s, a, l -> l.pingReply(acceptable, now));
+  }
+
+  private Transition updateLink(GroupState s, Address a,
+      java.util.function.UnaryOperator<Link> change) {
+    Optional<NodeState> node = s.node(a);
+    if (node.isPresent()) {
+      return Transition.none(s.withNode(node.get().withLink(change.apply(node.get().link()))));
+    }
+    Optional<PeerState> peer = s.peerAt(a);
+    if (peer.isPresent()) {
+      return Transition.none(s.withPeer(peer.get().withLink(change.apply(peer.get().link()))));
+    }
+    return Transition.none(s);
+  }
+
+  /** An INFO reply from a node: role tracking, reboots, and replicas listed by the master. */
+  public Transition info(GroupState s, Address a, NodeInfo info, long now) {
+    Optional<NodeState> found = s.node(a);
+    if (found.isEmpty()) {
+      return Transition.none(s);
+    }
+    NodeState before = found.get();
+    boolean isMaster = a.equals(s.masterAddress());
+    List<Effect> effects = new ArrayList<>();
+    NodeState after = before.withInfo(info, now);
+    if (before.runId() != null && info.runId() != null && !before.runId().equals(info.runId())) {
+      effects.add(emit(s, a, "+reboot", null));
+    }
+    if (before.info() != null && before.role() != info.role()) {
+      boolean coherent = (info.role() == NodeRole.MASTER) == isMaster;
+      effects.add(emit(s, a, coherent ? "+role-change" : "-role-change",
+          "new reported role is " + info.role().wireName()));
+    }
+    GroupState next = s.withNode(after);
+    if (isMaster && info.role() == NodeRole.MASTER) {
+      for (NodeInfo.ReplicaLine line : info.replicas()) {
+        Address r = line.address();
+        if (r.equals(a)) {
+          continue;
+        }
+        NodeState existing = next.replicas().get(r);
+        if (existing == null) {
+          next = next.withNode(NodeState.watching(r, now));
+          effects.add(new Effect.Connect(r, false));
+          effects.add(emit(next, r, "+slave", null));
+          effects.add(new Effect.Persist());
+        } else if (existing.goneSince() >= 0) {
+          next = next.withNode(existing.withGoneSince(-1));
+        }
+      }
+    }
+    return new Transition(next, effects);
+  }
+
+  /** A hello about this group from a peer: discovery, epochs, newer configurations. */
+  public Transition hello(GroupState s, Hello h, long currentEpoch, long now) {
+    if (h.runId().equals(myId) || !h.masterName().equals(s.name())) {
+      return Transition.none(s);
+    }
+    List<Effect> effects = new ArrayList<>();
+    GroupState next = s;
+    PeerState peer = next.peers().get(h.runId());
+    if (peer == null) {
+      // A new run id at a known address replaces the old entry (a restarted daemon that lost its
+      // state, or a pod that kept its stable name): the voter count stays the same.
+      Optional<PeerState> sameAddress = next.peerAt(h.sentinel());
+      if (sameAddress.isPresent()) {
+        next = next.withoutPeer(sameAddress.get().runId());
+        effects.add(new Effect.Emit(SentinelEvent.sentinel("+sentinel-invalid-addr",
+            sameAddress.get().runId(), h.sentinel(), s.name(), s.masterAddress(), null)));
+      } else {
+        effects.add(new Effect.Connect(h.sentinel(), true));
+      }
+      peer = PeerState.discovered(h.runId(), h.sentinel(), now);
+      effects.add(new Effect.Emit(SentinelEvent.sentinel("+sentinel", h.runId(), h.sentinel(),
+          s.name(), s.masterAddress(), null)));
+      effects.add(new Effect.Persist());
+    } else if (!peer.address().equals(h.sentinel())) {
+      effects.add(new Effect.Disconnect(peer.address()));
+      effects.add(new Effect.Connect(h.sentinel(), true));
+      effects.add(new Effect.Emit(new SentinelEvent("+sentinel-address-switch",
+          "master " + s.name() + " " + s.masterAddress().host() + " " + s.masterAddress().port()
+              + " ip " + h.sentinel().host() + " port " + h.sentinel().port() + " for " + h.runId())));
+      peer = peer.withAddress(h.sentinel(), now);
+      effects.add(new Effect.Persist());
+    }
+    next = next.withPeer(peer.withHelloAt(now));
+    if (h.currentEpoch() > currentEpoch) {
+      effects.add(new Effect.AdoptEpoch(h.currentEpoch()));
+    }
+    if (h.masterConfigEpoch() > next.configEpoch()) {
+      if (!h.master().equals(next.masterAddress())) {
+        Address old = next.masterAddress();
+        effects.add(new Effect.Emit(SentinelEvent.sentinel("+config-update-from", h.runId(),
+            h.sentinel(), s.name(), old, null)));
+        next = next.switchedTo(h.master(), h.masterConfigEpoch(), now);
+        effects.add(new Effect.Emit(new SentinelEvent("+switch-master", s.name() + " "
+            + old.host() + " " + old.port() + " " + h.master().host() + " " + h.master().port())));
+        effects.add(new Effect.Connect(h.master(), false));
+      } else {
+        next = new GroupState(next.spec(), h.masterConfigEpoch(), next.leaderEpoch(), next.master(),
+            next.replicas(), next.peers());
+      }
+      effects.add(new Effect.Persist());
+    }
+    return new Transition(next, effects);
+  }
+
+  /**
+   * Re-evaluates SDOWN for every node and peer, and forgets replicas that have been gone for
+   * forget-after (replicas only: peers are never dropped, as that would shrink the voter set).
+   */
+  public Transition tick(GroupState s, long now) {
+    List<Effect> effects = new ArrayList<>();
+    long downAfter = s.spec().downAfter().toMillis();
+    GroupState next = s;
+    for (NodeState n : nodes(s)) {
+      boolean isMaster = n.address().equals(s.masterAddress());
+      boolean down = n.link().unavailableFor(now) > downAfter
+          || (isMaster && masterClaimsReplica(n, downAfter, now));
+      NodeState updated = n;
+      if (down != n.sdown()) {
+        updated = updated.withSdown(down, now);
+        effects.add(emit(s, n.address(), down ? "+sdown" : "-sdown", null));
+      }
+      if (!isMaster) {
+        boolean listed = s.master().info() != null && s.master().info().replicas().stream()
+            .anyMatch(l -> l.address().equals(n.address()));
+        boolean gone = down && !listed;
+        if (gone && updated.goneSince() < 0) {
+          updated = updated.withGoneSince(now);
+        } else if (!gone && updated.goneSince() >= 0) {
+          updated = updated.withGoneSince(-1);
+        }
+        if (gone && now - updated.goneSince() > forgetAfterMillis) {
+          next = next.withoutReplica(n.address());
+          effects.add(new Effect.Disconnect(n.address()));
+          effects.add(emit(s, n.address(), "-slave", "forgotten after "
+              + forgetAfterMillis / 1000 + "s gone"));
+          effects.add(new Effect.Persist());
+          continue;
+        }
+      }
+      if (updated != n) {
+        next = next.withNode(updated);
+      }
+    }
+    for (PeerState p : s.peers().values()) {
+      boolean down = p.link().unavailableFor(now) > downAfter;
+      if (down != p.sdown()) {
+        next = next.withPeer(p.withSdown(down, now));
+        effects.add(new Effect.Emit(SentinelEvent.sentinel(down ? "+sdown" : "-sdown", p.runId(),
+            p.address(), s.name(), s.masterAddress(), null)));
+      }
+    }
+    return new Transition(next, effects);
+  }
+
+  /** A master reporting itself a replica for down-after plus two INFO periods is down. */
+  private boolean masterClaimsReplica(NodeState n, long downAfter, long now) {
+    return n.role() == NodeRole.REPLICA && n.roleChangedAt() >= 0
+        && now - n.roleChangedAt() > downAfter + 2 * timing.infoPeriod().toMillis();
+  }
+
+  private static List<NodeState> nodes(GroupState s) {
+    List<NodeState> all = new ArrayList<>(s.replicas().size() + 1);
+    all.add(s.master());
+    all.addAll(s.replicas().values());
+    return all;
+  }
+
+  private static Effect emit(GroupState s, Address node, String type, String extra) {
+    if (node.equals(s.masterAddress())) {
+      return new Effect.Emit(SentinelEvent.master(type, s.name(), node, extra));
+    }
+    return new Effect.Emit(SentinelEvent.replica(type, node, s.name(), s.masterAddress(), extra));
+  }
+}

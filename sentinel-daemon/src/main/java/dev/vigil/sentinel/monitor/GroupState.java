@@ -1,0 +1,125 @@
+package dev.vigil.sentinel.monitor;
+
+import dev.vigil.sentinel.config.Address;
+import dev.vigil.sentinel.config.MasterSpec;
+import dev.vigil.sentinel.state.GroupRecord;
+import dev.vigil.sentinel.state.KnownSentinel;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything one daemon knows about one master group at an instant. Immutable: every observation
+ * produces a new state, so the group's event loop can publish it to readers (the command server,
+ * metrics) with a single volatile write.
+ */
+public record GroupState(
+    MasterSpec spec,
+    long configEpoch,
+    long leaderEpoch,
+    NodeState master,
+    Map<Address, NodeState> replicas,
+    Map<String, PeerState> peers) {
+
+  public GroupState {
+    replicas = Collections.unmodifiableMap(new LinkedHashMap<>(replicas));
+    peers = Collections.unmodifiableMap(new LinkedHashMap<>(peers));
+  }
+
+  /** The state at start: the configured (or last persisted) master, known replicas and peers. */
+  public static GroupState initial(MasterSpec spec, GroupRecord record, long now) {
+    Map<Address, NodeState> replicas = new LinkedHashMap<>();
+    for (Address r : record.knownReplicas()) {
+      if (!r.equals(record.masterAddress())) {
+        replicas.put(r, NodeState.watching(r, now));
+      }
+    }
+    Map<String, PeerState> peers = new LinkedHashMap<>();
+    for (KnownSentinel s : record.knownSentinels()) {
+      peers.put(s.runId(), PeerState.discovered(s.runId(), s.address(), now));
+    }
+    return new GroupState(spec.withAddress(record.masterAddress()), record.configEpoch(),
+        record.leaderEpoch(), NodeState.watching(record.masterAddress(), now), replicas, peers);
+  }
+
+  public String name() {
+    return spec.name();
+  }
+
+  public Address masterAddress() {
+    return master.address();
+  }
+
+  /** The record persisted for this group. */
+  public GroupRecord record() {
+    List<KnownSentinel> sentinels = peers.values().stream()
+        .map(p -> new KnownSentinel(p.address(), p.runId())).toList();
+    return new GroupRecord(name(), masterAddress(), configEpoch, leaderEpoch,
+        List.copyOf(replicas.keySet()), sentinels);
+  }
+
+  /** The master or replica at an address. */
+  public Optional<NodeState> node(Address a) {
+    if (master.address().equals(a)) {
+      return Optional.of(master);
+    }
+    return Optional.ofNullable(replicas.get(a));
+  }
+
+  public Optional<PeerState> peerAt(Address a) {
+    return peers.values().stream().filter(p -> p.address().equals(a)).findFirst();
+  }
+
+  GroupState withNode(NodeState n) {
+    if (n.address().equals(master.address())) {
+      return new GroupState(spec, configEpoch, leaderEpoch, n, replicas, peers);
+    }
+    Map<Address, NodeState> r = new LinkedHashMap<>(replicas);
+    r.put(n.address(), n);
+    return new GroupState(spec, configEpoch, leaderEpoch, master, r, peers);
+  }
+
+  GroupState withoutReplica(Address a) {
+    Map<Address, NodeState> r = new LinkedHashMap<>(replicas);
+    r.remove(a);
+    return new GroupState(spec, configEpoch, leaderEpoch, master, r, peers);
+  }
+
+  GroupState withPeer(PeerState p) {
+    Map<String, PeerState> m = new LinkedHashMap<>(peers);
+    m.put(p.runId(), p);
+    return new GroupState(spec, configEpoch, leaderEpoch, master, replicas, m);
+  }
+
+  GroupState withoutPeer(String runId) {
+    Map<String, PeerState> m = new LinkedHashMap<>(peers);
+    m.remove(runId);
+    return new GroupState(spec, configEpoch, leaderEpoch, master, replicas, m);
+  }
+
+  public GroupState withSpec(MasterSpec s) {
+    return new GroupState(s.withAddress(master.address()), configEpoch, leaderEpoch, master,
+        replicas, peers);
+  }
+
+  /**
+   * Follows a newer configuration: the master moves to {@code newMaster}; the old master and the
+   * other replicas stay as replicas (the old one will be turned into one when it returns).
+   */
+  GroupState switchedTo(Address newMaster, long newConfigEpoch, long now) {
+    Map<Address, NodeState> r = new LinkedHashMap<>();
+    Address old = master.address();
+    r.put(old, NodeState.watching(old, now));
+    for (NodeState n : replicas.values()) {
+      if (!n.address().equals(newMaster)) {
+        r.put(n.address(), n);
+      }
+    }
+    NodeState promoted = replicas.containsKey(newMaster)
+        ? replicas.get(newMaster).withSdown(false, now)
+        : NodeState.watching(newMaster, now);
+    return new GroupState(spec.withAddress(newMaster), newConfigEpoch, leaderEpoch, promoted, r, peers);
+  }
+}

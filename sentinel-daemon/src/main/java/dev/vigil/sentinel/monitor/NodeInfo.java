@@ -1,0 +1,100 @@
+package dev.vigil.sentinel.monitor;
+
+import dev.vigil.resp3.client.InfoReply;
+import dev.vigil.sentinel.config.Address;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The parts of a node's {@code INFO} a daemon acts on.
+ *
+ * @param runId changes when the process restarts ({@code +reboot})
+ * @param role master or replica
+ * @param masterAddress for a replica: the master it replicates from
+ * @param masterLinkUp for a replica: {@code master_link_status:up}
+ * @param masterLinkDownMs for a replica: how long its link has been down (0 when up)
+ * @param priority {@code slave_priority}; 0 = never promote
+ * @param replOffset {@code slave_repl_offset} for a replica, {@code master_repl_offset} for a master
+ * @param announced {@code replica_announced}: unannounced replicas are hidden from clients
+ * @param replicas for a master: the replicas it lists
+ */
+public record NodeInfo(
+    String runId,
+    NodeRole role,
+    Address masterAddress,
+    boolean masterLinkUp,
+    long masterLinkDownMs,
+    int priority,
+    long replOffset,
+    boolean announced,
+    List<ReplicaLine> replicas) {
+
+  /** One {@code slaveN:ip=...,port=...,state=...,offset=...,lag=...} line of a master's INFO. */
+  public record ReplicaLine(Address address, String state, long offset) {}
+
+  public NodeInfo {
+    replicas = List.copyOf(replicas);
+  }
+
+  public static NodeInfo parse(InfoReply info) {
+    Map<String, String> r = info.section("replication");
+    Map<String, String> s = info.section("server");
+    String role = r.getOrDefault("role", "");
+    NodeRole nodeRole = switch (role) {
+      case "master" -> NodeRole.MASTER;
+      case "slave", "replica" -> NodeRole.REPLICA;
+      default -> NodeRole.UNKNOWN;
+    };
+    Address master = null;
+    String mh = r.get("master_host");
+    String mp = r.get("master_port");
+    if (mh != null && mp != null) {
+      try {
+        master = Address.parse(mh, mp);
+      } catch (IllegalArgumentException ignored) {
+        // a replica with no valid master yet
+      }
+    }
+    long linkDown = 0;
+    String downSince = r.get("master_link_down_since_seconds");
+    if (downSince != null && !downSince.equals("-1")) {
+      linkDown = parseLong(downSince, 0) * 1000;
+    }
+    List<ReplicaLine> replicas = new ArrayList<>();
+    for (Map.Entry<String, String> e : r.entrySet()) {
+      if (!e.getKey().matches("slave\\d+")) {
+        continue;
+      }
+      Map<String, String> f = InfoReply.fields(e.getValue());
+      // Valkey 8 lists the RDB channel of a dual-channel sync as a second "replica": not one.
+      if (f.containsKey("type") && !f.get("type").equals("replica")) {
+        continue;
+      }
+      try {
+        replicas.add(new ReplicaLine(Address.parse(f.get("ip"), f.get("port")),
+            f.getOrDefault("state", "?"), parseLong(f.get("offset"), 0)));
+      } catch (RuntimeException ignored) {
+        // a malformed line is skipped, as Sentinel does
+      }
+    }
+    String priority = r.getOrDefault("slave_priority", r.getOrDefault("replica_priority", "100"));
+    long offset = nodeRole == NodeRole.MASTER
+        ? parseLong(r.get("master_repl_offset"), 0)
+        : parseLong(r.get("slave_repl_offset"), 0);
+    return new NodeInfo(s.getOrDefault("run_id", info.get("run_id")), nodeRole, master,
+        "up".equals(r.get("master_link_status")), linkDown, (int) parseLong(priority, 100), offset,
+        !"0".equals(r.get("replica_announced")), replicas);
+  }
+
+  private static long parseLong(String s, long fallback) {
+    if (s == null) {
+      return fallback;
+    }
+    try {
+      return Long.parseLong(s.trim());
+    } catch (NumberFormatException e) {
+      return fallback;
+    }
+  }
+}

@@ -1,0 +1,167 @@
+package dev.vigil.sentinel.monitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.resp3.client.InfoReply;
+import dev.vigil.sentinel.config.Address;
+import dev.vigil.sentinel.config.MasterSpec;
+import dev.vigil.sentinel.config.Timing;
+import dev.vigil.sentinel.state.GroupRecord;
+import java.time.Duration;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The monitoring decisions on virtual time: no sockets, no sleeping. */
+class GroupMonitorTest {
+  private static final String ME = "a".repeat(40);
+  private static final String PEER = "b".repeat(40);
+  private static final Address MASTER = new Address("10.0.0.1", 6379);
+  private static final Address REPLICA = new Address("10.0.0.2", 6379);
+  private static final long DOWN_AFTER = 1_000;
+
+  private final GroupMonitor monitor = new GroupMonitor(ME, Timing.DEFAULT, 60_000);
+
+  private static GroupState fresh(long now) {
+    MasterSpec spec = MasterSpec.of("mymaster", MASTER, 2).withDownAfter(Duration.ofMillis(DOWN_AFTER));
+    return GroupState.initial(spec, GroupRecord.fresh("mymaster", MASTER), now);
+  }
+
+  private static List<String> events(Transition t) {
+    return t.effects().stream().filter(e -> e instanceof Effect.Emit)
+        .map(e -> ((Effect.Emit) e).event().type() + " " + ((Effect.Emit) e).event().payload())
+        .toList();
+  }
+
+  /**
+   * The sdownThreshold invariant: over random schedules of pings, replies and disconnections, a
+   * node is SDOWN exactly when it has gone more than down-after without an acceptable reply while
+   * being asked (or unreachable).
+   */
+  @Test
+  void sdownExactlyWhenNoValidReplyForDownAfter() {
+    for (long seed = 0; seed < 2_000; seed++) {
+      SplittableRandom r = new SplittableRandom(seed);
+      long now = 0;
+      GroupState s = monitor.connected(fresh(now), MASTER, now).state();
+      long lastOk = 0;
+      boolean pending = false;
+      boolean connected = true;
+      for (int step = 0; step < 60; step++) {
+        now += r.nextInt(1, 400);
+        switch (r.nextInt(6)) {
+          case 0, 1 -> {
+            s = monitor.pingSent(s, MASTER, now).state();
+            pending = pending || connected;
+          }
+          case 2 -> {
+            s = monitor.pingReply(s, MASTER, true, now).state();
+            lastOk = now;
+            pending = false;
+          }
+          case 3 -> s = monitor.pingReply(s, MASTER, false, now).state();
+          case 4 -> {
+            s = monitor.disconnected(s, MASTER, now).state();
+            connected = false;
+            pending = false;
+          }
+          default -> {
+            s = monitor.connected(s, MASTER, now).state();
+            connected = true;
+            pending = false;
+          }
+        }
+        s = monitor.tick(s, now).state();
+        boolean expected = (pending || !connected) && now - lastOk > DOWN_AFTER;
+        assertThat(s.master().sdown()).as("seed %d step %d", seed, step).isEqualTo(expected);
+      }
+    }
+  }
+
+  @Test
+  void sdownAndRecoveryAreEmittedOnce() {
+    GroupState s = monitor.connected(fresh(0), MASTER, 0).state();
+    s = monitor.pingSent(s, MASTER, 100).state();
+    assertThat(events(monitor.tick(s, 1_000))).isEmpty();
+    Transition down = monitor.tick(s, 1_001);
+    assertThat(events(down)).containsExactly("+sdown master mymaster 10.0.0.1 6379");
+    assertThat(events(monitor.tick(down.state(), 1_500))).isEmpty();
+    GroupState back = monitor.pingReply(down.state(), MASTER, true, 1_600).state();
+    assertThat(events(monitor.tick(back, 1_600))).containsExactly("-sdown master mymaster 10.0.0.1 6379");
+  }
+
+  @Test
+  void neverReachableNodeIsDownAfterDownAfter() {
+    GroupState s = fresh(5_000);
+    assertThat(monitor.tick(s, 6_000).state().master().sdown()).isFalse();
+    assertThat(monitor.tick(s, 6_001).state().master().sdown()).isTrue();
+  }
+
+  @Test
+  void replicasAreDiscoveredFromTheMastersInfo() {
+    GroupState s = fresh(0);
+    NodeInfo info = NodeInfo.parse(InfoReply.parse("# Server\r\nrun_id:r1\r\n# Replication\r\n"
+        + "role:master\r\nconnected_slaves:2\r\n"
+        + "slave0:ip=10.0.0.2,port=6379,state=online,offset=10,lag=0\r\n"
+        + "slave1:ip=10.0.0.2,port=6379,state=wait_bgsave,offset=0,lag=0,type=rdb-channel\r\n"
+        + "master_repl_offset:10\r\n"));
+    Transition t = monitor.info(s, MASTER, info, 10);
+    assertThat(t.state().replicas()).containsOnlyKeys(REPLICA);
+    assertThat(t.effects()).contains(new Effect.Connect(REPLICA, false), new Effect.Persist());
+    assertThat(events(t)).containsExactly(
+        "+slave slave 10.0.0.2:6379 10.0.0.2 6379 @ mymaster 10.0.0.1 6379");
+    assertThat(monitor.info(t.state(), MASTER, info, 20).effects()).isEmpty();
+    NodeInfo rebooted = NodeInfo.parse(InfoReply.parse(
+        "# Server\r\nrun_id:r2\r\n# Replication\r\nrole:master\r\n"));
+    assertThat(events(monitor.info(t.state(), MASTER, rebooted, 30)))
+        .containsExactly("+reboot master mymaster 10.0.0.1 6379");
+  }
+
+  @Test
+  void peersAreDiscoveredFromHellosAndReplacedAtTheSameAddress() {
+    Address peerAddr = new Address("10.0.0.5", 26379);
+    Hello h = new Hello(peerAddr, PEER, 3, "mymaster", MASTER, 0);
+    Transition t = monitor.hello(fresh(0), h, 1, 100);
+    assertThat(t.state().peers()).containsOnlyKeys(PEER);
+    assertThat(t.effects()).contains(new Effect.Connect(peerAddr, true), new Effect.AdoptEpoch(3));
+    assertThat(events(t)).containsExactly(
+        "+sentinel sentinel " + PEER + " 10.0.0.5 26379 @ mymaster 10.0.0.1 6379");
+    assertThat(monitor.hello(t.state(), new Hello(new Address("10.0.0.9", 1), ME, 9, "mymaster",
+        MASTER, 0), 3, 200).state()).isEqualTo(t.state());
+
+    String reborn = "c".repeat(40);
+    Transition replaced = monitor.hello(t.state(), new Hello(peerAddr, reborn, 3, "mymaster",
+        MASTER, 0), 3, 300);
+    assertThat(replaced.state().peers()).containsOnlyKeys(reborn);
+  }
+
+  @Test
+  void aNewerConfigurationFromAPeerMovesTheMaster() {
+    GroupState s = monitor.info(fresh(0), MASTER, NodeInfo.parse(InfoReply.parse(
+        "# Replication\r\nrole:master\r\nslave0:ip=10.0.0.2,port=6379,state=online,offset=1\r\n")),
+        0).state();
+    Hello h = new Hello(new Address("10.0.0.5", 26379), PEER, 4, "mymaster", REPLICA, 4);
+    Transition t = monitor.hello(s, h, 4, 100);
+    assertThat(t.state().masterAddress()).isEqualTo(REPLICA);
+    assertThat(t.state().configEpoch()).isEqualTo(4);
+    assertThat(t.state().replicas()).containsOnlyKeys(MASTER);
+    assertThat(events(t)).contains("+switch-master mymaster 10.0.0.1 6379 10.0.0.2 6379");
+    Hello stale = new Hello(new Address("10.0.0.6", 26379), "d".repeat(40), 4, "mymaster", MASTER, 3);
+    assertThat(monitor.hello(t.state(), stale, 4, 200).state().masterAddress()).isEqualTo(REPLICA);
+  }
+
+  @Test
+  void goneReplicasAreForgottenButPeersNever() {
+    GroupMonitor quickForget = new GroupMonitor(ME, Timing.DEFAULT, 5_000);
+    GroupState s = quickForget.info(fresh(0), MASTER, NodeInfo.parse(InfoReply.parse(
+        "# Replication\r\nrole:master\r\nslave0:ip=10.0.0.2,port=6379,state=online,offset=1\r\n")),
+        0).state();
+    s = quickForget.hello(s, new Hello(new Address("10.0.0.5", 26379), PEER, 0, "mymaster", MASTER, 0), 0, 0).state();
+    s = quickForget.info(s, MASTER, NodeInfo.parse(InfoReply.parse("# Replication\r\nrole:master\r\n")), 10).state();
+    for (long now = 0; now <= 10_000; now += 100) {
+      s = quickForget.tick(s, now).state();
+    }
+    assertThat(s.replicas()).isEmpty();
+    assertThat(s.peers()).containsOnlyKeys(PEER);
+  }
+}
