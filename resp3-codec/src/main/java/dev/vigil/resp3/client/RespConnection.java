@@ -95,6 +95,12 @@ public final class RespConnection implements ValkeyCommands, AutoCloseable {
     return ch != null && ch.isActive();
   }
 
+  /** The local address of the current link (what the server sees us as), or null when down. */
+  public java.net.InetSocketAddress localAddress() {
+    Channel ch = channel;
+    return ch == null ? null : (java.net.InetSocketAddress) ch.localAddress();
+  }
+
   /** The protocol in use: 3 after a successful {@code HELLO 3}, else 2; 0 before connecting. */
   public int protocol() {
     return protocol;

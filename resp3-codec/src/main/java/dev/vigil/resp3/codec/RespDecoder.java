@@ -24,12 +24,23 @@ import java.util.List;
 public final class RespDecoder extends ByteToMessageDecoder {
   private final RespParser parser;
   private final RespValueBuilder builder;
+  private final boolean closeOnError;
   private List<Object> out;
 
   public RespDecoder(
       RespLimits limits, boolean inlineCommands, PayloadMode mode, int sliceThreshold) {
+    this(limits, inlineCommands, mode, sliceThreshold, true);
+  }
+
+  /**
+   * @param closeOnError close the channel on a protocol error; a server passes false to write
+   *     its {@code -ERR Protocol error} reply first, then close, in its exceptionCaught
+   */
+  public RespDecoder(RespLimits limits, boolean inlineCommands, PayloadMode mode,
+      int sliceThreshold, boolean closeOnError) {
     this.parser = new RespParser(limits, inlineCommands);
     this.builder = new RespValueBuilder(mode, sliceThreshold, v -> out.add(v));
+    this.closeOnError = closeOnError;
   }
 
   /** A client-side decoder: default limits, copied payloads, no inline commands. */
@@ -37,9 +48,12 @@ public final class RespDecoder extends ByteToMessageDecoder {
     this(RespLimits.DEFAULT, false, PayloadMode.COPY, 0);
   }
 
-  /** A server-side decoder: accepts inline commands too. */
+  /**
+   * A server-side decoder: accepts inline commands too, and leaves closing the channel after a
+   * protocol error to the server's handler (which answers with the error first).
+   */
   public static RespDecoder forServer(RespLimits limits) {
-    return new RespDecoder(limits, true, PayloadMode.COPY, 0);
+    return new RespDecoder(limits, true, PayloadMode.COPY, 0, false);
   }
 
   @Override
@@ -50,7 +64,9 @@ public final class RespDecoder extends ByteToMessageDecoder {
     } catch (RespProtocolException e) {
       builder.reset();
       in.skipBytes(in.readableBytes());
-      ctx.close();
+      if (closeOnError) {
+        ctx.close();
+      }
       throw e;
     } finally {
       this.out = null;

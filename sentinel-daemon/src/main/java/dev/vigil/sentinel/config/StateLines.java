@@ -120,7 +120,8 @@ public final class StateLines {
     return out;
   }
 
-  static String quote(String arg) {
+  /** Quotes an argument for a config line when it needs quoting. */
+  public static String quote(String arg) {
     return arg.matches("[A-Za-z0-9_.:@/+=-]+") ? arg : "\"" + arg.replace("\\", "\\\\")
         .replace("\"", "\\\"") + "\"";
   }

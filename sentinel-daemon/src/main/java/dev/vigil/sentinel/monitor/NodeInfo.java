@@ -18,6 +18,7 @@ import java.util.Map;
  * @param replOffset {@code slave_repl_offset} for a replica, {@code master_repl_offset} for a master
  * @param announced {@code replica_announced}: unannounced replicas are hidden from clients
  * @param replicas for a master: the replicas it lists
+ * @param raw the INFO text as received (for SENTINEL INFO-CACHE), or null
  */
 public record NodeInfo(
     String runId,
@@ -28,13 +29,20 @@ public record NodeInfo(
     int priority,
     long replOffset,
     boolean announced,
-    List<ReplicaLine> replicas) {
+    List<ReplicaLine> replicas,
+    String raw) {
 
   /** One {@code slaveN:ip=...,port=...,state=...,offset=...,lag=...} line of a master's INFO. */
   public record ReplicaLine(Address address, String state, long offset) {}
 
   public NodeInfo {
     replicas = List.copyOf(replicas);
+  }
+
+  public static NodeInfo parse(String raw) {
+    NodeInfo i = parse(InfoReply.parse(raw));
+    return new NodeInfo(i.runId, i.role, i.masterAddress, i.masterLinkUp, i.masterLinkDownMs,
+        i.priority, i.replOffset, i.announced, i.replicas, raw);
   }
 
   public static NodeInfo parse(InfoReply info) {
@@ -84,7 +92,7 @@ public record NodeInfo(
         : parseLong(r.get("slave_repl_offset"), 0);
     return new NodeInfo(s.getOrDefault("run_id", info.get("run_id")), nodeRole, master,
         "up".equals(r.get("master_link_status")), linkDown, (int) parseLong(priority, 100), offset,
-        !"0".equals(r.get("replica_announced")), replicas);
+        !"0".equals(r.get("replica_announced")), replicas, null);
   }
 
   private static long parseLong(String s, long fallback) {

@@ -1,4 +1,4 @@
-package dev.vigil.resp3.demo;
+package dev.vigil.sentinel.cli;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** A throwaway valkey-server (or redis-server) on a free loopback port, for the demo. */
+/** A throwaway valkey-server (or redis-server) on a free loopback port, for the demo and the local tools. */
 final class LocalServer implements AutoCloseable {
   private final Process process;
   private final int port;
@@ -69,6 +69,10 @@ final class LocalServer implements AutoCloseable {
 
   int port() {
     return port;
+  }
+
+  long pid() {
+    return process.pid();
   }
 
   String address() {

@@ -1,0 +1,116 @@
+package dev.vigil.sentinel.cli;
+
+import dev.vigil.sentinel.config.ConfigLoader;
+import dev.vigil.sentinel.daemon.SentinelDaemon;
+import dev.vigil.sentinel.monitor.Clock;
+import dev.vigil.sentinel.monitor.GroupState;
+import dev.vigil.sentinel.monitor.NodeState;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code vigil demo}: a master, two replicas and three daemons on loopback, with a live status
+ * table; Ctrl-C stops everything. The daemons use sentinel.conf files, as a drop-in would.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "Starts a local group (1 master, 2 replicas, 3 daemons) and shows it live.")
+final class DemoCommand implements Callable<Integer> {
+  @Option(names = "--down-after", defaultValue = "2000",
+      description = "down-after-milliseconds for the demo group (default: ${DEFAULT-VALUE})")
+  long downAfter;
+
+  @Option(names = "--seconds", defaultValue = "0",
+      description = "stop after this many seconds (0: run until Ctrl-C)")
+  long seconds;
+
+  @Override
+  public Integer call() throws Exception {
+    List<LocalServer> servers = new ArrayList<>();
+    List<SentinelDaemon> daemons = new ArrayList<>();
+    Path dir = Files.createTempDirectory("vigil-demo-");
+    CountDownLatch done = new CountDownLatch(1);
+    Runnable stop = () -> {
+      daemons.forEach(SentinelDaemon::close);
+      servers.forEach(LocalServer::close);
+      try (var files = Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      } catch (IOException ignored) {
+        // a temporary directory
+      }
+      done.countDown();
+    };
+    Thread hook = new Thread(stop, "vigil-demo-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    LocalServer master = LocalServer.start();
+    servers.add(master);
+    for (int i = 0; i < 2; i++) {
+      servers.add(LocalServer.start("--replicaof", "127.0.0.1", Integer.toString(master.port())));
+    }
+    for (int i = 0; i < 3; i++) {
+      Path conf = dir.resolve("sentinel-" + i + ".conf");
+      Files.writeString(conf, "port " + freePort() + "\nbind 127.0.0.1\n"
+          + "sentinel monitor demo 127.0.0.1 " + master.port() + " 2\n"
+          + "sentinel down-after-milliseconds demo " + downAfter + "\n"
+          + "sentinel failover-timeout demo 10000\n");
+      String http = System.getProperty("vigil.demo.http", "0");
+      daemons.add(new SentinelDaemon(ConfigLoader.load(conf, java.util.Map.of("VIGIL_HTTP_PORT", http)),
+          Clock.MONOTONIC).start());
+    }
+    System.out.println();
+    System.out.println("Vigil demo group 'demo' on loopback:");
+    String[] roles = {"master ", "replica", "replica"};
+    for (int i = 0; i < servers.size(); i++) {
+      System.out.printf("  %s 127.0.0.1:%d  pid %d%n", roles[i], servers.get(i).port(),
+          servers.get(i).pid());
+    }
+    for (SentinelDaemon d : daemons) {
+      System.out.printf("  daemon  127.0.0.1:%d  id %s...%n", d.port(), d.myId().substring(0, 8));
+    }
+    System.out.printf("Try: redis-cli -p %d SENTINEL get-master-addr-by-name demo%n", daemons.get(0).port());
+    System.out.printf("Kill the master (kill -9 %d) to watch the daemons see it go down. Ctrl-C stops.%n%n",
+        master.pid());
+    long deadline = seconds > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds) : Long.MAX_VALUE;
+    while (!done.await(2, TimeUnit.SECONDS)) {
+      printStatus(daemons);
+      if (System.nanoTime() > deadline) {
+        break;
+      }
+    }
+    Runtime.getRuntime().removeShutdownHook(hook);
+    stop.run();
+    return 0;
+  }
+
+  private static void printStatus(List<SentinelDaemon> daemons) {
+    StringBuilder sb = new StringBuilder();
+    for (SentinelDaemon d : daemons) {
+      GroupState g = d.group("demo");
+      sb.append(String.format("daemon :%-5d master %s%s  replicas %d%s  peers %d  epoch %d%n",
+          d.port(), g.masterAddress(), g.master().sdown() ? " [SDOWN]" : "",
+          g.replicas().size(), downReplicas(g), g.peers().size(), d.currentEpoch()));
+    }
+    System.out.print(sb);
+    System.out.println();
+  }
+
+  private static String downReplicas(GroupState g) {
+    long down = g.replicas().values().stream().filter(NodeState::sdown).count();
+    return down == 0 ? "" : " (" + down + " down)";
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+}

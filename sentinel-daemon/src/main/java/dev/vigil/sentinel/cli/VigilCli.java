@@ -1,0 +1,28 @@
+package dev.vigil.sentinel.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code vigil} command. Exit codes: 0 ok, 1 a problem was found (or the daemon failed), 2
+ * usage error.
+ */
+@Command(name = "vigil", mixinStandardHelpOptions = true, version = "vigil 0.1.0",
+    description = "Failover for Valkey primary/replica groups, compatible with Valkey Sentinel.",
+    subcommands = {RunSentinelCommand.class, DemoCommand.class},
+    exitCodeOnInvalidInput = 2, exitCodeOnExecutionException = 1)
+public final class VigilCli implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
+  }
+
+  public static void main(String[] args) {
+    int code = new CommandLine(new VigilCli()).execute(args);
+    if (code != 0 || !RunSentinelCommand.keepsRunning()) {
+      System.exit(code);
+    }
+  }
+}

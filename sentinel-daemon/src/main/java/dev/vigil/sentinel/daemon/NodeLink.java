@@ -1,0 +1,116 @@
+package dev.vigil.sentinel.daemon;
+
+import dev.vigil.resp3.client.ConnectionListener;
+import dev.vigil.resp3.client.RespClient;
+import dev.vigil.resp3.client.RespClientOptions;
+import dev.vigil.resp3.client.RespConnection;
+import dev.vigil.resp3.client.RespServerException;
+import dev.vigil.resp3.value.Push;
+import dev.vigil.resp3.value.Resp;
+import dev.vigil.sentinel.config.Address;
+import dev.vigil.sentinel.monitor.Hello;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The one persistent RESP3 connection to a Valkey node or a peer daemon. On a data node it also
+ * carries the {@code __sentinel__:hello} subscription: RESP3 delivers pushes on the same
+ * connection as replies, so a node needs no second link.
+ */
+final class NodeLink {
+  /** Where the link reports what it sees; called on the connection's event loop. */
+  interface Listener {
+    void linkUp(Address address);
+
+    void linkDown(Address address);
+
+    void helloReceived(String payload);
+  }
+
+  final Address address;
+  final boolean peer;
+  private final RespConnection connection;
+  private final Listener listener;
+  private boolean subscribed;
+  long lastInfoRequestAt = -1;
+  boolean infoInFlight;
+
+  NodeLink(RespClient client, Address address, boolean peer, RespClientOptions options,
+      Listener listener) {
+    this.address = address;
+    this.peer = peer;
+    this.listener = listener;
+    this.connection = client.newConnection(options);
+    connection.addListener(new ConnectionListener() {
+      @Override
+      public void connected(RespConnection c) {
+        if (!peer && !subscribed) {
+          subscribed = true;
+          c.subscribe(Hello.CHANNEL);
+        }
+        listener.linkUp(address);
+      }
+
+      @Override
+      public void disconnected(RespConnection c, Throwable cause) {
+        listener.linkDown(address);
+      }
+    });
+    connection.onPush(this::onPush);
+  }
+
+  void start() {
+    connection.connect();
+  }
+
+  private void onPush(Push push) {
+    if (push.kind().equals("message") && push.size() == 3
+        && Hello.CHANNEL.equals(Resp.text(push.get(1)))) {
+      listener.helloReceived(Resp.text(push.get(2)));
+    }
+  }
+
+  boolean isUp() {
+    return connection.isConnected();
+  }
+
+  /**
+   * PING; completes with whether the reply was acceptable (PONG, LOADING, MASTERDOWN, as
+   * Sentinel), or exceptionally when no reply came (lost link, timeout).
+   */
+  CompletableFuture<Boolean> ping() {
+    return connection.ping().handle((reply, error) -> {
+      if (error == null) {
+        return reply.toUpperCase().startsWith("PONG");
+      }
+      Throwable cause = error.getCause() != null ? error.getCause() : error;
+      if (cause instanceof RespServerException e) {
+        return e.code().equals("LOADING") || e.code().equals("MASTERDOWN");
+      }
+      throw new java.util.concurrent.CompletionException(cause);
+    });
+  }
+
+  /** INFO (default sections, as Sentinel asks), as text. */
+  CompletableFuture<String> info() {
+    return connection.send("INFO").thenApply(Resp::text);
+  }
+
+  CompletableFuture<?> publishHello(String payload) {
+    return connection.publish(Hello.CHANNEL, payload);
+  }
+
+  /** The local address of the link: what this daemon announces when no announce-ip is set. */
+  String localHost() {
+    InetSocketAddress a = connection.localAddress();
+    return a == null ? null : a.getAddress().getHostAddress();
+  }
+
+  RespConnection connection() {
+    return connection;
+  }
+
+  void close() {
+    connection.closeAsync();
+  }
+}

@@ -1,0 +1,264 @@
+package dev.vigil.sentinel.daemon;
+
+import dev.vigil.resp3.client.RespClient;
+import dev.vigil.sentinel.config.DaemonConfig;
+import dev.vigil.sentinel.config.LoadedConfig;
+import dev.vigil.sentinel.config.MasterSpec;
+import dev.vigil.sentinel.config.Timing;
+import dev.vigil.sentinel.http.HttpEndpoints;
+import dev.vigil.sentinel.monitor.Clock;
+import dev.vigil.sentinel.monitor.GroupState;
+import dev.vigil.sentinel.monitor.SentinelEvent;
+import dev.vigil.sentinel.server.SentinelServer;
+import dev.vigil.sentinel.state.DaemonState;
+import dev.vigil.sentinel.state.GroupRecord;
+import dev.vigil.sentinel.state.StateStore;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One daemon: its state store, a group runner per monitored master, the Sentinel-protocol server
+ * and the HTTP endpoints, on one small event loop group.
+ */
+public final class SentinelDaemon implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SentinelDaemon.class);
+
+  private final DaemonConfig config;
+  private final StateStore store;
+  private final Clock clock;
+  private final EventBus events = new EventBus();
+  private final EventLoopGroup loops;
+  private final RespClient client;
+  private final Map<String, GroupRunner> runners = new LinkedHashMap<>();
+  private final Map<String, MasterSpec> specs = new LinkedHashMap<>();
+  private final long startedAt;
+  private volatile Timing timing;
+  private SentinelServer server;
+  private HttpEndpoints http;
+  private Runnable onShutdownRequest = () -> { };
+
+  public SentinelDaemon(LoadedConfig loaded, Clock clock) {
+    this.config = loaded.config();
+    this.clock = clock;
+    this.timing = config.timing();
+    this.store = new StateStore(config, loaded.state());
+    config.masters().forEach(m -> specs.put(m.name(), m));
+    store.specs(config.masters());
+    this.loops = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+    this.client = new RespClient(loops);
+    this.startedAt = clock.millis();
+    loaded.warnings().forEach(w -> log.warn("config: {}", w));
+  }
+
+  /** Persists state (proving the state file writable), then starts watching and serving. */
+  public SentinelDaemon start() throws InterruptedException {
+    store.flush();
+    DaemonState state = store.state();
+    log.info("vigil daemon {} starting: {} group(s), current epoch {}, state in {}",
+        state.myId(), config.masters().size(), state.currentEpoch(), config.stateFile());
+    for (MasterSpec spec : config.masters()) {
+      GroupRecord record = state.groups().get(spec.name());
+      GroupState initial = GroupState.initial(spec, record, clock.millis());
+      GroupRunner runner = new GroupRunner(this, loops.next(), initial);
+      runners.put(spec.name(), runner);
+      events.publish(SentinelEvent.master("+monitor", spec.name(), initial.masterAddress(),
+          "quorum " + spec.quorum()));
+    }
+    server = new SentinelServer(this, loops).start();
+    server.onShutdown(() -> onShutdownRequest.run());
+    if (config.httpPort() > 0) {
+      http = new HttpEndpoints(this, loops).start();
+    }
+    runners.values().forEach(GroupRunner::start);
+    return this;
+  }
+
+  /** What to do when a client sends SHUTDOWN (the CLI exits the process). */
+  public void onShutdownRequest(Runnable r) {
+    this.onShutdownRequest = r;
+  }
+
+  public DaemonConfig config() {
+    return config;
+  }
+
+  public String myId() {
+    return store.state().myId();
+  }
+
+  public long currentEpoch() {
+    return store.state().currentEpoch();
+  }
+
+  public Timing timing() {
+    return timing;
+  }
+
+  public void timing(Timing t) {
+    this.timing = t;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  public EventBus events() {
+    return events;
+  }
+
+  RespClient client() {
+    return client;
+  }
+
+  /** The port clients reach this daemon on (the bound port: config may say 0 in tests). */
+  public int port() {
+    return server == null ? config.port() : server.port();
+  }
+
+  public int httpPort() {
+    return http == null ? 0 : http.port();
+  }
+
+  public long uptimeMillis() {
+    return clock.millis() - startedAt;
+  }
+
+  /** Snapshots of every group, in configuration order. */
+  public synchronized List<GroupState> groups() {
+    List<GroupState> out = new ArrayList<>(runners.size());
+    runners.values().forEach(r -> out.add(r.state()));
+    return out;
+  }
+
+  public synchronized GroupState group(String name) {
+    GroupRunner r = runners.get(name);
+    return r == null ? null : r.state();
+  }
+
+  Collection<GroupRunner> runners() {
+    return runners.values();
+  }
+
+  /** Delivers a hello received on our own port (a peer's PUBLISH) to its group. */
+  public void helloFromPeer(dev.vigil.sentinel.monitor.Hello h) {
+    GroupRunner r = runners.get(h.masterName());
+    if (r != null) {
+      r.hello(h);
+    }
+  }
+
+  /** Raises the global epoch (persisted first), never lowers it. */
+  public void adoptEpoch(long epoch) {
+    long before = currentEpoch();
+    if (epoch > before) {
+      store.update(s -> s.withCurrentEpoch(epoch));
+      events.publish(new SentinelEvent("+new-epoch", Long.toString(epoch)));
+    }
+  }
+
+  void persist(GroupState g) {
+    store.update(s -> s.withGroup(g.record()));
+  }
+
+  /** SENTINEL MONITOR: starts watching a new group (persisted in sentinel.conf mode). */
+  public synchronized void addGroup(MasterSpec spec) {
+    if (runners.containsKey(spec.name())) {
+      throw new IllegalArgumentException("Duplicate master name.");
+    }
+    GroupRecord record = GroupRecord.fresh(spec.name(), spec.address());
+    GroupState initial = GroupState.initial(spec, record, clock.millis());
+    GroupRunner runner = new GroupRunner(this, loops.next(), initial);
+    runners.put(spec.name(), runner);
+    specs.put(spec.name(), spec);
+    store.specs(List.copyOf(specs.values()));
+    store.update(s -> s.withGroup(record));
+    events.publish(SentinelEvent.master("+monitor", spec.name(), spec.address(),
+        "quorum " + spec.quorum()));
+    runner.start();
+  }
+
+  /** SENTINEL REMOVE. */
+  public synchronized boolean removeGroup(String name) {
+    GroupRunner r = runners.remove(name);
+    if (r == null) {
+      return false;
+    }
+    r.stop();
+    specs.remove(name);
+    store.specs(List.copyOf(specs.values()));
+    store.update(s -> s.withoutGroup(name));
+    events.publish(SentinelEvent.master("-monitor", name, r.state().masterAddress(), null));
+    return true;
+  }
+
+  /** SENTINEL SET: one option of a group changed. */
+  public synchronized void updateGroup(MasterSpec spec, String option, String shownValue) {
+    GroupRunner r = runners.get(spec.name());
+    if (r == null) {
+      return;
+    }
+    specs.put(spec.name(), spec);
+    store.specs(List.copyOf(specs.values()));
+    r.updateSpec(spec);
+    store.flush();
+    events.publish(SentinelEvent.master("+set", spec.name(), r.state().masterAddress(),
+        option + " " + shownValue));
+  }
+
+  /** SENTINEL RESET pattern: the number of groups reset. */
+  public synchronized int resetGroups(String pattern) {
+    int n = 0;
+    for (GroupRunner r : runners.values()) {
+      if (dev.vigil.sentinel.server.Glob.matches(pattern, r.name())) {
+        r.reset();
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Defaults for a group added at run time. */
+  public MasterSpec masterDefaults(String name, dev.vigil.sentinel.config.Address address, int quorum) {
+    return MasterSpec.of(name, address, quorum);
+  }
+
+  /** The values SENTINEL CONFIG GET reports. */
+  public Map<String, String> configValues() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("resolve-hostnames", config.resolveHostnames() ? "yes" : "no");
+    m.put("announce-hostnames", config.announceHostnames() ? "yes" : "no");
+    m.put("announce-ip", config.announceIp() == null ? "" : config.announceIp());
+    m.put("announce-port", Integer.toString(config.announcePort()));
+    m.put("sentinel-user", config.sentinelUser() == null ? "" : config.sentinelUser());
+    m.put("sentinel-pass", config.sentinelPass() == null ? "" : config.sentinelPass());
+    m.put("loglevel", "notice");
+    return m;
+  }
+
+  /** SENTINEL FLUSHCONFIG. */
+  public void flushConfig() {
+    store.flush();
+  }
+
+  @Override
+  public void close() {
+    runners.values().forEach(GroupRunner::stop);
+    if (server != null) {
+      server.close();
+    }
+    if (http != null) {
+      http.close();
+    }
+    loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    log.info("vigil daemon {} stopped", myId());
+  }
+}

@@ -1,0 +1,123 @@
+package dev.vigil.sentinel.server;
+
+import dev.vigil.resp3.codec.RespDecoder;
+import dev.vigil.resp3.codec.RespEncoder;
+import dev.vigil.resp3.codec.RespLimits;
+import dev.vigil.sentinel.daemon.SentinelDaemon;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The Sentinel-protocol port: listens, tracks client sessions, publishes events to them. */
+public final class SentinelServer implements InfoSections.Stats, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SentinelServer.class);
+  /** Requests to a sentinel are small: 1 MiB bulks and 1,024 arguments are plenty. */
+  private static final RespLimits LIMITS = new RespLimits(1 << 20, 1024, 8, 64 * 1024);
+
+  private final SentinelDaemon daemon;
+  private final EventLoopGroup loops;
+  private final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
+  private final PubSubHub pubsub = new PubSubHub();
+  private final AtomicLong connections = new AtomicLong();
+  private final AtomicLong commands = new AtomicLong();
+  private final List<Channel> listeners = new ArrayList<>();
+  private volatile Runnable onShutdown = () -> { };
+
+  public SentinelServer(SentinelDaemon daemon, EventLoopGroup loops) {
+    this.daemon = daemon;
+    this.loops = loops;
+    daemon.events().subscribe(pubsub::publish);
+  }
+
+  public SentinelServer start() throws InterruptedException {
+    ServerBootstrap b = new ServerBootstrap()
+        .group(loops)
+        .channel(NioServerSocketChannel.class)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            ch.pipeline().addLast(RespDecoder.forServer(LIMITS), RespEncoder.INSTANCE,
+                new CommandHandler(SentinelServer.this, daemon));
+          }
+        });
+    int port = daemon.config().port();
+    for (String host : daemon.config().bind()) {
+      Channel ch = b.bind(host, port).sync().channel();
+      listeners.add(ch);
+      port = ((InetSocketAddress) ch.localAddress()).getPort();
+      log.info("listening for Sentinel clients on {}", ch.localAddress());
+    }
+    return this;
+  }
+
+  /** The bound port (the configured one, or the one the OS chose for port 0). */
+  public int port() {
+    return listeners.isEmpty() ? daemon.config().port()
+        : ((InetSocketAddress) listeners.get(0).localAddress()).getPort();
+  }
+
+  /** Called when a client sends SHUTDOWN (the CLI exits the process). */
+  public void onShutdown(Runnable r) {
+    this.onShutdown = r;
+  }
+
+  void shutdownRequested() {
+    onShutdown.run();
+  }
+
+  void register(ClientSession s) {
+    sessions.add(s);
+    pubsub.register(s);
+    connections.incrementAndGet();
+  }
+
+  void unregister(ClientSession s) {
+    if (s != null) {
+      sessions.remove(s);
+      pubsub.unregister(s);
+    }
+  }
+
+  Collection<ClientSession> sessions() {
+    return sessions;
+  }
+
+  void countCommand() {
+    commands.incrementAndGet();
+  }
+
+  @Override
+  public long connectedClients() {
+    return sessions.size();
+  }
+
+  @Override
+  public long totalConnections() {
+    return connections.get();
+  }
+
+  @Override
+  public long totalCommands() {
+    return commands.get();
+  }
+
+  @Override
+  public void close() {
+    listeners.forEach(ch -> ch.close().syncUninterruptibly());
+    sessions.forEach(s -> s.channel.close());
+  }
+}
