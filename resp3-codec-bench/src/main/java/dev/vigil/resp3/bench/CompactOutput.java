@@ -54,8 +54,7 @@ final class CompactOutput implements OutputFormat {
       return;
     }
     open = false;
-    Measured m =
-        Measured.of(new RunResult(result.getParams(), java.util.List.of(result)));
+    Measured m = Measured.of(result);
     out.printf(" %s ± %s ns/op", ReportTable.nanos(m.nanos()), ReportTable.nanos(m.error()));
     if (!Double.isNaN(m.allocBytes())) {
       out.printf("  %s B/op", ReportTable.bytes(m.allocBytes()));

@@ -27,6 +27,7 @@ final class CountingOutput extends CommandOutput<byte[], byte[], Void> {
   @Override
   public void setSingle(ByteBuffer bytes) {
     counter.leaves++;
+    counter.payloadBytes += bytes.remaining();
   }
 
   @Override
@@ -52,6 +53,9 @@ final class CountingOutput extends CommandOutput<byte[], byte[], Void> {
   @Override
   public void setError(ByteBuffer error) {
     counter.leaves++;
+    if (error != null) {
+      counter.payloadBytes += error.remaining();
+    }
   }
 
   @Override

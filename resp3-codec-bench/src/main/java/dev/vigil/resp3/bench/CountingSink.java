@@ -11,11 +11,13 @@ final class CountingSink implements RespSink {
   @Override
   public void simpleString(ByteBuf buf, int index, int length) {
     counter.leaves++;
+    counter.payloadBytes += length;
   }
 
   @Override
   public void simpleError(ByteBuf buf, int index, int length) {
     counter.leaves++;
+    counter.payloadBytes += length;
   }
 
   @Override

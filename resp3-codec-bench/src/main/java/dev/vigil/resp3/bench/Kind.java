@@ -61,10 +61,11 @@ enum Kind {
   Tally expected(Input in) {
     Tally t = in.expected();
     return switch (this) {
-      case lettuceNoop ->
-          new Tally(t.replies(), t.aggregates(), t.leaves() - in.leavesLettuceSkips(), t.payloadBytes());
-      case lettuceTree ->
-          new Tally(t.replies(), Tally.UNKNOWN, t.leaves() - in.leavesLettuceSkips(), t.payloadBytes());
+      case lettuceNoop -> t.minus(in.lettuceSwallows());
+      case lettuceTree -> {
+        Tally seen = t.minus(in.lettuceSwallows());
+        yield new Tally(seen.replies(), Tally.UNKNOWN, seen.leaves(), seen.payloadBytes());
+      }
       default -> t;
     };
   }

@@ -55,6 +55,8 @@ final class LettuceTree implements Contender {
         counter.leaves++;
         if (o instanceof byte[] bytes) {
           counter.payloadBytes += bytes.length;
+        } else if (o instanceof String text) {
+          counter.payloadBytes += text.length();
         }
       }
     }

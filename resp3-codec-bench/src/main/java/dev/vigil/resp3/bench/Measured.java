@@ -1,14 +1,14 @@
 package dev.vigil.resp3.bench;
 
+import org.openjdk.jmh.results.BenchmarkResult;
 import org.openjdk.jmh.results.Result;
-import org.openjdk.jmh.results.RunResult;
 
 /**
  * One contender on one scenario: ns per input, its 99.9% error, and bytes allocated per input
  * (NaN without the gc profiler).
  */
 record Measured(double nanos, double error, double allocBytes) {
-  static Measured of(RunResult r) {
+  static Measured of(BenchmarkResult r) {
     Result<?> primary = r.getPrimaryResult();
     Result<?> alloc = r.getSecondaryResults().get("gc.alloc.rate.norm");
     return new Measured(

@@ -1,6 +1,7 @@
 package dev.vigil.resp3.bench;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.redis.AbstractStringRedisMessage;
 import io.netty.handler.codec.redis.ArrayHeaderRedisMessage;
 import io.netty.handler.codec.redis.BulkStringHeaderRedisMessage;
 import io.netty.handler.codec.redis.BulkStringRedisContent;
@@ -67,6 +68,9 @@ final class NettyRaw implements Contender {
       return;
     } else {
       counter.leaves++;
+      if (msg instanceof AbstractStringRedisMessage text) {
+        counter.payloadBytes += text.content().length();
+      }
     }
     while (depth > 0 && --remaining[depth - 1] == 0) {
       depth--;

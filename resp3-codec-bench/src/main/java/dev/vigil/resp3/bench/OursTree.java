@@ -12,6 +12,8 @@ import dev.vigil.resp3.value.RespArray;
 import dev.vigil.resp3.value.RespMap;
 import dev.vigil.resp3.value.RespSet;
 import dev.vigil.resp3.value.RespValue;
+import dev.vigil.resp3.value.SimpleError;
+import dev.vigil.resp3.value.SimpleString;
 import dev.vigil.resp3.value.VerbatimString;
 import io.netty.buffer.ByteBuf;
 
@@ -73,7 +75,11 @@ final class OursTree implements Contender {
       walk(a.value());
     } else {
       counter.leaves++;
-      if (v instanceof BulkString b) {
+      if (v instanceof SimpleString t) {
+        counter.payloadBytes += t.unsafeBytes().length;
+      } else if (v instanceof SimpleError e) {
+        counter.payloadBytes += e.unsafeBytes().length;
+      } else if (v instanceof BulkString b) {
         counter.payloadBytes += b.length();
       } else if (v instanceof VerbatimString t) {
         counter.payloadBytes += t.content().readableBytes();

@@ -147,7 +147,7 @@ final class ReportOptions {
     double warm = cmd.getWarmupIterations().orElse(3) * seconds(cmd.getWarmupTime().orElse(null));
     double meas =
         cmd.getMeasurementIterations().orElse(5) * seconds(cmd.getMeasurementTime().orElse(null));
-    return Math.max(1, forks()) * (warm + meas + 1.5);
+    return Math.max(1, forks()) * (warm + meas + 0.7);
   }
 
   private static double seconds(TimeValue t) {

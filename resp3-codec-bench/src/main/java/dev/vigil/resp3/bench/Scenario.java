@@ -31,7 +31,7 @@ enum Scenario {
   }
 
   /** A scenario's bytes and what decoding them must yield. */
-  record Input(byte[] wire, Tally expected, byte[] resp2Twin, int leavesLettuceSkips) {
+  record Input(byte[] wire, Tally expected, byte[] resp2Twin, Tally lettuceSwallows) {
     boolean nettyCanRead() {
       return resp2Twin != null;
     }

@@ -7,8 +7,9 @@ package dev.vigil.resp3.bench;
  * @param replies top-level values
  * @param aggregates arrays, maps, sets and pushes at any depth
  * @param leaves non-aggregate values at any depth
- * @param payloadBytes bytes of bulk and verbatim payloads (a verbatim string's text, without its
- *     {@code fmt:} prefix, as Lettuce reports it)
+ * @param payloadBytes text bytes of string-like leaves: simple strings and errors, bulk strings
+ *     and errors, verbatim strings without their {@code fmt:} prefix (Lettuce reports simple
+ *     strings through the same call as bulk strings, so only this total is comparable)
  */
 record Tally(long replies, long aggregates, long leaves, long payloadBytes) {
   /** A negative field stands for "not observable by this contender" and matches anything. */
@@ -25,8 +26,20 @@ record Tally(long replies, long aggregates, long leaves, long payloadBytes) {
     return want < 0 || want == got;
   }
 
+  Tally minus(Tally other) {
+    return new Tally(
+        replies - other.replies,
+        aggregates - other.aggregates,
+        leaves - other.leaves,
+        payloadBytes - other.payloadBytes);
+  }
+
   Tally times(int n) {
-    return new Tally(replies * n, aggregates * n, leaves * n, payloadBytes * n);
+    return new Tally(scale(replies, n), scale(aggregates, n), scale(leaves, n), scale(payloadBytes, n));
+  }
+
+  private static long scale(long v, int n) {
+    return v < 0 ? UNKNOWN : v * n;
   }
 
   /** A mutable counter that contenders fill in while they decode. */

@@ -12,6 +12,7 @@ final class Wire {
 
   Wire simple(String text) {
     leaves++;
+    payloadBytes += text.length();
     return line('+', text);
   }
 

@@ -11,7 +11,6 @@ import dev.vigil.resp3.value.RespInteger;
 import dev.vigil.resp3.value.RespMap;
 import dev.vigil.resp3.value.RespValue;
 import dev.vigil.resp3.value.SimpleString;
-import dev.vigil.resp3.value.VerbatimString;
 import dev.vigil.sentinel.daemon.SentinelDaemon;
 import dev.vigil.sentinel.monitor.Hello;
 import io.netty.channel.ChannelFutureListener;
@@ -118,8 +117,8 @@ final class CommandHandler extends SimpleChannelInboundHandler<RespValue> {
         return sentinel.execute(args);
       }
       case "INFO" -> {
-        String text = InfoSections.render(daemon, args.subList(1, args.size()), server);
-        return session.protocol >= 3 ? VerbatimString.of("txt", text) : bulk(text);
+        // Sentinel answers INFO with a bulk string in both protocols (not verbatim as servers do).
+        return bulk(InfoSections.render(daemon, args.subList(1, args.size()), server));
       }
       case "ROLE" -> {
         List<String> names = new ArrayList<>();

@@ -1,0 +1,97 @@
+package dev.vigil.sentinel.daemon;
+
+import dev.vigil.sentinel.config.ConfigLoader;
+import dev.vigil.sentinel.monitor.Clock;
+import dev.vigil.testkit.ValkeyServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Starts in-process daemons watching a group of real servers, with timings shrunk for tests, and
+ * stops them after each test.
+ */
+public final class TestDaemons implements AfterEachCallback {
+  private final List<SentinelDaemon> daemons = new ArrayList<>();
+  private final List<Path> dirs = new ArrayList<>();
+
+  /** HOCON for a daemon watching {@code master} as group {@code name}. */
+  public static String hocon(String name, ValkeyServer master, int quorum, long downAfterMs,
+      String extra) {
+    return """
+        vigil {
+          port = 0
+          bind = ["127.0.0.1"]
+          http-port = 0
+          timing { publish-period = 200ms, info-period = 1s, tick-period = 20ms, ping-period = 200ms }
+          masters { %s { host = "%s", port = %d, quorum = %d, down-after-milliseconds = %d,
+                         failover-timeout = 10000 %s } }
+          %s
+        }
+        """.formatted(name, master.host(), master.port(), quorum, downAfterMs,
+        master.password() == null ? "" : ", auth-pass = \"" + master.password() + "\"", extra);
+  }
+
+  public SentinelDaemon start(String config) {
+    return start(config, "vigil.conf", Map.of());
+  }
+
+  public synchronized SentinelDaemon start(String config, String fileName, Map<String, String> env) {
+    try {
+      Path dir = Files.createTempDirectory("vigil-daemon-");
+      dirs.add(dir);
+      Path file = dir.resolve(fileName);
+      Files.writeString(file, config);
+      return startAt(file, env);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Starts (or restarts) a daemon from an existing configuration file. */
+  public synchronized SentinelDaemon startAt(Path file, Map<String, String> env) {
+    try {
+      SentinelDaemon d = new SentinelDaemon(ConfigLoader.load(file, env), Clock.MONOTONIC).start();
+      daemons.add(d);
+      return d;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** {@code n} daemons on the same group. */
+  public List<SentinelDaemon> startGroup(int n, String name, ValkeyServer master, int quorum,
+      long downAfterMs) {
+    List<SentinelDaemon> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(start(hocon(name, master, quorum, downAfterMs, "")));
+    }
+    return out;
+  }
+
+  public synchronized void stop(SentinelDaemon d) {
+    daemons.remove(d);
+    d.close();
+  }
+
+  @Override
+  public synchronized void afterEach(ExtensionContext context) {
+    daemons.forEach(SentinelDaemon::close);
+    daemons.clear();
+    for (Path dir : dirs) {
+      try (var files = Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      } catch (IOException ignored) {
+        // temporary
+      }
+    }
+    dirs.clear();
+  }
+}
