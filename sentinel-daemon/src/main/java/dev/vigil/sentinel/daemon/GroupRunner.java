@@ -76,8 +76,8 @@ final class GroupRunner implements NodeLink.Listener {
   }
 
   /** SENTINEL RESET: forget replicas and peers; they are rediscovered within seconds. */
-  void reset() {
-    loop.execute(() -> {
+  java.util.concurrent.CompletableFuture<Void> reset() {
+    return onLoop(() -> {
       for (NodeLink l : List.copyOf(links.values())) {
         if (!l.address.equals(state.masterAddress())) {
           links.remove(l.address).close();
@@ -98,8 +98,8 @@ final class GroupRunner implements NodeLink.Listener {
   }
 
   /** Replaces the group's parameters (SENTINEL SET); links reconnect if credentials changed. */
-  void updateSpec(MasterSpec spec) {
-    loop.execute(() -> {
+  java.util.concurrent.CompletableFuture<Void> updateSpec(MasterSpec spec) {
+    return onLoop(() -> {
       if (spec.equals(state.spec())) {
         return;
       }
@@ -115,6 +115,20 @@ final class GroupRunner implements NodeLink.Listener {
         }
       }
     });
+  }
+
+  /** Runs on the group's loop; the future completes once the change is applied. */
+  private java.util.concurrent.CompletableFuture<Void> onLoop(Runnable r) {
+    java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+    loop.execute(() -> {
+      try {
+        r.run();
+        done.complete(null);
+      } catch (RuntimeException e) {
+        done.completeExceptionally(e);
+      }
+    });
+    return done;
   }
 
   private GroupMonitor monitor() {

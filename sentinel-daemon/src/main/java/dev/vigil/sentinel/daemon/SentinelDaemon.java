@@ -201,29 +201,30 @@ public final class SentinelDaemon implements AutoCloseable {
   }
 
   /** SENTINEL SET: one option of a group changed. */
-  public synchronized void updateGroup(MasterSpec spec, String option, String shownValue) {
+  public synchronized java.util.concurrent.CompletableFuture<Void> updateGroup(MasterSpec spec,
+      String option, String shownValue) {
     GroupRunner r = runners.get(spec.name());
     if (r == null) {
-      return;
+      return java.util.concurrent.CompletableFuture.completedFuture(null);
     }
     specs.put(spec.name(), spec);
     store.specs(List.copyOf(specs.values()));
-    r.updateSpec(spec);
     store.flush();
     events.publish(SentinelEvent.master("+set", spec.name(), r.state().masterAddress(),
         option + " " + shownValue));
+    return r.updateSpec(spec);
   }
 
   /** SENTINEL RESET pattern: the number of groups reset. */
-  public synchronized int resetGroups(String pattern) {
-    int n = 0;
+  public synchronized java.util.concurrent.CompletableFuture<Integer> resetGroups(String pattern) {
+    List<java.util.concurrent.CompletableFuture<Void>> resets = new ArrayList<>();
     for (GroupRunner r : runners.values()) {
       if (dev.vigil.sentinel.server.Glob.matches(pattern, r.name())) {
-        r.reset();
-        n++;
+        resets.add(r.reset());
       }
     }
-    return n;
+    return java.util.concurrent.CompletableFuture.allOf(
+        resets.toArray(java.util.concurrent.CompletableFuture[]::new)).thenApply(x -> resets.size());
   }
 
   /** Defaults for a group added at run time. */

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,22 +82,39 @@ final class CommandHandler extends SimpleChannelInboundHandler<RespValue> {
           + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"));
       return;
     }
-    RespValue reply;
-    try {
-      reply = dispatch(ctx, name, args);
-    } catch (RuntimeException e) {
-      log.warn("command {} failed", name, e);
-      reply = error("ERR " + e.getMessage());
+    // Commands run one after another per client: a change that completes on a group's loop
+    // (SENTINEL SET) is applied before the client's next command reads the group.
+    tail = tail.thenCompose(ignored -> {
+      try {
+        return dispatch(ctx, name, args);
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }).handle((reply, e) -> {
+      if (e != null) {
+        log.warn("command {} failed", name, e);
+        reply(ctx, error("ERR " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage())));
+      } else if (reply != null) {
+        reply(ctx, reply);
+      }
+      return null;
+    });
+  }
+
+  private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+
+  private CompletableFuture<RespValue> dispatch(ChannelHandlerContext ctx, String name,
+      List<String> args) {
+    if (name.equals("SENTINEL")) {
+      return sentinel.execute(args);
     }
-    if (reply != null) {
-      reply(ctx, reply);
-    }
+    return CompletableFuture.completedFuture(dispatchNow(ctx, name, args));
   }
 
   private static final Set<String> SUBSCRIBED_OK = Set.of("SUBSCRIBE", "PSUBSCRIBE", "UNSUBSCRIBE",
       "PUNSUBSCRIBE", "PING", "QUIT", "RESET");
 
-  private RespValue dispatch(ChannelHandlerContext ctx, String name, List<String> args) {
+  private RespValue dispatchNow(ChannelHandlerContext ctx, String name, List<String> args) {
     switch (name) {
       case "PING" -> {
         if (args.size() > 2) {
@@ -112,9 +130,6 @@ final class CommandHandler extends SimpleChannelInboundHandler<RespValue> {
       }
       case "HELLO" -> {
         return hello(args);
-      }
-      case "SENTINEL" -> {
-        return sentinel.execute(args);
       }
       case "INFO" -> {
         // Sentinel answers INFO with a bulk string in both protocols (not verbatim as servers do).

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code SENTINEL <subcommand>}: the same names (and Valkey's {@code PRIMARY} aliases), arities,
@@ -33,7 +34,22 @@ final class SentinelCommands {
     this.daemon = daemon;
   }
 
-  RespValue execute(List<String> args) {
+  /** Runs a subcommand; changes to a group complete on its loop, so the reply may come later. */
+  CompletableFuture<RespValue> execute(List<String> args) {
+    if (args.size() >= 2) {
+      String sub = args.get(1).toLowerCase(Locale.ROOT);
+      if (sub.equals("set")) {
+        return set(args);
+      }
+      if (sub.equals("reset")) {
+        return args.size() != 3 ? CompletableFuture.completedFuture(arity("sentinel|reset"))
+            : daemon.resetGroups(args.get(2)).thenApply(RespInteger::of);
+      }
+    }
+    return CompletableFuture.completedFuture(executeNow(args));
+  }
+
+  private RespValue executeNow(List<String> args) {
     if (args.size() < 2) {
       return arity("sentinel");
     }
@@ -116,15 +132,6 @@ final class SentinelCommands {
           return arity("sentinel|remove");
         }
         return daemon.removeGroup(args.get(2)) ? Replies.OK : noSuchMaster();
-      }
-      case "set" -> {
-        return set(args);
-      }
-      case "reset" -> {
-        if (args.size() != 3) {
-          return arity("sentinel|reset");
-        }
-        return RespInteger.of(daemon.resetGroups(args.get(2)));
       }
       case "flushconfig" -> {
         if (args.size() != 2) {
@@ -253,14 +260,15 @@ final class SentinelCommands {
     return Replies.OK;
   }
 
-  private RespValue set(List<String> args) {
+  private CompletableFuture<RespValue> set(List<String> args) {
     if (args.size() < 5 || args.size() % 2 == 0) {
-      return arity("sentinel|set");
+      return CompletableFuture.completedFuture(arity("sentinel|set"));
     }
     GroupState g = daemon.group(args.get(2));
     if (g == null) {
-      return noSuchMaster();
+      return CompletableFuture.completedFuture(noSuchMaster());
     }
+    CompletableFuture<Void> applied = CompletableFuture.completedFuture(null);
     MasterSpec spec = g.spec();
     for (int i = 3; i < args.size(); i += 2) {
       String option = args.get(i).toLowerCase(Locale.ROOT);
@@ -271,16 +279,19 @@ final class SentinelCommands {
           try {
             spec = dev.vigil.sentinel.config.SentinelConf.applyOption(spec, option, value);
           } catch (IllegalArgumentException e) {
-            return error("ERR Invalid argument '" + value + "' for SENTINEL SET '" + option + "'");
+            return applied.thenApply(x -> error(
+                "ERR Invalid argument '" + value + "' for SENTINEL SET '" + option + "'"));
           }
         }
         default -> {
-          return error("ERR Unknown option or number of arguments for SENTINEL SET '" + option + "'");
+          return applied.thenApply(x -> error(
+              "ERR Unknown option or number of arguments for SENTINEL SET '" + option + "'"));
         }
       }
-      daemon.updateGroup(spec, option, option.equals("auth-pass") ? "******" : value);
+      // As Sentinel, options before a bad one stay applied.
+      applied = daemon.updateGroup(spec, option, option.equals("auth-pass") ? "******" : value);
     }
-    return Replies.OK;
+    return applied.thenApply(x -> Replies.OK);
   }
 
   private static final List<String> CONFIG_PARAMS = List.of("resolve-hostnames",
