@@ -46,6 +46,66 @@ public record DaemonConfig(
     SENTINEL_CONF
   }
 
+  /** The parameters SENTINEL CONFIG SET may change at run time. */
+  public static final java.util.List<String> RUNTIME_PARAMETERS = java.util.List.of(
+      "resolve-hostnames", "announce-hostnames", "announce-ip", "announce-port", "sentinel-user",
+      "sentinel-pass", "loglevel");
+
+  /**
+   * A copy with one run-time parameter changed (SENTINEL CONFIG SET).
+   *
+   * @throws IllegalArgumentException for an unknown parameter or an invalid value
+   */
+  public DaemonConfig with(String parameter, String value) {
+    String v = value.isEmpty() ? null : value;
+    return switch (parameter) {
+      case "resolve-hostnames" -> new DaemonConfig(port, bind, httpPort, announceIp, announcePort,
+          announceHostnames, yesNo(value), requirePass, sentinelUser, sentinelPass, forgetAfter,
+          timing, masters, stateFile, format);
+      case "announce-hostnames" -> new DaemonConfig(port, bind, httpPort, announceIp, announcePort,
+          yesNo(value), resolveHostnames, requirePass, sentinelUser, sentinelPass, forgetAfter,
+          timing, masters, stateFile, format);
+      case "announce-ip" -> new DaemonConfig(port, bind, httpPort, v, announcePort,
+          announceHostnames, resolveHostnames, requirePass, sentinelUser, sentinelPass,
+          forgetAfter, timing, masters, stateFile, format);
+      case "announce-port" -> {
+        int p;
+        try {
+          p = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+          p = -1;
+        }
+        if (p < 0 || p > 65535) {
+          throw new IllegalArgumentException("invalid port " + value);
+        }
+        yield new DaemonConfig(port, bind, httpPort, announceIp, p, announceHostnames,
+            resolveHostnames, requirePass, sentinelUser, sentinelPass, forgetAfter, timing,
+            masters, stateFile, format);
+      }
+      case "sentinel-user" -> new DaemonConfig(port, bind, httpPort, announceIp, announcePort,
+          announceHostnames, resolveHostnames, requirePass, v, sentinelPass, forgetAfter, timing,
+          masters, stateFile, format);
+      case "sentinel-pass" -> new DaemonConfig(port, bind, httpPort, announceIp, announcePort,
+          announceHostnames, resolveHostnames, requirePass, sentinelUser, v, forgetAfter, timing,
+          masters, stateFile, format);
+      case "loglevel" -> {
+        if (!java.util.Set.of("debug", "verbose", "notice", "warning", "nothing").contains(value)) {
+          throw new IllegalArgumentException("invalid loglevel " + value);
+        }
+        yield this;
+      }
+      default -> throw new IllegalArgumentException("unknown parameter " + parameter);
+    };
+  }
+
+  private static boolean yesNo(String s) {
+    return switch (s.toLowerCase(java.util.Locale.ROOT)) {
+      case "yes" -> true;
+      case "no" -> false;
+      default -> throw new IllegalArgumentException("expected yes or no");
+    };
+  }
+
   public DaemonConfig {
     bind = List.copyOf(bind);
     masters = List.copyOf(masters);

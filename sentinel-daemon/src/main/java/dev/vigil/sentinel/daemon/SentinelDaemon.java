@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
 public final class SentinelDaemon implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SentinelDaemon.class);
 
-  private final DaemonConfig config;
+  private volatile DaemonConfig config;
+  private volatile String logLevel = "notice";
   private final StateStore store;
   private final Clock clock;
   private final EventBus events = new EventBus();
@@ -232,6 +233,33 @@ public final class SentinelDaemon implements AutoCloseable {
     return MasterSpec.of(name, address, quorum);
   }
 
+  /**
+   * SENTINEL CONFIG SET: every pair is validated before any is applied (all or nothing), then
+   * the configuration is swapped and persisted (into the sentinel.conf in that mode).
+   *
+   * @throws IllegalArgumentException naming the first bad parameter or value
+   */
+  public synchronized void configSet(Map<String, String> values) {
+    DaemonConfig next = config;
+    for (Map.Entry<String, String> e : values.entrySet()) {
+      next = next.with(e.getKey(), e.getValue());
+    }
+    config = next;
+    store.config(next);
+    store.flush();
+    if (values.containsKey("loglevel")) {
+      logLevel = values.get("loglevel");
+      ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger)
+          LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+      root.setLevel(switch (logLevel) {
+        case "debug", "verbose" -> ch.qos.logback.classic.Level.DEBUG;
+        case "warning" -> ch.qos.logback.classic.Level.WARN;
+        case "nothing" -> ch.qos.logback.classic.Level.OFF;
+        default -> ch.qos.logback.classic.Level.INFO;
+      });
+    }
+  }
+
   /** The values SENTINEL CONFIG GET reports. */
   public Map<String, String> configValues() {
     Map<String, String> m = new LinkedHashMap<>();
@@ -241,7 +269,7 @@ public final class SentinelDaemon implements AutoCloseable {
     m.put("announce-port", Integer.toString(config.announcePort()));
     m.put("sentinel-user", config.sentinelUser() == null ? "" : config.sentinelUser());
     m.put("sentinel-pass", config.sentinelPass() == null ? "" : config.sentinelPass());
-    m.put("loglevel", "notice");
+    m.put("loglevel", logLevel);
     return m;
   }
 

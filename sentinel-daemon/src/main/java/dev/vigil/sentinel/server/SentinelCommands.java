@@ -327,8 +327,30 @@ final class SentinelCommands {
       if (args.size() < 5 || args.size() % 2 == 0) {
         return arity("sentinel|config|set");
       }
-      return error("ERR SENTINEL CONFIG SET is not supported yet: set '" + args.get(3)
-          + "' in the configuration file and restart");
+      Map<String, String> values = new LinkedHashMap<>();
+      for (int i = 3; i < args.size(); i += 2) {
+        String p = args.get(i).toLowerCase(Locale.ROOT);
+        if (!CONFIG_PARAMS.contains(p)) {
+          return error("ERR Invalid argument '" + args.get(i) + "' to SENTINEL CONFIG SET");
+        }
+        if (values.put(p, args.get(i + 1)) != null) {
+          return error("ERR Duplicate argument '" + args.get(i) + "' to SENTINEL CONFIG SET");
+        }
+      }
+      try {
+        daemon.configSet(values);
+      } catch (IllegalArgumentException e) {
+        String bad = values.keySet().stream().filter(k -> {
+          try {
+            daemon.config().with(k, values.get(k));
+            return false;
+          } catch (IllegalArgumentException ex) {
+            return true;
+          }
+        }).findFirst().orElse("?");
+        return error("ERR Invalid value '" + values.get(bad) + "' to SENTINEL CONFIG SET '" + bad + "'");
+      }
+      return Replies.OK;
     }
     return error("ERR unknown subcommand '" + args.get(2) + "'. Try SENTINEL HELP.");
   }

@@ -63,6 +63,31 @@ class StatePersistenceTest {
   }
 
   @Test
+  void configSetIsValidatedAllOrNothingAndWrittenBackIntoSentinelConf() throws Exception {
+    ValkeyServer master = servers.start();
+    Path conf = dir.resolve("sentinel.conf");
+    Files.writeString(conf, "port 0\nbind 127.0.0.1\nsentinel announce-ip 10.0.0.1\n"
+        + "sentinel monitor mymaster " + master.host() + " " + master.port() + " 1\n");
+    SentinelDaemon d = daemons.startAt(conf, Map.of("VIGIL_HTTP_PORT", "0"));
+    try (AdminConnection c = new AdminConnection("127.0.0.1", d.port(), 2_000)) {
+      assertThatThrownBy(() -> c.command("SENTINEL", "CONFIG", "SET", "announce-ip", "10.9.9.9",
+          "announce-port", "x")).hasMessage("ERR Invalid value 'x' to SENTINEL CONFIG SET 'announce-port'");
+      assertThatThrownBy(() -> c.command("SENTINEL", "CONFIG", "SET", "nope", "1"))
+          .hasMessage("ERR Invalid argument 'nope' to SENTINEL CONFIG SET");
+      assertThat(c.command("SENTINEL", "CONFIG", "GET", "announce-ip"))
+          .isEqualTo(java.util.List.of("announce-ip", "10.0.0.1"));
+      assertThat(c.command("SENTINEL", "CONFIG", "SET", "announce-ip", "10.9.9.9",
+          "announce-port", "26999")).isEqualTo("OK");
+      assertThat(c.command("SENTINEL", "CONFIG", "GET", "announce-*"))
+          .isEqualTo(java.util.List.of("announce-hostnames", "no", "announce-ip", "10.9.9.9",
+              "announce-port", "26999"));
+    }
+    String rewritten = Files.readString(conf);
+    assertThat(rewritten).startsWith("port 0\nbind 127.0.0.1\nsentinel announce-ip 10.9.9.9\n")
+        .contains("sentinel announce-port 26999").doesNotContain("10.0.0.1");
+  }
+
+  @Test
   void anUnwritableStateFileStopsTheStartWithAClearError() throws Exception {
     ValkeyServer master = servers.start();
     Files.writeString(dir.resolve("not-a-dir"), "a file");
