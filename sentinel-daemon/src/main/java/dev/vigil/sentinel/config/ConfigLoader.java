@@ -44,6 +44,8 @@ public final class ConfigLoader {
       return loadHocon(file, String.join("\n", lines), reference, env);
     } catch (com.typesafe.config.ConfigException e) {
       throw new ConfigException("invalid configuration in " + file + ": " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(file + ": " + e.getMessage(), e);
     }
   }
 

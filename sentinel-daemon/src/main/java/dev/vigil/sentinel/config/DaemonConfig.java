@@ -109,6 +109,12 @@ public record DaemonConfig(
   public DaemonConfig {
     bind = List.copyOf(bind);
     masters = List.copyOf(masters);
+    for (MasterSpec m : masters) {
+      if (!resolveHostnames && !m.address().isIpLiteral()) {
+        throw new IllegalArgumentException("Can't resolve instance hostname '"
+            + m.address().host() + "' of master " + m.name() + ": set resolve-hostnames to use names");
+      }
+    }
     long names = masters.stream().map(MasterSpec::name).distinct().count();
     if (names != masters.size()) {
       throw new IllegalArgumentException("Duplicate master name.");

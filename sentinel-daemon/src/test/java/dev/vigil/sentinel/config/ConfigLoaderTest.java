@@ -130,6 +130,8 @@ class ConfigLoaderTest {
         .hasMessageContaining("invalid port 'x'");
     assertThatThrownBy(() -> ConfigLoader.load(write("h.conf", "vigil { masters { m { port = 1 } } }")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("host");
+    assertThatThrownBy(() -> ConfigLoader.load(write("s6.conf", "sentinel monitor m valkey-0 6379 1\n")))
+        .hasMessageContaining("Can't resolve instance hostname 'valkey-0'");
     assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("missing.conf")))
         .hasMessageContaining("cannot read configuration file");
   }
