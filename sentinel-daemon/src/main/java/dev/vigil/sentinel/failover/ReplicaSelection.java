@@ -1,0 +1,74 @@
+package dev.vigil.sentinel.failover;
+
+import dev.vigil.sentinel.config.Timing;
+import dev.vigil.sentinel.monitor.GroupState;
+import dev.vigil.sentinel.monitor.NodeRole;
+import dev.vigil.sentinel.monitor.NodeState;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Which replica to promote (Sentinel's sentinelSelectSlave, made total): only healthy replicas
+ * are candidates, ordered by replica-priority (lower first), replication offset (higher first),
+ * run id (lexicographic, unknown last), and finally address so the order is total even between
+ * replicas that share a run id.
+ */
+public final class ReplicaSelection {
+  /** The candidate order; total and transitive (the {@code replicaOrderIsTotal} invariant). */
+  public static final Comparator<NodeState> ORDER = Comparator
+      .comparingInt(ReplicaSelection::priority)
+      .thenComparing(Comparator.comparingLong(ReplicaSelection::offset).reversed())
+      .thenComparing(n -> n.runId() == null ? null : n.runId().toLowerCase(Locale.ROOT),
+          Comparator.nullsLast(Comparator.naturalOrder()))
+      .thenComparing(n -> n.address().host())
+      .thenComparingInt(n -> n.address().port());
+
+  private ReplicaSelection() {}
+
+  /** The replica to promote, or empty when none is fit (Sentinel's -failover-abort-no-good-slave). */
+  public static Optional<NodeState> choose(GroupState g, long now, Timing timing) {
+    return candidates(g, now, timing).stream().min(ORDER);
+  }
+
+  /** Every replica fit for promotion, unordered. */
+  public static List<NodeState> candidates(GroupState g, long now, Timing timing) {
+    return g.replicas().values().stream().filter(r -> isHealthy(g, r, now, timing)).toList();
+  }
+
+  /**
+   * The {@code onlyHealthyCandidates} rule: not SDOWN, connected, answered PING within five ping
+   * periods, INFO fresh (five ping periods while the master is down, else three INFO periods),
+   * replica-priority not 0, reporting itself a replica, and its master link not down longer than
+   * ten down-after periods beyond the master's own outage.
+   */
+  public static boolean isHealthy(GroupState g, NodeState r, long now, Timing timing) {
+    long pingPeriod = timing.pingPeriod().toMillis();
+    if (r.sdown() || !r.link().connected() || r.info() == null) {
+      return false;
+    }
+    if (now - r.link().lastOkReplyAt() > 5 * pingPeriod) {
+      return false;
+    }
+    if (r.info().priority() == 0 || r.info().role() != NodeRole.REPLICA) {
+      return false;
+    }
+    boolean masterDown = g.master().sdown();
+    long maxInfoAge = masterDown ? 5 * pingPeriod : 3 * timing.infoPeriod().toMillis();
+    if (r.infoAt() < 0 || now - r.infoAt() > maxInfoAge) {
+      return false;
+    }
+    long masterOutage = masterDown ? now - g.master().sdownSince() : 0;
+    long maxLinkDown = masterOutage + 10 * g.spec().downAfter().toMillis();
+    return r.info().masterLinkDownMs() <= maxLinkDown;
+  }
+
+  private static int priority(NodeState n) {
+    return n.info() == null ? Integer.MAX_VALUE : n.info().priority();
+  }
+
+  private static long offset(NodeState n) {
+    return n.info() == null ? -1 : n.info().replOffset();
+  }
+}
