@@ -37,7 +37,9 @@ final class GroupRunner implements NodeLink.Listener {
   private final Map<Address, NodeLink> links = new HashMap<>();
   private volatile GroupState state;
   private GroupMonitor monitor;
+  private dev.vigil.sentinel.failover.FailoverCore core;
   private Timing monitorTiming;
+  private final java.util.SplittableRandom random = new java.util.SplittableRandom();
   private ScheduledFuture<?> ticker;
   private long lastHelloAt = -1;
 
@@ -135,9 +137,52 @@ final class GroupRunner implements NodeLink.Listener {
     Timing t = daemon.timing();
     if (monitor == null || t != monitorTiming) {
       monitor = new GroupMonitor(daemon.myId(), t, daemon.config().forgetAfter().toMillis());
+      core = new dev.vigil.sentinel.failover.FailoverCore(daemon.myId(), t, daemon.failoverSettings());
       monitorTiming = t;
     }
     return monitor;
+  }
+
+  private dev.vigil.sentinel.failover.FailoverCore core() {
+    monitor();
+    return core;
+  }
+
+  /**
+   * A peer asks for our vote (IS-MASTER-DOWN-BY-ADDR with its run id). Decided on the group's
+   * loop and persisted before the future completes, so the reply never promises an unwritten
+   * vote. The future holds {leader run id or null, leader epoch}.
+   */
+  java.util.concurrent.CompletableFuture<Object[]> voteRequest(long epoch, String runId) {
+    java.util.concurrent.CompletableFuture<Object[]> done = new java.util.concurrent.CompletableFuture<>();
+    loop.execute(() -> {
+      try {
+        var outcome = core().vote(state, daemon.currentEpoch(), epoch, runId, now(), random.nextLong());
+        if (outcome.currentEpoch() > daemon.currentEpoch()) {
+          daemon.adoptEpoch(outcome.currentEpoch());
+        }
+        state = outcome.state();
+        if (outcome.persist()) {
+          daemon.persist(state);
+        }
+        apply(new Transition(state, outcome.effects()));
+        done.complete(new Object[] {outcome.leader(), outcome.leaderEpoch()});
+      } catch (RuntimeException e) {
+        done.completeExceptionally(e);
+      }
+    });
+    return done;
+  }
+
+  /** SENTINEL FAILOVER: completes with false when a failover is already in progress. */
+  java.util.concurrent.CompletableFuture<Boolean> forceFailover() {
+    java.util.concurrent.CompletableFuture<Boolean> done = new java.util.concurrent.CompletableFuture<>();
+    loop.execute(() -> {
+      var t = core().force(state, now(), daemon.currentEpoch());
+      t.ifPresent(this::apply);
+      done.complete(t.isPresent());
+    });
+    return done;
   }
 
   private long now() {
@@ -180,6 +225,7 @@ final class GroupRunner implements NodeLink.Listener {
     try {
       long now = now();
       apply(monitor().tick(state, now));
+      apply(core().tick(state, now, daemon.currentEpoch(), random.nextLong() & Long.MAX_VALUE));
       Timing timing = daemon.timing();
       long pingPeriod = Math.max(1, Math.min(timing.pingPeriod().toMillis(),
           state.spec().downAfter().toMillis() / 2));
@@ -191,6 +237,12 @@ final class GroupRunner implements NodeLink.Listener {
             .orElse(false);
         long infoPeriod = (masterTrouble || replicaSyncing ? timing.fastInfoPeriod()
             : timing.infoPeriod()).toMillis();
+        dev.vigil.sentinel.monitor.Failover f = state.agreement().failover();
+        if (f != null && (l.address.equals(f.promoted()) || f.reconf().containsKey(l.address))) {
+          // During a failover the nodes it acts on are watched closely: promotion and
+          // re-pointing are confirmed within a tenth of a second, not at Sentinel's 1 s INFO.
+          infoPeriod = Math.min(infoPeriod, 100);
+        }
         if (!l.isUp()) {
           continue;
         }
@@ -234,7 +286,9 @@ final class GroupRunner implements NodeLink.Listener {
     l.info().whenComplete((info, error) -> loop.execute(() -> {
       l.infoInFlight = false;
       if (error == null) {
-        apply(monitor().info(state, l.address, NodeInfo.parse(info), now()));
+        NodeInfo parsed = NodeInfo.parse(info);
+        apply(monitor().info(state, l.address, parsed, now()));
+        apply(core().info(state, l.address, parsed, now()));
       }
     }));
   }
@@ -274,11 +328,75 @@ final class GroupRunner implements NodeLink.Listener {
         persist = true;
       } else if (e instanceof Effect.AdoptEpoch a) {
         daemon.adoptEpoch(a.epoch());
+      } else if (e instanceof Effect.AskPeers ask) {
+        askPeers(ask.requestVote());
+      } else if (e instanceof Effect.Promote p) {
+        reconfigure(p.replica(), null);
+      } else if (e instanceof Effect.ReplicaOf r) {
+        reconfigure(r.node(), r.master());
+      } else if (e instanceof Effect.PublishHelloNow) {
+        lastHelloAt = now();
+        sendHellos();
+      } else if (e instanceof Effect.RefreshInfo r) {
+        NodeLink l = links.get(r.node());
+        if (l != null && l.isUp() && !l.infoInFlight) {
+          sendInfo(l, now());
+        }
       }
     }
     if (persist) {
       daemon.persist(state);
     }
+  }
+
+  private void askPeers(boolean requestVote) {
+    Address master = state.masterAddress();
+    long configEpoch = state.configEpoch();
+    long epoch = daemon.currentEpoch();
+    String runId = requestVote ? daemon.myId() : "*";
+    for (NodeLink l : links.values()) {
+      if (!l.peer || !l.isUp()) {
+        continue;
+      }
+      l.isMasterDown(master, epoch, runId).whenComplete((reply, error) -> {
+        if (error != null || reply.size() != 3) {
+          return;
+        }
+        try {
+          boolean down = dev.vigil.resp3.value.Resp.longValue(reply.get(0)) == 1;
+          String leader = dev.vigil.resp3.value.Resp.text(reply.get(1));
+          long leaderEpoch = dev.vigil.resp3.value.Resp.longValue(reply.get(2));
+          loop.execute(() -> state.peerAt(l.address).ifPresent(p -> {
+            state = core().peerAnswer(state, p.runId(), down, leader, leaderEpoch, master,
+                configEpoch, now());
+            // A vote just arrived: count it now rather than at the next tick.
+            if (state.agreement().failover() != null) {
+              apply(core().tick(state, now(), daemon.currentEpoch(), random.nextLong() & Long.MAX_VALUE));
+            }
+          }));
+        } catch (RuntimeException malformed) {
+          log.debug("malformed is-master-down reply from {}: {}", l.address, reply);
+        }
+      });
+    }
+  }
+
+  /** REPLICAOF NO ONE (master null) or REPLICAOF master on a node, then a quick INFO to confirm. */
+  private void reconfigure(Address node, Address master) {
+    NodeLink l = links.get(node);
+    if (l == null || !l.isUp()) {
+      log.warn("cannot reconfigure {}: no link", node);
+      return;
+    }
+    l.replicaOf(master).whenComplete((r, error) -> loop.execute(() -> {
+      if (error != null) {
+        log.warn("REPLICAOF {} on {} failed: {}", master == null ? "NO ONE" : master, node,
+            error.getMessage());
+      }
+      if (!l.infoInFlight) {
+        sendInfo(l, now());
+      }
+    }));
   }
 
   private void connect(Address a, boolean peer) {

@@ -5,6 +5,7 @@ import dev.vigil.resp3.client.RespClient;
 import dev.vigil.resp3.client.RespClientOptions;
 import dev.vigil.resp3.client.RespConnection;
 import dev.vigil.resp3.client.RespServerException;
+import dev.vigil.resp3.codec.RespCommand;
 import dev.vigil.resp3.value.Push;
 import dev.vigil.resp3.value.Resp;
 import dev.vigil.sentinel.config.Address;
@@ -94,6 +95,27 @@ final class NodeLink {
   /** INFO (default sections, as Sentinel asks), as text. */
   CompletableFuture<String> info() {
     return connection.send("INFO").thenApply(Resp::text);
+  }
+
+  /**
+   * REPLICAOF as Sentinel sends it: one transaction that also rewrites the node's config and
+   * disconnects its normal and pub/sub clients, which is how Sentinel-aware clients learn to
+   * re-resolve the master. {@code master} null means REPLICAOF NO ONE.
+   */
+  CompletableFuture<?> replicaOf(Address master) {
+    RespCommand replicaOf = master == null
+        ? RespCommand.of("REPLICAOF", "NO", "ONE")
+        : RespCommand.of("REPLICAOF", master.host(), master.port());
+    return connection.transaction(java.util.List.of(replicaOf, RespCommand.of("CONFIG", "REWRITE"),
+        RespCommand.of("CLIENT", "KILL", "TYPE", "normal"),
+        RespCommand.of("CLIENT", "KILL", "TYPE", "pubsub")));
+  }
+
+  /** SENTINEL IS-MASTER-DOWN-BY-ADDR to a peer: [down, leader run id or *, leader epoch]. */
+  CompletableFuture<java.util.List<dev.vigil.resp3.value.RespValue>> isMasterDown(Address master,
+      long currentEpoch, String runIdOrStar) {
+    return connection.send("SENTINEL", "is-master-down-by-addr", master.host(), master.port(),
+        currentEpoch, runIdOrStar).thenApply(Resp::elements);
   }
 
   CompletableFuture<?> publishHello(String payload) {

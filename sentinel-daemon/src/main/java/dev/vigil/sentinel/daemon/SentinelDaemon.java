@@ -149,6 +149,30 @@ public final class SentinelDaemon implements AutoCloseable {
     return runners.values();
   }
 
+  /** Failover tunables (see reference.conf, vigil.failover). */
+  public dev.vigil.sentinel.failover.FailoverCore.Settings failoverSettings() {
+    return dev.vigil.sentinel.failover.FailoverCore.Settings.DEFAULT;
+  }
+
+  /**
+   * IS-MASTER-DOWN-BY-ADDR with a run id: the vote of the group watching that master address.
+   * Completes with {leader or null, leader epoch}, after the vote is persisted.
+   */
+  public java.util.concurrent.CompletableFuture<Object[]> voteRequest(GroupState group,
+      long epoch, String runId) {
+    GroupRunner r = runners.get(group.name());
+    return r == null
+        ? java.util.concurrent.CompletableFuture.completedFuture(new Object[] {null, 0L})
+        : r.voteRequest(epoch, runId);
+  }
+
+  /** SENTINEL FAILOVER name: false when one is already running. */
+  public java.util.concurrent.CompletableFuture<Boolean> forceFailover(String name) {
+    GroupRunner r = runners.get(name);
+    return r == null ? java.util.concurrent.CompletableFuture.completedFuture(false)
+        : r.forceFailover();
+  }
+
   /** Delivers a hello received on our own port (a peer's PUBLISH) to its group. */
   public void helloFromPeer(dev.vigil.sentinel.monitor.Hello h) {
     GroupRunner r = runners.get(h.masterName());

@@ -18,4 +18,19 @@ public sealed interface Effect {
 
   /** A hello carried a higher global epoch: raise ours (never lower it). */
   record AdoptEpoch(long epoch) implements Effect {}
+
+  /** Ask every peer IS-MASTER-DOWN-BY-ADDR; with our run id when we want its vote. */
+  record AskPeers(boolean requestVote) implements Effect {}
+
+  /** REPLICAOF NO ONE on the chosen replica, the way Sentinel does it (one transaction). */
+  record Promote(Address replica) implements Effect {}
+
+  /** REPLICAOF {@code master} on {@code node} (re-pointing or demoting), in one transaction. */
+  record ReplicaOf(Address node, Address master) implements Effect {}
+
+  /** Publish hellos now rather than at the next period (a new configuration to spread). */
+  record PublishHelloNow() implements Effect {}
+
+  /** Poll a node's INFO at once (to confirm a promotion or a re-pointing quickly). */
+  record RefreshInfo(Address node) implements Effect {}
 }

@@ -136,9 +136,9 @@ public final class GroupMonitor {
         effects.add(new Effect.Emit(new SentinelEvent("+switch-master", s.name() + " "
             + old.host() + " " + old.port() + " " + h.master().host() + " " + h.master().port())));
         effects.add(new Effect.Connect(h.master(), false));
+        effects.add(new Effect.RefreshInfo(h.master()));
       } else {
-        next = new GroupState(next.spec(), h.masterConfigEpoch(), next.leaderEpoch(), next.master(),
-            next.replicas(), next.peers());
+        next = next.withConfigEpoch(h.masterConfigEpoch());
       }
       effects.add(new Effect.Persist());
     }

@@ -21,7 +21,8 @@ public record GroupState(
     long leaderEpoch,
     NodeState master,
     Map<Address, NodeState> replicas,
-    Map<String, PeerState> peers) {
+    Map<String, PeerState> peers,
+    Agreement agreement) {
 
   public GroupState {
     replicas = Collections.unmodifiableMap(new LinkedHashMap<>(replicas));
@@ -41,7 +42,29 @@ public record GroupState(
       peers.put(s.runId(), PeerState.discovered(s.runId(), s.address(), now));
     }
     return new GroupState(spec.withAddress(record.masterAddress()), record.configEpoch(),
-        record.leaderEpoch(), NodeState.watching(record.masterAddress(), now), replicas, peers);
+        record.leaderEpoch(), NodeState.watching(record.masterAddress(), now), replicas, peers,
+        Agreement.IDLE);
+  }
+
+  public GroupState withAgreement(Agreement a) {
+    return new GroupState(spec, configEpoch, leaderEpoch, master, replicas, peers, a);
+  }
+
+  /** Our vote changed (persisted by the caller before any reply depends on it). */
+  public GroupState withVote(String leader, long epoch) {
+    return new GroupState(spec, configEpoch, epoch, master, replicas, peers,
+        agreement.withLeader(leader));
+  }
+
+  public GroupState withConfigEpoch(long epoch) {
+    return new GroupState(spec, epoch, leaderEpoch, master, replicas, peers, agreement);
+  }
+
+  /** Every peer's reports about the master dropped (after the master changed). */
+  public GroupState withoutDownReports() {
+    Map<String, PeerState> m = new LinkedHashMap<>();
+    peers.forEach((k, p) -> m.put(k, p.answered(null, null, 0)));
+    return new GroupState(spec, configEpoch, leaderEpoch, master, replicas, m, agreement);
   }
 
   public String name() {
@@ -74,41 +97,41 @@ public record GroupState(
 
   GroupState withNode(NodeState n) {
     if (n.address().equals(master.address())) {
-      return new GroupState(spec, configEpoch, leaderEpoch, n, replicas, peers);
+      return new GroupState(spec, configEpoch, leaderEpoch, n, replicas, peers, agreement);
     }
     Map<Address, NodeState> r = new LinkedHashMap<>(replicas);
     r.put(n.address(), n);
-    return new GroupState(spec, configEpoch, leaderEpoch, master, r, peers);
+    return new GroupState(spec, configEpoch, leaderEpoch, master, r, peers, agreement);
   }
 
   GroupState withoutReplica(Address a) {
     Map<Address, NodeState> r = new LinkedHashMap<>(replicas);
     r.remove(a);
-    return new GroupState(spec, configEpoch, leaderEpoch, master, r, peers);
+    return new GroupState(spec, configEpoch, leaderEpoch, master, r, peers, agreement);
   }
 
   GroupState withPeer(PeerState p) {
     Map<String, PeerState> m = new LinkedHashMap<>(peers);
     m.put(p.runId(), p);
-    return new GroupState(spec, configEpoch, leaderEpoch, master, replicas, m);
+    return new GroupState(spec, configEpoch, leaderEpoch, master, replicas, m, agreement);
   }
 
   GroupState withoutPeer(String runId) {
     Map<String, PeerState> m = new LinkedHashMap<>(peers);
     m.remove(runId);
-    return new GroupState(spec, configEpoch, leaderEpoch, master, replicas, m);
+    return new GroupState(spec, configEpoch, leaderEpoch, master, replicas, m, agreement);
   }
 
   public GroupState withSpec(MasterSpec s) {
     return new GroupState(s.withAddress(master.address()), configEpoch, leaderEpoch, master,
-        replicas, peers);
+        replicas, peers, agreement);
   }
 
   /**
    * Follows a newer configuration: the master moves to {@code newMaster}; the old master and the
    * other replicas stay as replicas (the old one will be turned into one when it returns).
    */
-  GroupState switchedTo(Address newMaster, long newConfigEpoch, long now) {
+  public GroupState switchedTo(Address newMaster, long newConfigEpoch, long now) {
     Map<Address, NodeState> r = new LinkedHashMap<>();
     Address old = master.address();
     r.put(old, NodeState.watching(old, now));
@@ -117,9 +140,13 @@ public record GroupState(
         r.put(n.address(), n);
       }
     }
+    // The promoted node keeps its link, but its role clock restarts: it reported "replica" until
+    // a moment ago, which must not read as a master claiming to be a replica (a spurious SDOWN
+    // of the new master right after the switch, the Sentinel failure mode of reference §5.4).
     NodeState promoted = replicas.containsKey(newMaster)
-        ? replicas.get(newMaster).withSdown(false, now)
+        ? replicas.get(newMaster).withSdown(false, now).withRoleChangedAt(now)
         : NodeState.watching(newMaster, now);
-    return new GroupState(spec.withAddress(newMaster), newConfigEpoch, leaderEpoch, promoted, r, peers);
+    return new GroupState(spec.withAddress(newMaster), newConfigEpoch, leaderEpoch, promoted, r,
+        peers, agreement.withOdown(false, now));
   }
 }

@@ -49,6 +49,10 @@ public record NodeState(
     return new NodeState(address, link, info, infoAt, down, down ? now : -1, roleChangedAt, goneSince);
   }
 
+  public NodeState withRoleChangedAt(long at) {
+    return new NodeState(address, link, info, infoAt, sdown, sdownSince, at, goneSince);
+  }
+
   public NodeState withGoneSince(long since) {
     return new NodeState(address, link, info, infoAt, sdown, sdownSince, roleChangedAt, since);
   }

@@ -13,6 +13,7 @@ import dev.vigil.sentinel.config.Address;
  * @param sdownSince since when, or -1
  * @param votedLeader the vote it last reported to us, or null
  * @param votedLeaderEpoch the epoch of that vote
+ * @param report its last answer about the master's health, or null
  */
 public record PeerState(
     String runId,
@@ -22,27 +23,34 @@ public record PeerState(
     boolean sdown,
     long sdownSince,
     String votedLeader,
-    long votedLeaderEpoch) {
+    long votedLeaderEpoch,
+    DownReport report) {
 
   public static PeerState discovered(String runId, Address address, long now) {
-    return new PeerState(runId, address, Link.watchingSince(now), -1, false, -1, null, 0);
+    return new PeerState(runId, address, Link.watchingSince(now), -1, false, -1, null, 0, null);
   }
 
   public PeerState withLink(Link l) {
-    return new PeerState(runId, address, l, lastHelloAt, sdown, sdownSince, votedLeader, votedLeaderEpoch);
+    return new PeerState(runId, address, l, lastHelloAt, sdown, sdownSince, votedLeader, votedLeaderEpoch, report);
   }
 
   public PeerState withHelloAt(long now) {
-    return new PeerState(runId, address, link, now, sdown, sdownSince, votedLeader, votedLeaderEpoch);
+    return new PeerState(runId, address, link, now, sdown, sdownSince, votedLeader, votedLeaderEpoch, report);
   }
 
   public PeerState withAddress(Address a, long now) {
     return new PeerState(runId, a, Link.watchingSince(now), lastHelloAt, false, -1, votedLeader,
-        votedLeaderEpoch);
+        votedLeaderEpoch, null);
   }
 
   public PeerState withSdown(boolean down, long now) {
     return new PeerState(runId, address, link, lastHelloAt, down, down ? now : -1, votedLeader,
-        votedLeaderEpoch);
+        votedLeaderEpoch, report);
+  }
+
+  /** Records an answer to IS-MASTER-DOWN-BY-ADDR: its down report and the vote it carries. */
+  public PeerState answered(DownReport r, String leader, long leaderEpoch) {
+    return new PeerState(runId, address, link, lastHelloAt, sdown, sdownSince,
+        leader == null ? votedLeader : leader, leader == null ? votedLeaderEpoch : leaderEpoch, r);
   }
 }

@@ -101,7 +101,7 @@ final class InfoSections {
     line(sb, "sentinel_simulate_failure_flags", 0);
     for (int i = 0; i < groups.size(); i++) {
       GroupState g = groups.get(i);
-      String status = g.master().sdown() ? "sdown" : "ok";
+      String status = g.agreement().odown() ? "odown" : g.master().sdown() ? "sdown" : "ok";
       line(sb, "master" + i, "name=" + g.name() + ",status=" + status + ",address="
           + g.masterAddress().host() + ":" + g.masterAddress().port() + ",slaves="
           + g.replicas().size() + ",sentinels=" + (g.peers().size() + 1));

@@ -22,10 +22,26 @@ final class InstanceReplies {
   static RespMap master(GroupState g, long now) {
     NodeState m = g.master();
     List<Object> f = new ArrayList<>();
-    common(f, g.name(), m.address(), m.runId(), flags(m.sdown(), "master", m.link()), m.link(), now);
+    dev.vigil.sentinel.monitor.Agreement a = g.agreement();
+    String flags = flags(m.sdown(), "master", m.link());
+    if (a.odown()) {
+      flags = flags.replace("master", "o_down,master");
+    }
+    if (a.failover() != null) {
+      flags += ",failover_in_progress";
+    }
+    common(f, g.name(), m.address(), m.runId(), flags, m.link(), now);
+    if (a.failover() != null) {
+      f.add("failover-state");
+      f.add(a.failover().phase().wireName);
+    }
     if (m.sdown()) {
       f.add("s-down-time");
       f.add(now - m.sdownSince());
+    }
+    if (a.odown()) {
+      f.add("o-down-time");
+      f.add(now - a.odownSince());
     }
     f.add("down-after-milliseconds");
     f.add(g.spec().downAfter().toMillis());
@@ -70,6 +86,9 @@ final class InstanceReplies {
     if (p.sdown()) {
       f.add("s-down-time");
       f.add(now - p.sdownSince());
+    }
+    if (p.report() != null && p.report().down()) {
+      f.set(9, f.get(9) + ",master_down");
     }
     f.addAll(List.of(
         "down-after-milliseconds", g.spec().downAfter().toMillis(),

@@ -41,6 +41,12 @@ final class SentinelCommands {
       if (sub.equals("set")) {
         return set(args);
       }
+      if (sub.equals("is-master-down-by-addr") || sub.equals("is-primary-down-by-addr")) {
+        return isMasterDownByAddr(args);
+      }
+      if (sub.equals("failover")) {
+        return failover(args);
+      }
       if (sub.equals("reset")) {
         return args.size() != 3 ? CompletableFuture.completedFuture(arity("sentinel|reset"))
             : daemon.resetGroups(args.get(2)).thenApply(RespInteger::of);
@@ -114,9 +120,6 @@ final class SentinelCommands {
       case "myid" -> {
         return args.size() != 2 ? arity("sentinel|myid") : bulk(daemon.myId());
       }
-      case "is-master-down-by-addr", "is-primary-down-by-addr" -> {
-        return isMasterDownByAddr(args);
-      }
       case "ckquorum" -> {
         if (args.size() != 3) {
           return arity("sentinel|ckquorum");
@@ -153,9 +156,6 @@ final class SentinelCommands {
       case "debug" -> {
         return debug(args);
       }
-      case "failover" -> {
-        return error("ERR SENTINEL FAILOVER is not available in this version of Vigil yet");
-      }
       case "pending-scripts" -> {
         return new RespArray(List.of());
       }
@@ -182,27 +182,55 @@ final class SentinelCommands {
     }
   }
 
-  private RespValue isMasterDownByAddr(List<String> args) {
+  private CompletableFuture<RespValue> isMasterDownByAddr(List<String> args) {
     if (args.size() != 6) {
-      return arity("sentinel|" + args.get(1).toLowerCase(Locale.ROOT));
+      return CompletableFuture.completedFuture(arity("sentinel|" + args.get(1).toLowerCase(Locale.ROOT)));
     }
     int port;
+    long epoch;
     try {
       port = Integer.parseInt(args.get(3));
-      Long.parseLong(args.get(4));
+      epoch = Long.parseLong(args.get(4));
     } catch (NumberFormatException e) {
-      return error("ERR value is not an integer or out of range");
+      return CompletableFuture.completedFuture(error("ERR value is not an integer or out of range"));
     }
-    boolean down = false;
+    GroupState found = null;
     for (GroupState g : daemon.groups()) {
       Address a = g.masterAddress();
       if (a.port() == port && a.host().equalsIgnoreCase(args.get(2))) {
-        down = g.master().sdown();
+        found = g;
         break;
       }
     }
-    // The vote (runid != "*") arrives with leader election; until then no vote is ever granted.
-    return RespArray.of(RespInteger.of(down ? 1 : 0), bulk("*"), RespInteger.of(0));
+    boolean down = found != null && found.master().sdown();
+    String runId = args.get(5);
+    if (found == null || runId.equals("*")) {
+      return CompletableFuture.completedFuture(
+          RespArray.of(RespInteger.of(down ? 1 : 0), bulk("*"), RespInteger.of(0)));
+    }
+    // A vote request: decided and persisted on the group's loop before we answer.
+    return daemon.voteRequest(found, epoch, runId).thenApply(v -> RespArray.of(
+        RespInteger.of(down ? 1 : 0), bulk(v[0] == null ? "*" : v[0]),
+        RespInteger.of((Long) v[1])));
+  }
+
+  private CompletableFuture<RespValue> failover(List<String> args) {
+    if (args.size() != 3) {
+      return CompletableFuture.completedFuture(arity("sentinel|failover"));
+    }
+    GroupState g = daemon.group(args.get(2));
+    if (g == null) {
+      return CompletableFuture.completedFuture(noSuchMaster());
+    }
+    if (g.agreement().failover() != null) {
+      return CompletableFuture.completedFuture(error("INPROG Failover already in progress"));
+    }
+    if (dev.vigil.sentinel.failover.ReplicaSelection.choose(g, daemon.clock().millis(),
+        daemon.timing()).isEmpty()) {
+      return CompletableFuture.completedFuture(error("NOGOODSLAVE No suitable replica to promote"));
+    }
+    return daemon.forceFailover(g.name()).thenApply(started ->
+        started ? Replies.OK : error("INPROG Failover already in progress"));
   }
 
   private RespValue ckquorum(GroupState g) {

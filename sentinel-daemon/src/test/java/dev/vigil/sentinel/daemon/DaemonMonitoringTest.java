@@ -119,7 +119,8 @@ class DaemonMonitoringTest {
   @Test
   void aStoppedMasterIsSdownAndReportedDownToPeers() throws Exception {
     List<ValkeyServer> group = servers.startGroup(1);
-    List<SentinelDaemon> ds = daemons.startGroup(2, "mymaster", group.get(0), 2, 500);
+    // Quorum 3 of 2 daemons: the master is reported down but never failed over here.
+    List<SentinelDaemon> ds = daemons.startGroup(2, "mymaster", group.get(0), 3, 500);
     await().atMost(Duration.ofSeconds(10)).until(() -> ds.get(0).group("mymaster").peers().size() == 1);
     group.get(0).pause();
     await().atMost(Duration.ofSeconds(5)).until(() -> ds.get(0).group("mymaster").master().sdown());

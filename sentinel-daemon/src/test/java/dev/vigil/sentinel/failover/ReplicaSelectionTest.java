@@ -45,7 +45,7 @@ class ReplicaSelectionTest {
     replicas.forEach(n -> map.put(n.address(), n));
     boolean masterDown = r.nextBoolean();
     NodeState master = g.master().withSdown(masterDown, now - r.nextLong(0, 20_000));
-    return new GroupState(spec, 0, 0, master, map, Map.of());
+    return new GroupState(spec, 0, 0, master, map, Map.of(), dev.vigil.sentinel.monitor.Agreement.IDLE);
   }
 
   @Test

@@ -1,0 +1,359 @@
+package dev.vigil.sentinel.failover;
+
+import dev.vigil.sentinel.config.Address;
+import dev.vigil.sentinel.config.Timing;
+import dev.vigil.sentinel.monitor.Agreement;
+import dev.vigil.sentinel.monitor.DownReport;
+import dev.vigil.sentinel.monitor.Effect;
+import dev.vigil.sentinel.monitor.Failover;
+import dev.vigil.sentinel.monitor.Failover.Phase;
+import dev.vigil.sentinel.monitor.Failover.Reconf;
+import dev.vigil.sentinel.monitor.GroupState;
+import dev.vigil.sentinel.monitor.NodeInfo;
+import dev.vigil.sentinel.monitor.NodeRole;
+import dev.vigil.sentinel.monitor.NodeState;
+import dev.vigil.sentinel.monitor.PeerState;
+import dev.vigil.sentinel.monitor.SentinelEvent;
+import dev.vigil.sentinel.monitor.Transition;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The agreement and failover decisions for one group, as pure functions of (state, input, now):
+ * ODOWN from fresh peer reports, epoch voting, the failover state machine (Sentinel's, with
+ * Vigil's changes below) and convergence of nodes that disagree with the current configuration.
+ *
+ * <p>Where Vigil differs from Sentinel, on purpose:
+ * <ul>
+ *   <li>A failed election is retried in a higher epoch after a short randomized back-off, not
+ *       after 2 × failover-timeout; one vote per epoch keeps it safe.
+ *   <li>Peer down reports count only for the master address and config epoch they were about,
+ *       so a new master is never failed over on reports about its predecessor.
+ *   <li>Promotion is confirmed by polling the candidate right after REPLICAOF NO ONE, and the
+ *       new master is advertised (GET-MASTER-ADDR, hellos, +switch-master) the moment it is.
+ *   <li>The master a failover replaced is demoted as soon as it answers again.
+ * </ul>
+ */
+public final class FailoverCore {
+  /** Tunables that have no Sentinel counterpart (see reference.conf). */
+  public record Settings(long electionTimeoutMs, long retryMinMs, long retryMaxMs,
+      long reportValidityMs, long reconfSentTimeoutMs) {
+    public static final Settings DEFAULT = new Settings(2_000, 100, 1_000, 5_000, 10_000);
+  }
+
+  private final String myId;
+  private final Timing timing;
+  private final Settings settings;
+
+  public FailoverCore(String myId, Timing timing, Settings settings) {
+    this.myId = myId;
+    this.timing = timing;
+    this.settings = settings;
+  }
+
+  /**
+   * Re-evaluates ODOWN, starts or advances a failover. {@code random} is a uniformly random
+   * non-negative number from the shell (back-off jitter), so the decision itself stays pure.
+   */
+  public Transition tick(GroupState g, long now, long currentEpoch, long random) {
+    List<Effect> fx = new ArrayList<>();
+    Agreement a = g.agreement();
+    int reports = 1 + (int) g.peers().values().stream()
+        .filter(p -> p.report() != null && p.report().countsFor(g.masterAddress(), g.configEpoch(),
+            now, settings.reportValidityMs()))
+        .count();
+    boolean odown = g.master().sdown() && reports >= g.spec().quorum();
+    if (odown != a.odown()) {
+      a = a.withOdown(odown, now);
+      fx.add(masterEvent(g, odown ? "+odown" : "-odown",
+          odown ? "#quorum " + reports + "/" + g.spec().quorum() : null));
+    }
+    Failover f = a.failover();
+    boolean wantVotes = f != null && f.phase() == Phase.WAIT_START;
+    if ((g.master().sdown() || wantVotes)
+        && (a.lastAskAt() < 0 || now - a.lastAskAt() >= timing.askPeriod().toMillis())) {
+      a = a.withLastAskAt(now);
+      fx.add(new Effect.AskPeers(wantVotes));
+    }
+    GroupState s = g.withAgreement(a);
+    if (f == null) {
+      if (odown && (a.retryNotBefore() < 0 || now >= a.retryNotBefore())) {
+        return start(s, now, currentEpoch, false, fx);
+      }
+      return new Transition(s, fx);
+    }
+    return advance(s, now, random, fx);
+  }
+
+  /** SENTINEL FAILOVER: a failover without agreement, in a new epoch (so it wins by config epoch). */
+  public Optional<Transition> force(GroupState g, long now, long currentEpoch) {
+    if (g.agreement().failover() != null) {
+      return Optional.empty();
+    }
+    return Optional.of(start(g, now, currentEpoch, true, new ArrayList<>()));
+  }
+
+  private Transition start(GroupState g, long now, long currentEpoch, boolean forced,
+      List<Effect> fx) {
+    long epoch = currentEpoch + 1;
+    fx.add(new Effect.AdoptEpoch(epoch));
+    GroupState s = g.withVote(myId, epoch);
+    fx.add(new Effect.Persist());
+    fx.add(masterEvent(s, "+try-failover", null));
+    fx.add(new Effect.Emit(new SentinelEvent("+vote-for-leader", myId + " " + epoch)));
+    Failover f = new Failover(epoch, Phase.WAIT_START, now, now, forced, g.masterAddress(), null,
+        Map.of());
+    Agreement a = s.agreement().withFailover(f);
+    if (!forced) {
+      a = a.withLastAskAt(now);
+      fx.add(new Effect.AskPeers(true));
+    }
+    return advance(s.withAgreement(a), now, 0, fx);
+  }
+
+  private Transition advance(GroupState g, long now, long random, List<Effect> fx) {
+    Failover f = g.agreement().failover();
+    long ft = g.spec().failoverTimeout().toMillis();
+    switch (f.phase()) {
+      case WAIT_START -> {
+        Optional<String> winner = f.forced() ? Optional.of(myId) : electionWinner(g, f.epoch());
+        if (winner.isPresent() && winner.get().equals(myId)) {
+          fx.add(masterEvent(g, "+elected-leader", null));
+          fx.add(masterEvent(g, "+failover-state-select-slave", null));
+          return advance(withFailover(g, f.inPhase(Phase.SELECT_REPLICA, now)), now, random, fx);
+        }
+        if (now - f.startedAt() > Math.min(ft, settings.electionTimeoutMs())) {
+          fx.add(masterEvent(g, "-failover-abort-not-elected", null));
+          return new Transition(abort(g, now, random), fx);
+        }
+        return new Transition(g, fx);
+      }
+      case SELECT_REPLICA -> {
+        Optional<NodeState> chosen = ReplicaSelection.choose(g, now, timing);
+        if (chosen.isEmpty()) {
+          fx.add(masterEvent(g, "-failover-abort-no-good-slave", null));
+          return new Transition(abort(g, now, random), fx);
+        }
+        Address r = chosen.get().address();
+        fx.add(replicaEvent(g, r, "+selected-slave"));
+        fx.add(replicaEvent(g, r, "+failover-state-send-slaveof-noone"));
+        fx.add(new Effect.Promote(r));
+        fx.add(replicaEvent(g, r, "+failover-state-wait-promotion"));
+        return new Transition(withFailover(g, f.withPromoted(r).inPhase(Phase.WAIT_PROMOTION, now)), fx);
+      }
+      case PROMOTE, WAIT_PROMOTION -> {
+        if (now - f.phaseSince() > ft) {
+          fx.add(masterEvent(g, "-failover-abort-slave-timeout", null));
+          return new Transition(abort(g, now, random), fx);
+        }
+        return new Transition(g, fx);
+      }
+      case RECONF_REPLICAS -> {
+        return reconf(g, f, now, fx);
+      }
+      default -> throw new IllegalStateException(f.phase().toString());
+    }
+  }
+
+  private Optional<String> electionWinner(GroupState g, long epoch) {
+    Map<String, String> votes = new HashMap<>();
+    if (g.leaderEpoch() == epoch && g.agreement().leader() != null) {
+      votes.put(myId, g.agreement().leader());
+    }
+    for (PeerState p : g.peers().values()) {
+      if (p.votedLeader() != null && p.votedLeaderEpoch() == epoch) {
+        votes.put(p.runId(), p.votedLeader());
+      }
+    }
+    return Election.winner(votes, g.peers().size() + 1, g.spec().quorum());
+  }
+
+  private GroupState abort(GroupState g, long now, long random) {
+    long span = Math.max(1, settings.retryMaxMs() - settings.retryMinMs());
+    long retryAt = now + settings.retryMinMs() + Math.floorMod(random, span);
+    return g.withAgreement(g.agreement().withFailover(null).withRetryNotBefore(retryAt));
+  }
+
+  private Transition reconf(GroupState g, Failover f, long now, List<Effect> fx) {
+    long ft = g.spec().failoverTimeout().toMillis();
+    Address master = g.masterAddress();
+    int inFlight = 0;
+    for (Reconf r : f.reconf().values()) {
+      if (r.state() != Reconf.State.DONE) {
+        inFlight++;
+      }
+    }
+    Failover next = f;
+    boolean allDone = true;
+    for (NodeState r : g.replicas().values()) {
+      if (r.address().equals(f.oldMaster())) {
+        continue;
+      }
+      Reconf st = next.reconf().get(r.address());
+      if (st == null) {
+        if (r.info() != null && master.equals(r.info().masterAddress()) && r.info().masterLinkUp()) {
+          next = next.withReconf(r.address(), Reconf.State.DONE, now);
+          continue;
+        }
+        if (!r.sdown()) {
+          allDone = false;
+        }
+        if (inFlight < g.spec().parallelSyncs() && r.link().connected() && !r.sdown()) {
+          fx.add(new Effect.ReplicaOf(r.address(), master));
+          fx.add(replicaEvent(g, r.address(), "+slave-reconf-sent"));
+          next = next.withReconf(r.address(), Reconf.State.SENT, now);
+          inFlight++;
+        }
+      } else if (st.state() == Reconf.State.SENT
+          && now - st.since() > settings.reconfSentTimeoutMs()) {
+        fx.add(replicaEvent(g, r.address(), "-slave-reconf-sent-timeout"));
+        next = next.withReconf(r.address(), Reconf.State.DONE, now);
+      } else if (st.state() != Reconf.State.DONE && !r.sdown()) {
+        allDone = false;
+      }
+    }
+    if (allDone) {
+      fx.add(masterEvent(g, "+failover-end", null));
+      return new Transition(withFailover(g, null), fx);
+    }
+    if (now - f.phaseSince() > ft) {
+      fx.add(masterEvent(g, "+failover-end-for-timeout", null));
+      for (NodeState r : g.replicas().values()) {
+        Reconf st = next.reconf().get(r.address());
+        if (!r.address().equals(f.oldMaster()) && (st == null || st.state() != Reconf.State.DONE)) {
+          fx.add(new Effect.ReplicaOf(r.address(), master));
+          fx.add(replicaEvent(g, r.address(), "+slave-reconf-sent-be"));
+        }
+      }
+      return new Transition(withFailover(g, null), fx);
+    }
+    return new Transition(withFailover(g, next), fx);
+  }
+
+  /**
+   * A node's INFO, after the monitor has recorded it: confirms our promotion, tracks re-pointing,
+   * and turns a node that claims master against the current configuration into a replica.
+   */
+  public Transition info(GroupState g, Address node, NodeInfo info, long now) {
+    List<Effect> fx = new ArrayList<>();
+    Failover f = g.agreement().failover();
+    if (f != null && f.phase() == Phase.WAIT_PROMOTION && node.equals(f.promoted())
+        && info.role() == NodeRole.MASTER) {
+      Address old = g.masterAddress();
+      fx.add(replicaEvent(g, node, "+promoted-slave"));
+      GroupState s = g.switchedTo(node, f.epoch(), now).withoutDownReports();
+      s = s.withAgreement(s.agreement().withFailover(f.inPhase(Phase.RECONF_REPLICAS, now))
+          .withReplaced(old, f.epoch()));
+      fx.add(masterEvent(s, "+failover-state-reconf-slaves", null));
+      fx.add(new Effect.Emit(new SentinelEvent("+switch-master", s.name() + " " + old.host() + " "
+          + old.port() + " " + node.host() + " " + node.port())));
+      fx.add(new Effect.Persist());
+      fx.add(new Effect.PublishHelloNow());
+      return new Transition(s, fx);
+    }
+    if (f != null && f.phase() == Phase.RECONF_REPLICAS) {
+      Reconf st = f.reconf().get(node);
+      if (st != null && info.role() == NodeRole.REPLICA
+          && g.masterAddress().equals(info.masterAddress())) {
+        if (st.state() == Reconf.State.SENT) {
+          fx.add(replicaEvent(g, node, "+slave-reconf-inprog"));
+          f = f.withReconf(node, Reconf.State.INPROG, now);
+          st = f.reconf().get(node);
+        }
+        if (st.state() == Reconf.State.INPROG && info.masterLinkUp()) {
+          fx.add(replicaEvent(g, node, "+slave-reconf-done"));
+          f = f.withReconf(node, Reconf.State.DONE, now);
+        }
+        return new Transition(withFailover(g, f), fx);
+      }
+    }
+    return demoteIfStale(g, node, info, now, fx);
+  }
+
+  /**
+   * The {@code oldMasterDemoted} rule: a node we know as a replica that claims to be master while
+   * the current master is healthy is turned into a replica of it. The master we replaced
+   * ourselves is demoted the moment it answers; any other after two publish periods, time for a
+   * newer configuration (which would make us the stale one) to reach us by hello.
+   */
+  private Transition demoteIfStale(GroupState g, Address node, NodeInfo info, long now,
+      List<Effect> fx) {
+    NodeState n = g.replicas().get(node);
+    NodeState master = g.master();
+    if (n == null || info.role() != NodeRole.MASTER || master.sdown()
+        || master.role() != NodeRole.MASTER || g.agreement().failover() != null) {
+      return new Transition(g, fx);
+    }
+    Agreement a = g.agreement();
+    boolean known = node.equals(a.replaced()) && a.replacedEpoch() == g.configEpoch();
+    boolean settled = n.roleChangedAt() >= 0
+        && now - n.roleChangedAt() >= 2 * timing.publishPeriod().toMillis();
+    Long lastFix = a.lastFixAt().get(node);
+    boolean rateLimited = lastFix != null && now - lastFix < timing.pingPeriod().toMillis();
+    if ((known || settled) && !rateLimited) {
+      fx.add(new Effect.ReplicaOf(node, g.masterAddress()));
+      fx.add(replicaEvent(g, node, "+convert-to-slave"));
+      fx.add(new Effect.RefreshInfo(node));
+      return new Transition(g.withAgreement(a.withFix(node, now)), fx);
+    }
+    return new Transition(g, fx);
+  }
+
+  /** A peer's answer to our IS-MASTER-DOWN-BY-ADDR about {@code askedAbout} at {@code askedEpoch}. */
+  public GroupState peerAnswer(GroupState g, String peerRunId, boolean down, String leader,
+      long leaderEpoch, Address askedAbout, long askedConfigEpoch, long now) {
+    PeerState p = g.peers().get(peerRunId);
+    if (p == null) {
+      return g;
+    }
+    String vote = leader == null || leader.equals("*") ? null : leader;
+    PeerState updated = p.answered(new DownReport(now, askedAbout, askedConfigEpoch, down), vote,
+        leaderEpoch);
+    java.util.Map<String, PeerState> peers = new java.util.LinkedHashMap<>(g.peers());
+    peers.put(peerRunId, updated);
+    return new GroupState(g.spec(), g.configEpoch(), g.leaderEpoch(), g.master(), g.replicas(),
+        peers, g.agreement());
+  }
+
+  /** The outcome of a peer asking for our vote. */
+  public record VoteOutcome(GroupState state, long currentEpoch, String leader, long leaderEpoch,
+      boolean persist, List<Effect> effects) {}
+
+  /**
+   * A vote request (IS-MASTER-DOWN-BY-ADDR with a run id). One vote per epoch; the caller
+   * persists before replying. Voting for someone else holds back our own attempt for an election
+   * timeout plus jitter, giving that candidate its chance.
+   */
+  public VoteOutcome vote(GroupState g, long currentEpoch, long requestEpoch, String candidate,
+      long now, long random) {
+    Votes v = Votes.request(currentEpoch, g.agreement().leader(), g.leaderEpoch(), requestEpoch,
+        candidate);
+    List<Effect> fx = new ArrayList<>();
+    GroupState s = g;
+    if (v.changed()) {
+      s = s.withVote(v.leader(), v.leaderEpoch());
+      if (v.leaderEpoch() == requestEpoch && candidate.equals(v.leader())
+          && !candidate.equals(myId)) {
+        fx.add(new Effect.Emit(new SentinelEvent("+vote-for-leader", v.leader() + " " + v.leaderEpoch())));
+        long hold = settings.electionTimeoutMs() + Math.floorMod(random, Math.max(1, settings.retryMaxMs()));
+        s = s.withAgreement(s.agreement().withRetryNotBefore(now + hold));
+      }
+    }
+    return new VoteOutcome(s, v.currentEpoch(), v.leader(), v.leaderEpoch(), v.changed(), fx);
+  }
+
+  private static GroupState withFailover(GroupState g, Failover f) {
+    return g.withAgreement(g.agreement().withFailover(f));
+  }
+
+  private static Effect masterEvent(GroupState g, String type, String extra) {
+    return new Effect.Emit(SentinelEvent.master(type, g.name(), g.masterAddress(), extra));
+  }
+
+  private static Effect replicaEvent(GroupState g, Address replica, String type) {
+    return new Effect.Emit(SentinelEvent.replica(type, replica, g.name(), g.masterAddress(), null));
+  }
+}

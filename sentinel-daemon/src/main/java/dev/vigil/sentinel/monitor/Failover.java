@@ -1,0 +1,67 @@
+package dev.vigil.sentinel.monitor;
+
+import dev.vigil.sentinel.config.Address;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A failover this daemon is running for a group.
+ *
+ * @param epoch the epoch it was started in (the config epoch the new master gets)
+ * @param phase where it is
+ * @param startedAt when it started
+ * @param phaseSince when it entered this phase
+ * @param forced SENTINEL FAILOVER: no agreement needed
+ * @param oldMaster the master being replaced
+ * @param promoted the replica chosen, once chosen
+ * @param reconf re-pointing progress of the other replicas
+ */
+public record Failover(
+    long epoch,
+    Phase phase,
+    long startedAt,
+    long phaseSince,
+    boolean forced,
+    Address oldMaster,
+    Address promoted,
+    Map<Address, Reconf> reconf) {
+
+  /** Sentinel's failover states, with its names for replies and events. */
+  public enum Phase {
+    WAIT_START("wait_start"),
+    SELECT_REPLICA("select_slave"),
+    PROMOTE("send_slaveof_noone"),
+    WAIT_PROMOTION("wait_promotion"),
+    RECONF_REPLICAS("reconf_slaves");
+
+    public final String wireName;
+
+    Phase(String wireName) {
+      this.wireName = wireName;
+    }
+  }
+
+  /** A replica's re-pointing: REPLICAOF sent, then seen following, then in sync. */
+  public record Reconf(State state, long since) {
+    public enum State { SENT, INPROG, DONE }
+  }
+
+  public Failover {
+    reconf = Collections.unmodifiableMap(new LinkedHashMap<>(reconf));
+  }
+
+  public Failover inPhase(Phase p, long now) {
+    return new Failover(epoch, p, startedAt, now, forced, oldMaster, promoted, reconf);
+  }
+
+  public Failover withPromoted(Address a) {
+    return new Failover(epoch, phase, startedAt, phaseSince, forced, oldMaster, a, reconf);
+  }
+
+  public Failover withReconf(Address a, Reconf.State s, long now) {
+    Map<Address, Reconf> m = new LinkedHashMap<>(reconf);
+    m.put(a, new Reconf(s, now));
+    return new Failover(epoch, phase, startedAt, phaseSince, forced, oldMaster, promoted, m);
+  }
+}

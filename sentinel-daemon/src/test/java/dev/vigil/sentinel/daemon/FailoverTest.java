@@ -1,0 +1,95 @@
+package dev.vigil.sentinel.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.vigil.resp3.client.RespClient;
+import dev.vigil.resp3.client.RespClientOptions;
+import dev.vigil.resp3.client.RespConnection;
+import dev.vigil.resp3.value.Push;
+import dev.vigil.resp3.value.Resp;
+import dev.vigil.sentinel.config.Address;
+import dev.vigil.testkit.AdminConnection;
+import dev.vigil.testkit.ValkeyServer;
+import dev.vigil.testkit.ValkeyServers;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Failover end to end with in-process daemons and real servers. */
+class FailoverTest {
+  @RegisterExtension final ValkeyServers servers = new ValkeyServers();
+  @RegisterExtension final TestDaemons daemons = new TestDaemons();
+
+  private static Address addr(ValkeyServer s) {
+    return new Address(s.host(), s.port());
+  }
+
+  private List<SentinelDaemon> watch(List<ValkeyServer> group, int n) {
+    List<SentinelDaemon> ds = daemons.startGroup(n, "mymaster", group.get(0), 2, 500);
+    await().atMost(Duration.ofSeconds(10)).until(() -> ds.stream().allMatch(d ->
+        d.group("mymaster").peers().size() == n - 1
+            && d.group("mymaster").replicas().size() == group.size() - 1
+            && d.group("mymaster").replicas().values().stream().allMatch(r -> r.info() != null)));
+    return ds;
+  }
+
+  @Test
+  void killedMasterIsReplacedAndTheOldOneDemotedWhenItReturns() throws Exception {
+    List<ValkeyServer> group = servers.startGroup(2);
+    ValkeyServer master = group.get(0);
+    List<SentinelDaemon> ds = watch(group, 3);
+    List<String> events = new CopyOnWriteArrayList<>();
+    try (RespClient client = new RespClient(1);
+        RespConnection sub = client.connect(RespClientOptions.of("127.0.0.1", ds.get(0).port()))
+            .get(5, TimeUnit.SECONDS)) {
+      sub.onPush((Push p) -> events.add(Resp.text(p.get(2)) + " " + Resp.text(p.get(3))));
+      sub.psubscribe("*").get(5, TimeUnit.SECONDS);
+      master.command("SET", "before", "1");
+      master.kill9();
+      await().atMost(Duration.ofSeconds(15)).until(() -> ds.stream().allMatch(d ->
+          !d.group("mymaster").masterAddress().equals(addr(master))));
+      Address promoted = ds.get(0).group("mymaster").masterAddress();
+      assertThat(ds).allMatch(d -> d.group("mymaster").masterAddress().equals(promoted));
+      assertThat(ds).allMatch(d -> d.group("mymaster").configEpoch() >= 1);
+      ValkeyServer newMaster = group.stream().filter(s -> addr(s).equals(promoted)).findFirst().orElseThrow();
+      ValkeyServer other = group.stream().filter(s -> s != master && s != newMaster).findFirst().orElseThrow();
+      assertThat(newMaster.command("SET", "after", "1")).isEqualTo("OK");
+      assertThat(newMaster.command("GET", "before")).isEqualTo("1");
+      await().atMost(Duration.ofSeconds(10)).until(() ->
+          Integer.toString(newMaster.port()).equals(other.info("replication").get("master_port"))
+              && "up".equals(other.info("replication").get("master_link_status")));
+      await().atMost(Duration.ofSeconds(5)).until(() -> events.stream().anyMatch(e ->
+          e.startsWith("+switch-master mymaster " + master.host() + " " + master.port())));
+      assertThat(events).anyMatch(e -> e.startsWith("+odown "));
+      // An observer never marks the new master down after the switch (Sentinel does, §5.4).
+      assertThat(events).noneMatch(e -> e.startsWith("+sdown master mymaster " + newMaster.host()
+          + " " + newMaster.port()));
+
+      master.restart();
+      await().atMost(Duration.ofSeconds(10)).until(() ->
+          "slave".equals(master.info("replication").get("role"))
+              && Integer.toString(newMaster.port()).equals(master.info("replication").get("master_port")));
+      try (AdminConnection c = new AdminConnection("127.0.0.1", ds.get(1).port(), 2_000)) {
+        assertThat(c.command("SENTINEL", "GET-MASTER-ADDR-BY-NAME", "mymaster"))
+            .isEqualTo(List.of(newMaster.host(), Integer.toString(newMaster.port())));
+      }
+    }
+  }
+
+  @Test
+  void forcedFailoverNeedsNoAgreement() throws Exception {
+    List<ValkeyServer> group = servers.startGroup(1);
+    List<SentinelDaemon> ds = watch(group, 1);
+    try (AdminConnection c = new AdminConnection("127.0.0.1", ds.get(0).port(), 2_000)) {
+      assertThat(c.command("SENTINEL", "FAILOVER", "mymaster")).isEqualTo("OK");
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        ds.get(0).group("mymaster").masterAddress().equals(addr(group.get(1)))
+            && "master".equals(group.get(1).info("replication").get("role"))
+            && "slave".equals(group.get(0).info("replication").get("role")));
+  }
+}
