@@ -77,8 +77,8 @@ final class DemoCommand implements Callable<Integer> {
       System.out.printf("  daemon  127.0.0.1:%d  id %s...%n", d.port(), d.myId().substring(0, 8));
     }
     System.out.printf("Try: redis-cli -p %d SENTINEL get-master-addr-by-name demo%n", daemons.get(0).port());
-    System.out.printf("Kill the master (kill -9 %d) to watch the daemons see it go down. Ctrl-C stops.%n%n",
-        master.pid());
+    System.out.printf("Kill the master (kill -9 %d) to watch the daemons fail over to a replica;"
+        + " restart nothing, the status below follows. Ctrl-C stops.%n%n", master.pid());
     long deadline = seconds > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds) : Long.MAX_VALUE;
     while (!done.await(2, TimeUnit.SECONDS)) {
       printStatus(daemons);
@@ -95,8 +95,11 @@ final class DemoCommand implements Callable<Integer> {
     StringBuilder sb = new StringBuilder();
     for (SentinelDaemon d : daemons) {
       GroupState g = d.group("demo");
+      String flag = g.agreement().failover() != null
+          ? " [FAILOVER " + g.agreement().failover().phase().wireName + "]"
+          : g.agreement().odown() ? " [ODOWN]" : g.master().sdown() ? " [SDOWN]" : "";
       sb.append(String.format("daemon :%-5d master %s%s  replicas %d%s  peers %d  epoch %d%n",
-          d.port(), g.masterAddress(), g.master().sdown() ? " [SDOWN]" : "",
+          d.port(), g.masterAddress(), flag,
           g.replicas().size(), downReplicas(g), g.peers().size(), d.currentEpoch()));
     }
     System.out.print(sb);
