@@ -42,6 +42,7 @@ final class GroupRunner implements NodeLink.Listener {
   private final java.util.SplittableRandom random = new java.util.SplittableRandom();
   private ScheduledFuture<?> ticker;
   private long lastHelloAt = -1;
+  private boolean warnedNoQuorum;
 
   GroupRunner(SentinelDaemon daemon, EventLoop loop, GroupState initial) {
     this.daemon = daemon;
@@ -226,6 +227,7 @@ final class GroupRunner implements NodeLink.Listener {
       long now = now();
       apply(monitor().tick(state, now));
       apply(core().tick(state, now, daemon.currentEpoch(), random.nextLong() & Long.MAX_VALUE));
+      warnIfBlocked(now);
       Timing timing = daemon.timing();
       long pingPeriod = Math.max(1, Math.min(timing.pingPeriod().toMillis(),
           state.spec().downAfter().toMillis() / 2));
@@ -260,6 +262,28 @@ final class GroupRunner implements NodeLink.Listener {
       }
     } catch (RuntimeException e) {
       log.error("tick of {} failed", state.name(), e);
+    }
+  }
+
+  /**
+   * Says once per outage why a master we see down is not being failed over: too few daemons
+   * agree (ODOWN needs the quorum), so an operator reading the log knows what is missing.
+   */
+  private void warnIfBlocked(long now) {
+    NodeState m = state.master();
+    if (!m.sdown()) {
+      warnedNoQuorum = false;
+      return;
+    }
+    long askPeriod = daemon.timing().askPeriod().toMillis();
+    if (!warnedNoQuorum && !state.agreement().odown() && now - m.sdownSince() > 3 * askPeriod) {
+      warnedNoQuorum = true;
+      long agreeing = 1 + state.peers().values().stream().filter(p -> p.report() != null
+          && p.report().countsFor(m.address(), state.configEpoch(), now, 5 * askPeriod)).count();
+      long reachable = 1 + state.peers().values().stream().filter(p -> !p.sdown()).count();
+      log.warn("master {} of {} is down here but no failover: {} of the {} known daemons agree"
+          + " ({} reachable), quorum is {}", m.address(), state.name(), agreeing,
+          state.peers().size() + 1, reachable, state.spec().quorum());
     }
   }
 

@@ -1,0 +1,59 @@
+package dev.vigil.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.vigil.testkit.ValkeyServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/** Owns the daemon processes of a test: prints their logs if it fails, stops them after it. */
+final class DaemonProcesses implements AfterEachCallback {
+  private final List<DaemonProcess> daemons = new ArrayList<>();
+
+  /** {@code n} daemons on the group, once each knows the replicas and the other daemons. */
+  List<DaemonProcess> watch(String name, ValkeyServer master, int replicas, int n, int quorum,
+      long downAfterMs) {
+    List<DaemonProcess> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      try {
+        DaemonProcess d = DaemonProcess.start(name, master.host(), master.port(), quorum, downAfterMs);
+        daemons.add(d);
+        out.add(d);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> out.stream().allMatch(d ->
+        field(d, name, "num-slaves").equals(Integer.toString(replicas))
+            && field(d, name, "num-other-sentinels").equals(Integer.toString(n - 1))));
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  static String field(DaemonProcess d, String name, String key) {
+    try (var c = d.admin()) {
+      List<Object> m = (List<Object>) c.command("SENTINEL", "MASTER", name);
+      int i = m.indexOf(key);
+      return i < 0 ? "" : String.valueOf(m.get(i + 1));
+    } catch (IOException | RuntimeException e) {
+      return "";
+    }
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) {
+    if (context.getExecutionException().isPresent()) {
+      for (DaemonProcess d : daemons) {
+        System.out.println("===== log of daemon on port " + d.port + " (test failed) =====");
+        System.out.println(d.log());
+      }
+    }
+    daemons.forEach(DaemonProcess::close);
+    daemons.clear();
+  }
+}
