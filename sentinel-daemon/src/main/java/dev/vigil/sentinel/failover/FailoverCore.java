@@ -40,8 +40,8 @@ import java.util.Optional;
 public final class FailoverCore {
   /** Tunables that have no Sentinel counterpart (see reference.conf). */
   public record Settings(long electionTimeoutMs, long retryMinMs, long retryMaxMs,
-      long reportValidityMs, long reconfSentTimeoutMs) {
-    public static final Settings DEFAULT = new Settings(2_000, 100, 1_000, 5_000, 10_000);
+      long reportValidityMs, long reconfSentTimeoutMs, long fastAskMs) {
+    public static final Settings DEFAULT = new Settings(2_000, 100, 1_000, 5_000, 10_000, 50);
   }
 
   private final String myId;
@@ -73,8 +73,12 @@ public final class FailoverCore {
     }
     Failover f = a.failover();
     boolean wantVotes = f != null && f.phase() == Phase.WAIT_START;
+    // Until ODOWN (or while votes are awaited) ask often: peers turn SDOWN at slightly different
+    // moments, and Sentinel's 1 s cadence is most of its delay between +sdown and +odown.
+    long askEvery = odown && !wantVotes ? timing.askPeriod().toMillis()
+        : Math.min(timing.askPeriod().toMillis(), settings.fastAskMs());
     if ((g.master().sdown() || wantVotes)
-        && (a.lastAskAt() < 0 || now - a.lastAskAt() >= timing.askPeriod().toMillis())) {
+        && (a.lastAskAt() < 0 || now - a.lastAskAt() >= askEvery)) {
       a = a.withLastAskAt(now);
       fx.add(new Effect.AskPeers(wantVotes));
     }

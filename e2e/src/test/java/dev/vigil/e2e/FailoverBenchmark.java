@@ -1,0 +1,341 @@
+package dev.vigil.e2e;
+
+import dev.vigil.testkit.AdminConnection;
+import dev.vigil.testkit.ServerBinary;
+import dev.vigil.testkit.ValkeyServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The failover benchmark (not a test): Vigil's daemons and Valkey/Redis Sentinel on the same
+ * loopback topology (a master, two replicas, three daemons, quorum 2, the same down-after),
+ * alternating trial by trial, for kill -9 and SIGSTOP of the master. Per trial it measures, from
+ * the fault: the first {@code +switch-master} any daemon publishes, the first write the new master
+ * acknowledges, and how many acknowledged writes (no WAIT) the new master lacks at the end.
+ *
+ * <p>Run with {@code bin/bench-failover [trials] [down-after-ms]} (defaults 10 and 1000).
+ */
+public final class FailoverBenchmark {
+  private static final String NAME = "bench";
+
+  record Trial(String system, String fault, long switchMs, long writableMs, long lost) {}
+
+  public static void main(String[] args) throws Exception {
+    int trials = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+    long downAfter = args.length > 1 ? Long.parseLong(args[1]) : 1_000;
+    boolean sentinel = ServerBinary.hasSentinel();
+    if (!sentinel) {
+      System.out.println("no redis-sentinel/valkey-sentinel on PATH: measuring Vigil alone");
+    }
+    List<Trial> results = new ArrayList<>();
+    SplittableRandom random = new SplittableRandom(2026);
+    for (String fault : List.of("kill9", "sigstop")) {
+      for (int i = 0; i < trials; i++) {
+        for (String system : sentinel ? List.of("vigil", "sentinel") : List.of("vigil")) {
+          Trial t = runTrial(system, fault, downAfter, 1_000 + random.nextInt(1_000));
+          results.add(t);
+          System.out.printf(Locale.ROOT, "%-8s %-7s trial %2d: +switch-master %6d ms, writable %6d ms, lost %d%n",
+              system, fault, i + 1, t.switchMs, t.writableMs, t.lost);
+        }
+      }
+    }
+    printTable(results, downAfter);
+  }
+
+  private static Trial runTrial(String system, String fault, long downAfter, long phaseMs)
+      throws Exception {
+    List<ValkeyServer> nodes = new ArrayList<>();
+    List<AutoCloseable> daemons = new ArrayList<>();
+    try {
+      ValkeyServer master = ValkeyServer.builder().name("master").start();
+      nodes.add(master);
+      for (int i = 0; i < 2; i++) {
+        ValkeyServer r = ValkeyServer.builder().name("replica").start();
+        r.replicaOf(master);
+        nodes.add(r);
+      }
+      nodes.subList(1, 3).forEach(ValkeyServer::awaitReplicationLinkUp);
+      List<Integer> ports = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        if (system.equals("vigil")) {
+          DaemonProcess d = DaemonProcess.start(NAME, master.host(), master.port(), 2, downAfter);
+          daemons.add(d);
+          ports.add(d.port);
+        } else {
+          SentinelProcess s = SentinelProcess.start(NAME, master, 2, downAfter);
+          daemons.add(s);
+          ports.add(s.port);
+        }
+      }
+      awaitDiscovery(ports);
+      AtomicLong switchAt = new AtomicLong(-1);
+      List<Thread> listeners = new ArrayList<>();
+      AtomicBoolean stop = new AtomicBoolean();
+      for (int p : ports) {
+        listeners.add(listen(p, switchAt, stop));
+      }
+      Writer writer = new Writer(ports.get(0), master.port());
+      Thread w = new Thread(writer);
+      w.start();
+      TimeUnit.MILLISECONDS.sleep(1_000 + phaseMs);
+      long faultAt = System.nanoTime();
+      writer.faultAt.set(faultAt);
+      if (fault.equals("kill9")) {
+        master.kill9();
+      } else {
+        master.pause();
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while ((switchAt.get() < 0 || writer.newMasterAckAt.get() < 0) && System.nanoTime() < deadline) {
+        TimeUnit.MILLISECONDS.sleep(10);
+      }
+      TimeUnit.MILLISECONDS.sleep(2_000);
+      if (fault.equals("sigstop")) {
+        master.resume();
+        TimeUnit.MILLISECONDS.sleep(3_000);
+      }
+      writer.stop.set(true);
+      stop.set(true);
+      w.join(5_000);
+      long lost = lost(writer, nodes, ports.get(0));
+      return new Trial(system, fault, ms(switchAt.get(), faultAt), ms(writer.newMasterAckAt.get(), faultAt), lost);
+    } finally {
+      for (AutoCloseable d : daemons) {
+        d.close();
+      }
+      nodes.forEach(ValkeyServer::close);
+    }
+  }
+
+  private static long ms(long at, long from) {
+    return at < 0 ? -1 : (at - from) / 1_000_000;
+  }
+
+  private static void awaitDiscovery(List<Integer> ports) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      boolean all = true;
+      for (int p : ports) {
+        all &= "2".equals(masterField(p, "num-other-sentinels")) && "2".equals(masterField(p, "num-slaves"));
+      }
+      if (all) {
+        return;
+      }
+      TimeUnit.MILLISECONDS.sleep(100);
+    }
+    throw new IllegalStateException("daemons did not discover each other");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static String masterField(int port, String key) {
+    try (AdminConnection c = new AdminConnection("127.0.0.1", port, 1_000)) {
+      List<Object> m = (List<Object>) c.command("SENTINEL", "MASTER", NAME);
+      int i = m.indexOf(key);
+      return i < 0 ? null : (String) m.get(i + 1);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** Subscribes to +switch-master on a daemon with a raw socket; records the first one seen. */
+  private static Thread listen(int port, AtomicLong switchAt, AtomicBoolean stop) throws IOException {
+    Socket s = new Socket("127.0.0.1", port);
+    s.setSoTimeout(200);
+    s.getOutputStream().write("SUBSCRIBE +switch-master\r\n".getBytes(StandardCharsets.US_ASCII));
+    Thread t = new Thread(() -> {
+      try (s; InputStream in = s.getInputStream()) {
+        byte[] buf = new byte[4096];
+        StringBuilder seen = new StringBuilder();
+        while (!stop.get()) {
+          try {
+            int n = in.read(buf);
+            if (n < 0) {
+              return;
+            }
+            seen.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+            if (seen.indexOf("message") >= 0 && seen.indexOf(NAME + " ") >= 0) {
+              switchAt.compareAndSet(-1, System.nanoTime());
+            }
+          } catch (java.net.SocketTimeoutException idle) {
+            // keep listening
+          }
+        }
+      } catch (IOException e) {
+        // daemon gone
+      }
+    });
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  /** ~400 writes/s to wherever the daemon says the master is; re-resolves after any error. */
+  static final class Writer implements Runnable {
+    final int daemonPort;
+    final int oldMasterPort;
+    final Set<Long> acked = new ConcurrentSkipListSet<>();
+    final AtomicBoolean stop = new AtomicBoolean();
+    final AtomicLong faultAt = new AtomicLong(-1);
+    final AtomicLong newMasterAckAt = new AtomicLong(-1);
+
+    Writer(int daemonPort, int oldMasterPort) {
+      this.daemonPort = daemonPort;
+      this.oldMasterPort = oldMasterPort;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void run() {
+      long seq = 0;
+      while (!stop.get()) {
+        int port;
+        try (AdminConnection d = new AdminConnection("127.0.0.1", daemonPort, 500)) {
+          port = Integer.parseInt((String) ((List<Object>) d.command("SENTINEL",
+              "GET-MASTER-ADDR-BY-NAME", NAME)).get(1));
+        } catch (IOException | RuntimeException e) {
+          continue;
+        }
+        try (AdminConnection c = new AdminConnection("127.0.0.1", port, 500)) {
+          while (!stop.get()) {
+            seq++;
+            c.command("RPUSH", "seq", Long.toString(seq));
+            acked.add(seq);
+            if (port != oldMasterPort && faultAt.get() > 0) {
+              newMasterAckAt.compareAndSet(-1, System.nanoTime());
+            }
+            TimeUnit.MICROSECONDS.sleep(2_500);
+          }
+        } catch (IOException | RuntimeException e) {
+          // gone, read-only or paused: re-resolve
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static long lost(Writer w, List<ValkeyServer> nodes, int daemonPort) {
+    try (AdminConnection d = new AdminConnection("127.0.0.1", daemonPort, 1_000)) {
+      int port = Integer.parseInt((String) ((List<Object>) d.command("SENTINEL",
+          "GET-MASTER-ADDR-BY-NAME", NAME)).get(1));
+      ValkeyServer m = nodes.stream().filter(n -> n.port() == port).findFirst().orElseThrow();
+      Set<Long> present = new HashSet<>();
+      for (Object v : (List<Object>) m.command("LRANGE", "seq", "0", "-1")) {
+        present.add(Long.parseLong((String) v));
+      }
+      return w.acked.stream().filter(s -> !present.contains(s)).count();
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  private static void printTable(List<Trial> results, long downAfter) {
+    System.out.println();
+    System.out.printf("down-after-milliseconds = %d; times in ms after the fault%n", downAfter);
+    System.out.printf("%-8s %-7s %18s %18s %16s%n", "system", "fault", "+switch-master", "writable",
+        "acked lost");
+    System.out.printf("%-8s %-7s %18s %18s %16s%n", "", "", "median / max", "median / max",
+        "median / max");
+    Map<String, Long> medians = new LinkedHashMap<>();
+    for (String fault : List.of("kill9", "sigstop")) {
+      for (String system : List.of("vigil", "sentinel")) {
+        List<Trial> ts = results.stream().filter(t -> t.system.equals(system) && t.fault.equals(fault)).toList();
+        if (ts.isEmpty()) {
+          continue;
+        }
+        long[] sw = stats(ts, t -> t.switchMs);
+        long[] wr = stats(ts, t -> t.writableMs);
+        long[] lo = stats(ts, t -> t.lost);
+        medians.put(system + " " + fault, sw[0]);
+        System.out.printf("%-8s %-7s %9d / %6d %9d / %6d %8d / %5d%n", system, fault, sw[0], sw[1],
+            wr[0], wr[1], lo[0], lo[1]);
+      }
+    }
+    for (String fault : List.of("kill9", "sigstop")) {
+      Long v = medians.get("vigil " + fault);
+      Long s = medians.get("sentinel " + fault);
+      if (v != null && s != null) {
+        System.out.printf(Locale.ROOT, "%s: time beyond down-after, Vigil/Sentinel = %d / %d ms = %.3f%n",
+            fault, v - downAfter, s - downAfter, (double) (v - downAfter) / Math.max(1, s - downAfter));
+      }
+    }
+  }
+
+  private interface Metric {
+    long of(Trial t);
+  }
+
+  private static long[] stats(List<Trial> ts, Metric m) {
+    List<Long> v = new ArrayList<>();
+    ts.forEach(t -> v.add(m.of(t)));
+    Collections.sort(v);
+    return new long[] {v.get(v.size() / 2), v.get(v.size() - 1)};
+  }
+
+  /** A redis-sentinel / valkey-sentinel process for the comparison. */
+  static final class SentinelProcess implements AutoCloseable {
+    final int port;
+    private final Process process;
+    private final Path dir;
+
+    private SentinelProcess(int port, Process process, Path dir) {
+      this.port = port;
+      this.process = process;
+      this.dir = dir;
+    }
+
+    static SentinelProcess start(String name, ValkeyServer master, int quorum, long downAfter)
+        throws Exception {
+      int port;
+      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        port = s.getLocalPort();
+      }
+      Path dir = Files.createTempDirectory("bench-sentinel-");
+      Path conf = dir.resolve("sentinel.conf");
+      Files.writeString(conf, "port " + port + "\nbind 127.0.0.1\ndir " + dir + "\n"
+          + "sentinel monitor " + name + " " + master.host() + " " + master.port() + " " + quorum + "\n"
+          + "sentinel down-after-milliseconds " + name + " " + downAfter + "\n"
+          + "sentinel failover-timeout " + name + " 10000\n");
+      Process p = new ProcessBuilder(ServerBinary.sentinel().toString(), conf.toString())
+          .redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile()).start();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (System.nanoTime() < deadline) {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+          return new SentinelProcess(port, p, dir);
+        } catch (IOException notYet) {
+          TimeUnit.MILLISECONDS.sleep(20);
+        }
+      }
+      throw new IllegalStateException("sentinel did not start");
+    }
+
+    @Override
+    public void close() throws Exception {
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
+      try (var files = Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
+  }
+}
