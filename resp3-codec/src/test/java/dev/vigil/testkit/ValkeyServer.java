@@ -60,6 +60,8 @@ public final class ValkeyServer implements AutoCloseable {
         "protected-mode no",
         "save \"\"",
         "appendonly no",
+        // Diskless full syncs wait 5 s by default for more replicas to join; tests want them now.
+        "repl-diskless-sync-delay 0",
         "enable-debug-command yes"));
     if (b.password != null) {
       lines.add("requirepass " + b.password);
