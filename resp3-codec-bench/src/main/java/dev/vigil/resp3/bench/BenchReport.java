@@ -56,8 +56,8 @@ public final class BenchReport {
       return false;
     }
     System.out.printf(
-        "Running %d benchmarks (%s): about %.0f min%n",
-        total, opts.settings(), Math.ceil(total * opts.secondsPerBenchmark() / 60));
+        "Running %d benchmark(s) (%s): about %d min%n",
+        total, opts.settings(), Math.max(1, Math.round(total * opts.secondsPerBenchmark() / 60)));
     CompactOutput progress = new CompactOutput(System.out, total);
     List<RunResult> all = new ArrayList<>();
     for (Map.Entry<Kind, List<Scenario>> e : plan.entrySet()) {

@@ -31,6 +31,7 @@ final class ReportOptions {
           "            sized to take a few minutes",
           "  --no-gc   skip JMH's gc profiler (no allocation table)",
           "  regex     contenders to run, matched against " + Arrays.toString(Kind.values()),
+          "scenarios: " + Arrays.toString(Scenario.values()),
           "JMH options used: -f -wi -w -i -r -to -p scenario=a,b -jvmArgs -jvmArgsAppend -prof -rf -rff",
           "(defaults: -f 1 -wi 3 -w 1s -i 5 -r 1s -prof gc; -jvmArgsAppend replaces",
           " '-Xms1g -Xmx1g -Dio.netty.leakDetection.level=disabled')");
