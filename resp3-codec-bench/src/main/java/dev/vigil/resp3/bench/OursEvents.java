@@ -1,5 +1,6 @@
 package dev.vigil.resp3.bench;
 
+import dev.vigil.resp3.codec.RespDecoder;
 import dev.vigil.resp3.codec.RespLimits;
 import dev.vigil.resp3.codec.RespParser;
 
@@ -17,6 +18,7 @@ final class OursEvents implements Contender {
   private int decode(io.netty.buffer.ByteBuf in) {
     long before = sink.counter.replies;
     parser.parse(in, sink);
+    RespDecoder.makeRoomForPayload(parser, in);
     return (int) (sink.counter.replies - before);
   }
 

@@ -1,5 +1,6 @@
 package dev.vigil.resp3.bench;
 
+import dev.vigil.resp3.codec.RespDecoder;
 import dev.vigil.resp3.codec.RespLimits;
 import dev.vigil.resp3.codec.RespParser;
 import dev.vigil.resp3.codec.RespValueBuilder;
@@ -42,6 +43,7 @@ final class OursTree implements Contender {
   private int decode(ByteBuf in) {
     long before = counter.replies;
     parser.parse(in, builder);
+    RespDecoder.makeRoomForPayload(parser, in);
     return (int) (counter.replies - before);
   }
 

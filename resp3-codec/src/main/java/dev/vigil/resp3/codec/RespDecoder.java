@@ -56,11 +56,15 @@ public final class RespDecoder extends ByteToMessageDecoder {
     return new RespDecoder(limits, true, PayloadMode.COPY, 0, false);
   }
 
+  /** Room made at once for a large payload, whatever has arrived of it so far. */
+  private static final int EAGER_GROWTH = 1 << 20;
+
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
     this.out = out;
     try {
       parser.parse(in, builder);
+      makeRoomForPayload(parser, in);
     } catch (RespProtocolException e) {
       builder.reset();
       in.skipBytes(in.readableBytes());
@@ -70,6 +74,23 @@ public final class RespDecoder extends ByteToMessageDecoder {
       throw e;
     } finally {
       this.out = null;
+    }
+  }
+
+  /**
+   * A large payload arriving in small reads would otherwise make the cumulation grow (and copy)
+   * through every power of two. Grow it once towards the payload's size instead, but never beyond
+   * 1 MiB or twice what has arrived: a declared length alone must not allocate anything.
+   */
+  public static void makeRoomForPayload(RespParser parser, ByteBuf in) {
+    int need = parser.bytesAwaited(in);
+    if (need <= in.writableBytes() || in.refCnt() != 1 || in.isReadOnly()) {
+      return;
+    }
+    long bound = Math.max(EAGER_GROWTH, 2L * in.readableBytes());
+    int target = (int) Math.min(need, Math.min(bound, in.maxWritableBytes()));
+    if (target > in.writableBytes()) {
+      in.ensureWritable(target);
     }
   }
 

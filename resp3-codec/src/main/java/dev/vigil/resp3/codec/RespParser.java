@@ -80,6 +80,18 @@ public final class RespParser {
     return state == TYPE && depth == 0 && !attributePending[0];
   }
 
+  /**
+   * How many more bytes the element being read needs beyond what {@code in} holds: the rest of a
+   * payload and its CRLF, or 0 when not inside a payload (lines need unknown lengths).
+   */
+  public int bytesAwaited(ByteBuf in) {
+    if (state != PAYLOAD) {
+      return 0;
+    }
+    long need = (long) payloadLength + 2 - in.readableBytes();
+    return need > 0 ? (int) Math.min(need, Integer.MAX_VALUE) : 0;
+  }
+
   /** Bytes consumed since the parser was created. */
   public long offset() {
     return streamOffset;

@@ -41,7 +41,8 @@ public final class RespValueBuilder implements RespSink {
     RETAINED_SLICE
   }
 
-  private static final int INITIAL_CAPACITY_CAP = 16;
+  /** Lists are sized from the header only up to this: a hostile count must not pre-allocate. */
+  private static final int INITIAL_CAPACITY_CAP = 64;
 
   private final PayloadMode mode;
   private final int sliceThreshold;
@@ -103,8 +104,31 @@ public final class RespValueBuilder implements RespSink {
 
   @Override
   public void simpleString(ByteBuf buf, int index, int length) {
-    value(SimpleString.ofTrusted(ByteBufUtil.getBytes(buf, index, length)));
+    SimpleString common = common(buf, index, length);
+    value(common != null ? common : SimpleString.ofTrusted(ByteBufUtil.getBytes(buf, index, length)));
   }
+
+  /** The shared OK / PONG / QUEUED, compared in the buffer so the common replies allocate nothing. */
+  private static SimpleString common(ByteBuf buf, int index, int length) {
+    for (SimpleString s : COMMON) {
+      byte[] b = s.unsafeBytes();
+      if (b.length == length && sameBytes(buf, index, b)) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  private static boolean sameBytes(ByteBuf buf, int index, byte[] b) {
+    for (int i = 0; i < b.length; i++) {
+      if (buf.getByte(index + i) != b[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static final SimpleString[] COMMON = {SimpleString.OK, SimpleString.PONG, SimpleString.QUEUED};
 
   @Override
   public void simpleError(ByteBuf buf, int index, int length) {
@@ -138,7 +162,15 @@ public final class RespValueBuilder implements RespSink {
 
   @Override
   public void bulkString(ByteBuf buf, int index, int length) {
-    value(length == 0 ? BulkString.EMPTY : BulkString.wrap(payload(buf, index, length)));
+    if (length == 0) {
+      value(BulkString.EMPTY);
+    } else if (mode == PayloadMode.RETAINED_SLICE && length >= sliceThreshold) {
+      value(BulkString.wrap(buf.retainedSlice(index, length)));
+    } else {
+      byte[] copy = new byte[length];
+      buf.getBytes(index, copy);
+      value(BulkString.ofTrusted(copy));
+    }
   }
 
   @Override
@@ -180,8 +212,8 @@ public final class RespValueBuilder implements RespSink {
     }
     Level l = levels.get(depth++);
     l.type = type;
-    int items = type == '%' || type == '|' ? 2 * Math.max(count, 0) : count;
-    l.items = new ArrayList<>(count < 0 ? INITIAL_CAPACITY_CAP : Math.min(items, INITIAL_CAPACITY_CAP));
+    long items = type == '%' || type == '|' ? 2L * Math.max(count, 0) : count;
+    l.items = new ArrayList<>(count < 0 ? 16 : (int) Math.min(items, INITIAL_CAPACITY_CAP));
     l.attributes = null;
   }
 

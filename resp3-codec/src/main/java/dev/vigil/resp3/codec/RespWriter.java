@@ -35,7 +35,7 @@ public final class RespWriter {
 
   public static void write(ByteBuf out, RespValue v) {
     if (v instanceof BulkString b) {
-      writeBlob(out, '$', b.content());
+      writeBulk(out, b);
     } else if (v instanceof SimpleString s) {
       writeLine(out, '+', s.unsafeBytes());
     } else if (v instanceof RespInteger i) {
@@ -123,7 +123,7 @@ public final class RespWriter {
     } else if (arg instanceof ByteBuf buf) {
       writeBlob(out, '$', buf);
     } else if (arg instanceof BulkString b) {
-      writeBlob(out, '$', b.content());
+      writeBulk(out, b);
     } else {
       CharSequence s = arg instanceof CharSequence cs ? cs : String.valueOf(arg);
       out.writeByte('$');
@@ -132,6 +132,14 @@ public final class RespWriter {
       ByteBufUtil.writeUtf8(out, s);
       out.writeShort(CRLF);
     }
+  }
+
+  private static void writeBulk(ByteBuf out, BulkString b) {
+    out.writeByte('$');
+    writeDecimal(out, b.length());
+    out.writeShort(CRLF);
+    b.copyTo(out);
+    out.writeShort(CRLF);
   }
 
   private static void writeBlob(ByteBuf out, char prefix, ByteBuf content) {

@@ -65,7 +65,11 @@ public record RespMap(List<Entry> entries) implements RespValue {
 
   @Override
   public int refCnt() {
-    return Math.min(Trees.refCnt(keys()), Trees.refCnt(values()));
+    int min = 1;
+    for (Entry e : entries) {
+      min = Math.min(min, Math.min(e.key().refCnt(), e.value().refCnt()));
+    }
+    return min;
   }
 
   @Override
@@ -75,8 +79,10 @@ public record RespMap(List<Entry> entries) implements RespValue {
 
   @Override
   public RespMap retain(int increment) {
-    Trees.retain(keys(), increment);
-    Trees.retain(values(), increment);
+    for (Entry e : entries) {
+      e.key().retain(increment);
+      e.value().retain(increment);
+    }
     return this;
   }
 
@@ -87,15 +93,11 @@ public record RespMap(List<Entry> entries) implements RespValue {
 
   @Override
   public boolean release(int decrement) {
-    boolean keys = Trees.release(keys(), decrement);
-    return Trees.release(values(), decrement) & keys;
-  }
-
-  private List<RespValue> keys() {
-    return entries.stream().map(Entry::key).toList();
-  }
-
-  private List<RespValue> values() {
-    return entries.stream().map(Entry::value).toList();
+    boolean all = true;
+    for (Entry e : entries) {
+      all &= Trees.releaseOne(e.key(), decrement);
+      all &= Trees.releaseOne(e.value(), decrement);
+    }
+    return all;
   }
 }

@@ -16,9 +16,14 @@ final class Trees {
   static boolean release(List<? extends RespValue> values, int decrement) {
     boolean all = true;
     for (RespValue v : values) {
-      all &= v.release(decrement) || v.refCnt() == 1 && isPayloadFree(v);
+      all &= releaseOne(v, decrement);
     }
     return all;
+  }
+
+  /** Releases one value; true when it held no reference-counted payload or it was deallocated. */
+  static boolean releaseOne(RespValue v, int decrement) {
+    return v.release(decrement) || isPayloadFree(v);
   }
 
   static int refCnt(List<? extends RespValue> values) {
@@ -30,6 +35,7 @@ final class Trees {
   }
 
   private static boolean isPayloadFree(RespValue v) {
-    return !(v instanceof BulkString || v instanceof BulkError || v instanceof VerbatimString);
+    return !(v instanceof BulkError || v instanceof VerbatimString)
+        && !(v instanceof BulkString b && b.refCnt() != 1);
   }
 }
