@@ -10,6 +10,7 @@ import dev.vigil.resp3.client.RespConnection;
 import dev.vigil.resp3.value.Resp;
 import dev.vigil.resp3.value.RespMap;
 import dev.vigil.resp3.value.RespValue;
+import dev.vigil.testkit.SentinelProcess;
 import dev.vigil.testkit.ServerBinary;
 import dev.vigil.testkit.ValkeyServer;
 import dev.vigil.testkit.ValkeyServers;
@@ -36,7 +37,7 @@ class SentinelConformanceTest {
     List<ValkeyServer> group = servers.startGroup(2);
     ValkeyServer master = group.get(0);
     SentinelDaemon vigil = daemons.start(TestDaemons.hocon("mymaster", master, 2, 5_000, ""));
-    try (RealSentinel real = RealSentinel.start("mymaster", master, 2, 5_000);
+    try (SentinelProcess real = SentinelProcess.start("mymaster", master, 2, 5_000, 180_000);
         RespClient client = new RespClient(1)) {
       await().atMost(Duration.ofSeconds(20)).until(() ->
           vigil.group("mymaster").peers().size() == 1 && vigil.group("mymaster").replicas().size() == 2);
@@ -44,7 +45,7 @@ class SentinelConformanceTest {
         RespConnection ours = client.connect(
             RespClientOptions.of("127.0.0.1", vigil.port()).withResp3(resp3)).get(5, TimeUnit.SECONDS);
         RespConnection theirs = client.connect(
-            RespClientOptions.of("127.0.0.1", real.port).withResp3(resp3)).get(5, TimeUnit.SECONDS);
+            RespClientOptions.of("127.0.0.1", real.port()).withResp3(resp3)).get(5, TimeUnit.SECONDS);
         await().atMost(Duration.ofSeconds(20)).until(() -> Resp.elements(
             send(theirs, "SENTINEL", "SENTINELS", "mymaster")).size() == 1
             && Resp.elements(send(theirs, "SENTINEL", "REPLICAS", "mymaster")).size() == 2);

@@ -1,0 +1,80 @@
+package dev.vigil.testkit;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real {@code valkey-sentinel} (or Debian's {@code redis-sentinel}) watching one master, on a
+ * free loopback port: what Vigil is compared with, for conformance and for the benchmark.
+ */
+public final class SentinelProcess implements AutoCloseable {
+  private final Process process;
+  private final Path dir;
+  private final int port;
+
+  private SentinelProcess(Process process, Path dir, int port) {
+    this.process = process;
+    this.dir = dir;
+    this.port = port;
+  }
+
+  public static SentinelProcess start(String name, ValkeyServer master, int quorum,
+      long downAfterMs, long failoverTimeoutMs) {
+    try {
+      int port;
+      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        port = s.getLocalPort();
+      }
+      Path dir = Files.createTempDirectory("vigil-sentinel-");
+      Path conf = dir.resolve("sentinel.conf");
+      Files.writeString(conf, "port " + port + "\nbind 127.0.0.1\ndir " + dir + "\n"
+          + "logfile " + dir.resolve("sentinel.log") + "\n"
+          + "sentinel monitor " + name + " " + master.host() + " " + master.port() + " " + quorum + "\n"
+          + "sentinel down-after-milliseconds " + name + " " + downAfterMs + "\n"
+          + "sentinel failover-timeout " + name + " " + failoverTimeoutMs + "\n");
+      Process p = new ProcessBuilder(ServerBinary.sentinel().toString(), conf.toString())
+          .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
+      SentinelProcess s = new SentinelProcess(p, dir, port);
+      await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(s::answers);
+      return s;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public int port() {
+    return port;
+  }
+
+  private boolean answers() {
+    try (AdminConnection c = new AdminConnection("127.0.0.1", port, 500)) {
+      return "PONG".equals(c.command("PING"));
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try (var files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException | UncheckedIOException ignored) {
+      // temporary
+    }
+  }
+}
