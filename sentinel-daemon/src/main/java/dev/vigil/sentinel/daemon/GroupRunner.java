@@ -176,10 +176,10 @@ final class GroupRunner implements NodeLink.Listener {
   }
 
   /** SENTINEL FAILOVER: completes with false when a failover is already in progress. */
-  java.util.concurrent.CompletableFuture<Boolean> forceFailover() {
+  java.util.concurrent.CompletableFuture<Boolean> forceFailover(boolean coordinated) {
     java.util.concurrent.CompletableFuture<Boolean> done = new java.util.concurrent.CompletableFuture<>();
     loop.execute(() -> {
-      var t = core().force(state, now(), daemon.currentEpoch());
+      var t = core().force(state, now(), daemon.currentEpoch(), coordinated);
       t.ifPresent(this::apply);
       done.complete(t.isPresent());
     });
@@ -358,6 +358,22 @@ final class GroupRunner implements NodeLink.Listener {
         reconfigure(p.replica(), null);
       } else if (e instanceof Effect.ReplicaOf r) {
         reconfigure(r.node(), r.master());
+      } else if (e instanceof Effect.HandOver h) {
+        NodeLink l = links.get(h.master());
+        if (l == null || !l.isUp()) {
+          log.warn("cannot hand over: no link to master {}", h.master());
+        } else {
+          l.failoverTo(h.target(), h.timeoutMs()).whenComplete((r, error) -> {
+            if (error != null) {
+              log.warn("FAILOVER TO {} on {} failed: {}", h.target(), h.master(), error.getMessage());
+            }
+          });
+        }
+      } else if (e instanceof Effect.DisconnectClients d) {
+        NodeLink l = links.get(d.node());
+        if (l != null && l.isUp()) {
+          l.disconnectClients();
+        }
       } else if (e instanceof Effect.PublishHelloNow) {
         lastHelloAt = now();
         sendHellos();

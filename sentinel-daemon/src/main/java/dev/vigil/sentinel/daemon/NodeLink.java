@@ -111,6 +111,18 @@ final class NodeLink {
         RespCommand.of("CLIENT", "KILL", "TYPE", "pubsub")));
   }
 
+  /** FAILOVER TO on a master: pause writes, let the target catch up, swap roles. */
+  CompletableFuture<?> failoverTo(Address target, long timeoutMs) {
+    return connection.send("FAILOVER", "TO", target.host(), target.port(), "TIMEOUT", timeoutMs);
+  }
+
+  /** CONFIG REWRITE, then disconnect normal and pub/sub clients so they re-resolve the master. */
+  CompletableFuture<?> disconnectClients() {
+    return connection.transaction(java.util.List.of(RespCommand.of("CONFIG", "REWRITE"),
+        RespCommand.of("CLIENT", "KILL", "TYPE", "normal"),
+        RespCommand.of("CLIENT", "KILL", "TYPE", "pubsub")));
+  }
+
   /** SENTINEL IS-MASTER-DOWN-BY-ADDR to a peer: [down, leader run id or *, leader epoch]. */
   CompletableFuture<java.util.List<dev.vigil.resp3.value.RespValue>> isMasterDown(Address master,
       long currentEpoch, String runIdOrStar) {

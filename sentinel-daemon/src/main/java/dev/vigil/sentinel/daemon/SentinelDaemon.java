@@ -166,11 +166,12 @@ public final class SentinelDaemon implements AutoCloseable {
         : r.voteRequest(epoch, runId);
   }
 
-  /** SENTINEL FAILOVER name: false when one is already running. */
-  public java.util.concurrent.CompletableFuture<Boolean> forceFailover(String name) {
+  /** SENTINEL FAILOVER name [COORDINATED]: false when one is already running. */
+  public java.util.concurrent.CompletableFuture<Boolean> forceFailover(String name,
+      boolean coordinated) {
     GroupRunner r = runners.get(name);
     return r == null ? java.util.concurrent.CompletableFuture.completedFuture(false)
-        : r.forceFailover();
+        : r.forceFailover(coordinated);
   }
 
   /** Delivers a hello received on our own port (a peer's PUBLISH) to its group. */

@@ -92,24 +92,32 @@ public final class FailoverCore {
     return advance(s, now, random, fx);
   }
 
-  /** SENTINEL FAILOVER: a failover without agreement, in a new epoch (so it wins by config epoch). */
-  public Optional<Transition> force(GroupState g, long now, long currentEpoch) {
+  /**
+   * SENTINEL FAILOVER: a failover without agreement, in a new epoch (so it wins by config epoch);
+   * {@code coordinated} hands over with FAILOVER TO instead of promoting behind the master's back.
+   */
+  public Optional<Transition> force(GroupState g, long now, long currentEpoch, boolean coordinated) {
     if (g.agreement().failover() != null) {
       return Optional.empty();
     }
-    return Optional.of(start(g, now, currentEpoch, true, new ArrayList<>()));
+    return Optional.of(start(g, now, currentEpoch, true, coordinated, new ArrayList<>()));
   }
 
   private Transition start(GroupState g, long now, long currentEpoch, boolean forced,
       List<Effect> fx) {
+    return start(g, now, currentEpoch, forced, false, fx);
+  }
+
+  private Transition start(GroupState g, long now, long currentEpoch, boolean forced,
+      boolean coordinated, List<Effect> fx) {
     long epoch = currentEpoch + 1;
     fx.add(new Effect.AdoptEpoch(epoch));
     GroupState s = g.withVote(myId, epoch);
     fx.add(new Effect.Persist());
     fx.add(masterEvent(s, "+try-failover", null));
     fx.add(new Effect.Emit(new SentinelEvent("+vote-for-leader", myId + " " + epoch)));
-    Failover f = new Failover(epoch, Phase.WAIT_START, now, now, forced, g.masterAddress(), null,
-        Map.of());
+    Failover f = new Failover(epoch, Phase.WAIT_START, now, now, forced, coordinated,
+        g.masterAddress(), null, Map.of());
     Agreement a = s.agreement().withFailover(f);
     if (!forced) {
       a = a.withLastAskAt(now);
@@ -144,7 +152,11 @@ public final class FailoverCore {
         Address r = chosen.get().address();
         fx.add(replicaEvent(g, r, "+selected-slave"));
         fx.add(replicaEvent(g, r, "+failover-state-send-slaveof-noone"));
-        fx.add(new Effect.Promote(r));
+        if (f.coordinated()) {
+          fx.add(new Effect.HandOver(g.masterAddress(), r, ft));
+        } else {
+          fx.add(new Effect.Promote(r));
+        }
         fx.add(replicaEvent(g, r, "+failover-state-wait-promotion"));
         return new Transition(withFailover(g, f.withPromoted(r).inPhase(Phase.WAIT_PROMOTION, now)), fx);
       }
@@ -256,6 +268,11 @@ public final class FailoverCore {
           + old.port() + " " + node.host() + " " + node.port())));
       fx.add(new Effect.Persist());
       fx.add(new Effect.PublishHelloNow());
+      if (f.coordinated()) {
+        // The old master is already the new one's replica; its paused clients must re-resolve.
+        fx.add(new Effect.DisconnectClients(old));
+        fx.add(new Effect.DisconnectClients(node));
+      }
       return new Transition(s, fx);
     }
     if (f != null && f.phase() == Phase.RECONF_REPLICAS) {

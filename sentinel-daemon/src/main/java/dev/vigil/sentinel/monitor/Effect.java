@@ -28,6 +28,15 @@ public sealed interface Effect {
   /** REPLICAOF {@code master} on {@code node} (re-pointing or demoting), in one transaction. */
   record ReplicaOf(Address node, Address master) implements Effect {}
 
+  /**
+   * A planned switchover: {@code FAILOVER TO target} on the master, which pauses writes, waits
+   * until the target has every one of them, then swaps roles with it.
+   */
+  record HandOver(Address master, Address target, long timeoutMs) implements Effect {}
+
+  /** CONFIG REWRITE and CLIENT KILL of normal and pub/sub clients: make clients re-resolve. */
+  record DisconnectClients(Address node) implements Effect {}
+
   /** Publish hellos now rather than at the next period (a new configuration to spread). */
   record PublishHelloNow() implements Effect {}
 

@@ -13,6 +13,8 @@ import java.util.Map;
  * @param startedAt when it started
  * @param phaseSince when it entered this phase
  * @param forced SENTINEL FAILOVER: no agreement needed
+ * @param coordinated SENTINEL FAILOVER ... COORDINATED: the master hands over with FAILOVER TO,
+ *     pausing writes until the replica has every one of them (a planned switchover, no loss)
  * @param oldMaster the master being replaced
  * @param promoted the replica chosen, once chosen
  * @param reconf re-pointing progress of the other replicas
@@ -23,6 +25,7 @@ public record Failover(
     long startedAt,
     long phaseSince,
     boolean forced,
+    boolean coordinated,
     Address oldMaster,
     Address promoted,
     Map<Address, Reconf> reconf) {
@@ -52,16 +55,16 @@ public record Failover(
   }
 
   public Failover inPhase(Phase p, long now) {
-    return new Failover(epoch, p, startedAt, now, forced, oldMaster, promoted, reconf);
+    return new Failover(epoch, p, startedAt, now, forced, coordinated, oldMaster, promoted, reconf);
   }
 
   public Failover withPromoted(Address a) {
-    return new Failover(epoch, phase, startedAt, phaseSince, forced, oldMaster, a, reconf);
+    return new Failover(epoch, phase, startedAt, phaseSince, forced, coordinated, oldMaster, a, reconf);
   }
 
   public Failover withReconf(Address a, Reconf.State s, long now) {
     Map<Address, Reconf> m = new LinkedHashMap<>(reconf);
     m.put(a, new Reconf(s, now));
-    return new Failover(epoch, phase, startedAt, phaseSince, forced, oldMaster, promoted, m);
+    return new Failover(epoch, phase, startedAt, phaseSince, forced, coordinated, oldMaster, promoted, m);
   }
 }

@@ -215,8 +215,12 @@ final class SentinelCommands {
   }
 
   private CompletableFuture<RespValue> failover(List<String> args) {
-    if (args.size() != 3) {
+    if (args.size() != 3 && args.size() != 4) {
       return CompletableFuture.completedFuture(arity("sentinel|failover"));
+    }
+    boolean coordinated = args.size() == 4;
+    if (coordinated && !args.get(3).equalsIgnoreCase("coordinated")) {
+      return CompletableFuture.completedFuture(error("ERR Unknown failover option specified"));
     }
     GroupState g = daemon.group(args.get(2));
     if (g == null) {
@@ -229,7 +233,11 @@ final class SentinelCommands {
         daemon.timing()).isEmpty()) {
       return CompletableFuture.completedFuture(error("NOGOODSLAVE No suitable replica to promote"));
     }
-    return daemon.forceFailover(g.name()).thenApply(started ->
+    if (coordinated && (g.master().sdown() || !g.master().link().connected())) {
+      return CompletableFuture.completedFuture(error("NOGOODPRIMARY the master is not reachable:"
+          + " a coordinated failover needs it (SENTINEL FAILOVER without COORDINATED does not)"));
+    }
+    return daemon.forceFailover(g.name(), coordinated).thenApply(started ->
         started ? Replies.OK : error("INPROG Failover already in progress"));
   }
 

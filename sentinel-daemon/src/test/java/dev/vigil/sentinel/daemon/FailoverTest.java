@@ -82,6 +82,50 @@ class FailoverTest {
   }
 
   @Test
+  void coordinatedSwitchoverLosesNoAcknowledgedWriteEvenWithoutWait() throws Exception {
+    List<ValkeyServer> group = servers.startGroup(2);
+    ValkeyServer master = group.get(0);
+    List<SentinelDaemon> ds = watch(group, 3);
+    java.util.Set<Long> acked = new java.util.concurrent.ConcurrentSkipListSet<>();
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    Thread writer = new Thread(() -> {
+      long seq = 0;
+      while (!stop.get()) {
+        Address m = ds.get(0).group("mymaster").masterAddress();
+        try (AdminConnection c = new AdminConnection(m.host(), m.port(), 1_000)) {
+          while (!stop.get()) {
+            seq++;
+            c.command("RPUSH", "seq", Long.toString(seq));
+            acked.add(seq);
+          }
+        } catch (java.io.IOException | RuntimeException switching) {
+          // paused, read-only or gone: re-resolve
+        }
+      }
+    });
+    writer.start();
+    await().atMost(Duration.ofSeconds(5)).until(() -> acked.size() > 500);
+    try (AdminConnection c = new AdminConnection("127.0.0.1", ds.get(1).port(), 2_000)) {
+      assertThat(c.command("SENTINEL", "FAILOVER", "mymaster", "COORDINATED")).isEqualTo("OK");
+    }
+    await().atMost(Duration.ofSeconds(15)).until(() -> ds.stream().allMatch(d ->
+        !d.group("mymaster").masterAddress().equals(addr(master))));
+    Address promoted = ds.get(0).group("mymaster").masterAddress();
+    ValkeyServer newMaster = group.stream().filter(s -> addr(s).equals(promoted)).findFirst().orElseThrow();
+    int atSwitch = acked.size();
+    await().atMost(Duration.ofSeconds(10)).until(() -> acked.size() > atSwitch + 500);
+    stop.set(true);
+    writer.join(5_000);
+    java.util.Set<Long> present = new java.util.HashSet<>();
+    @SuppressWarnings("unchecked")
+    List<Object> stored = (List<Object>) newMaster.command("LRANGE", "seq", "0", "-1");
+    stored.forEach(v -> present.add(Long.parseLong((String) v)));
+    assertThat(present).containsAll(acked);
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        "slave".equals(master.info("replication").get("role")));
+  }
+
+  @Test
   void forcedFailoverNeedsNoAgreement() throws Exception {
     List<ValkeyServer> group = servers.startGroup(1);
     List<SentinelDaemon> ds = watch(group, 1);
