@@ -42,6 +42,7 @@ final class GroupRunner implements NodeLink.Listener {
   private final java.util.SplittableRandom random = new java.util.SplittableRandom();
   private ScheduledFuture<?> ticker;
   private long lastHelloAt = -1;
+  private long lastTickAt = -1;
   private boolean warnedNoQuorum;
 
   GroupRunner(SentinelDaemon daemon, EventLoop loop, GroupState initial) {
@@ -225,9 +226,15 @@ final class GroupRunner implements NodeLink.Listener {
   private void tick() {
     try {
       long now = now();
-      apply(monitor().tick(state, now));
-      apply(core().tick(state, now, daemon.currentEpoch(), random.nextLong() & Long.MAX_VALUE));
-      warnIfBlocked(now);
+      if (lastTickAt >= 0) {
+        daemon.noteTickGap(now - lastTickAt, now);
+      }
+      lastTickAt = now;
+      if (!daemon.inTilt(now)) {
+        apply(monitor().tick(state, now));
+        apply(core().tick(state, now, daemon.currentEpoch(), random.nextLong() & Long.MAX_VALUE));
+        warnIfBlocked(now);
+      }
       Timing timing = daemon.timing();
       long pingPeriod = Math.max(1, Math.min(timing.pingPeriod().toMillis(),
           state.spec().downAfter().toMillis() / 2));
@@ -312,7 +319,9 @@ final class GroupRunner implements NodeLink.Listener {
       if (error == null) {
         NodeInfo parsed = NodeInfo.parse(info);
         apply(monitor().info(state, l.address, parsed, now()));
-        apply(core().info(state, l.address, parsed, now()));
+        if (!daemon.inTilt(now())) {
+          apply(core().info(state, l.address, parsed, now()));
+        }
       }
     }));
   }

@@ -46,6 +46,9 @@ public final class SentinelDaemon implements AutoCloseable {
   private SentinelServer server;
   private HttpEndpoints http;
   private Runnable onShutdownRequest = () -> { };
+  private long tiltSince = -1;
+  private long lastStallAt = -1;
+  private long totalTilt;
 
   public SentinelDaemon(LoadedConfig loaded, Clock clock) {
     this.config = loaded.config();
@@ -147,6 +150,41 @@ public final class SentinelDaemon implements AutoCloseable {
 
   Collection<GroupRunner> runners() {
     return runners.values();
+  }
+
+  /**
+   * A group loop reports the gap between two of its ticks. A gap beyond tilt-trigger means the
+   * process stalled (GC, CPU throttling, a suspended VM): what was observed before it is stale,
+   * so the daemon enters TILT and acts on nothing for tilt-period (it still watches and votes).
+   */
+  public synchronized void noteTickGap(long gapMs, long now) {
+    if (gapMs <= timing.tiltTrigger().toMillis()) {
+      return;
+    }
+    lastStallAt = now;
+    if (tiltSince < 0) {
+      tiltSince = now;
+      totalTilt++;
+      events.publish(new SentinelEvent("+tilt", "#tilt mode entered"));
+    }
+  }
+
+  /** True while in TILT; leaves it (with -tilt) once tilt-period has passed since the last stall. */
+  public synchronized boolean inTilt(long now) {
+    if (tiltSince < 0) {
+      return false;
+    }
+    if (now - lastStallAt >= timing.tiltPeriod().toMillis()) {
+      tiltSince = -1;
+      events.publish(new SentinelEvent("-tilt", "#tilt mode exited"));
+      return false;
+    }
+    return true;
+  }
+
+  /** For INFO: {since seconds or -1, total}. */
+  public synchronized long[] tiltInfo(long now) {
+    return new long[] {tiltSince < 0 ? -1 : (now - tiltSince) / 1000, totalTilt};
   }
 
   /** Failover tunables (see reference.conf, vigil.failover). */

@@ -93,9 +93,11 @@ final class InfoSections {
     List<GroupState> groups = d.groups();
     sb.append("# Sentinel\r\n");
     line(sb, "sentinel_masters", groups.size());
-    line(sb, "sentinel_tilt", 0);
-    line(sb, "sentinel_tilt_since_seconds", -1);
-    line(sb, "sentinel_total_tilt", 0);
+    long now = d.clock().millis();
+    long[] tilt = d.tiltInfo(now);
+    line(sb, "sentinel_tilt", d.inTilt(now) ? 1 : 0);
+    line(sb, "sentinel_tilt_since_seconds", tilt[0]);
+    line(sb, "sentinel_total_tilt", tilt[1]);
     line(sb, "sentinel_running_scripts", 0);
     line(sb, "sentinel_scripts_queue_length", 0);
     line(sb, "sentinel_simulate_failure_flags", 0);

@@ -202,7 +202,8 @@ final class SentinelCommands {
         break;
       }
     }
-    boolean down = found != null && found.master().sdown();
+    // In TILT our view is stale: never report a master down (as Sentinel), but still vote.
+    boolean down = found != null && found.master().sdown() && !daemon.inTilt(daemon.clock().millis());
     String runId = args.get(5);
     if (found == null || runId.equals("*")) {
       return CompletableFuture.completedFuture(
