@@ -291,7 +291,38 @@ public final class FailoverCore {
         return new Transition(withFailover(g, f), fx);
       }
     }
-    return demoteIfStale(g, node, info, now, fx);
+    Transition t = demoteIfStale(g, node, info, now, fx);
+    return fixReplicaIfMisdirected(t.state(), node, info, now, new ArrayList<>(t.effects()));
+  }
+
+  /**
+   * A replica replicating from somewhere other than the current master (a partition healed, a
+   * stale REPLICAOF) is re-pointed once it has been seen so for two publish periods (time for a
+   * newer configuration to reach us first), not after Sentinel's failover-timeout.
+   */
+  private Transition fixReplicaIfMisdirected(GroupState g, Address node, NodeInfo info, long now,
+      List<Effect> fx) {
+    NodeState n = g.replicas().get(node);
+    NodeState master = g.master();
+    Agreement a = g.agreement();
+    boolean misdirected = n != null && info.role() == NodeRole.REPLICA
+        && info.masterAddress() != null && !info.masterAddress().equals(g.masterAddress());
+    Long since = a.lastFixAt().get(node);
+    if (!misdirected) {
+      return new Transition(since == null ? g : g.withAgreement(a.withoutFix(node)), fx);
+    }
+    if (master.sdown() || master.role() != NodeRole.MASTER || a.failover() != null) {
+      return new Transition(g, fx);
+    }
+    if (since == null) {
+      return new Transition(g.withAgreement(a.withFix(node, now)), fx);
+    }
+    if (now - since >= 2 * timing.publishPeriod().toMillis()) {
+      fx.add(new Effect.ReplicaOf(node, g.masterAddress()));
+      fx.add(replicaEvent(g, node, "+fix-slave-config"));
+      return new Transition(g.withAgreement(a.withFix(node, now)), fx);
+    }
+    return new Transition(g, fx);
   }
 
   /**

@@ -15,7 +15,8 @@ import dev.vigil.sentinel.config.Address;
  * @param lastAskAt when peers were last asked whether the master is down, or -1
  * @param replaced the master our last failover replaced, or null
  * @param replacedEpoch the config epoch that replaced it
- * @param lastFixAt when each node was last sent a REPLICAOF to converge it (rate limit)
+ * @param lastFixAt per node, when it was last sent a REPLICAOF to converge it, or first seen
+ *     replicating from the wrong master (a grace period before fixing, then a rate limit)
  */
 public record Agreement(String leader, boolean odown, long odownSince, Failover failover,
     long retryNotBefore, long lastAskAt, Address replaced, long replacedEpoch,
@@ -56,6 +57,13 @@ public record Agreement(String leader, boolean odown, long odownSince, Failover 
   public Agreement withReplaced(Address a, long epoch) {
     return new Agreement(leader, odown, odownSince, failover, retryNotBefore, lastAskAt, a, epoch,
         lastFixAt);
+  }
+
+  public Agreement withoutFix(Address a) {
+    java.util.Map<Address, Long> m = new java.util.HashMap<>(lastFixAt);
+    m.remove(a);
+    return new Agreement(leader, odown, odownSince, failover, retryNotBefore, lastAskAt, replaced,
+        replacedEpoch, m);
   }
 
   public Agreement withFix(Address a, long now) {

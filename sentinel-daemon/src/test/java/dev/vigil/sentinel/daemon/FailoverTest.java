@@ -126,6 +126,18 @@ class FailoverTest {
   }
 
   @Test
+  void aReplicaPointedElsewhereIsFixedWithinSeconds() throws Exception {
+    List<ValkeyServer> group = servers.startGroup(2);
+    List<SentinelDaemon> ds = watch(group, 2);
+    ValkeyServer stray = group.get(2);
+    stray.replicaOf(group.get(1));
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        Integer.toString(group.get(0).port()).equals(stray.info("replication").get("master_port"))
+            && "up".equals(stray.info("replication").get("master_link_status")));
+    assertThat(ds.get(0).group("mymaster").masterAddress()).isEqualTo(addr(group.get(0)));
+  }
+
+  @Test
   void forcedFailoverNeedsNoAgreement() throws Exception {
     List<ValkeyServer> group = servers.startGroup(1);
     List<SentinelDaemon> ds = watch(group, 1);
