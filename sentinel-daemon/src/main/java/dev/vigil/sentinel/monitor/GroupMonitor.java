@@ -63,7 +63,13 @@ public final class GroupMonitor {
     List<Effect> effects = new ArrayList<>();
     NodeState after = before.withInfo(info, now);
     if (before.runId() != null && info.runId() != null && !before.runId().equals(info.runId())) {
-      effects.add(emit(s, a, "+reboot", null));
+      boolean empty = isMaster && info.role() == NodeRole.MASTER && info.keys() == 0
+          && s.replicas().values().stream().anyMatch(r -> r.info() != null && r.info().keys() > 0);
+      effects.add(emit(s, a, "+reboot", empty
+          ? "restarted empty while its replicas hold data: treated as down, not followed" : null));
+      after = after.withRebornEmpty(empty);
+    } else if (before.rebornEmpty() && info.keys() != 0) {
+      after = after.withRebornEmpty(false);
     }
     if (before.info() != null && before.role() != info.role()) {
       boolean coherent = (info.role() == NodeRole.MASTER) == isMaster;
@@ -156,7 +162,7 @@ public final class GroupMonitor {
     for (NodeState n : nodes(s)) {
       boolean isMaster = n.address().equals(s.masterAddress());
       boolean down = n.link().unavailableFor(now) > downAfter
-          || (isMaster && masterClaimsReplica(n, downAfter, now));
+          || (isMaster && (masterClaimsReplica(n, downAfter, now) || n.rebornEmpty()));
       NodeState updated = n;
       if (down != n.sdown()) {
         updated = updated.withSdown(down, now);

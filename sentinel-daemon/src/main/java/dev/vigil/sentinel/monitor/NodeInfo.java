@@ -18,6 +18,7 @@ import java.util.Map;
  * @param replOffset {@code slave_repl_offset} for a replica, {@code master_repl_offset} for a master
  * @param announced {@code replica_announced}: unannounced replicas are hidden from clients
  * @param replicas for a master: the replicas it lists
+ * @param keys keys in all databases ({@code # Keyspace}), or -1 when INFO had no such section
  * @param raw the INFO text as received (for SENTINEL INFO-CACHE), or null
  */
 public record NodeInfo(
@@ -30,6 +31,7 @@ public record NodeInfo(
     long replOffset,
     boolean announced,
     List<ReplicaLine> replicas,
+    long keys,
     String raw) {
 
   /** One {@code slaveN:ip=...,port=...,state=...,offset=...,lag=...} line of a master's INFO. */
@@ -42,7 +44,7 @@ public record NodeInfo(
   public static NodeInfo parse(String raw) {
     NodeInfo i = parse(InfoReply.parse(raw));
     return new NodeInfo(i.runId, i.role, i.masterAddress, i.masterLinkUp, i.masterLinkDownMs,
-        i.priority, i.replOffset, i.announced, i.replicas, raw);
+        i.priority, i.replOffset, i.announced, i.replicas, i.keys, raw);
   }
 
   public static NodeInfo parse(InfoReply info) {
@@ -92,7 +94,20 @@ public record NodeInfo(
         : parseLong(r.get("slave_repl_offset"), 0);
     return new NodeInfo(s.getOrDefault("run_id", info.get("run_id")), nodeRole, master,
         "up".equals(r.get("master_link_status")), linkDown, (int) parseLong(priority, 100), offset,
-        !"0".equals(r.get("replica_announced")), replicas, null);
+        !"0".equals(r.get("replica_announced")), replicas, keys(info), null);
+  }
+
+  /** Total keys over {@code dbN:keys=...} lines; 0 for an empty keyspace section, -1 without one. */
+  private static long keys(InfoReply info) {
+    // While loading a dataset from disk the keyspace is not final: unknown, not empty.
+    if (!info.sections().containsKey("keyspace") || "1".equals(info.get("loading"))) {
+      return -1;
+    }
+    long total = 0;
+    for (String v : info.section("keyspace").values()) {
+      total += parseLong(InfoReply.fields(v).get("keys"), 0);
+    }
+    return total;
   }
 
   private static long parseLong(String s, long fallback) {

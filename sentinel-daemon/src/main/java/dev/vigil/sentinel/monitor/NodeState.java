@@ -13,6 +13,8 @@ import dev.vigil.sentinel.config.Address;
  * @param sdownSince since when, or -1
  * @param roleChangedAt when its reported role last changed, or -1
  * @param goneSince since when it has been down and unlisted by the master (for forgetting), or -1
+ * @param rebornEmpty the master restarted with an empty dataset while replicas hold data: it
+ *     must not be followed (its replicas would resync and lose everything), so it counts as down
  */
 public record NodeState(
     Address address,
@@ -22,10 +24,11 @@ public record NodeState(
     boolean sdown,
     long sdownSince,
     long roleChangedAt,
-    long goneSince) {
+    long goneSince,
+    boolean rebornEmpty) {
 
   public static NodeState watching(Address address, long now) {
-    return new NodeState(address, Link.watchingSince(now), null, -1, false, -1, -1, -1);
+    return new NodeState(address, Link.watchingSince(now), null, -1, false, -1, -1, -1, false);
   }
 
   public NodeRole role() {
@@ -37,23 +40,27 @@ public record NodeState(
   }
 
   public NodeState withLink(Link l) {
-    return new NodeState(address, l, info, infoAt, sdown, sdownSince, roleChangedAt, goneSince);
+    return new NodeState(address, l, info, infoAt, sdown, sdownSince, roleChangedAt, goneSince, rebornEmpty);
   }
 
   public NodeState withInfo(NodeInfo i, long now) {
     long changed = info == null || info.role() != i.role() ? now : roleChangedAt;
-    return new NodeState(address, link, i, now, sdown, sdownSince, changed, goneSince);
+    return new NodeState(address, link, i, now, sdown, sdownSince, changed, goneSince, rebornEmpty);
   }
 
   public NodeState withSdown(boolean down, long now) {
-    return new NodeState(address, link, info, infoAt, down, down ? now : -1, roleChangedAt, goneSince);
+    return new NodeState(address, link, info, infoAt, down, down ? now : -1, roleChangedAt, goneSince, rebornEmpty);
   }
 
   public NodeState withRoleChangedAt(long at) {
-    return new NodeState(address, link, info, infoAt, sdown, sdownSince, at, goneSince);
+    return new NodeState(address, link, info, infoAt, sdown, sdownSince, at, goneSince, rebornEmpty);
+  }
+
+  public NodeState withRebornEmpty(boolean empty) {
+    return new NodeState(address, link, info, infoAt, sdown, sdownSince, roleChangedAt, goneSince, empty);
   }
 
   public NodeState withGoneSince(long since) {
-    return new NodeState(address, link, info, infoAt, sdown, sdownSince, roleChangedAt, since);
+    return new NodeState(address, link, info, infoAt, sdown, sdownSince, roleChangedAt, since, rebornEmpty);
   }
 }

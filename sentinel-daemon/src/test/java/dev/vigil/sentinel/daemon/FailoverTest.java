@@ -138,6 +138,34 @@ class FailoverTest {
   }
 
   @Test
+  void aMasterThatComesBackEmptyIsFailedOverInsteadOfWipingItsReplicas() throws Exception {
+    // Production defaults: a full sync starts 5 s after a replica asks, the window this needs.
+    ValkeyServer master = servers.start(ValkeyServer.builder().name("master")
+        .config("repl-diskless-sync-delay 5"));
+    List<ValkeyServer> group = new java.util.ArrayList<>(List.of(master));
+    for (int i = 0; i < 2; i++) {
+      ValkeyServer r = servers.start(ValkeyServer.builder().name("replica" + i));
+      r.replicaOf(master);
+      group.add(r);
+    }
+    group.subList(1, 3).forEach(ValkeyServer::awaitReplicationLinkUp);
+    for (int i = 0; i < 100; i++) {
+      master.command("SET", "key" + i, "v" + i);
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() ->
+        group.subList(1, 3).stream().allMatch(r -> "v99".equals(r.command("GET", "key99"))));
+    List<SentinelDaemon> ds = watch(group, 3);
+    master.kill9();
+    master.restart();
+    await().atMost(Duration.ofSeconds(10)).until(() -> ds.stream().allMatch(d ->
+        !d.group("mymaster").masterAddress().equals(addr(master))));
+    Address promoted = ds.get(0).group("mymaster").masterAddress();
+    ValkeyServer newMaster = group.stream().filter(s -> addr(s).equals(promoted)).findFirst().orElseThrow();
+    assertThat(newMaster.command("GET", "key99")).isEqualTo("v99");
+    assertThat(newMaster.command("DBSIZE")).isEqualTo(100L);
+  }
+
+  @Test
   void forcedFailoverNeedsNoAgreement() throws Exception {
     List<ValkeyServer> group = servers.startGroup(1);
     List<SentinelDaemon> ds = watch(group, 1);

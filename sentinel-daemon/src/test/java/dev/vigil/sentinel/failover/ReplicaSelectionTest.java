@@ -30,12 +30,12 @@ class ReplicaSelectionTest {
     NodeInfo info = r.nextInt(8) == 0 ? null : new NodeInfo(runIds[r.nextInt(runIds.length)],
         r.nextInt(6) == 0 ? NodeRole.MASTER : NodeRole.REPLICA, MASTER, r.nextBoolean(),
         r.nextInt(4) == 0 ? r.nextLong(0, 400_000) : 0, new int[] {0, 1, 100, 100, 50}[r.nextInt(5)],
-        r.nextLong(0, 5), true, List.of(), null);
+        r.nextLong(0, 5), true, List.of(), -1, null);
     Link link = new Link(r.nextInt(6) != 0, now - 100, r.nextBoolean() ? -1 : now - 50,
         now - r.nextLong(0, 8_000), now - 10);
     boolean sdown = r.nextInt(6) == 0;
     return new NodeState(a, link, info, now - r.nextLong(0, 40_000), sdown, sdown ? now - 10 : -1,
-        -1, -1);
+        -1, -1, false);
   }
 
   private static GroupState group(SplittableRandom r, long now, List<NodeState> replicas) {
@@ -115,7 +115,7 @@ class ReplicaSelectionTest {
 
   private static NodeState replica(String host, int priority, long offset, String runId, long now) {
     return new NodeState(new Address(host, 6379), new Link(true, now, -1, now, now),
-        new NodeInfo(runId, NodeRole.REPLICA, MASTER, true, 0, priority, offset, true, List.of(), null),
-        now, false, -1, -1, -1);
+        new NodeInfo(runId, NodeRole.REPLICA, MASTER, true, 0, priority, offset, true, List.of(), -1, null),
+        now, false, -1, -1, -1, false);
   }
 }

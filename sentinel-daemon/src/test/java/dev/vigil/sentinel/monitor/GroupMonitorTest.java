@@ -151,6 +151,26 @@ class GroupMonitorTest {
   }
 
   @Test
+  void aMasterRebornEmptyWhileReplicasHoldDataIsDown() {
+    GroupState s = monitor.connected(fresh(0), MASTER, 0).state();
+    s = monitor.info(s, MASTER, NodeInfo.parse(InfoReply.parse("# Server\r\nrun_id:r1\r\n"
+        + "# Replication\r\nrole:master\r\nslave0:ip=10.0.0.2,port=6379,state=online,offset=9\r\n"
+        + "# Keyspace\r\ndb0:keys=10,expires=0,avg_ttl=0\r\n")), 0).state();
+    s = monitor.info(s, REPLICA, NodeInfo.parse(InfoReply.parse("# Server\r\nrun_id:x\r\n"
+        + "# Replication\r\nrole:slave\r\nmaster_host:10.0.0.1\r\nmaster_port:6379\r\n"
+        + "# Keyspace\r\ndb0:keys=10,expires=0,avg_ttl=0\r\n")), 0).state();
+    NodeInfo loading = NodeInfo.parse(InfoReply.parse("# Server\r\nrun_id:r2\r\n"
+        + "# Persistence\r\nloading:1\r\n# Replication\r\nrole:master\r\n# Keyspace\r\n"));
+    assertThat(monitor.tick(monitor.info(s, MASTER, loading, 10).state(), 20).state().master().sdown())
+        .isFalse();
+    NodeInfo empty = NodeInfo.parse(InfoReply.parse("# Server\r\nrun_id:r2\r\n"
+        + "# Persistence\r\nloading:0\r\n# Replication\r\nrole:master\r\n# Keyspace\r\n"));
+    Transition t = monitor.info(s, MASTER, empty, 10);
+    assertThat(events(t)).anyMatch(e -> e.startsWith("+reboot master mymaster 10.0.0.1 6379 restarted empty"));
+    assertThat(monitor.tick(t.state(), 20).state().master().sdown()).isTrue();
+  }
+
+  @Test
   void goneReplicasAreForgottenButPeersNever() {
     GroupMonitor quickForget = new GroupMonitor(ME, Timing.DEFAULT, 5_000);
     GroupState s = quickForget.info(fresh(0), MASTER, NodeInfo.parse(InfoReply.parse(
