@@ -1,6 +1,7 @@
 package dev.vigil.sentinel.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.vigil.resp3.client.RespClient;
@@ -163,6 +164,30 @@ class FailoverTest {
     ValkeyServer newMaster = group.stream().filter(s -> addr(s).equals(promoted)).findFirst().orElseThrow();
     assertThat(newMaster.command("GET", "key99")).isEqualTo("v99");
     assertThat(newMaster.command("DBSIZE")).isEqualTo(100L);
+  }
+
+  /**
+   * {@code oldMasterFenced}: a client still connected to a master that was frozen while the group
+   * failed over cannot write through it once a daemon has reached it again: the daemon demotes it
+   * and disconnects its clients in one transaction.
+   */
+  @Test
+  void aReturningOldMasterAcceptsNoWriteOnceADaemonReachesIt() throws Exception {
+    List<ValkeyServer> group = servers.startGroup(2);
+    ValkeyServer master = group.get(0);
+    List<SentinelDaemon> ds = watch(group, 3);
+    try (AdminConnection stale = new AdminConnection(master.host(), master.port(), 2_000)) {
+      assertThat(stale.command("SET", "k", "before")).isEqualTo("OK");
+      master.pause();
+      await().atMost(Duration.ofSeconds(15)).until(() -> ds.stream().allMatch(d ->
+          !d.group("mymaster").masterAddress().equals(addr(master))));
+      master.resume();
+      await().atMost(Duration.ofSeconds(10)).until(() ->
+          "slave".equals(master.info("replication").get("role")));
+      assertThatThrownBy(() -> stale.command("SET", "k", "after"))
+          .satisfies(e -> assertThat(e).isInstanceOfAny(java.io.IOException.class,
+              AdminConnection.ServerErrorException.class));
+    }
   }
 
   @Test
