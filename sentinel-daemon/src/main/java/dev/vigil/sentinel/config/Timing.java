@@ -29,9 +29,13 @@ public record Timing(
       Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofMillis(100),
       Duration.ofSeconds(2), Duration.ofSeconds(30));
 
-  /** The PING period for a master with this down-after: never longer than down-after itself. */
-  public Duration pingPeriodFor(Duration downAfter) {
-    return downAfter.compareTo(pingPeriod) < 0 ? downAfter : pingPeriod;
+  /**
+   * The PING period for a group with this down-after: at most a fifth of it, so that SDOWN,
+   * counted from the last valid reply, needs several consecutive unanswered PINGs and a single
+   * late or lost reply never makes a healthy node look down.
+   */
+  public long pingPeriodFor(Duration downAfter) {
+    return Math.max(1, Math.min(pingPeriod.toMillis(), downAfter.toMillis() / 5));
   }
 
   public Timing with(String debugName, Duration value) {

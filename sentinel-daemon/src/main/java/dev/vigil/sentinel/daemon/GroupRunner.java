@@ -236,8 +236,7 @@ final class GroupRunner implements NodeLink.Listener {
         warnIfBlocked(now);
       }
       Timing timing = daemon.timing();
-      long pingPeriod = Math.max(1, Math.min(timing.pingPeriod().toMillis(),
-          state.spec().downAfter().toMillis() / 2));
+      long pingPeriod = timing.pingPeriodFor(state.spec().downAfter());
       boolean masterTrouble = state.master().sdown();
       for (NodeLink l : links.values()) {
         // As Sentinel: poll fast while the master is down or a replica's own link is not up yet.

@@ -257,7 +257,7 @@ public final class FailoverCore {
     List<Effect> fx = new ArrayList<>();
     Failover f = g.agreement().failover();
     if (f != null && f.phase() == Phase.WAIT_PROMOTION && node.equals(f.promoted())
-        && info.role() == NodeRole.MASTER) {
+        && info.role() == NodeRole.MASTER && f.epoch() > g.configEpoch()) {
       Address old = g.masterAddress();
       fx.add(replicaEvent(g, node, "+promoted-slave"));
       GroupState s = g.switchedTo(node, f.epoch(), now).withoutDownReports();
@@ -328,11 +328,17 @@ public final class FailoverCore {
   /**
    * The {@code oldMasterDemoted} rule: a node we know as a replica that claims to be master while
    * the current master is healthy is turned into a replica of it. The master we replaced
-   * ourselves is demoted the moment it answers; any other after two publish periods, time for a
-   * newer configuration (which would make us the stale one) to reach us by hello.
+   * ourselves is demoted the moment it answers (until it has once been seen as a replica: after
+   * that a claim to be master may be a newer promotion); any other after four publish periods,
+   * time for a newer configuration (which would make us the stale one) to reach us by hello.
    */
   private Transition demoteIfStale(GroupState g, Address node, NodeInfo info, long now,
       List<Effect> fx) {
+    if (node.equals(g.agreement().replaced()) && info.role() == NodeRole.REPLICA) {
+      // The master we replaced has been seen as a replica: from now on, if it claims master
+      // again, someone newer may have promoted it; it gets no immediate demotion any more.
+      g = g.withAgreement(g.agreement().withReplaced(null, 0));
+    }
     NodeState n = g.replicas().get(node);
     NodeState master = g.master();
     if (n == null || info.role() != NodeRole.MASTER || master.sdown()
@@ -342,7 +348,7 @@ public final class FailoverCore {
     Agreement a = g.agreement();
     boolean known = node.equals(a.replaced()) && a.replacedEpoch() == g.configEpoch();
     boolean settled = n.roleChangedAt() >= 0
-        && now - n.roleChangedAt() >= 2 * timing.publishPeriod().toMillis();
+        && now - n.roleChangedAt() >= 4 * timing.publishPeriod().toMillis();
     Long lastFix = a.lastFixAt().get(node);
     boolean rateLimited = lastFix != null && now - lastFix < timing.pingPeriod().toMillis();
     if ((known || settled) && !rateLimited) {

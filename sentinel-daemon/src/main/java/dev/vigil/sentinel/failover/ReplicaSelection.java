@@ -27,9 +27,22 @@ public final class ReplicaSelection {
 
   private ReplicaSelection() {}
 
-  /** The replica to promote, or empty when none is fit (Sentinel's -failover-abort-no-good-slave). */
+  /**
+   * The replica to promote, or empty when none is fit (Sentinel's -failover-abort-no-good-slave).
+   * When no replica is fit but a node we know as a replica is already acting as a healthy master
+   * (someone promoted it, and our configuration lost track), that node is chosen: "promoting" it
+   * changes nothing on it, loses nothing, and lets the group converge where Sentinel would retry
+   * forever.
+   */
   public static Optional<NodeState> choose(GroupState g, long now, Timing timing) {
-    return candidates(g, now, timing).stream().min(ORDER);
+    Optional<NodeState> replica = candidates(g, now, timing).stream().min(ORDER);
+    if (replica.isPresent()) {
+      return replica;
+    }
+    return g.replicas().values().stream()
+        .filter(r -> r.info() != null && r.info().role() == NodeRole.MASTER
+            && isFit(g, r, now, timing))
+        .min(ORDER);
   }
 
   /** Every replica fit for promotion, unordered. */
@@ -44,6 +57,11 @@ public final class ReplicaSelection {
    * ten down-after periods beyond the master's own outage.
    */
   public static boolean isHealthy(GroupState g, NodeState r, long now, Timing timing) {
+    return r.info() != null && r.info().role() == NodeRole.REPLICA && isFit(g, r, now, timing);
+  }
+
+  /** Every rule of {@link #isHealthy} but the role. */
+  private static boolean isFit(GroupState g, NodeState r, long now, Timing timing) {
     long pingPeriod = timing.pingPeriod().toMillis();
     if (r.sdown() || !r.link().connected() || r.info() == null) {
       return false;
@@ -51,7 +69,7 @@ public final class ReplicaSelection {
     if (now - r.link().lastOkReplyAt() > 5 * pingPeriod) {
       return false;
     }
-    if (r.info().priority() == 0 || r.info().role() != NodeRole.REPLICA) {
+    if (r.info().priority() == 0) {
       return false;
     }
     boolean masterDown = g.master().sdown();

@@ -56,8 +56,14 @@ public record GroupState(
         agreement.withLeader(leader));
   }
 
+  /** A newer configuration adopted: a failover of ours from an epoch it supersedes is over. */
   public GroupState withConfigEpoch(long epoch) {
-    return new GroupState(spec, epoch, leaderEpoch, master, replicas, peers, agreement);
+    return new GroupState(spec, epoch, leaderEpoch, master, replicas, peers, superseded(agreement, epoch));
+  }
+
+  private static Agreement superseded(Agreement a, long configEpoch) {
+    Failover f = a.failover();
+    return f != null && f.epoch() <= configEpoch ? a.withFailover(null) : a;
   }
 
   /** Every peer's reports about the master dropped (after the master changed). */
@@ -134,7 +140,9 @@ public record GroupState(
   public GroupState switchedTo(Address newMaster, long newConfigEpoch, long now) {
     Map<Address, NodeState> r = new LinkedHashMap<>();
     Address old = master.address();
-    r.put(old, NodeState.watching(old, now));
+    // The old master keeps its link state: if it is still connected (a coordinated switchover,
+    // a stopped process) its link must not read as down, or it would look SDOWN for good.
+    r.put(old, master);
     for (NodeState n : replicas.values()) {
       if (!n.address().equals(newMaster)) {
         r.put(n.address(), n);
@@ -147,6 +155,6 @@ public record GroupState(
         ? replicas.get(newMaster).withSdown(false, now).withRoleChangedAt(now)
         : NodeState.watching(newMaster, now);
     return new GroupState(spec.withAddress(newMaster), newConfigEpoch, leaderEpoch, promoted, r,
-        peers, agreement.withOdown(false, now));
+        peers, superseded(agreement.withOdown(false, now), newConfigEpoch));
   }
 }

@@ -1,0 +1,258 @@
+package dev.vigil.sentinel.sim;
+
+import dev.vigil.sentinel.config.Address;
+import dev.vigil.sentinel.config.MasterSpec;
+import dev.vigil.sentinel.config.Timing;
+import dev.vigil.sentinel.failover.FailoverCore;
+import dev.vigil.sentinel.monitor.Effect;
+import dev.vigil.sentinel.monitor.GroupMonitor;
+import dev.vigil.sentinel.monitor.GroupState;
+import dev.vigil.sentinel.monitor.Hello;
+import dev.vigil.sentinel.monitor.Link;
+import dev.vigil.sentinel.monitor.NodeState;
+import dev.vigil.sentinel.monitor.PeerState;
+import dev.vigil.sentinel.monitor.SentinelEvent;
+import dev.vigil.sentinel.monitor.Transition;
+import dev.vigil.sentinel.state.GroupRecord;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A daemon in the simulation: the real pure cores ({@link GroupMonitor}, {@link FailoverCore}),
+ * driven the way GroupRunner drives them (tick, PING/INFO/hello periods, effects), over the
+ * simulated network. Its persisted record and epoch survive crashes, as the state file does.
+ */
+final class SimDaemon {
+  final String id;
+  final Address address;
+  private final Simulation sim;
+  private final MasterSpec spec;
+  private final Timing timing;
+  private final GroupMonitor monitor;
+  private final FailoverCore core;
+  boolean up = true;
+  long currentEpoch;
+  GroupState state;
+  private GroupRecord persisted;
+  private long persistedEpoch;
+  private final Map<Address, Boolean> linked = new HashMap<>();
+  private final Map<Address, Long> lastInfo = new HashMap<>();
+  private long lastHello = -1;
+
+  SimDaemon(Simulation sim, String id, Address address, MasterSpec spec, Timing timing,
+      GroupRecord record) {
+    this.sim = sim;
+    this.id = id;
+    this.address = address;
+    this.spec = spec;
+    this.timing = timing;
+    this.monitor = new GroupMonitor(id, timing, 3_600_000);
+    this.core = new FailoverCore(id, timing, FailoverCore.Settings.DEFAULT);
+    this.persisted = record;
+    this.state = GroupState.initial(spec, record, sim.now);
+  }
+
+  void crash() {
+    up = false;
+    linked.clear();
+  }
+
+  /** Restarts from what was persisted (votes' epochs, config epoch, master, peers). */
+  void restart() {
+    up = true;
+    currentEpoch = persistedEpoch;
+    state = GroupState.initial(spec, persisted, sim.now);
+    linked.clear();
+    lastInfo.clear();
+    lastHello = -1;
+  }
+
+  private List<Address> targets() {
+    List<Address> t = new ArrayList<>();
+    t.add(state.masterAddress());
+    t.addAll(state.replicas().keySet());
+    state.peers().values().forEach(p -> t.add(p.address()));
+    return t;
+  }
+
+  void tick() {
+    if (!up) {
+      return;
+    }
+    long now = sim.now;
+    for (Address a : targets()) {
+      boolean reach = sim.reachable(this, a);
+      if (!Boolean.valueOf(reach).equals(linked.getOrDefault(a, false))) {
+        linked.put(a, reach);
+        apply(reach ? monitor.connected(state, a, now) : monitor.disconnected(state, a, now));
+        if (reach) {
+          ping(a);
+          lastInfo.remove(a);
+        }
+      }
+      if (!reach) {
+        continue;
+      }
+      Optional<Link> link = linkOf(a);
+      long pingPeriod = timing.pingPeriodFor(spec.downAfter());
+      if (link.isPresent() && link.get().pingDue(now, pingPeriod)) {
+        ping(a);
+      }
+      if (state.node(a).isPresent()) {
+        long period = state.master().sdown() || state.agreement().failover() != null
+            ? 100 : timing.infoPeriod().toMillis();
+        Long last = lastInfo.get(a);
+        if (last == null || now - last >= period) {
+          info(a);
+        }
+      }
+    }
+    apply(monitor.tick(state, now));
+    apply(core.tick(state, now, currentEpoch, sim.random()));
+    if (lastHello < 0 || now - lastHello >= timing.publishPeriod().toMillis()) {
+      hellos();
+    }
+    sim.checkDaemon(this);
+  }
+
+  private Optional<Link> linkOf(Address a) {
+    Optional<NodeState> n = state.node(a);
+    return n.isPresent() ? n.map(NodeState::link) : state.peerAt(a).map(PeerState::link);
+  }
+
+  private void ping(Address a) {
+    apply(monitor.pingSent(state, a, sim.now));
+    sim.send(this, a, () -> {
+      boolean alive = sim.isUp(a);
+      sim.send(a, this, () -> apply(monitor.pingReply(state, a, alive, sim.now)));
+    });
+  }
+
+  private void info(Address a) {
+    lastInfo.put(a, sim.now);
+    sim.send(this, a, () -> {
+      SimNode n = sim.node(a);
+      if (n == null || !n.up) {
+        return;
+      }
+      var info = n.info(sim.nodes);
+      sim.send(a, this, () -> {
+        apply(monitor.info(state, a, info, sim.now));
+        apply(core.info(state, a, info, sim.now));
+      });
+    });
+  }
+
+  private void hellos() {
+    lastHello = sim.now;
+    Hello h = new Hello(address, id, currentEpoch, state.name(), state.masterAddress(),
+        state.configEpoch());
+    for (SimDaemon d : sim.daemons) {
+      if (d != this && sim.helloPath(this, d)) {
+        sim.send(this, d.address, () -> d.onHello(h));
+      }
+    }
+  }
+
+  void onHello(Hello h) {
+    if (up) {
+      apply(monitor.hello(state, h, currentEpoch, sim.now));
+    }
+  }
+
+  /** IS-MASTER-DOWN-BY-ADDR from a peer; null when this daemon is down. */
+  Object[] onAsk(Address master, long epoch, String runId) {
+    if (!up) {
+      return null;
+    }
+    boolean down = state.master().sdown() && state.masterAddress().equals(master);
+    if (runId.equals("*")) {
+      return new Object[] {down, "*", 0L};
+    }
+    var outcome = core.vote(state, currentEpoch, epoch, runId, sim.now, sim.random());
+    long before = currentEpoch;
+    currentEpoch = Math.max(currentEpoch, outcome.currentEpoch());
+    state = outcome.state();
+    if (outcome.persist() || currentEpoch != before) {
+      persist();
+    }
+    apply(new Transition(state, outcome.effects()));
+    sim.recordVote(this, outcome.leaderEpoch(), outcome.leader());
+    return new Object[] {down, outcome.leader() == null ? "*" : outcome.leader(), outcome.leaderEpoch()};
+  }
+
+  private void persist() {
+    persisted = state.record();
+    persistedEpoch = currentEpoch;
+  }
+
+  private void apply(Transition t) {
+    if (!up) {
+      return;
+    }
+    if (Boolean.getBoolean("vigil.sim.debug") && t.state().configEpoch() < state.configEpoch()) {
+      System.out.println("DEBUG " + id.substring(36) + " t=" + sim.now + " config epoch "
+          + state.configEpoch() + " -> " + t.state().configEpoch() + " master " + state.masterAddress()
+          + " -> " + t.state().masterAddress() + " effects " + t.effects());
+    }
+    state = t.state();
+    for (Effect e : t.effects()) {
+      if (e instanceof Effect.Emit emit) {
+        SentinelEvent ev = emit.event();
+        sim.recordEvent(this, ev);
+      } else if (e instanceof Effect.Persist) {
+        persist();
+      } else if (e instanceof Effect.AdoptEpoch a) {
+        currentEpoch = Math.max(currentEpoch, a.epoch());
+        persist();
+      } else if (e instanceof Effect.AskPeers ask) {
+        askPeers(ask.requestVote());
+      } else if (e instanceof Effect.Promote p) {
+        long epoch = state.agreement().failover() == null ? -1 : state.agreement().failover().epoch();
+        sim.recordPromotion(this, epoch, p.replica());
+        sim.send(this, p.replica(), () -> sim.node(p.replica()).replicaOf(null));
+        sim.later(50, () -> info(p.replica()));
+      } else if (e instanceof Effect.ReplicaOf r) {
+        sim.send(this, r.node(), () -> sim.node(r.node()).replicaOf(r.master()));
+      } else if (e instanceof Effect.PublishHelloNow) {
+        hellos();
+      } else if (e instanceof Effect.RefreshInfo r) {
+        if (sim.reachable(this, r.node())) {
+          info(r.node());
+        }
+      }
+    }
+    sim.checkDaemon(this);
+  }
+
+  private void askPeers(boolean vote) {
+    Address master = state.masterAddress();
+    long configEpoch = state.configEpoch();
+    long epoch = currentEpoch;
+    String runId = vote ? id : "*";
+    for (PeerState p : state.peers().values()) {
+      SimDaemon peer = sim.daemonAt(p.address());
+      if (peer == null) {
+        continue;
+      }
+      sim.send(this, p.address(), () -> {
+        Object[] reply = peer.onAsk(master, epoch, runId);
+        if (reply != null) {
+          sim.send(p.address(), this, () -> {
+            if (!up) {
+              return;
+            }
+            state = core.peerAnswer(state, peer.id, (Boolean) reply[0], (String) reply[1],
+                (Long) reply[2], master, configEpoch, sim.now);
+            if (state.agreement().failover() != null) {
+              apply(core.tick(state, sim.now, currentEpoch, sim.random()));
+            }
+          });
+        }
+      });
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package dev.vigil.sentinel.sim;
+
+import dev.vigil.sentinel.config.Address;
+import dev.vigil.sentinel.monitor.NodeInfo;
+import dev.vigil.sentinel.monitor.NodeRole;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** A simulated Valkey node: role, master, replication offset; crashes keep its data. */
+final class SimNode {
+  final Address address;
+  final int priority;
+  boolean up = true;
+  String runId;
+  NodeRole role;
+  Address master;
+  long offset;
+  private int restarts;
+
+  SimNode(Address address, NodeRole role, Address master, int priority) {
+    this.address = address;
+    this.role = role;
+    this.master = master;
+    this.priority = priority;
+    this.runId = runIdFor(address, 0);
+  }
+
+  private static String runIdFor(Address a, int restart) {
+    return String.format("%040x", (long) a.port() * 1000 + restart);
+  }
+
+  void crash() {
+    up = false;
+  }
+
+  void restart() {
+    up = true;
+    runId = runIdFor(address, ++restarts);
+  }
+
+  /** REPLICAOF: null for NO ONE. */
+  void replicaOf(Address m) {
+    if (m == null) {
+      role = NodeRole.MASTER;
+      master = null;
+    } else if (!m.equals(address)) {
+      role = NodeRole.REPLICA;
+      master = m;
+    }
+  }
+
+  boolean linkUp(Map<Address, SimNode> all) {
+    SimNode m = master == null ? null : all.get(master);
+    return role == NodeRole.REPLICA && m != null && m.up && m.role == NodeRole.MASTER;
+  }
+
+  /** Masters take writes; linked replicas follow their master's offset. */
+  void advance(Map<Address, SimNode> all) {
+    if (!up) {
+      return;
+    }
+    if (role == NodeRole.MASTER) {
+      offset++;
+    } else if (linkUp(all)) {
+      offset = all.get(master).offset;
+    }
+  }
+
+  NodeInfo info(Map<Address, SimNode> all) {
+    List<NodeInfo.ReplicaLine> replicas = new ArrayList<>();
+    if (role == NodeRole.MASTER) {
+      for (SimNode n : all.values()) {
+        if (n.up && n.role == NodeRole.REPLICA && address.equals(n.master)) {
+          replicas.add(new NodeInfo.ReplicaLine(n.address, "online", n.offset));
+        }
+      }
+    }
+    boolean link = linkUp(all);
+    return new NodeInfo(runId, role, master, link, link ? 0 : 1_000, priority, offset, true,
+        replicas, 1, null);
+  }
+}
