@@ -1,16 +1,13 @@
 package dev.vigil.e2e;
 
 import dev.vigil.testkit.AdminConnection;
+import dev.vigil.testkit.SentinelProcess;
 import dev.vigil.testkit.ServerBinary;
 import dev.vigil.testkit.ValkeyServer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -81,9 +78,9 @@ public final class FailoverBenchmark {
           daemons.add(d);
           ports.add(d.port);
         } else {
-          SentinelProcess s = SentinelProcess.start(NAME, master, 2, downAfter);
+          SentinelProcess s = SentinelProcess.start(NAME, master, 2, downAfter, 10_000);
           daemons.add(s);
-          ports.add(s.port);
+          ports.add(s.port());
         }
       }
       awaitDiscovery(ports);
@@ -290,52 +287,5 @@ public final class FailoverBenchmark {
     ts.forEach(t -> v.add(m.of(t)));
     Collections.sort(v);
     return new long[] {v.get(v.size() / 2), v.get(v.size() - 1)};
-  }
-
-  /** A redis-sentinel / valkey-sentinel process for the comparison. */
-  static final class SentinelProcess implements AutoCloseable {
-    final int port;
-    private final Process process;
-    private final Path dir;
-
-    private SentinelProcess(int port, Process process, Path dir) {
-      this.port = port;
-      this.process = process;
-      this.dir = dir;
-    }
-
-    static SentinelProcess start(String name, ValkeyServer master, int quorum, long downAfter)
-        throws Exception {
-      int port;
-      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        port = s.getLocalPort();
-      }
-      Path dir = Files.createTempDirectory("bench-sentinel-");
-      Path conf = dir.resolve("sentinel.conf");
-      Files.writeString(conf, "port " + port + "\nbind 127.0.0.1\ndir " + dir + "\n"
-          + "sentinel monitor " + name + " " + master.host() + " " + master.port() + " " + quorum + "\n"
-          + "sentinel down-after-milliseconds " + name + " " + downAfter + "\n"
-          + "sentinel failover-timeout " + name + " 10000\n");
-      Process p = new ProcessBuilder(ServerBinary.sentinel().toString(), conf.toString())
-          .redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile()).start();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (System.nanoTime() < deadline) {
-        try (Socket s = new Socket("127.0.0.1", port)) {
-          return new SentinelProcess(port, p, dir);
-        } catch (IOException notYet) {
-          TimeUnit.MILLISECONDS.sleep(20);
-        }
-      }
-      throw new IllegalStateException("sentinel did not start");
-    }
-
-    @Override
-    public void close() throws Exception {
-      process.destroyForcibly();
-      process.waitFor(10, TimeUnit.SECONDS);
-      try (var files = Files.walk(dir)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-      }
-    }
   }
 }
