@@ -218,6 +218,13 @@ public final class ValkeyServer implements AutoCloseable {
         .until(() -> "up".equals(info("replication").get("master_link_status")));
   }
 
+  /** Waits until this master lists {@code n} replicas in state online. */
+  public void awaitOnlineReplicas(int n) {
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+        .until(() -> info("replication").values().stream()
+            .filter(v -> v.contains("state=online")).count() >= n);
+  }
+
   /** SIGKILL, as a crash would. The directory stays for {@link #restart()}. */
   public void kill9() {
     resume();

@@ -39,6 +39,9 @@ public final class ValkeyServers implements AfterEachCallback {
       group.add(r);
     }
     group.subList(1, group.size()).forEach(ValkeyServer::awaitReplicationLinkUp);
+    // A replica reports its link up when it has loaded the dataset; the master marks it online
+    // only at its first acknowledgement, a moment later. Wait for both views to agree.
+    master.awaitOnlineReplicas(replicas);
     return group;
   }
 
