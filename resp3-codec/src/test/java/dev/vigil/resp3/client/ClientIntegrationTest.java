@@ -201,6 +201,9 @@ class ClientIntegrationTest {
       for (int i = 0; i < 5; i++) {
         blocked.add(c.send("BLPOP", "never", "0"));
       }
+      // Pending means sent and waiting: kill only once the server holds all five.
+      await().atMost(Duration.ofSeconds(5))
+          .until(() -> "5".equals(s.info("clients").get("blocked_clients")));
       s.kill9();
       await().atMost(Duration.ofSeconds(1))
           .until(() -> blocked.stream().allMatch(CompletableFuture::isDone));
