@@ -66,9 +66,13 @@ public final class HttpEndpoints implements AutoCloseable {
     listeners.forEach(ch -> ch.close().syncUninterruptibly());
   }
 
-  /** Ready: every group's master link is up (or there is nothing to watch). */
+  /**
+   * Ready: every group has a connected master or a failover in progress (a daemon busy failing
+   * over is exactly the one that must stay routable).
+   */
   boolean ready() {
-    return daemon.groups().stream().allMatch(g -> g.master().link().connected());
+    return daemon.groups().stream()
+        .allMatch(g -> g.master().link().connected() || g.agreement().failover() != null);
   }
 
   private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -79,7 +83,8 @@ public final class HttpEndpoints implements AutoCloseable {
         case "/healthz" -> text(HttpResponseStatus.OK, "ok\n", "text/plain");
         case "/readyz" -> ready()
             ? text(HttpResponseStatus.OK, "ready\n", "text/plain")
-            : text(HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready: a master is unreachable\n",
+            : text(HttpResponseStatus.SERVICE_UNAVAILABLE,
+                "not ready: a master is unreachable and no failover is running\n",
                 "text/plain");
         case "/metrics" -> text(HttpResponseStatus.OK, metrics.scrape(),
             "text/plain; version=0.0.4; charset=utf-8");
