@@ -180,7 +180,6 @@ final class SimDaemon {
       persist();
     }
     apply(new Transition(state, outcome.effects()));
-    sim.recordVote(this, outcome.leaderEpoch(), outcome.leader());
     return new Object[] {down, outcome.leader() == null ? "*" : outcome.leader(), outcome.leaderEpoch()};
   }
 

@@ -167,10 +167,6 @@ final class Simulation {
     }
   }
 
-  void recordVote(SimDaemon d, long epoch, String leader) {
-    // one vote per epoch is checked through its consequence, leaderElectionSafety
-  }
-
   void recordPromotion(SimDaemon d, long epoch, Address a) {
     Set<Address> promoted = promotedByEpoch.computeIfAbsent(epoch, k -> new HashSet<>());
     promoted.add(a);
