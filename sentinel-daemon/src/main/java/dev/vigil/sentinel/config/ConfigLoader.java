@@ -61,14 +61,14 @@ public final class ConfigLoader {
     List<String> warnings = new ArrayList<>();
     Map<String, Address> groups = new LinkedHashMap<>();
     masters.forEach(m -> groups.put(m.name(), m.address()));
-    DaemonState state = readState(stateFile, groups, warnings);
-    return new LoadedConfig(config, state, warnings);
+    List<Directive> directives = readStateDirectives(stateFile);
+    DaemonState state = StateLines.read(stateFile.toString(), directives, groups, warnings);
+    return new LoadedConfig(config, state, warnings, !StateLines.hasIdentity(directives));
   }
 
-  private static DaemonState readState(Path stateFile, Map<String, Address> groups,
-      List<String> warnings) {
+  private static List<Directive> readStateDirectives(Path stateFile) {
     if (!Files.exists(stateFile)) {
-      return StateLines.read(stateFile.toString(), List.of(), groups, warnings);
+      return List.of();
     }
     try {
       List<String> lines = Files.readAllLines(stateFile, StandardCharsets.UTF_8);
@@ -79,9 +79,10 @@ public final class ConfigLoader {
               + " is corrupt: unexpected '" + d.name() + "'; move it away to start fresh");
         }
       }
-      return StateLines.read(stateFile.toString(), directives, groups, warnings);
+      return directives;
     } catch (IOException e) {
       throw new ConfigException("cannot read state file " + stateFile + ": " + e.getMessage(), e);
     }
   }
+
 }

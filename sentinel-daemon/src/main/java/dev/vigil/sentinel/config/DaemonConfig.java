@@ -19,6 +19,7 @@ import java.util.List;
  * @param sentinelPass password this daemon authenticates with to peers, or null
  * @param forgetAfter how long a replica or peer must be gone before it may be forgotten
  * @param timing periods, see {@link Timing}
+ * @param failover failover tunables, see {@link FailoverTuning}
  * @param masters the monitored groups
  * @param stateFile where state is persisted (the sentinel.conf itself in sentinel.conf mode)
  * @param format which syntax the configuration file was in
@@ -36,6 +37,7 @@ public record DaemonConfig(
     String sentinelPass,
     Duration forgetAfter,
     Timing timing,
+    FailoverTuning failover,
     List<MasterSpec> masters,
     Path stateFile,
     Format format) {
@@ -61,13 +63,13 @@ public record DaemonConfig(
     return switch (parameter) {
       case "resolve-hostnames" -> new DaemonConfig(port, bind, httpPort, announceIp, announcePort,
           announceHostnames, yesNo(value), requirePass, sentinelUser, sentinelPass, forgetAfter,
-          timing, masters, stateFile, format);
+          timing, failover, masters, stateFile, format);
       case "announce-hostnames" -> new DaemonConfig(port, bind, httpPort, announceIp, announcePort,
           yesNo(value), resolveHostnames, requirePass, sentinelUser, sentinelPass, forgetAfter,
-          timing, masters, stateFile, format);
+          timing, failover, masters, stateFile, format);
       case "announce-ip" -> new DaemonConfig(port, bind, httpPort, v, announcePort,
           announceHostnames, resolveHostnames, requirePass, sentinelUser, sentinelPass,
-          forgetAfter, timing, masters, stateFile, format);
+          forgetAfter, timing, failover, masters, stateFile, format);
       case "announce-port" -> {
         int p;
         try {
@@ -79,14 +81,14 @@ public record DaemonConfig(
           throw new IllegalArgumentException("invalid port " + value);
         }
         yield new DaemonConfig(port, bind, httpPort, announceIp, p, announceHostnames,
-            resolveHostnames, requirePass, sentinelUser, sentinelPass, forgetAfter, timing,
+            resolveHostnames, requirePass, sentinelUser, sentinelPass, forgetAfter, timing, failover,
             masters, stateFile, format);
       }
       case "sentinel-user" -> new DaemonConfig(port, bind, httpPort, announceIp, announcePort,
-          announceHostnames, resolveHostnames, requirePass, v, sentinelPass, forgetAfter, timing,
+          announceHostnames, resolveHostnames, requirePass, v, sentinelPass, forgetAfter, timing, failover,
           masters, stateFile, format);
       case "sentinel-pass" -> new DaemonConfig(port, bind, httpPort, announceIp, announcePort,
-          announceHostnames, resolveHostnames, requirePass, sentinelUser, v, forgetAfter, timing,
+          announceHostnames, resolveHostnames, requirePass, sentinelUser, v, forgetAfter, timing, failover,
           masters, stateFile, format);
       case "loglevel" -> {
         if (!java.util.Set.of("debug", "verbose", "notice", "warning", "nothing").contains(value)) {

@@ -33,9 +33,21 @@ final class HoconSettings {
         emptyToNull(c.getString("sentinel-pass")),
         c.getDuration("forget-after"),
         timing,
+        failover(c.getConfig("failover")),
         masters,
         stateFile,
         format);
+  }
+
+  private static FailoverTuning failover(Config f) {
+    try {
+      return FailoverTuning.of(f.getDuration("election-timeout"), f.getDuration("retry-min"),
+          f.getDuration("retry-max"), f.getDuration("report-validity"),
+          f.getDuration("reconf-sent-timeout"), f.getDuration("fast-ask-period"),
+          f.getDuration("fresh-identity-quarantine"));
+    } catch (IllegalArgumentException e) {
+      throw new BadValue(f.origin(), "vigil.failover", e.getMessage(), e);
+    }
   }
 
   /** The groups under {@code vigil.masters}, each falling back to {@code master-defaults}. */

@@ -140,7 +140,7 @@ public final class SentinelConf {
     Map<String, Address> groups = new LinkedHashMap<>();
     masters.values().forEach(m -> groups.put(m.name(), m.address()));
     DaemonState state = StateLines.read(source, directives, groups, warnings);
-    return new LoadedConfig(config, state, warnings);
+    return new LoadedConfig(config, state, warnings, !StateLines.hasIdentity(directives));
   }
 
   /** Applies one per-master option (also what SENTINEL SET does). */

@@ -22,6 +22,11 @@ public final class StateLines {
 
   private StateLines() {}
 
+  /** Whether the directives carry the daemon's identity, i.e. state from an earlier run. */
+  public static boolean hasIdentity(List<Directive> directives) {
+    return directives.stream().anyMatch(d -> d.name().equals("sentinel myid"));
+  }
+
   /**
    * Builds the state from state directives, for the given groups (name → configured address).
    * A group the directives do not mention starts fresh; directives about unknown groups are

@@ -139,7 +139,8 @@ final class GroupRunner implements NodeLink.Listener {
     Timing t = daemon.timing();
     if (monitor == null || t != monitorTiming) {
       monitor = new GroupMonitor(daemon.myId(), t, daemon.config().forgetAfter().toMillis());
-      core = new dev.vigil.sentinel.failover.FailoverCore(daemon.myId(), t, daemon.failoverSettings());
+      core = new dev.vigil.sentinel.failover.FailoverCore(daemon.myId(), t, daemon.failoverSettings(),
+          daemon.abstainUntil());
       monitorTiming = t;
     }
     return monitor;

@@ -42,6 +42,7 @@ public final class SentinelDaemon implements AutoCloseable {
   private final Map<String, GroupRunner> runners = new LinkedHashMap<>();
   private final Map<String, MasterSpec> specs = new LinkedHashMap<>();
   private final long startedAt;
+  private final long abstainUntil;
   private volatile Timing timing;
   private SentinelServer server;
   private HttpEndpoints http;
@@ -60,6 +61,8 @@ public final class SentinelDaemon implements AutoCloseable {
     this.loops = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     this.client = new RespClient(loops);
     this.startedAt = clock.millis();
+    this.abstainUntil = loaded.freshIdentity()
+        ? startedAt + config.failover().freshIdentityQuarantineMs() : -1;
     loaded.warnings().forEach(w -> log.warn("config: {}", w));
   }
 
@@ -69,6 +72,11 @@ public final class SentinelDaemon implements AutoCloseable {
     DaemonState state = store.state();
     log.info("vigil daemon {} starting: {} group(s), current epoch {}, state in {}",
         state.myId(), config.masters().size(), state.currentEpoch(), config.stateFile());
+    if (abstainUntil >= 0) {
+      log.info("no earlier state found: new run id {}; not voting or starting a failover for the "
+          + "first {} ms (vigil.failover.fresh-identity-quarantine)", state.myId(),
+          config.failover().freshIdentityQuarantineMs());
+    }
     for (MasterSpec spec : config.masters()) {
       GroupRecord record = state.groups().get(spec.name());
       GroupState initial = GroupState.initial(spec, record, clock.millis());
@@ -188,8 +196,13 @@ public final class SentinelDaemon implements AutoCloseable {
   }
 
   /** Failover tunables (see reference.conf, vigil.failover). */
-  public dev.vigil.sentinel.failover.FailoverCore.Settings failoverSettings() {
-    return dev.vigil.sentinel.failover.FailoverCore.Settings.DEFAULT;
+  public dev.vigil.sentinel.config.FailoverTuning failoverSettings() {
+    return config.failover();
+  }
+
+  /** Until when a daemon that started without its state abstains from elections, or -1. */
+  public long abstainUntil() {
+    return abstainUntil;
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.vigil.sentinel.failover;
 
 import dev.vigil.sentinel.config.Address;
+import dev.vigil.sentinel.config.FailoverTuning;
 import dev.vigil.sentinel.config.Timing;
 import dev.vigil.sentinel.monitor.Agreement;
 import dev.vigil.sentinel.monitor.DownReport;
@@ -38,20 +39,24 @@ import java.util.Optional;
  * </ul>
  */
 public final class FailoverCore {
-  /** Tunables that have no Sentinel counterpart (see reference.conf). */
-  public record Settings(long electionTimeoutMs, long retryMinMs, long retryMaxMs,
-      long reportValidityMs, long reconfSentTimeoutMs, long fastAskMs) {
-    public static final Settings DEFAULT = new Settings(2_000, 100, 1_000, 5_000, 10_000, 50);
-  }
-
   private final String myId;
   private final Timing timing;
-  private final Settings settings;
+  private final FailoverTuning settings;
+  private final long abstainUntil;
 
-  public FailoverCore(String myId, Timing timing, Settings settings) {
+  /**
+   * @param abstainUntil until when this daemon neither votes nor starts a failover (it started
+   *     with a fresh identity: see {@link FailoverTuning#freshIdentityQuarantineMs}), or -1
+   */
+  public FailoverCore(String myId, Timing timing, FailoverTuning settings, long abstainUntil) {
     this.myId = myId;
     this.timing = timing;
     this.settings = settings;
+    this.abstainUntil = abstainUntil;
+  }
+
+  public FailoverCore(String myId, Timing timing, FailoverTuning settings) {
+    this(myId, timing, settings, -1);
   }
 
   /**
@@ -84,7 +89,7 @@ public final class FailoverCore {
     }
     GroupState s = g.withAgreement(a);
     if (f == null) {
-      if (odown && (a.retryNotBefore() < 0 || now >= a.retryNotBefore())) {
+      if (odown && (a.retryNotBefore() < 0 || now >= a.retryNotBefore()) && now >= abstainUntil) {
         return start(s, now, currentEpoch, false, fx);
       }
       return new Transition(s, fx);
@@ -387,6 +392,14 @@ public final class FailoverCore {
    */
   public VoteOutcome vote(GroupState g, long currentEpoch, long requestEpoch, String candidate,
       long now, long random) {
+    if (now < abstainUntil) {
+      // We may have voted in this epoch before we lost our state: refuse, and block the epoch
+      // for good, since a candidate could still count the vote we gave then.
+      long epoch = Math.max(currentEpoch, requestEpoch);
+      boolean block = requestEpoch > g.leaderEpoch();
+      GroupState s = block ? g.withVote(null, requestEpoch) : g;
+      return new VoteOutcome(s, epoch, null, 0, block || epoch != currentEpoch, List.of());
+    }
     Votes v = Votes.request(currentEpoch, g.agreement().leader(), g.leaderEpoch(), requestEpoch,
         candidate);
     List<Effect> fx = new ArrayList<>();

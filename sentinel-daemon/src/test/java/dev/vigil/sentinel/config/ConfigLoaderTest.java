@@ -103,6 +103,24 @@ class ConfigLoaderTest {
     assertThat(g.knownSentinels()).hasSize(1);
     assertThat(conf.warnings()).anyMatch(w -> w.contains("without a run id"));
     assertThat(conf.state().groups().get("other").configEpoch()).isZero();
+    assertThat(conf.freshIdentity()).isFalse();
+    assertThat(ConfigLoader.load(write("plain.conf", SENTINEL_CONF), Map.of()).freshIdentity())
+        .as("no myid line: a new identity that must sit out elections for a while").isTrue();
+  }
+
+  @Test
+  void failoverTunablesHaveDocumentedDefaultsAndCanBeSet() throws IOException {
+    LoadedConfig defaults = ConfigLoader.load(write("d.conf", HOCON), Map.of());
+    assertThat(defaults.config().failover()).isEqualTo(FailoverTuning.DEFAULT);
+    LoadedConfig set = ConfigLoader.load(write("s.conf", HOCON
+        + "vigil.failover { retry-min = 200ms, retry-max = 3s, fresh-identity-quarantine = 0 }\n"),
+        Map.of());
+    assertThat(set.config().failover().retryMinMs()).isEqualTo(200);
+    assertThat(set.config().failover().retryMaxMs()).isEqualTo(3_000);
+    assertThat(set.config().failover().freshIdentityQuarantineMs()).isZero();
+    assertThatThrownBy(() -> ConfigLoader.load(write("bad.conf", HOCON
+        + "vigil.failover { retry-min = 2s, retry-max = 1s }\n"), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("retry-min <= retry-max");
   }
 
   @Test

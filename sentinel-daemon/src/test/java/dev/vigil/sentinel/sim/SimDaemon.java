@@ -26,13 +26,14 @@ import java.util.Optional;
  * simulated network. Its persisted record and epoch survive crashes, as the state file does.
  */
 final class SimDaemon {
-  final String id;
+  String id;
   final Address address;
   private final Simulation sim;
   private final MasterSpec spec;
   private final Timing timing;
-  private final GroupMonitor monitor;
-  private final FailoverCore core;
+  private GroupMonitor monitor;
+  private FailoverCore core;
+  private int identities;
   boolean up = true;
   long currentEpoch;
   GroupState state;
@@ -50,7 +51,7 @@ final class SimDaemon {
     this.spec = spec;
     this.timing = timing;
     this.monitor = new GroupMonitor(id, timing, 3_600_000);
-    this.core = new FailoverCore(id, timing, FailoverCore.Settings.DEFAULT);
+    this.core = new FailoverCore(id, timing, dev.vigil.sentinel.config.FailoverTuning.DEFAULT);
     this.persisted = record;
     this.state = GroupState.initial(spec, record, sim.now);
   }
@@ -58,6 +59,22 @@ final class SimDaemon {
   void crash() {
     up = false;
     linked.clear();
+  }
+
+  /**
+   * Restarts without the state file: a new run id, epochs 0, only the configured master known,
+   * and the fresh-identity quarantine, as the real daemon does.
+   */
+  void restartLosingState() {
+    sim.stateLost();
+    int index = Integer.parseInt(address.host().substring(address.host().lastIndexOf('.') + 1));
+    id = String.format("%032x%08x", 0xeL, (index << 16) | ++identities);
+    var tuning = dev.vigil.sentinel.config.FailoverTuning.DEFAULT;
+    monitor = new GroupMonitor(id, timing, 3_600_000);
+    core = new FailoverCore(id, timing, tuning, sim.now + Long.getLong("vigil.sim.quarantine", tuning.freshIdentityQuarantineMs()));
+    persisted = GroupRecord.fresh(spec.name(), spec.address());
+    persistedEpoch = 0;
+    restart();
   }
 
   /** Restarts from what was persisted (votes' epochs, config epoch, master, peers). */
@@ -244,7 +261,9 @@ final class SimDaemon {
             if (!up) {
               return;
             }
-            state = core.peerAnswer(state, peer.id, (Boolean) reply[0], (String) reply[1],
+            // Attributed to the run id we know at that address, as GroupRunner does: a peer that
+            // lost its state answers under its old name until its hello arrives.
+            state = core.peerAnswer(state, p.runId(), (Boolean) reply[0], (String) reply[1],
                 (Long) reply[2], master, configEpoch, sim.now);
             if (state.agreement().failover() != null) {
               apply(core.tick(state, sim.now, currentEpoch, sim.random()));

@@ -20,13 +20,21 @@ import java.util.SplittableRandom;
 
 /**
  * A deterministic simulation of one group: N daemons running the real pure cores, simulated
- * nodes and network on virtual time, with random crashes, restarts, isolations and message loss
- * during a fault phase, then a healing phase. Every step checks the safety invariants; the end
- * checks liveness. A run is a pure function of its seed.
+ * nodes and network on virtual time, with random crashes, restarts (state kept, or in some runs
+ * lost: a new run id, as a daemon whose state file is gone), isolations, slow nodes and daemons,
+ * message loss and delays that reorder messages, during a fault phase, then a healing phase.
+ * Every step checks the safety invariants; after healing, returning old masters must be demoted
+ * within a bound, and the end checks liveness. A run is a pure function of its seed.
  */
 final class Simulation {
   /** What the run checked and found. */
-  record Result(long seed, List<String> violations, int promotions, int elections) {}
+  record Result(long seed, List<String> violations, int promotions, int elections,
+      long convergedAfterHealMs, int stateLosses) {}
+
+  /** A stale master must be demoted this long after healing, at the latest. */
+  static final long DEMOTE_BOUND_MS = 3_000;
+  /** Once healed, one master serving and followed by all within this bound. */
+  static final long CONVERGE_BOUND_MS = 15_000;
 
   private record Event(long at, long seq, Runnable action) {}
 
@@ -41,6 +49,16 @@ final class Simulation {
   final List<SimDaemon> daemons = new ArrayList<>();
   private final Set<Address> isolated = new HashSet<>();
   private final double dropRate;
+  /** Whether some messages take 20–420 ms instead of 1–20 ms, overtaking later ones. */
+  private final boolean jitter;
+  /** Whether daemon crashes in this run may lose the state file. */
+  private final boolean stateLossRun;
+  private int stateLosses;
+  private final Map<Address, long[]> slow = new HashMap<>();
+  private final Map<String, Boolean> failoverInProgress = new HashMap<>();
+  private final Map<Address, Long> staleMasterSince = new HashMap<>();
+  private long healedAt = -1;
+  private long convergedSince = -1;
   private final List<String> violations = new ArrayList<>();
   private final Map<Long, Set<String>> electedByEpoch = new HashMap<>();
   private final Map<Long, Set<Address>> promotedByEpoch = new HashMap<>();
@@ -51,6 +69,8 @@ final class Simulation {
     this.seed = seed;
     this.rnd = new SplittableRandom(seed);
     this.dropRate = rnd.nextInt(3) == 0 ? 0.05 : 0.0;
+    this.jitter = rnd.nextInt(3) == 0;
+    this.stateLossRun = rnd.nextInt(4) == 0;
     Address master = new Address("10.0.0.1", 6379);
     nodes.put(master, new SimNode(master, NodeRole.MASTER, null, 100));
     for (int i = 0; i < replicaCount; i++) {
@@ -123,12 +143,23 @@ final class Simulation {
     return reachable(a, b.address);
   }
 
-  /** A message from a daemon to an address: lost, or delivered 1–20 ms later if still possible. */
+  /** Network delay plus the extra latency of a slow endpoint. */
+  private long delay(Address a, Address b) {
+    long d = jitter && rnd.nextInt(10) == 0 ? 20 + rnd.nextInt(400) : 1 + rnd.nextInt(20);
+    return d + slowness(a) + slowness(b);
+  }
+
+  private long slowness(Address a) {
+    long[] s = slow.get(a);
+    return s != null && now < s[1] ? s[0] : 0;
+  }
+
+  /** A message from a daemon to an address: lost, or delivered later if still possible. */
   void send(SimDaemon from, Address to, Runnable action) {
     if (rnd.nextDouble() < dropRate) {
       return;
     }
-    later(1 + rnd.nextInt(20), () -> {
+    later(delay(from.address, to), () -> {
       if (reachable(from, to)) {
         action.run();
       }
@@ -140,7 +171,7 @@ final class Simulation {
     if (rnd.nextDouble() < dropRate) {
       return;
     }
-    later(1 + rnd.nextInt(20), () -> {
+    later(delay(from, to.address), () -> {
       if (reachable(to, from)) {
         action.run();
       }
@@ -156,6 +187,17 @@ final class Simulation {
             : r.info().role() + " prio " + r.info().priority() + " linkDown " + r.info().masterLinkDownMs())
             + " infoAge=" + (now - r.infoAt())));
       }
+    }
+    switch (e.type()) {
+      case "+try-failover" -> {
+        if (Boolean.TRUE.equals(failoverInProgress.put(d.id, true))) {
+          violation("oneFailoverAtATime: " + d.id + " started a failover while one was running");
+        }
+      }
+      case "+failover-end", "+failover-end-for-timeout", "-failover-abort-not-elected",
+          "-failover-abort-no-good-slave", "-failover-abort-slave-timeout" ->
+          failoverInProgress.put(d.id, false);
+      default -> { }
     }
     if (e.type().equals("+elected-leader") && d.state.agreement().failover() != null) {
       long epoch = d.state.agreement().failover().epoch();
@@ -179,7 +221,24 @@ final class Simulation {
     }
   }
 
+  /** A daemon crashed or restarted: whatever failover it ran is gone with its memory. */
+  void forgetFailover(SimDaemon d) {
+    failoverInProgress.remove(d.id);
+  }
+
+  void stateLost() {
+    stateLosses++;
+  }
+
   void checkDaemon(SimDaemon d) {
+    // A failover ends with an event, or silently when a newer configuration supersedes it
+    // (as in Sentinel); one never runs without its +try-failover.
+    if (d.up && d.state.agreement().failover() == null) {
+      failoverInProgress.put(d.id, false);
+    } else if (d.up && !Boolean.TRUE.equals(failoverInProgress.get(d.id))) {
+      violation("oneFailoverAtATime: " + d.id + " runs " + d.state.agreement().failover()
+          + " without +try-failover");
+    }
     long[] seen = epochsSeen.computeIfAbsent(d.id, k -> new long[2]);
     if (d.currentEpoch < seen[0] || d.state.configEpoch() < seen[1]) {
       violation("epochMonotonic: " + d.id + " went from " + seen[0] + "/" + seen[1] + " to "
@@ -215,8 +274,12 @@ final class Simulation {
       e.action.run();
     }
     checkConverged();
+    if (convergedSince >= 0 && convergedSince - healedAt > CONVERGE_BOUND_MS) {
+      violation("liveness: converged only " + (convergedSince - healedAt) + " ms after healing");
+    }
     int promotions = promotedByEpoch.values().stream().mapToInt(Set::size).sum();
-    return new Result(seed, violations, promotions, electedByEpoch.size());
+    return new Result(seed, violations, promotions, electedByEpoch.size(),
+        convergedSince < 0 ? -1 : convergedSince - healedAt, stateLosses);
   }
 
   private void scheduleTicks(SimDaemon d, long at) {
@@ -229,6 +292,15 @@ final class Simulation {
   private void scheduleNodeProgress() {
     later(100, () -> {
       nodes.values().forEach(n -> n.advance(nodes));
+      if (healedAt >= 0) {
+        checkStaleMasters();
+        boolean converged = converged();
+        if (!converged) {
+          convergedSince = -1;
+        } else if (convergedSince < 0) {
+          convergedSince = now;
+        }
+      }
       scheduleNodeProgress();
     });
   }
@@ -237,7 +309,7 @@ final class Simulation {
     int faults = rnd.nextInt(1, 6);
     for (int i = 0; i < faults; i++) {
       long at = 2_000 + rnd.nextLong(Math.max(1, faultMs - 4_000));
-      int kind = rnd.nextInt(5);
+      int kind = rnd.nextInt(6);
       later(at, () -> fault(kind));
     }
   }
@@ -260,7 +332,21 @@ final class Simulation {
       case 2 -> {
         SimDaemon d = daemons.get(rnd.nextInt(daemons.size()));
         d.crash();
-        later(500 + rnd.nextInt(6_000), d::restart);
+        forgetFailover(d);
+        if (stateLossRun && rnd.nextBoolean()) {
+          later(500 + rnd.nextInt(6_000), () -> {
+            forgetFailover(d);
+            d.restartLosingState();
+          });
+        } else {
+          later(500 + rnd.nextInt(6_000), d::restart);
+        }
+      }
+      case 5 -> {
+        // a slow node or daemon (GC, CPU throttling, a congested link): late replies, not none
+        Address a = rnd.nextBoolean() ? ns.get(rnd.nextInt(ns.size())).address
+            : daemons.get(rnd.nextInt(daemons.size())).address;
+        slow.put(a, new long[] {100 + rnd.nextInt(1_400), now + 1_000 + rnd.nextInt(5_000)});
       }
       case 3 -> {
         Address a = rnd.nextBoolean() ? ns.get(rnd.nextInt(ns.size())).address
@@ -278,9 +364,53 @@ final class Simulation {
   }
 
   private void healAll() {
+    healedAt = now;
+    slow.clear();
     isolated.clear();
     nodes.values().stream().filter(n -> !n.up).forEach(SimNode::restart);
-    daemons.stream().filter(d -> !d.up).forEach(SimDaemon::restart);
+    daemons.stream().filter(d -> !d.up).forEach(d -> {
+      forgetFailover(d);
+      d.restart();
+    });
+  }
+
+  /**
+   * oldMasterDemoted: once healed, a node that claims master while the newest configuration any
+   * daemon holds names another node that is master must become a replica within a bound.
+   */
+  private void checkStaleMasters() {
+    SimDaemon newest = null;
+    for (SimDaemon d : daemons) {
+      if (d.up && (newest == null || d.state.configEpoch() > newest.state.configEpoch())) {
+        newest = d;
+      }
+    }
+    Address current = newest == null ? null : newest.state.masterAddress();
+    SimNode cur = current == null ? null : nodes.get(current);
+    for (SimNode n : nodes.values()) {
+      boolean stale = cur != null && cur != n && cur.up && cur.role == NodeRole.MASTER && n.up
+          && n.role == NodeRole.MASTER;
+      if (!stale) {
+        staleMasterSince.remove(n.address);
+        continue;
+      }
+      long since = staleMasterSince.computeIfAbsent(n.address, k -> now);
+      if (now - since > DEMOTE_BOUND_MS) {
+        violation("oldMasterDemoted: " + n.address + " still master " + (now - since)
+            + " ms after " + current + " took over (config epoch " + newest.state.configEpoch() + ")");
+        staleMasterSince.put(n.address, now);
+      }
+    }
+  }
+
+  private boolean converged() {
+    List<SimNode> masters = nodes.values().stream().filter(n -> n.role == NodeRole.MASTER).toList();
+    if (masters.size() != 1) {
+      return false;
+    }
+    Address m = masters.get(0).address;
+    return nodes.values().stream().allMatch(n -> n == masters.get(0) || m.equals(n.master))
+        && daemons.stream().allMatch(d -> d.state.masterAddress().equals(m));
   }
 
   /** Liveness: after healing, exactly one master that every node and daemon follows. */

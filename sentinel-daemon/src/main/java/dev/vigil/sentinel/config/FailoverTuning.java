@@ -1,0 +1,41 @@
+package dev.vigil.sentinel.config;
+
+import java.time.Duration;
+
+/**
+ * Failover tunables that have no Sentinel counterpart; documented with their defaults under
+ * {@code vigil.failover} in reference.conf.
+ *
+ * @param electionTimeoutMs how long a candidate waits for a majority before giving up its epoch
+ * @param retryMinMs lower bound of the randomized back-off before a new attempt
+ * @param retryMaxMs upper bound of that back-off
+ * @param reportValidityMs how long a peer's "master is down" answer counts toward ODOWN
+ * @param reconfSentTimeoutMs how long a replica may take to act on REPLICAOF after a failover
+ * @param fastAskMs how often peers are asked while the master is SDOWN but not yet ODOWN
+ * @param freshIdentityQuarantineMs how long a daemon that started without its state (new run
+ *     id) neither votes nor starts a failover, so it cannot vote twice in an epoch it voted in
+ *     before it lost its state
+ */
+public record FailoverTuning(long electionTimeoutMs, long retryMinMs, long retryMaxMs,
+    long reportValidityMs, long reconfSentTimeoutMs, long fastAskMs,
+    long freshIdentityQuarantineMs) {
+  public static final FailoverTuning DEFAULT =
+      new FailoverTuning(2_000, 100, 1_000, 5_000, 10_000, 50, 5_000);
+
+  public FailoverTuning {
+    if (electionTimeoutMs <= 0 || retryMinMs < 0 || retryMaxMs < retryMinMs
+        || reportValidityMs <= 0 || reconfSentTimeoutMs <= 0 || fastAskMs <= 0
+        || freshIdentityQuarantineMs < 0) {
+      throw new IllegalArgumentException("invalid vigil.failover settings: election-timeout, "
+          + "report-validity, reconf-sent-timeout and fast-ask-period must be positive, "
+          + "0 <= retry-min <= retry-max, fresh-identity-quarantine >= 0");
+    }
+  }
+
+  static FailoverTuning of(Duration electionTimeout, Duration retryMin, Duration retryMax,
+      Duration reportValidity, Duration reconfSentTimeout, Duration fastAsk, Duration quarantine) {
+    return new FailoverTuning(electionTimeout.toMillis(), retryMin.toMillis(), retryMax.toMillis(),
+        reportValidity.toMillis(), reconfSentTimeout.toMillis(), fastAsk.toMillis(),
+        quarantine.toMillis());
+  }
+}
