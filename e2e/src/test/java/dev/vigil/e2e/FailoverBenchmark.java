@@ -25,7 +25,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * loopback topology (a master, two replicas, three daemons, quorum 2, the same down-after),
  * alternating trial by trial, for kill -9 and SIGSTOP of the master. Per trial it measures, from
  * the fault: the first {@code +switch-master} any daemon publishes, the first write the new master
- * acknowledges, and how many acknowledged writes (no WAIT) the new master lacks at the end.
+ * acknowledges (to a client that follows {@code +switch-master}, or to one that re-resolves the
+ * master after an error, whichever is first), and how many acknowledged writes (no WAIT) the new
+ * master lacks at the end. Faults come at least 6 s after the daemons start, past Vigil's
+ * fresh-identity quarantine (5 s), so both systems are measured in their steady state.
  *
  * <p>Run with {@code bin/bench-failover [trials] [down-after-ms]} (defaults 10 and 1000).
  */
@@ -60,6 +63,7 @@ public final class FailoverBenchmark {
       throws Exception {
     List<ValkeyServer> nodes = new ArrayList<>();
     List<AutoCloseable> daemons = new ArrayList<>();
+    long daemonsStartedAt = System.nanoTime();
     try {
       ValkeyServer master = ValkeyServer.builder().name("master").start();
       nodes.add(master);
@@ -82,11 +86,16 @@ public final class FailoverBenchmark {
         }
       }
       awaitDiscovery(ports);
+      long settled = daemonsStartedAt + TimeUnit.SECONDS.toNanos(6) - System.nanoTime();
+      if (settled > 0) {
+        TimeUnit.NANOSECONDS.sleep(settled);
+      }
       AtomicLong switchAt = new AtomicLong(-1);
+      AtomicLong newMasterPort = new AtomicLong(-1);
       List<Thread> listeners = new ArrayList<>();
       AtomicBoolean stop = new AtomicBoolean();
       for (int p : ports) {
-        listeners.add(listen(p, switchAt, stop));
+        listeners.add(listen(p, switchAt, newMasterPort, stop));
       }
       // About 400 writes per second, as the reference's measurements used.
       SequenceWriter writer = new SequenceWriter(ports.get(0), NAME, false, 2_500);
@@ -100,8 +109,16 @@ public final class FailoverBenchmark {
         master.pause();
       }
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      AtomicLong followerAckAt = new AtomicLong(-1);
+      Thread follower = null;
       while ((switchAt.get() < 0 || writer.newMasterAckAt.get() < 0) && System.nanoTime() < deadline) {
-        TimeUnit.MILLISECONDS.sleep(10);
+        if (follower == null && newMasterPort.get() > 0) {
+          follower = follow((int) newMasterPort.get(), followerAckAt, deadline);
+        }
+        TimeUnit.MILLISECONDS.sleep(1);
+      }
+      if (follower != null) {
+        follower.join(1_000);
       }
       TimeUnit.MILLISECONDS.sleep(2_000);
       if (fault.equals("sigstop")) {
@@ -112,13 +129,46 @@ public final class FailoverBenchmark {
       stop.set(true);
       w.join(5_000);
       long lost = lost(writer, nodes, ports.get(0));
-      return new Trial(system, fault, ms(switchAt.get(), faultAt), ms(writer.newMasterAckAt.get(), faultAt), lost);
+      long writable = firstOf(writer.newMasterAckAt.get(), followerAckAt.get());
+      return new Trial(system, fault, ms(switchAt.get(), faultAt), ms(writable, faultAt), lost);
     } finally {
       for (AutoCloseable d : daemons) {
         d.close();
       }
       nodes.forEach(ValkeyServer::close);
     }
+  }
+
+  private static long firstOf(long a, long b) {
+    return a < 0 ? b : b < 0 ? a : Math.min(a, b);
+  }
+
+  /**
+   * A client that learned the new master from {@code +switch-master}: connects to it at once and
+   * writes until the write is accepted (a replica still finishing its promotion refuses it).
+   */
+  private static Thread follow(int port, AtomicLong ackAt, long deadline) {
+    Thread t = new Thread(() -> {
+      while (System.nanoTime() < deadline) {
+        try (AdminConnection c = new AdminConnection("127.0.0.1", port, 200)) {
+          while (System.nanoTime() < deadline) {
+            try {
+              if ("OK".equals(c.command("SET", "bench-follower", "1"))) {
+                ackAt.compareAndSet(-1, System.nanoTime());
+                return;
+              }
+            } catch (RuntimeException readOnly) {
+              // -READONLY until the promotion lands: ask again
+            }
+          }
+        } catch (IOException | RuntimeException e) {
+          // not reachable yet: reconnect
+        }
+      }
+    }, "switch-follower");
+    t.setDaemon(true);
+    t.start();
+    return t;
   }
 
   private static long ms(long at, long from) {
@@ -151,8 +201,12 @@ public final class FailoverBenchmark {
     }
   }
 
-  /** Subscribes to +switch-master on a daemon with a raw socket; records the first one seen. */
-  private static Thread listen(int port, AtomicLong switchAt, AtomicBoolean stop) throws IOException {
+  /**
+   * Subscribes to +switch-master on a daemon with a raw socket; records the first one seen and
+   * the new master's port from its payload ({@code name old-ip old-port new-ip new-port}).
+   */
+  private static Thread listen(int port, AtomicLong switchAt, AtomicLong newPort,
+      AtomicBoolean stop) throws IOException {
     Socket s = new Socket("127.0.0.1", port);
     s.setSoTimeout(200);
     s.getOutputStream().write("SUBSCRIBE +switch-master\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -167,8 +221,14 @@ public final class FailoverBenchmark {
               return;
             }
             seen.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
-            if (seen.indexOf("message") >= 0 && seen.indexOf(NAME + " ") >= 0) {
-              switchAt.compareAndSet(-1, System.nanoTime());
+            int at = seen.indexOf(NAME + " ");
+            if (seen.indexOf("message") >= 0 && at >= 0) {
+              int end = seen.indexOf("\r\n", at);
+              if (end > 0) {
+                switchAt.compareAndSet(-1, System.nanoTime());
+                String[] w = seen.substring(at, end).split(" ");
+                newPort.compareAndSet(-1, Long.parseLong(w[w.length - 1]));
+              }
             }
           } catch (java.net.SocketTimeoutException idle) {
             // keep listening
