@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "vigil", mixinStandardHelpOptions = true, version = "vigil 0.1.0",
     description = "Failover for Valkey primary/replica groups, compatible with Valkey Sentinel.",
-    subcommands = {RunSentinelCommand.class, DemoCommand.class},
+    subcommands = {RunSentinelCommand.class, DemoCommand.class, InitNodeCommand.class},
     exitCodeOnInvalidInput = 2, exitCodeOnExecutionException = 1)
 public final class VigilCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

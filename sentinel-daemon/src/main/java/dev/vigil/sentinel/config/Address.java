@@ -25,6 +25,20 @@ public record Address(String host, int port) {
     }
   }
 
+  /** {@code host:port}, or {@code [v6]:port} for an IPv6 literal. */
+  public static Address parse(String hostPort) {
+    String s = hostPort.strip();
+    int colon = s.lastIndexOf(':');
+    if (colon <= 0 || colon == s.length() - 1) {
+      throw new IllegalArgumentException("expected HOST:PORT, got '" + hostPort + "'");
+    }
+    String host = s.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    return parse(host, s.substring(colon + 1));
+  }
+
   /** True for IPv4 and IPv6 literals, which never need resolving. */
   public boolean isIpLiteral() {
     return host.indexOf(':') >= 0 || host.matches("\\d{1,3}(\\.\\d{1,3}){3}");

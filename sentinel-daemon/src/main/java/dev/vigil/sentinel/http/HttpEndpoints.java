@@ -20,6 +20,9 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import dev.vigil.sentinel.monitor.GroupState;
+import dev.vigil.sentinel.monitor.NodeReadiness;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -28,18 +31,22 @@ import java.util.List;
 /**
  * {@code /healthz} (the process serves), {@code /readyz} (every group has a connected master, so
  * the daemon's answers are worth routing to) and Prometheus {@code /metrics}, on Netty's HTTP
- * codec: no servlet container in a sidecar.
+ * codec: no servlet container in a sidecar. For the Valkey container next to a sidecar daemon:
+ * {@code /node-ready} (its readiness, from the daemons' view) and {@code /prestop} (hand the
+ * master role over before the pod stops), both taking {@code group}, {@code host}, {@code port}.
  */
 public final class HttpEndpoints implements AutoCloseable {
   private final SentinelDaemon daemon;
   private final EventLoopGroup loops;
   private final DaemonMetrics metrics;
   private final List<Channel> listeners = new ArrayList<>();
+  private final PreStopSwitchover preStop;
 
   public HttpEndpoints(SentinelDaemon daemon, EventLoopGroup loops) {
     this.daemon = daemon;
     this.loops = loops;
     this.metrics = new DaemonMetrics(daemon);
+    this.preStop = new PreStopSwitchover(daemon, loops);
   }
 
   public HttpEndpoints start() throws InterruptedException {
@@ -88,8 +95,20 @@ public final class HttpEndpoints implements AutoCloseable {
                 "text/plain");
         case "/metrics" -> text(HttpResponseStatus.OK, metrics.scrape(),
             "text/plain; version=0.0.4; charset=utf-8");
+        case "/node-ready" -> nodeReady(new QueryStringDecoder(req.uri()));
+        case "/prestop" -> {
+          preStop.handle(new QueryStringDecoder(req.uri()))
+              .thenAccept(r -> respond(ctx, req, r));
+          yield null;
+        }
         default -> text(HttpResponseStatus.NOT_FOUND, "not found\n", "text/plain");
       };
+      if (resp != null) {
+        respond(ctx, req, resp);
+      }
+    }
+
+    private void respond(ChannelHandlerContext ctx, FullHttpRequest req, FullHttpResponse resp) {
       boolean keepAlive = HttpUtil.isKeepAlive(req);
       HttpUtil.setKeepAlive(resp, keepAlive);
       var f = ctx.writeAndFlush(resp);
@@ -99,7 +118,23 @@ public final class HttpEndpoints implements AutoCloseable {
     }
   }
 
-  private static FullHttpResponse text(HttpResponseStatus status, String body, String type) {
+  private FullHttpResponse nodeReady(QueryStringDecoder q) {
+    NodeQuery n;
+    try {
+      n = NodeQuery.of(q);
+    } catch (IllegalArgumentException e) {
+      return text(HttpResponseStatus.BAD_REQUEST, e.getMessage() + "\n", "text/plain");
+    }
+    GroupState g = daemon.group(n.group());
+    if (g == null) {
+      return text(HttpResponseStatus.NOT_FOUND, "no group " + n.group() + "\n", "text/plain");
+    }
+    NodeReadiness.Verdict v = NodeReadiness.of(g, n.host(), n.port());
+    return text(v.ready() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+        v.reason() + "\n", "text/plain");
+  }
+
+  static FullHttpResponse text(HttpResponseStatus status, String body, String type) {
     ByteBuf content = Unpooled.copiedBuffer(body, StandardCharsets.UTF_8);
     FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
     r.headers().set(HttpHeaderNames.CONTENT_TYPE, type);

@@ -69,11 +69,27 @@ public final class TestDaemons implements AfterEachCallback {
   /** {@code n} daemons on the same group. */
   public List<SentinelDaemon> startGroup(int n, String name, ValkeyServer master, int quorum,
       long downAfterMs) {
+    return startGroup(n, name, master, quorum, downAfterMs, false);
+  }
+
+  /** {@code n} daemons on the same group, each with its HTTP endpoints on a free port if asked. */
+  public List<SentinelDaemon> startGroup(int n, String name, ValkeyServer master, int quorum,
+      long downAfterMs, boolean withHttp) {
     List<SentinelDaemon> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      out.add(start(hocon(name, master, quorum, downAfterMs, "")));
+      String extra = withHttp ? "http-port = " + freePort() : "";
+      out.add(start(hocon(name, master, quorum, downAfterMs, extra)));
     }
     return out;
+  }
+
+  private static int freePort() {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   public synchronized void stop(SentinelDaemon d) {
