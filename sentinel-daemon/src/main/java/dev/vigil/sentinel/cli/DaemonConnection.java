@@ -22,10 +22,18 @@ final class DaemonConnection implements AutoCloseable {
 
   static DaemonConnection open(RespClient client, Address a, String password, Duration timeout)
       throws java.io.IOException {
+    return open(client, a, null, password, null, timeout);
+  }
+
+  static DaemonConnection open(RespClient client, Address a, String user, String password,
+      io.netty.handler.ssl.SslContext ssl, Duration timeout) throws java.io.IOException {
     RespClientOptions o = RespClientOptions.of(a.host(), a.port()).withConnectTimeout(timeout)
         .withCommandTimeout(timeout).withClientName("vigil-cli");
     if (password != null && !password.isEmpty()) {
-      o = o.withAuth(null, password);
+      o = o.withAuth(user == null || user.isEmpty() ? null : user, password);
+    }
+    if (ssl != null) {
+      o = o.withSsl(ssl);
     }
     try {
       return new DaemonConnection(client.connect(o).get(timeout.toMillis() * 2, TimeUnit.MILLISECONDS),

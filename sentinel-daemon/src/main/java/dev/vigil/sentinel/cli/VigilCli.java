@@ -9,7 +9,12 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "vigil", mixinStandardHelpOptions = true, version = "vigil 0.1.0",
     description = "Failover for Valkey primary/replica groups, compatible with Valkey Sentinel.",
-    subcommands = {RunSentinelCommand.class, DemoCommand.class, InitNodeCommand.class},
+    footer = {"", "Shell completion: source <(vigil generate-completion)"},
+    subcommands = {RunSentinelCommand.class, DemoCommand.class, StatusCommand.class,
+        DiagnoseCommand.class, FailoverCommand.class, CkquorumCommand.class, GetMasterCommand.class,
+        ListCommands.Masters.class, ListCommands.Replicas.class, ListCommands.Sentinels.class,
+        InitNodeCommand.class, CommandLine.HelpCommand.class,
+        picocli.AutoComplete.GenerateCompletion.class},
     exitCodeOnInvalidInput = 2, exitCodeOnExecutionException = 1)
 public final class VigilCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

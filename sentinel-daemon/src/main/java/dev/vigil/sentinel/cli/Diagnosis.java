@@ -1,0 +1,151 @@
+package dev.vigil.sentinel.cli;
+
+import dev.vigil.sentinel.config.Address;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The problems a group has, each with a one-line fix: a pure function of what the daemons said
+ * ({@link Snapshot}) and what the nodes said about themselves ({@link NodeProbe}).
+ */
+final class Diagnosis {
+  private Diagnosis() {}
+
+  /** Replication lag (bytes) above which a replica would lose writes if promoted now. */
+  static final long LAG_WARN_BYTES = 1 << 20;
+  /** A peer silent this long (ms) is a ghost: gone, or unable to reach the nodes. */
+  static final long GHOST_HELLO_MS = 30_000;
+
+  record Problem(String check, String message, String fix) {}
+
+  static List<Problem> of(Snapshot s, Map<Address, NodeProbe> nodes) {
+    List<Problem> p = new ArrayList<>();
+    List<Snapshot.DaemonView> ok = s.reachable();
+    for (Snapshot.DaemonView d : s.daemons()) {
+      if (!d.ok()) {
+        p.add(new Problem("daemon-unreachable", "daemon " + d.address() + " did not answer: " + d.error(),
+            "check that it runs and that this host may reach it (and --password)"));
+      }
+    }
+    if (ok.isEmpty()) {
+      return p;
+    }
+    Snapshot.DaemonView ref = reference(ok);
+    int known = ok.stream().mapToInt(Snapshot.DaemonView::knownDaemons).max().orElse(1);
+    int quorum = ref.quorum();
+    long healthy = ok.stream().filter(d -> !d.tilt()).count();
+    if (healthy < quorum || healthy <= known / 2) {
+      p.add(new Problem("no-quorum", healthy + " of " + known + " daemons reachable and healthy; "
+          + "failover needs quorum " + quorum + " and a majority " + (known / 2 + 1),
+          "start the missing daemons, or SENTINEL RESET " + s.group() + " on each to forget gone ones"));
+    }
+    if (quorum > known) {
+      p.add(new Problem("quorum-too-high", "quorum " + quorum + " exceeds the " + known + " known daemons",
+          "SENTINEL SET " + s.group() + " quorum " + (known / 2 + 1)));
+    }
+    if (known % 2 == 0) {
+      p.add(new Problem("even-daemons", known + " daemons: a partition in halves can elect no leader",
+          "run an odd number of daemons (3 or 5)"));
+    }
+    Map<String, List<Snapshot.DaemonView>> views = ok.stream().collect(Collectors.groupingBy(
+        d -> d.masterAddress() + " epoch " + d.configEpoch()));
+    if (views.size() > 1) {
+      p.add(new Problem("daemons-disagree", "daemons disagree on the master: " + views.entrySet().stream()
+          .map(e -> e.getKey() + " (" + e.getValue().stream().map(d -> d.address().toString())
+              .collect(Collectors.joining(", ")) + ")").collect(Collectors.joining("; ")),
+          "wait a few seconds for hellos to converge; if it persists, check that the daemons can "
+              + "reach each other and the nodes (announce-ip behind NAT)"));
+    }
+    for (Snapshot.DaemonView d : ok) {
+      if (d.tilt()) {
+        p.add(new Problem("tilt", "daemon " + d.address() + " is in TILT mode (its process stalled "
+            + "or the clock jumped) and acts on nothing for a while",
+            "check the host for CPU starvation, GC pauses or clock changes"));
+      }
+    }
+    Address master = ref.masterAddress();
+    String flags = ref.master().getOrDefault("flags", "");
+    if (flags.contains("s_down") || flags.contains("o_down")) {
+      p.add(new Problem("master-down", "master " + master + " is " + flags,
+          "a failover should follow; see 'vigil status " + s.group() + "'"));
+    }
+    List<Map<String, String>> replicas = ref.replicas();
+    if (replicas.isEmpty()) {
+      p.add(new Problem("no-replicas", "the master has no replica: nothing to fail over to",
+          "add replicas with 'replicaof " + master.host() + " " + master.port() + "'"));
+    } else if (replicas.stream().allMatch(r -> "0".equals(r.get("slave-priority")))) {
+      p.add(new Problem("priority-zero", "every replica has replica-priority 0: none can be promoted",
+          "CONFIG SET replica-priority 100 on at least one replica"));
+    }
+    NodeProbe mp = nodes.get(master);
+    if (mp != null && mp.ok() && mp.minReplicasToWrite() == 0 && !replicas.isEmpty()) {
+      p.add(new Problem("min-replicas-unset", "min-replicas-to-write is 0 on the master: writes "
+          + "acknowledged just before a failover can be lost",
+          "CONFIG SET min-replicas-to-write 1 (and min-replicas-max-lag 10) on every node"));
+    }
+    if (mp != null && mp.ok() && !"master".equals(mp.role())) {
+      p.add(new Problem("master-not-master", "the daemons' master " + master + " reports role "
+          + mp.role(), "wait for the daemons to act, or 'vigil failover " + s.group() + "'"));
+    }
+    for (Map<String, String> r : replicas) {
+      Address a = Address.parse(r.get("ip"), r.get("port"));
+      String rflags = r.getOrDefault("flags", "");
+      if (rflags.contains("s_down") || rflags.contains("disconnected")) {
+        p.add(new Problem("ghost-replica", "replica " + a + " is " + rflags,
+            "if it is gone for good: SENTINEL RESET " + s.group() + " on every daemon"));
+        continue;
+      }
+      if (!"ok".equals(r.get("master-link-status"))) {
+        p.add(new Problem("replica-link-down", "replica " + a + " has no link to the master",
+            "check the replica's log (auth, network, full sync)"));
+      }
+      NodeProbe np = nodes.get(a);
+      if (np == null) {
+        continue;
+      }
+      if (!np.ok()) {
+        p.add(new Problem("replica-unreachable", "the daemons list replica " + a + " but it "
+            + "cannot be reached from here: " + np.error(),
+            "if the address is wrong, set replica-announce-ip/-port on that node"));
+      } else if ("master".equals(np.role())) {
+        p.add(new Problem("rogue-master", a + " claims to be a master, but the daemons' master is "
+            + master, "it will be demoted by the daemons; if not: REPLICAOF " + master.host()
+            + " " + master.port() + " on it"));
+      } else if (np.following() != null && !np.following().equals(master)) {
+        p.add(new Problem("wrong-master", "replica " + a + " follows " + np.following()
+            + ", not " + master, "REPLICAOF " + master.host() + " " + master.port() + " on it"));
+      } else if (np.announceIp() != null && !np.announceIp().isEmpty()
+          && !np.announceIp().equalsIgnoreCase(a.host())) {
+        p.add(new Problem("announce-mismatch", "replica " + a + " announces " + np.announceIp(),
+            "make replica-announce-ip match the address the daemons use"));
+      }
+      if (mp != null && mp.ok() && np.ok() && mp.offset() - np.offset() > LAG_WARN_BYTES) {
+        p.add(new Problem("replication-lag", "replica " + a + " is " + (mp.offset() - np.offset())
+            + " bytes behind", "check its network and load; a failover now would lose that much"));
+      }
+    }
+    for (Map<String, String> peer : ref.sentinels()) {
+      long hello = Long.parseLong(peer.getOrDefault("last-hello-message", "0"));
+      if (hello > GHOST_HELLO_MS || peer.getOrDefault("flags", "").contains("s_down")) {
+        p.add(new Problem("ghost-daemon", "daemon " + peer.get("ip") + ":" + peer.get("port")
+            + " last said hello " + hello / 1000 + " s ago",
+            "if it is gone for good: SENTINEL RESET " + s.group() + " on every daemon"));
+      }
+    }
+    return p;
+  }
+
+  /** The view most reachable daemons share (ties: the newest configuration). */
+  static Snapshot.DaemonView reference(List<Snapshot.DaemonView> ok) {
+    Map<String, Integer> count = new HashMap<>();
+    ok.forEach(d -> count.merge(d.masterAddress() + "/" + d.configEpoch(), 1, Integer::sum));
+    return ok.stream().max((a, b) -> {
+      int c = Integer.compare(count.get(a.masterAddress() + "/" + a.configEpoch()),
+          count.get(b.masterAddress() + "/" + b.configEpoch()));
+      return c != 0 ? c : Long.compare(a.configEpoch(), b.configEpoch());
+    }).orElseThrow();
+  }
+}

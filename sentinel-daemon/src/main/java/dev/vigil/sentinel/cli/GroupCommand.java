@@ -1,0 +1,38 @@
+package dev.vigil.sentinel.cli;
+
+import dev.vigil.resp3.client.RespClient;
+import dev.vigil.sentinel.config.Address;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** A command over whole groups: by --name, or every group the first reachable daemon watches. */
+abstract class GroupCommand extends DaemonCommand {
+  @Option(names = {"-n", "--name"}, paramLabel = "NAME",
+      description = "Group to look at (repeatable; default: every group the daemons watch).")
+  List<String> names;
+
+  List<String> groups(RespClient client) throws Unreachable {
+    if (names != null && !names.isEmpty()) {
+      return names;
+    }
+    try {
+      return Snapshot.groupNames(client, conn);
+    } catch (IOException e) {
+      throw new Unreachable("no daemon reachable: " + e.getMessage() + "; pass --sentinel HOST:PORT");
+    }
+  }
+
+  /** Every node the reference daemon lists (master first), asked directly. */
+  Map<Address, NodeProbe> probeNodes(RespClient client, Snapshot.DaemonView ref) {
+    Map<Address, NodeProbe> probes = new LinkedHashMap<>();
+    probes.put(ref.masterAddress(), NodeProbe.of(client, ref.masterAddress(), conn));
+    for (Map<String, String> r : ref.replicas()) {
+      Address a = Address.parse(r.get("ip"), r.get("port"));
+      probes.put(a, NodeProbe.of(client, a, conn));
+    }
+    return probes;
+  }
+}

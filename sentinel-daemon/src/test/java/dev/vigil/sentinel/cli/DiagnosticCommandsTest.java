@@ -1,0 +1,143 @@
+package dev.vigil.sentinel.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.vigil.sentinel.daemon.SentinelDaemon;
+import dev.vigil.sentinel.daemon.TestDaemons;
+import dev.vigil.testkit.ValkeyServer;
+import dev.vigil.testkit.ValkeyServers;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import picocli.CommandLine;
+
+/** The diagnostic commands against a real group: servers and in-process daemons. */
+class DiagnosticCommandsTest {
+  @RegisterExtension final ValkeyServers servers = new ValkeyServers();
+  @RegisterExtension final TestDaemons daemons = new TestDaemons();
+
+  record Run(int code, String out, String err) {}
+
+  private static Run vigil(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cmd = new CommandLine(new VigilCli());
+    cmd.setOut(new PrintWriter(out));
+    cmd.setErr(new PrintWriter(err));
+    int code = cmd.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  private List<SentinelDaemon> watch(List<ValkeyServer> group, int n) {
+    List<SentinelDaemon> ds = daemons.startGroup(n, "mymaster", group.get(0), 2, 500);
+    await().atMost(Duration.ofSeconds(10)).until(() -> ds.stream().allMatch(d ->
+        d.group("mymaster").peers().size() == n - 1
+            && d.group("mymaster").replicas().size() == group.size() - 1
+            && d.group("mymaster").replicas().values().stream().allMatch(r -> r.info() != null
+                && r.info().masterLinkUp())));
+    return ds;
+  }
+
+  private static String sentinels(List<SentinelDaemon> ds) {
+    return ds.stream().map(d -> "127.0.0.1:" + d.port()).collect(Collectors.joining(","));
+  }
+
+  private static String addr(ValkeyServer s) {
+    return s.host() + ":" + s.port();
+  }
+
+  @Test
+  void readCommandsShowTheGroup() {
+    List<ValkeyServer> group = servers.startGroup(2);
+    List<SentinelDaemon> ds = watch(group, 3);
+    String s = sentinels(ds);
+
+    Run master = vigil("get-master", "mymaster", "-s", s);
+    assertThat(master.code()).isZero();
+    assertThat(master.out().strip()).isEqualTo(addr(group.get(0)));
+    assertThat(vigil("get-master", "nope", "-s", s).code()).isEqualTo(1);
+    assertThat(vigil("get-master", "mymaster", "-o", "json", "-s", s).out())
+        .contains("\"host\":\"" + group.get(0).host() + "\"", "\"port\":" + group.get(0).port());
+
+    Run masters = vigil("masters", "-s", s);
+    assertThat(masters.out()).contains("NAME", "mymaster", addr(group.get(0)));
+    Run replicas = vigil("replicas", "mymaster", "-s", s);
+    assertThat(replicas.out()).contains(addr(group.get(1)), addr(group.get(2)));
+    Run peers = vigil("sentinels", "mymaster", "-s", s, "-o", "json");
+    assertThat(peers.out()).startsWith("[{").contains("\"runid\"");
+
+    Run quorum = vigil("ckquorum", "mymaster", "-s", s);
+    assertThat(quorum.code()).isZero();
+    assertThat(quorum.out()).startsWith("OK");
+
+    Run status = vigil("status", "-s", s);
+    assertThat(status.code()).as(status.out() + status.err()).isZero();
+    assertThat(status.out()).contains("mymaster: master " + addr(group.get(0)), "3 of 3 daemons answered",
+        "all agree", "LAG", addr(group.get(1)));
+    assertThat(status.out().lines().filter(l -> l.startsWith("! "))).isEmpty();
+    Run json = vigil("status", "-s", s, "-o", "json", "--name", "mymaster");
+    assertThat(json.out()).startsWith("[{\"name\":\"mymaster\"").contains("\"agree\":true");
+  }
+
+  @Test
+  void diagnoseFindsWhatIsBrokenAndSaysHowToFixIt() {
+    List<ValkeyServer> group = servers.startGroup(2);
+    List<SentinelDaemon> ds = watch(group, 3);
+    String s = sentinels(ds);
+    group.forEach(n -> n.command("CONFIG", "SET", "min-replicas-to-write", "1"));
+    Run healthy = vigil("diagnose", "-s", s);
+    assertThat(healthy.code()).as(healthy.out()).isZero();
+    assertThat(healthy.out()).contains("mymaster: healthy");
+
+    // Break it: no min-replicas-to-write, every replica unpromotable, one daemon gone, and a
+    // daemon address that answers nothing.
+    group.forEach(n -> n.command("CONFIG", "SET", "min-replicas-to-write", "0"));
+    group.subList(1, 3).forEach(n -> n.command("CONFIG", "SET", "replica-priority", "0"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> ds.get(0).group("mymaster").replicas()
+        .values().stream().allMatch(r -> r.info() != null && r.info().priority() == 0));
+    daemons.stop(ds.get(2));
+    Run broken = vigil("diagnose", "-s", s);
+    assertThat(broken.code()).isEqualTo(1);
+    assertThat(broken.out()).contains("min-replicas-to-write is 0", "replica-priority 0",
+        "127.0.0.1:" + ds.get(2).port() + " did not answer", "fix: ");
+    Run json = vigil("diagnose", "-s", s, "-o", "json");
+    assertThat(json.out()).contains("\"check\":\"priority-zero\"", "\"check\":\"min-replicas-unset\"");
+  }
+
+  @Test
+  void failoverWaitsForTheNewMasterAndIfMasterGuardsIt() {
+    List<ValkeyServer> group = servers.startGroup(2);
+    List<SentinelDaemon> ds = watch(group, 3);
+    String s = sentinels(ds);
+    Run skipped = vigil("failover", "mymaster", "--coordinated", "--if-master", addr(group.get(1)), "-s", s);
+    assertThat(skipped.code()).isZero();
+    assertThat(skipped.out()).contains("nothing to do");
+
+    Run done = vigil("failover", "mymaster", "--coordinated", "-s", s);
+    assertThat(done.code()).as(done.err()).isZero();
+    assertThat(done.out()).startsWith("master moved from " + addr(group.get(0)) + " to ");
+    assertThat(vigil("get-master", "mymaster", "-s", s).out().strip()).isNotEqualTo(addr(group.get(0)));
+  }
+
+  @Test
+  void usageAndConnectionErrorsExitWith2() throws Exception {
+    int unused;
+    try (java.net.ServerSocket sock = new java.net.ServerSocket(0)) {
+      unused = sock.getLocalPort();
+    }
+    Run down = vigil("status", "-s", "127.0.0.1:" + unused, "--timeout-ms", "300");
+    assertThat(down.code()).isEqualTo(2);
+    assertThat(down.err()).contains("no daemon reachable");
+    assertThat(vigil("get-master").code()).isEqualTo(2);
+    assertThat(vigil("status", "-s", "no-port").code()).isEqualTo(2);
+    Run help = vigil("diagnose", "--help");
+    assertThat(help.code()).isZero();
+    assertThat(help.out()).contains("Examples:", "--output");
+    assertThat(vigil("generate-completion").out()).contains("vigil");
+  }
+}
