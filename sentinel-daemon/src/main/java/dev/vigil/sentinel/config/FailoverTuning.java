@@ -12,30 +12,34 @@ import java.time.Duration;
  * @param reportValidityMs how long a peer's "master is down" answer counts toward ODOWN
  * @param reconfSentTimeoutMs how long a replica may take to act on REPLICAOF after a failover
  * @param fastAskMs how often peers are asked while the master is SDOWN but not yet ODOWN
+ * @param startStaggerMs when several daemons reach ODOWN together, each waits this long times the
+ *     number of peers with a smaller run id that also see the master down before it starts an
+ *     election, so the first one's vote request usually arrives before the others start
  * @param freshIdentityQuarantineMs how long a daemon that started without its state (new run
  *     id) neither votes nor starts a failover, so it cannot vote twice in an epoch it voted in
  *     before it lost its state
  */
 public record FailoverTuning(long electionTimeoutMs, long retryMinMs, long retryMaxMs,
-    long reportValidityMs, long reconfSentTimeoutMs, long fastAskMs,
+    long reportValidityMs, long reconfSentTimeoutMs, long fastAskMs, long startStaggerMs,
     long freshIdentityQuarantineMs) {
   public static final FailoverTuning DEFAULT =
-      new FailoverTuning(2_000, 100, 1_000, 5_000, 10_000, 50, 5_000);
+      new FailoverTuning(2_000, 100, 1_000, 5_000, 10_000, 50, 25, 5_000);
 
   public FailoverTuning {
     if (electionTimeoutMs <= 0 || retryMinMs < 0 || retryMaxMs < retryMinMs
         || reportValidityMs <= 0 || reconfSentTimeoutMs <= 0 || fastAskMs <= 0
-        || freshIdentityQuarantineMs < 0) {
+        || startStaggerMs < 0 || freshIdentityQuarantineMs < 0) {
       throw new IllegalArgumentException("invalid vigil.failover settings: election-timeout, "
           + "report-validity, reconf-sent-timeout and fast-ask-period must be positive, "
-          + "0 <= retry-min <= retry-max, fresh-identity-quarantine >= 0");
+          + "0 <= retry-min <= retry-max, start-stagger and fresh-identity-quarantine >= 0");
     }
   }
 
   static FailoverTuning of(Duration electionTimeout, Duration retryMin, Duration retryMax,
-      Duration reportValidity, Duration reconfSentTimeout, Duration fastAsk, Duration quarantine) {
+      Duration reportValidity, Duration reconfSentTimeout, Duration fastAsk, Duration stagger,
+      Duration quarantine) {
     return new FailoverTuning(electionTimeout.toMillis(), retryMin.toMillis(), retryMax.toMillis(),
         reportValidity.toMillis(), reconfSentTimeout.toMillis(), fastAsk.toMillis(),
-        quarantine.toMillis());
+        stagger.toMillis(), quarantine.toMillis());
   }
 }

@@ -44,7 +44,7 @@ final class HoconSettings {
       return FailoverTuning.of(f.getDuration("election-timeout"), f.getDuration("retry-min"),
           f.getDuration("retry-max"), f.getDuration("report-validity"),
           f.getDuration("reconf-sent-timeout"), f.getDuration("fast-ask-period"),
-          f.getDuration("fresh-identity-quarantine"));
+          f.getDuration("start-stagger"), f.getDuration("fresh-identity-quarantine"));
     } catch (IllegalArgumentException e) {
       throw new BadValue(f.origin(), "vigil.failover", e.getMessage(), e);
     }

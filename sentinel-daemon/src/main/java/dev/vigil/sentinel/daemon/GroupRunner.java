@@ -41,6 +41,7 @@ final class GroupRunner implements NodeLink.Listener {
   private Timing monitorTiming;
   private final java.util.SplittableRandom random = new java.util.SplittableRandom();
   private ScheduledFuture<?> ticker;
+  private ScheduledFuture<?> sdownDeadline;
   private long lastHelloAt = -1;
   private long lastTickAt = -1;
   private boolean warnedNoQuorum;
@@ -73,6 +74,9 @@ final class GroupRunner implements NodeLink.Listener {
     loop.execute(() -> {
       if (ticker != null) {
         ticker.cancel(false);
+      }
+      if (sdownDeadline != null) {
+        sdownDeadline.cancel(false);
       }
       links.values().forEach(NodeLink::close);
       links.clear();
@@ -224,6 +228,26 @@ final class GroupRunner implements NodeLink.Listener {
 
   // ---- the periodic work ----
 
+  /**
+   * Decides again the moment the master's down-after runs out since its last valid reply, not at
+   * the next tick: the tick period would otherwise add up to 100 ms to every failover.
+   */
+  private void armSdownDeadline() {
+    if (sdownDeadline != null) {
+      sdownDeadline.cancel(false);
+    }
+    sdownDeadline = loop.schedule(this::decide, state.spec().downAfter().toMillis() + 1,
+        TimeUnit.MILLISECONDS);
+  }
+
+  private void decide() {
+    long now = now();
+    if (!daemon.inTilt(now)) {
+      apply(monitor().tick(state, now));
+      apply(core().tick(state, now, daemon.currentEpoch(), random.nextLong() & Long.MAX_VALUE));
+    }
+  }
+
   private void tick() {
     try {
       long now = now();
@@ -306,7 +330,12 @@ final class GroupRunner implements NodeLink.Listener {
     apply(monitor().pingSent(state, l.address, now()));
     l.ping().whenComplete((acceptable, error) -> {
       if (error == null) {
-        loop.execute(() -> apply(monitor().pingReply(state, l.address, acceptable, now())));
+        loop.execute(() -> {
+          apply(monitor().pingReply(state, l.address, acceptable, now()));
+          if (acceptable && l.address.equals(state.masterAddress())) {
+            armSdownDeadline();
+          }
+        });
       }
     });
   }
@@ -418,8 +447,8 @@ final class GroupRunner implements NodeLink.Listener {
           loop.execute(() -> state.peerAt(l.address).ifPresent(p -> {
             state = core().peerAnswer(state, p.runId(), down, leader, leaderEpoch, master,
                 configEpoch, now());
-            // A vote just arrived: count it now rather than at the next tick.
-            if (state.agreement().failover() != null) {
+            // A vote or a down report just arrived: count it now rather than at the next tick.
+            if (state.agreement().failover() != null || state.master().sdown()) {
               apply(core().tick(state, now(), daemon.currentEpoch(), random.nextLong() & Long.MAX_VALUE));
             }
           }));

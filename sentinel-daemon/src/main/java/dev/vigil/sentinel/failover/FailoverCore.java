@@ -89,12 +89,25 @@ public final class FailoverCore {
     }
     GroupState s = g.withAgreement(a);
     if (f == null) {
-      if (odown && (a.retryNotBefore() < 0 || now >= a.retryNotBefore()) && now >= abstainUntil) {
+      if (odown && (a.retryNotBefore() < 0 || now >= a.retryNotBefore()) && now >= abstainUntil
+          && now >= a.odownSince() + startRank(g, now) * settings.startStaggerMs()) {
         return start(s, now, currentEpoch, false, fx);
       }
       return new Transition(s, fx);
     }
     return advance(s, now, random, fx);
+  }
+
+  /**
+   * How many peers that see the master down have a smaller run id: they start first, so that
+   * daemons reaching ODOWN together do not all split the vote.
+   */
+  private int startRank(GroupState g, long now) {
+    return (int) g.peers().values().stream()
+        .filter(p -> p.runId().compareTo(myId) < 0 && p.report() != null
+            && p.report().countsFor(g.masterAddress(), g.configEpoch(), now,
+                settings.reportValidityMs()))
+        .count();
   }
 
   /**
@@ -146,6 +159,19 @@ public final class FailoverCore {
           fx.add(masterEvent(g, "-failover-abort-not-elected", null));
           return new Transition(abort(g, now, random), fx);
         }
+        if (!f.forced() && splitVote(g, f.epoch())) {
+          // Votes are final: once they make every winner impossible, waiting is pointless.
+          fx.add(masterEvent(g, "-failover-abort-not-elected", "#split vote"));
+          // Retry in run id order among the split's candidates: the first retries after
+          // retry-min, each next one a stagger later (plus jitter within it), so the first's
+          // request arrives before the others start again.
+          long rank = votesIn(g, f.epoch()).values().stream().distinct()
+              .filter(c -> c.compareTo(myId) < 0).count();
+          long stagger = Math.max(1, settings.startStaggerMs());
+          long retryAt = now + settings.retryMinMs() + rank * stagger + Math.floorMod(random, stagger);
+          return new Transition(g.withAgreement(g.agreement().withFailover(null)
+              .withRetryNotBefore(retryAt)), fx);
+        }
         return new Transition(g, fx);
       }
       case SELECT_REPLICA -> {
@@ -180,6 +206,11 @@ public final class FailoverCore {
   }
 
   private Optional<String> electionWinner(GroupState g, long epoch) {
+    return Election.winner(votesIn(g, epoch), g.peers().size() + 1, g.spec().quorum());
+  }
+
+  /** Each voter's known vote in {@code epoch}, ours included. */
+  private Map<String, String> votesIn(GroupState g, long epoch) {
     Map<String, String> votes = new HashMap<>();
     if (g.leaderEpoch() == epoch && g.agreement().leader() != null) {
       votes.put(myId, g.agreement().leader());
@@ -189,7 +220,20 @@ public final class FailoverCore {
         votes.put(p.runId(), p.votedLeader());
       }
     }
-    return Election.winner(votes, g.peers().size() + 1, g.spec().quorum());
+    return votes;
+  }
+
+  /** True when the votes known for {@code epoch} leave no candidate a way to win it. */
+  private boolean splitVote(GroupState g, long epoch) {
+    Map<String, String> votes = votesIn(g, epoch);
+    int voters = g.peers().size() + 1;
+    int needed = Math.max(voters / 2 + 1, g.spec().quorum());
+    int unknown = voters - votes.size();
+    Map<String, Integer> tally = new HashMap<>();
+    votes.values().forEach(c -> tally.merge(c, 1, Integer::sum));
+    int best = tally.values().stream().max(Integer::compare).orElse(0);
+    // An undecided voter could still make any candidate, even one with no votes yet, win.
+    return Math.max(best, 0) + unknown < needed;
   }
 
   private GroupState abort(GroupState g, long now, long random) {

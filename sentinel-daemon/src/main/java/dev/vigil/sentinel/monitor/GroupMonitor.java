@@ -167,6 +167,11 @@ public final class GroupMonitor {
       if (down != n.sdown()) {
         updated = updated.withSdown(down, now);
         effects.add(emit(s, n.address(), down ? "+sdown" : "-sdown", null));
+        if (down && isMaster) {
+          // A failover may start within milliseconds: it must choose on fresh replica INFO,
+          // not on what the normal INFO period left (up to 10 s old).
+          s.replicas().keySet().forEach(r -> effects.add(new Effect.RefreshInfo(r)));
+        }
       }
       if (!isMaster) {
         boolean listed = s.master().info() != null && s.master().info().replicas().stream()

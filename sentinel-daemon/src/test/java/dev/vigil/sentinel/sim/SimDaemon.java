@@ -42,6 +42,7 @@ final class SimDaemon {
   private final Map<Address, Boolean> linked = new HashMap<>();
   private final Map<Address, Long> lastInfo = new HashMap<>();
   private long lastHello = -1;
+  private long sdownDeadline;
 
   SimDaemon(Simulation sim, String id, Address address, MasterSpec spec, Timing timing,
       GroupRecord record) {
@@ -144,7 +145,19 @@ final class SimDaemon {
     apply(monitor.pingSent(state, a, sim.now));
     sim.send(this, a, () -> {
       boolean alive = sim.isUp(a);
-      sim.send(a, this, () -> apply(monitor.pingReply(state, a, alive, sim.now)));
+      sim.send(a, this, () -> {
+        apply(monitor.pingReply(state, a, alive, sim.now));
+        if (alive && a.equals(state.masterAddress())) {
+          // GroupRunner's SDOWN deadline: decide again the moment down-after runs out.
+          long generation = ++sdownDeadline;
+          sim.later(spec.downAfter().toMillis() + 1, () -> {
+            if (up && generation == sdownDeadline) {
+              apply(monitor.tick(state, sim.now));
+              apply(core.tick(state, sim.now, currentEpoch, sim.random()));
+            }
+          });
+        }
+      });
     });
   }
 
@@ -265,7 +278,7 @@ final class SimDaemon {
             // lost its state answers under its old name until its hello arrives.
             state = core.peerAnswer(state, p.runId(), (Boolean) reply[0], (String) reply[1],
                 (Long) reply[2], master, configEpoch, sim.now);
-            if (state.agreement().failover() != null) {
+            if (state.agreement().failover() != null || state.master().sdown()) {
               apply(core.tick(state, sim.now, currentEpoch, sim.random()));
             }
           });
