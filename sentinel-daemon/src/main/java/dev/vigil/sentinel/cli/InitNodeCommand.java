@@ -46,6 +46,10 @@ final class InitNodeCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "File to write (valkey.conf includes it).")
   Path out;
 
+  @Option(names = "--base", description = "A valkey.conf to copy into --out before the "
+      + "replication lines (so the node runs from a writable file CONFIG REWRITE can update).")
+  Path base;
+
   @Option(names = "--announce-host", description = "Also write replica-announce-ip HOST.")
   String announceHost;
 
@@ -72,7 +76,11 @@ final class InitNodeCommand implements Callable<Integer> {
       }
     }
     JoinDecision d = JoinDecision.decide(self, answers, bootstrap);
-    AtomicFiles.write(out, String.join("\n", d.configLines(announceHost)) + "\n");
+    String head = base == null ? "" : java.nio.file.Files.readString(base) + "\n";
+    if (out.toAbsolutePath().getParent() != null) {
+      java.nio.file.Files.createDirectories(out.toAbsolutePath().getParent());
+    }
+    AtomicFiles.write(out, head + String.join("\n", d.configLines(announceHost)) + "\n");
     System.out.println("vigil init-node: " + (d.master().isEmpty() ? "starting as master"
         : "starting as replica of " + d.master().get()) + " (" + d.reason() + ")");
     return 0;

@@ -46,7 +46,7 @@ public final class HttpEndpoints implements AutoCloseable {
     this.daemon = daemon;
     this.loops = loops;
     this.metrics = new DaemonMetrics(daemon);
-    this.preStop = new PreStopSwitchover(daemon, loops);
+    this.preStop = new PreStopSwitchover(daemon, loops, this::query);
   }
 
   public HttpEndpoints start() throws InterruptedException {
@@ -121,7 +121,7 @@ public final class HttpEndpoints implements AutoCloseable {
   private FullHttpResponse nodeReady(QueryStringDecoder q) {
     NodeQuery n;
     try {
-      n = NodeQuery.of(q);
+      n = query(q);
     } catch (IllegalArgumentException e) {
       return text(HttpResponseStatus.BAD_REQUEST, e.getMessage() + "\n", "text/plain");
     }
@@ -132,6 +132,12 @@ public final class HttpEndpoints implements AutoCloseable {
     NodeReadiness.Verdict v = NodeReadiness.of(g, n.host(), n.port());
     return text(v.ready() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
         v.reason() + "\n", "text/plain");
+  }
+
+  /** Parses a node query; the default node is VIGIL_SELF_NODE (the sidecar's Valkey). */
+  NodeQuery query(QueryStringDecoder q) {
+    return NodeQuery.of(q, System.getenv("VIGIL_SELF_NODE"),
+        daemon.groups().stream().map(GroupState::name).toList());
   }
 
   static FullHttpResponse text(HttpResponseStatus status, String body, String type) {

@@ -31,16 +31,20 @@ final class PreStopSwitchover {
   private final EventLoopGroup loops;
   private final Map<NodeQuery, CompletableFuture<FullHttpResponse>> running = new ConcurrentHashMap<>();
 
-  PreStopSwitchover(SentinelDaemon daemon, EventLoopGroup loops) {
+  private final java.util.function.Function<QueryStringDecoder, NodeQuery> parse;
+
+  PreStopSwitchover(SentinelDaemon daemon, EventLoopGroup loops,
+      java.util.function.Function<QueryStringDecoder, NodeQuery> parse) {
     this.daemon = daemon;
     this.loops = loops;
+    this.parse = parse;
   }
 
   CompletableFuture<FullHttpResponse> handle(QueryStringDecoder q) {
     NodeQuery n;
     long timeoutMs = DEFAULT_TIMEOUT_MS;
     try {
-      n = NodeQuery.of(q);
+      n = parse.apply(q);
       if (q.parameters().containsKey("timeout-ms")) {
         timeoutMs = Long.parseLong(NodeQuery.one(q, "timeout-ms"));
       }

@@ -68,6 +68,14 @@ class InitNodeCommandTest {
         "--sentinel", "127.0.0.1:" + unused, "--bootstrap-master", "127.0.0.1:7000",
         "--timeout-ms", "300", "--out", out.toString())).isZero();
     assertThat(Files.readAllLines(out)).contains("replicaof 127.0.0.1 7000");
+    Path base = dir.resolve("base.conf");
+    Files.writeString(base, "port 7001\nmaxmemory 100mb\n");
+    Path nested = dir.resolve("conf/valkey.conf");
+    assertThat(run("init-node", "--name", "mymaster", "--self", "127.0.0.1:7001",
+        "--bootstrap-master", "127.0.0.1:7000", "--base", base.toString(), "--out", nested.toString()))
+        .isZero();
+    assertThat(Files.readAllLines(nested)).startsWith("port 7001", "maxmemory 100mb")
+        .contains("replicaof 127.0.0.1 7000");
     assertThat(run("init-node", "--name", "mymaster", "--self", "bad", "--bootstrap-master",
         "127.0.0.1:7000", "--out", out.toString())).isEqualTo(2);
   }
