@@ -39,9 +39,18 @@ final class InitNodeCommand implements Callable<Integer> {
       description = "A daemon to ask, HOST:PORT (repeatable).")
   List<Address> sentinels = new ArrayList<>();
 
-  @Option(names = "--bootstrap-master", required = true, converter = AddressConverter.class,
+  @Option(names = "--sentinels-dns", converter = AddressConverter.class, paramLabel = "NAME:PORT",
+      description = "Ask every address NAME resolves to, on PORT (a headless Service: every pod, "
+          + "ready or not, without listing them).")
+  Address sentinelsDns;
+
+  @Option(names = "--bootstrap-master", converter = AddressConverter.class,
       description = "Master to use when no daemon answers, HOST:PORT.")
   Address bootstrap;
+
+  @Option(names = "--bootstrap-master-file", description = "A file holding that HOST:PORT (a "
+      + "ConfigMap key: it changes with failovers, which must not change the pod template).")
+  Path bootstrapFile;
 
   @Option(names = "--out", required = true, description = "File to write (valkey.conf includes it).")
   Path out;
@@ -60,11 +69,30 @@ final class InitNodeCommand implements Callable<Integer> {
       description = "Password of the daemons' port (default: $VIGIL_SENTINEL_PASSWORD).")
   String password;
 
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
+    if (bootstrap == null && bootstrapFile == null) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "one of --bootstrap-master or --bootstrap-master-file is required");
+    }
+    if (bootstrap == null) {
+      bootstrap = new AddressConverter().convert(java.nio.file.Files.readString(bootstrapFile).strip());
+    }
     List<JoinDecision.DaemonView> answers = new ArrayList<>();
+    List<Address> asked = new ArrayList<>(sentinels);
+    if (sentinelsDns != null) {
+      try {
+        for (java.net.InetAddress ip : java.net.InetAddress.getAllByName(sentinelsDns.host())) {
+          asked.add(new Address(ip.getHostAddress(), sentinelsDns.port()));
+        }
+      } catch (java.net.UnknownHostException e) {
+        System.err.println("vigil init-node: " + sentinelsDns.host() + " does not resolve yet (" + e.getMessage() + ")");
+      }
+    }
     try (RespClient client = new RespClient(1)) {
-      for (Address a : sentinels) {
+      for (Address a : asked) {
         try (DaemonConnection c = DaemonConnection.open(client, a, password, Duration.ofMillis(timeoutMs))) {
           RespMap m = Resp.asMap(c.command("SENTINEL", "MASTER", name));
           answers.add(new JoinDecision.DaemonView(a.toString(),

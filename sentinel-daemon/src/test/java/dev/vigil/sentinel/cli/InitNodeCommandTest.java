@@ -78,5 +78,12 @@ class InitNodeCommandTest {
         .contains("replicaof 127.0.0.1 7000");
     assertThat(run("init-node", "--name", "mymaster", "--self", "bad", "--bootstrap-master",
         "127.0.0.1:7000", "--out", out.toString())).isEqualTo(2);
+    assertThat(run("init-node", "--name", "mymaster", "--self", "127.0.0.1:7001", "--out",
+        out.toString())).as("no bootstrap master at all").isEqualTo(2);
+    Path file = dir.resolve("bootstrap-master");
+    Files.writeString(file, "127.0.0.1:7002\n");
+    assertThat(run("init-node", "--name", "mymaster", "--self", "127.0.0.1:7001",
+        "--bootstrap-master-file", file.toString(), "--out", out.toString())).isZero();
+    assertThat(Files.readAllLines(out)).contains("replicaof 127.0.0.1 7002");
   }
 }

@@ -1,0 +1,113 @@
+package dev.vigil.operator.model;
+
+import dev.vigil.operator.api.SentinelSpec;
+import dev.vigil.operator.api.ValkeyCluster;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code valkey.conf} (Vigil's directives, then the user's) and {@code vigil.conf} (the daemons'
+ * HOCON). The init container copies valkey.conf to the data volume with the replication lines it
+ * decides, so CONFIG REWRITE, which Sentinel-style promotion uses, has a writable file.
+ */
+public final class ConfigMapModel {
+  public static final String VALKEY_CONF = "valkey.conf";
+  public static final String VIGIL_CONF = "vigil.conf";
+  /** HOST:PORT of the master a starting node follows when no daemon answers. */
+  public static final String BOOTSTRAP_MASTER = "bootstrap-master";
+  /** The daemon's HTTP port (/node-ready, /prestop, /metrics): the daemons' reference default. */
+  public static final int DAEMON_HTTP_PORT = 26380;
+
+  private ConfigMapModel() {}
+
+  public static ConfigMap desired(ModelInput in) {
+    ValkeyCluster c = in.cluster();
+    Map<String, String> data = new LinkedHashMap<>();
+    data.put(VALKEY_CONF, valkeyConf(in));
+    data.put(VIGIL_CONF, vigilConf(in));
+    data.put(BOOTSTRAP_MASTER, Names.podHost(c, in.masterOrBootstrap()) + ":" + in.port());
+    return new ConfigMapBuilder().withMetadata(Labels.meta(c, Names.configMap(c), Labels.VALKEY))
+        .withData(data).build();
+  }
+
+  static String valkeyConf(ModelInput in) {
+    ValkeyCluster c = in.cluster();
+    StringBuilder sb = new StringBuilder("# Written by the Vigil operator; edit spec.config instead.\n");
+    sb.append("port ").append(in.port()).append('\n');
+    sb.append("bind * -::*\n");
+    sb.append("protected-mode no\n");
+    sb.append("dir /data\n");
+    // Replicas keep serving reads from their last data while the master is away.
+    sb.append("replica-serve-stale-data yes\n");
+    Map<String, String> user = c.getSpec().config;
+    if (!user.containsKey("maxmemory")) {
+      long max = Resources.maxmemory(Resources.orDefault(c.getSpec().resources, Resources.VALKEY_DEFAULT));
+      if (max > 0) {
+        sb.append("maxmemory ").append(max).append('\n');
+      }
+    }
+    if (c.getSpec().replicas > 1 && !user.containsKey("min-replicas-to-write")) {
+      // A master cut off from every replica stops taking writes after 10 s rather than accept
+      // writes a failover will discard.
+      sb.append("min-replicas-to-write 1\nmin-replicas-max-lag 10\n");
+    }
+    user.forEach((k, v) -> sb.append(k).append(' ').append(v).append('\n'));
+    return sb.toString();
+  }
+
+  static String vigilConf(ModelInput in) {
+    return vigilConf(in, in.cluster().getSpec().sentinel.effectiveQuorum(in.daemons()));
+  }
+
+  private static String vigilConf(ModelInput in, int quorum) {
+    ValkeyCluster c = in.cluster();
+    SentinelSpec s = c.getSpec().sentinel;
+    String bootstrap = Names.podHost(c, in.masterOrBootstrap());
+    return """
+        # Written by the Vigil operator; edit spec.sentinel instead. The master below is only where
+        # a daemon without state starts looking: its state file and its peers' hellos win.
+        vigil {
+          port = %d
+          http-port = %d
+          announce-hostnames = true
+          resolve-hostnames = true
+          state-file = "/data/vigil-state.conf"
+          masters {
+            "%s" {
+              host = "%s"
+              port = %d
+              quorum = %d
+              down-after-milliseconds = %d
+              failover-timeout = %d
+              parallel-syncs = %d
+            }
+          }
+        }
+        """.formatted(s.port, DAEMON_HTTP_PORT, Names.masterName(c), bootstrap, in.port(),
+        quorum, s.downAfterMilliseconds, s.failoverTimeout, s.parallelSyncs);
+  }
+
+  /**
+   * A hash of what a pod's processes read at start, except the bootstrap master (which changes
+   * with every failover) and the quorum (which changes with the number of pods in sidecar mode,
+   * and which the operator sets on running daemons with SENTINEL SET): put on the pod template so
+   * a config change rolls the pods, and scaling does not.
+   */
+  public static String configHash(ModelInput in) {
+    ModelInput neutral = new ModelInput(in.cluster(), in.password(), null, in.daemonImage());
+    try {
+      MessageDigest d = MessageDigest.getInstance("SHA-256");
+      d.update(valkeyConf(neutral).getBytes(StandardCharsets.UTF_8));
+      d.update(vigilConf(neutral, 0).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(d.digest()).substring(0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

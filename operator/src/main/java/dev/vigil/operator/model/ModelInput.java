@@ -1,0 +1,43 @@
+package dev.vigil.operator.model;
+
+import dev.vigil.operator.api.ValkeyCluster;
+
+/**
+ * Everything the models need besides the spec, observed by the reconciler: the models stay pure.
+ *
+ * @param cluster the resource (spec with defaults)
+ * @param password the group's password (from the existing or generated Secret)
+ * @param masterPod the pod the daemons elected, or the last one recorded, or null for a
+ *     brand-new cluster (pod 0 then bootstraps as master)
+ * @param daemonImage the daemon image when the spec names none
+ */
+public record ModelInput(ValkeyCluster cluster, String password, String masterPod,
+    String daemonImage) {
+
+  /** The master as far as the models are concerned: the elected one, else pod 0. */
+  public String masterOrBootstrap() {
+    return masterPod != null ? masterPod : Names.pod(cluster, 0);
+  }
+
+  public int port() {
+    return cluster.getSpec().port;
+  }
+
+  public int sentinelPort() {
+    return cluster.getSpec().sentinel.port;
+  }
+
+  public boolean sidecar() {
+    return cluster.getSpec().sentinel.mode == dev.vigil.operator.api.SentinelSpec.Mode.sidecar;
+  }
+
+  /** How many daemons watch the group. */
+  public int daemons() {
+    return sidecar() ? cluster.getSpec().replicas : cluster.getSpec().sentinel.replicas;
+  }
+
+  public String effectiveDaemonImage() {
+    String i = cluster.getSpec().sentinel.image;
+    return i != null && !i.isBlank() ? i : daemonImage;
+  }
+}

@@ -1,0 +1,250 @@
+package dev.vigil.operator.reconcile;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.operator.api.ValkeyCluster;
+import dev.vigil.operator.master.Endpoints;
+import dev.vigil.operator.master.GroupCommands;
+import dev.vigil.operator.master.HostPort;
+import dev.vigil.operator.master.MasterTracker;
+import dev.vigil.operator.model.AuthSecretModel;
+import dev.vigil.operator.model.Labels;
+import dev.vigil.operator.model.ModelInput;
+import dev.vigil.operator.model.Names;
+import dev.vigil.operator.validation.SpecValidator;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Level-based reconcile of one ValkeyCluster: validate, compute every desired object from the
+ * spec and what was observed (password, pods, the master the daemons elected), write only what
+ * differs, take the next step of a scale-in or rolling change, and record status. Running it
+ * twice on an unchanged cluster writes nothing. It never decides a failover: it asks the daemons
+ * for a coordinated switchover when a pod that is master must go.
+ */
+public final class ClusterReconciler {
+  private static final Logger log = LoggerFactory.getLogger(ClusterReconciler.class);
+  /** A switchover request is repeated at most this often while the master must still move. */
+  static final long SWITCHOVER_RETRY_MS = 10_000;
+
+  private final KubernetesClient client;
+  private final Applier applier;
+  private final MasterTracker tracker;
+  private final Endpoints endpoints;
+  private final GroupCommands commands;
+  private final String daemonImage;
+  private final Supplier<String> passwords;
+  private final Clock clock;
+  private final StatusWriter status;
+  private final Map<String, Long> lastSwitchover = new ConcurrentHashMap<>();
+
+  public ClusterReconciler(KubernetesClient client, Applier applier, MasterTracker tracker,
+      Endpoints endpoints, String daemonImage, Supplier<String> passwords, Clock clock) {
+    this.client = client;
+    this.applier = applier;
+    this.tracker = tracker;
+    this.endpoints = endpoints;
+    this.commands = new GroupCommands(tracker.client());
+    this.daemonImage = daemonImage;
+    this.passwords = passwords;
+    this.clock = clock;
+    this.status = new StatusWriter(client, clock);
+  }
+
+  public static String key(ValkeyCluster c) {
+    return c.getMetadata().getNamespace() + "/" + c.getMetadata().getName();
+  }
+
+  public StatusWriter statusWriter() {
+    return status;
+  }
+
+  public void reconcile(ValkeyCluster cr) {
+    if (cr.getMetadata().getDeletionTimestamp() != null) {
+      return;
+    }
+    List<String> problems = SpecValidator.problems(cr.getSpec());
+    if (!problems.isEmpty()) {
+      status.invalid(cr, problems);
+      return;
+    }
+    String ns = cr.getMetadata().getNamespace();
+    String password = password(cr);
+    List<Pod> pods = client.pods().inNamespace(ns)
+        .withLabel(Labels.INSTANCE, cr.getMetadata().getName()).list().getItems();
+    Optional<String> elected = tracker.master(key(cr)).flatMap(m -> endpoints.podFor(cr, m, pods));
+    String recorded = cr.getStatus() == null ? null : cr.getStatus().master;
+    String masterPod = elected.orElse(recorded);
+    ModelInput in = new ModelInput(cr, password, masterPod, daemonImage);
+
+    StatefulSet current = client.apps().statefulSets().inNamespace(ns).withName(Names.statefulSet(cr)).get();
+    int currentReplicas = current == null || current.getSpec().getReplicas() == null ? 0
+        : current.getSpec().getReplicas();
+    String holding = holdScaleIn(cr, pods, masterPod, currentReplicas, password);
+
+    DesiredState desired = DesiredState.of(in);
+    for (HasMetadata o : desired.objects()) {
+      if (holding != null && o instanceof StatefulSet s) {
+        s.getSpec().setReplicas(currentReplicas);
+      }
+      applyIfChanged(o);
+    }
+    for (Class<? extends HasMetadata> kind : desired.absent()) {
+      HasMetadata gone = client.resources(kind).inNamespace(ns)
+          .withName(kind.getSimpleName().equals("Deployment") ? Names.sentinelDeployment(cr)
+              : Names.podDisruptionBudget(cr)).get();
+      if (gone != null && isOwned(cr, gone)) {
+        applier.delete(gone);
+      }
+    }
+    String rolling = holding == null ? roll(cr, pods, masterPod, password) : null;
+    tracker.watch(key(cr), Names.masterName(cr), password, endpoints.daemons(cr, pods),
+        cr.getSpec().sentinel.effectiveQuorum(in.daemons()));
+    status.observed(cr, pods, masterPod, tracker.disagreement(key(cr)).orElse(null),
+        holding != null ? holding : rolling);
+  }
+
+  /** Writes an object only when the server's copy lacks something we want. */
+  void applyIfChanged(HasMetadata desired) {
+    HasMetadata existing = client.resource(desired).get();
+    if (existing != null && JsonSubset.contains(json(existing), json(desired))) {
+      return;
+    }
+    log.info("{} {}/{}: {}", desired.getKind(), desired.getMetadata().getNamespace(),
+        desired.getMetadata().getName(), existing == null ? "creating" : "updating");
+    applier.apply(desired);
+  }
+
+  private JsonNode json(Object o) {
+    return client.getKubernetesSerialization().convertValue(o, JsonNode.class);
+  }
+
+  private static boolean isOwned(ValkeyCluster cr, HasMetadata o) {
+    return o.getMetadata().getOwnerReferences().stream()
+        .anyMatch(r -> r.getUid() != null && r.getUid().equals(cr.getMetadata().getUid()));
+  }
+
+  /** The password in the existing Secret, or a new one for a cluster that has none yet. */
+  private String password(ValkeyCluster cr) {
+    Secret s = client.secrets().inNamespace(cr.getMetadata().getNamespace())
+        .withName(AuthSecretModel.secretName(cr)).get();
+    String key = AuthSecretModel.secretKey(cr);
+    if (s != null && s.getData() != null && s.getData().get(key) != null) {
+      return new String(Base64.getDecoder().decode(s.getData().get(key)), StandardCharsets.UTF_8);
+    }
+    if (s != null && s.getStringData() != null && s.getStringData().get(key) != null) {
+      return s.getStringData().get(key);
+    }
+    if (cr.getSpec().auth.existingSecret != null) {
+      throw new IllegalStateException("Secret " + cr.getSpec().auth.existingSecret + " has no key " + key);
+    }
+    return passwords.get();
+  }
+
+  /**
+   * Scale-in never removes the master: while the master's pod is among those to go, the
+   * StatefulSet keeps its size, the doomed pods get replica-priority 0 and the daemons are asked
+   * for a coordinated switchover. Returns why it holds, or null.
+   */
+  private String holdScaleIn(ValkeyCluster cr, List<Pod> pods, String masterPod, int currentReplicas,
+      String password) {
+    int wanted = cr.getSpec().replicas;
+    if (wanted >= currentReplicas || masterPod == null || Names.ordinal(cr, masterPod) < wanted) {
+      return null;
+    }
+    for (Pod p : pods) {
+      int ordinal = Names.ordinal(cr, p.getMetadata().getName());
+      if (ordinal >= wanted && p.getStatus() != null && p.getStatus().getPodIP() != null) {
+        commands.replicaPriority(endpoints.node(cr, p), password, 0);
+      }
+    }
+    requestSwitchover(cr, pods);
+    return "moving the master off " + masterPod + " before scaling in to " + wanted;
+  }
+
+  private void requestSwitchover(ValkeyCluster cr, List<Pod> pods) {
+    long now = clock.millis();
+    Long last = lastSwitchover.get(key(cr));
+    if (last == null || now - last >= SWITCHOVER_RETRY_MS) {
+      lastSwitchover.put(key(cr), now);
+      commands.switchover(Names.masterName(cr), endpoints.daemons(cr, pods));
+    }
+  }
+
+  /** The next step of a rolling change; returns what is in progress, or null. */
+  private String roll(ValkeyCluster cr, List<Pod> pods, String masterPod, String password) {
+    StatefulSet sts = client.apps().statefulSets().inNamespace(cr.getMetadata().getNamespace())
+        .withName(Names.statefulSet(cr)).get();
+    if (sts == null || sts.getStatus() == null || sts.getStatus().getUpdateRevision() == null) {
+      return null;
+    }
+    List<RollPlan.PodView> views = pods.stream()
+        .filter(p -> Labels.VALKEY.equals(p.getMetadata().getLabels().get(Labels.COMPONENT)))
+        .map(p -> new RollPlan.PodView(p.getMetadata().getName(),
+            p.getMetadata().getLabels().get("controller-revision-hash"), StatusWriter.isReady(p)))
+        .toList();
+    RollPlan.Step step = RollPlan.next(views, sts.getStatus().getUpdateRevision(), masterPod,
+        cr.getSpec().replicas);
+    if (step instanceof RollPlan.Delete d) {
+      log.info("{}: replacing pod {} for the new revision", key(cr), d.pod());
+      client.pods().inNamespace(cr.getMetadata().getNamespace()).withName(d.pod()).delete();
+      return "replacing " + d.pod();
+    }
+    if (step instanceof RollPlan.SwitchOver s) {
+      requestSwitchover(cr, pods);
+      return "switching the master off " + s.master() + " before replacing it";
+    }
+    if (step instanceof RollPlan.Wait w) {
+      return "rolling change waits: " + w.reason();
+    }
+    return null;
+  }
+
+  /** The daemons agreed on a new master: move the write Service now, then record it. */
+  public void masterElected(ValkeyCluster cr, HostPort master) {
+    List<Pod> pods = client.pods().inNamespace(cr.getMetadata().getNamespace())
+        .withLabel(Labels.INSTANCE, cr.getMetadata().getName()).list().getItems();
+    Optional<String> pod = endpoints.podFor(cr, master, pods);
+    if (pod.isEmpty()) {
+      log.warn("{}: the daemons' master {} is no pod of the cluster", key(cr), master);
+      return;
+    }
+    client.services().inNamespace(cr.getMetadata().getNamespace()).withName(Names.writeService(cr))
+        .edit(s -> {
+          s.getSpec().getSelector().put(Labels.POD_NAME, pod.get());
+          return s;
+        });
+    status.masterChanged(cr, pod.get(), master.toString());
+  }
+
+  /** Best-effort cleanup where no garbage collector runs (the owner references do it otherwise). */
+  public void deleted(ValkeyCluster cr) {
+    tracker.forget(key(cr));
+    String ns = cr.getMetadata().getNamespace();
+    String instance = cr.getMetadata().getName();
+    for (Class<? extends HasMetadata> kind : List.of(StatefulSet.class,
+        io.fabric8.kubernetes.api.model.apps.Deployment.class,
+        io.fabric8.kubernetes.api.model.Service.class, io.fabric8.kubernetes.api.model.ConfigMap.class,
+        Secret.class, io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class,
+        io.fabric8.kubernetes.api.model.ServiceAccount.class)) {
+      for (HasMetadata o : client.resources(kind).inNamespace(ns).withLabel(Labels.INSTANCE, instance)
+          .withLabel(Labels.MANAGED_BY, Labels.OPERATOR).list().getItems()) {
+        if (isOwned(cr, o)) {
+          applier.delete(o);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package dev.vigil.operator.reconcile;
+
+import dev.vigil.operator.model.AuthSecretModel;
+import dev.vigil.operator.model.ConfigMapModel;
+import dev.vigil.operator.model.ConnectionSecretModel;
+import dev.vigil.operator.model.ModelInput;
+import dev.vigil.operator.model.PodDisruptionBudgetModel;
+import dev.vigil.operator.model.SentinelDeploymentModel;
+import dev.vigil.operator.model.ServiceAccountModel;
+import dev.vigil.operator.model.ServiceModels;
+import dev.vigil.operator.model.StatefulSetModel;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every object a cluster should have, in apply order (what pods mount before the pods), and the
+ * kinds that must not exist in this configuration. A pure function of the model input.
+ */
+record DesiredState(List<HasMetadata> objects, List<Class<? extends HasMetadata>> absent) {
+
+  static DesiredState of(ModelInput in) {
+    List<HasMetadata> o = new ArrayList<>();
+    List<Class<? extends HasMetadata>> absent = new ArrayList<>();
+    o.add(ServiceAccountModel.desired(in));
+    AuthSecretModel.desired(in.cluster(), in.password()).ifPresent(o::add);
+    o.add(ConfigMapModel.desired(in));
+    o.add(ServiceModels.headless(in));
+    o.add(ServiceModels.write(in));
+    o.add(ServiceModels.read(in));
+    o.add(ServiceModels.sentinel(in));
+    o.add(StatefulSetModel.desired(in));
+    SentinelDeploymentModel.desired(in).ifPresentOrElse(o::add, () -> absent.add(Deployment.class));
+    PodDisruptionBudgetModel.desired(in).ifPresentOrElse(o::add,
+        () -> absent.add(PodDisruptionBudget.class));
+    o.add(ConnectionSecretModel.desired(in));
+    return new DesiredState(o, absent);
+  }
+}
