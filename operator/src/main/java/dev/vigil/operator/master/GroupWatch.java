@@ -141,7 +141,7 @@ public final class GroupWatch implements AutoCloseable {
       }
     });
     c.connect().thenCompose(x -> c.subscribe("+switch-master")).exceptionally(e -> {
-      log.debug("daemon {}: {}", d, e.toString());
+      log.warn("group {}: daemon {} not reachable yet: {}", masterName, d, e.toString());
       return null;
     });
     return c;

@@ -110,7 +110,8 @@ public final class ClusterReconciler {
       }
     }
     String rolling = holding == null ? roll(cr, pods, masterPod, password) : null;
-    tracker.watch(key(cr), Names.masterName(cr), password, endpoints.daemons(cr, pods),
+    // The daemons' port takes no password in the pods the operator builds (the nodes do).
+    tracker.watch(key(cr), Names.masterName(cr), null, endpoints.daemons(cr, pods),
         cr.getSpec().sentinel.effectiveQuorum(in.daemons()));
     status.observed(cr, pods, masterPod, tracker.disagreement(key(cr)).orElse(null),
         holding != null ? holding : rolling);
