@@ -15,22 +15,22 @@ import java.util.function.IntFunction;
  * neither): pods named name-0..n-1 with the template's labels, the pod-name label, a revision, an
  * IP from {@code ipOf}, and Ready. Scaling in removes the highest ordinals, as Kubernetes does.
  */
-final class FakeStatefulSetController {
+public final class FakeStatefulSetController {
   private final KubernetesClient client;
   private final IntFunction<String> ipOf;
   private final Map<String, Boolean> notReady = new HashMap<>();
 
-  FakeStatefulSetController(KubernetesClient client, IntFunction<String> ipOf) {
+  public FakeStatefulSetController(KubernetesClient client, IntFunction<String> ipOf) {
     this.client = client;
     this.ipOf = ipOf;
   }
 
-  void notReady(String pod, boolean value) {
+  public void notReady(String pod, boolean value) {
     notReady.put(pod, value);
   }
 
   /** Brings the pods of every StatefulSet in {@code ns} in line with its spec. */
-  void sync(String ns) {
+  public void sync(String ns) {
     for (StatefulSet sts : client.apps().statefulSets().inNamespace(ns).list().getItems()) {
       String name = sts.getMetadata().getName();
       int replicas = sts.getSpec().getReplicas();

@@ -1,0 +1,221 @@
+package dev.vigil.operator.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.vigil.operator.Operator;
+import dev.vigil.operator.OperatorConfig;
+import dev.vigil.operator.api.SentinelSpec;
+import dev.vigil.operator.api.ValkeyCluster;
+import dev.vigil.operator.master.Endpoints;
+import dev.vigil.operator.reconcile.CreateOrReplaceApplier;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The chart's RBAC covers exactly what the operator calls: the operator runs its whole life cycle
+ * against the mock API server, every request is recorded and mapped to (group, resource, verb),
+ * and the chart's rules must allow each one and grant nothing else, but for two documented
+ * production-only needs: {@code patch} wherever the tests' create-or-replace did an
+ * {@code update} (production uses server-side apply, a PATCH), {@code update} on
+ * {@code valkeyclusters/finalizers} (owner references with blockOwnerDeletion require it where
+ * the OwnerReferencesPermissionEnforcement admission plugin runs), and {@code update} on the
+ * Lease (taking over another replica's expired Lease).
+ */
+@EnableKubernetesMockClient(crud = true)
+class RbacTest {
+  static KubernetesClient client;
+  static KubernetesMockServer server;
+
+  @Test
+  void theChartGrantsExactlyWhatTheOperatorCalls() throws Exception {
+    OperatorConfig config = OperatorConfig.from(Map.of("POD_NAMESPACE", "ops", "POD_NAME", "op",
+        "VIGIL_OPERATOR_METRICS_PORT", "0", "VIGIL_OPERATOR_RESYNC", "1s"));
+    // The test acts through its own client, marked, so only the operator's requests count.
+    KubernetesClient tc = new KubernetesClientBuilder().withConfig(new ConfigBuilder(client.getConfiguration())
+        .withCustomHeaders(Map.of("X-Test", "test")).build()).build();
+    try (Operator op = new Operator(client, config, new CreateOrReplaceApplier(client), Endpoints.POD_IPS)) {
+      Thread t = new Thread(() -> {
+        try {
+          op.run();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      t.setDaemon(true);
+      t.start();
+      ValkeyCluster c = new ValkeyCluster();
+      c.setMetadata(new ObjectMetaBuilder().withName("life").withNamespace("apps").build());
+      tc.resources(ValkeyCluster.class).inNamespace("apps").resource(c).create();
+      await().atMost(Duration.ofSeconds(20)).until(() ->
+          tc.secrets().inNamespace("apps").withName("life-connection").get() != null);
+      tc.services().inNamespace("apps").withName("life").edit(s -> {
+        s.getSpec().setType("NodePort");
+        return s;
+      });
+      // Drift on an object without an informer is repaired at the periodic resync.
+      tc.serviceAccounts().inNamespace("apps").withName("life").edit(sa -> {
+        sa.getMetadata().getLabels().remove("app.kubernetes.io/component");
+        return sa;
+      });
+      await().atMost(Duration.ofSeconds(20)).until(() -> tc.serviceAccounts().inNamespace("apps")
+          .withName("life").get().getMetadata().getLabels().containsKey("app.kubernetes.io/component"));
+      tc.policy().v1().podDisruptionBudget().inNamespace("apps").withName("life").edit(pdb -> {
+        pdb.getSpec().setMaxUnavailable(new io.fabric8.kubernetes.api.model.IntOrString(2));
+        return pdb;
+      });
+      await().atMost(Duration.ofSeconds(20)).until(() -> tc.policy().v1().podDisruptionBudget()
+          .inNamespace("apps").withName("life").get().getSpec().getMaxUnavailable().getIntVal() == 1);
+      // Pods appear (as the StatefulSet controller would make them); an image change then rolls
+      // them: the operator deletes an outdated replica pod.
+      var pods = new dev.vigil.operator.reconcile.FakeStatefulSetController(tc, i -> "10.1.0." + (10 + i));
+      pods.sync("apps");
+      editCluster(tc, newImage -> {
+        newImage.getSpec().image = "valkey/valkey:8.1.1";
+        newImage.getSpec().port = 6380;
+        return newImage;
+      });
+      await().atMost(Duration.ofSeconds(20)).until(() -> {
+        pods.sync("apps");
+        return tc.pods().inNamespace("apps").withLabel("app.kubernetes.io/instance", "life").list()
+            .getItems().stream().anyMatch(p -> p.getSpec().getContainers().get(0).getImage().endsWith("8.1.1"));
+      });
+      editCluster(tc, invalid -> {
+        invalid.getSpec().config.put("port", "1");
+        return invalid;
+      });
+      await().atMost(Duration.ofSeconds(20)).until(() -> "Invalid".equals(
+          tc.resources(ValkeyCluster.class).inNamespace("apps").withName("life").get().getStatus().phase));
+      editCluster(tc, deploymentMode -> {
+        deploymentMode.getSpec().sentinel.mode = SentinelSpec.Mode.deployment;
+        deploymentMode.getSpec().replicas = 1;
+        deploymentMode.getSpec().config.remove("port");
+        return deploymentMode;
+      });
+      await().atMost(Duration.ofSeconds(20)).until(() ->
+          tc.apps().deployments().inNamespace("apps").withName("life-sentinel").get() != null
+              && tc.policy().v1().podDisruptionBudget().inNamespace("apps").withName("life").get() == null);
+      editCluster(tc, more -> {
+        more.getSpec().sentinel.replicas = 5;
+        return more;
+      });
+      await().atMost(Duration.ofSeconds(20)).until(() ->
+          tc.apps().deployments().inNamespace("apps").withName("life-sentinel").get().getSpec().getReplicas() == 5);
+      editCluster(tc, back -> {
+        back.getSpec().sentinel.mode = SentinelSpec.Mode.sidecar;
+        return back;
+      });
+      await().atMost(Duration.ofSeconds(20)).until(() ->
+          tc.apps().deployments().inNamespace("apps").withName("life-sentinel").get() == null);
+      tc.resources(ValkeyCluster.class).inNamespace("apps").withName("life").delete();
+      await().atMost(Duration.ofSeconds(20)).until(() ->
+          tc.apps().statefulSets().inNamespace("apps").withName("life").get() == null
+              && tc.serviceAccounts().inNamespace("apps").withName("life").get() == null);
+    }
+
+    Map<String, Set<String>> used = new TreeMap<>();
+    RecordedRequest r;
+    while ((r = server.takeRequest(10, TimeUnit.MILLISECONDS)) != null) {
+      String[] access = access(r);
+      // The test itself drives the cluster through the same server: count only the operator's.
+      if (access != null && !"test".equals(r.getHeader("X-Test"))) {
+        used.computeIfAbsent(access[0], k -> new TreeSet<>()).add(access[1]);
+      }
+    }
+    Map<String, Set<String>> granted = new TreeMap<>();
+    for (PolicyRule rule : ChartTest.grantedRules()) {
+      for (String g : rule.getApiGroups()) {
+        for (String res : rule.getResources()) {
+          granted.computeIfAbsent(g + "/" + res, k -> new TreeSet<>()).addAll(rule.getVerbs());
+        }
+      }
+    }
+    Map<String, Set<String>> expected = new TreeMap<>();
+    used.forEach((res, verbs) -> {
+      Set<String> v = new TreeSet<>(verbs);
+      if (v.contains("update") && !res.endsWith("/status") && !res.startsWith("coordination.k8s.io")) {
+        v.add("patch");
+      }
+      expected.put(res, v);
+    });
+    expected.put("vigil.dev/valkeyclusters/finalizers", new TreeSet<>(Set.of("update")));
+    // Renewing its own Lease is a PATCH; taking over another holder's expired Lease may be a PUT.
+    expected.get("coordination.k8s.io/leases").add("update");
+    for (Map.Entry<String, Set<String>> e : expected.entrySet()) {
+      assertThat(granted.get(e.getKey())).as("chart rule for " + e.getKey()).isNotNull();
+    }
+    assertThat(granted.keySet()).as("resources granted but never called")
+        .containsExactlyInAnyOrderElementsOf(expected.keySet());
+    for (Map.Entry<String, Set<String>> e : granted.entrySet()) {
+      assertThat(e.getValue()).as("verbs on " + e.getKey())
+          .containsExactlyInAnyOrderElementsOf(expected.get(e.getKey()));
+    }
+    tc.close();
+  }
+
+  /**
+   * A spec change as a user makes it: optimistic concurrency, so a 409 (the operator just wrote
+   * the status) means read again and reapply.
+   */
+  private static void editCluster(KubernetesClient tc, java.util.function.UnaryOperator<ValkeyCluster> change) {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        ValkeyCluster c = tc.resources(ValkeyCluster.class).inNamespace("apps").withName("life").get();
+        tc.resources(ValkeyCluster.class).inNamespace("apps").resource(change.apply(c)).update();
+        return;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt >= 20) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** {group/resource[/subresource], verb} of an API request, or null for discovery and the like. */
+  static String[] access(RecordedRequest r) {
+    String path = r.getPath().split("\\?", 2)[0];
+    String query = r.getPath().contains("?") ? r.getPath().split("\\?", 2)[1] : "";
+    String[] p = path.substring(1).split("/");
+    int i;
+    String group;
+    if (p[0].equals("api") && p.length >= 3) {
+      group = "";
+      i = 2;
+    } else if (p[0].equals("apis") && p.length >= 4) {
+      group = p[1];
+      i = 3;
+    } else {
+      return null;
+    }
+    if (p[i].equals("namespaces") && p.length > i + 2) {
+      i += 2;
+    } else if (p[i].equals("namespaces")) {
+      return null;
+    }
+    String resource = p[i];
+    String name = p.length > i + 1 ? p[i + 1] : null;
+    String sub = p.length > i + 2 ? p[i + 2] : null;
+    String verb = switch (r.getMethod()) {
+      case "GET" -> name != null ? "get" : query.contains("watch=true") ? "watch" : "list";
+      case "POST" -> "create";
+      case "PUT" -> "update";
+      case "PATCH" -> "patch";
+      case "DELETE" -> name != null ? "delete" : "deletecollection";
+      default -> r.getMethod();
+    };
+    return new String[] {group + "/" + resource + (sub != null ? "/" + sub : ""), verb};
+  }
+}
