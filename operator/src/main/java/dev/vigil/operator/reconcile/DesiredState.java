@@ -7,7 +7,10 @@ import dev.vigil.operator.model.ModelInput;
 import dev.vigil.operator.model.PodDisruptionBudgetModel;
 import dev.vigil.operator.model.SentinelDeploymentModel;
 import dev.vigil.operator.model.ServiceAccountModel;
-import dev.vigil.operator.model.ServiceModels;
+import dev.vigil.operator.model.HeadlessServiceModel;
+import dev.vigil.operator.model.ReadServiceModel;
+import dev.vigil.operator.model.SentinelServiceModel;
+import dev.vigil.operator.model.WriteServiceModel;
 import dev.vigil.operator.model.StatefulSetModel;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -27,10 +30,10 @@ record DesiredState(List<HasMetadata> objects, List<Class<? extends HasMetadata>
     o.add(ServiceAccountModel.desired(in));
     AuthSecretModel.desired(in.cluster(), in.password()).ifPresent(o::add);
     o.add(ConfigMapModel.desired(in));
-    o.add(ServiceModels.headless(in));
-    o.add(ServiceModels.write(in));
-    o.add(ServiceModels.read(in));
-    o.add(ServiceModels.sentinel(in));
+    o.add(HeadlessServiceModel.desired(in));
+    o.add(WriteServiceModel.desired(in));
+    o.add(ReadServiceModel.desired(in));
+    o.add(SentinelServiceModel.desired(in));
     o.add(StatefulSetModel.desired(in));
     SentinelDeploymentModel.desired(in).ifPresentOrElse(o::add, () -> absent.add(Deployment.class));
     PodDisruptionBudgetModel.desired(in).ifPresentOrElse(o::add,
