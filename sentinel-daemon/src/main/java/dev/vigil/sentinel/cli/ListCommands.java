@@ -22,6 +22,16 @@ final class ListCommands {
     return out;
   }
 
+  /** Prints the rows as JSON, or as the table {@code toTable} makes of them. */
+  static void print(DaemonCommand cmd, List<Map<String, String>> rows,
+      java.util.function.Function<List<Map<String, String>>, Table> toTable) {
+    if (cmd.json()) {
+      cmd.out.println(Json.write(rows));
+    } else {
+      cmd.out.print(toTable.apply(rows).render(Table.colour()));
+    }
+  }
+
   static String age(String ms) {
     if (ms == null) {
       return "-";
@@ -37,19 +47,15 @@ final class ListCommands {
     @Override
     int run(RespClient client) throws Unreachable, IOException {
       try (DaemonConnection c = firstDaemon(client)) {
-        List<Map<String, String>> rows = rows(c.command("SENTINEL", "MASTERS"));
-        if (json()) {
-          out.println(Json.write(rows));
-          return 0;
-        }
-        Table t = new Table("NAME", "MASTER", "FLAGS", "QUORUM", "REPLICAS", "DAEMONS", "CONFIG-EPOCH");
-        for (Map<String, String> m : rows) {
-          boolean down = m.get("flags").contains("down");
-          t.row(down, m.get("name"), m.get("ip") + ":" + m.get("port"), m.get("flags"),
-              m.get("quorum"), m.get("num-slaves"),
-              Integer.parseInt(m.getOrDefault("num-other-sentinels", "0")) + 1, m.get("config-epoch"));
-        }
-        out.print(t.render(Table.colour()));
+        print(this, rows(c.command("SENTINEL", "MASTERS")), rows -> {
+          Table t = new Table("NAME", "MASTER", "FLAGS", "QUORUM", "REPLICAS", "DAEMONS", "CONFIG-EPOCH");
+          for (Map<String, String> m : rows) {
+            t.row(m.get("flags").contains("down"), m.get("name"), m.get("ip") + ":" + m.get("port"),
+                m.get("flags"), m.get("quorum"), m.get("num-slaves"),
+                Integer.parseInt(m.getOrDefault("num-other-sentinels", "0")) + 1, m.get("config-epoch"));
+          }
+          return t;
+        });
         return 0;
       }
     }
@@ -65,18 +71,15 @@ final class ListCommands {
     @Override
     int run(RespClient client) throws Unreachable, IOException {
       try (DaemonConnection c = firstDaemon(client)) {
-        List<Map<String, String>> rows = rows(c.command("SENTINEL", "REPLICAS", name));
-        if (json()) {
-          out.println(Json.write(rows));
-          return 0;
-        }
-        Table t = new Table("REPLICA", "FLAGS", "LINK", "OFFSET", "PRIORITY", "LAST-REPLY");
-        for (Map<String, String> r : rows) {
-          boolean bad = r.get("flags").contains("down") || !"ok".equals(r.get("master-link-status"));
-          t.row(bad, r.get("ip") + ":" + r.get("port"), r.get("flags"), r.get("master-link-status"),
-              r.get("slave-repl-offset"), r.get("slave-priority"), age(r.get("last-ok-ping-reply")));
-        }
-        out.print(t.render(Table.colour()));
+        print(this, rows(c.command("SENTINEL", "REPLICAS", name)), rows -> {
+          Table t = new Table("REPLICA", "FLAGS", "LINK", "OFFSET", "PRIORITY", "LAST-REPLY");
+          for (Map<String, String> r : rows) {
+            boolean bad = r.get("flags").contains("down") || !"ok".equals(r.get("master-link-status"));
+            t.row(bad, r.get("ip") + ":" + r.get("port"), r.get("flags"), r.get("master-link-status"),
+                r.get("slave-repl-offset"), r.get("slave-priority"), age(r.get("last-ok-ping-reply")));
+          }
+          return t;
+        });
         return 0;
       }
     }
@@ -92,19 +95,16 @@ final class ListCommands {
     @Override
     int run(RespClient client) throws Unreachable, IOException {
       try (DaemonConnection c = firstDaemon(client)) {
-        List<Map<String, String>> rows = rows(c.command("SENTINEL", "SENTINELS", name));
-        if (json()) {
-          out.println(Json.write(rows));
-          return 0;
-        }
-        Table t = new Table("DAEMON", "RUN-ID", "FLAGS", "LAST-HELLO", "VOTED-LEADER", "EPOCH");
-        for (Map<String, String> s : rows) {
-          String runId = s.getOrDefault("runid", "");
-          t.row(s.get("flags").contains("down"), s.get("ip") + ":" + s.get("port"),
-              runId.length() > 8 ? runId.substring(0, 8) : runId, s.get("flags"),
-              age(s.get("last-hello-message")), s.get("voted-leader"), s.get("voted-leader-epoch"));
-        }
-        out.print(t.render(Table.colour()));
+        print(this, rows(c.command("SENTINEL", "SENTINELS", name)), rows -> {
+          Table t = new Table("DAEMON", "RUN-ID", "FLAGS", "LAST-HELLO", "VOTED-LEADER", "EPOCH");
+          for (Map<String, String> s : rows) {
+            String runId = s.getOrDefault("runid", "");
+            t.row(s.get("flags").contains("down"), s.get("ip") + ":" + s.get("port"),
+                runId.length() > 8 ? runId.substring(0, 8) : runId, s.get("flags"),
+                age(s.get("last-hello-message")), s.get("voted-leader"), s.get("voted-leader-epoch"));
+          }
+          return t;
+        });
         return 0;
       }
     }

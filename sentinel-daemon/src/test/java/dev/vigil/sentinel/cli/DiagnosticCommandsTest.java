@@ -34,13 +34,8 @@ class DiagnosticCommandsTest {
   }
 
   private List<SentinelDaemon> watch(List<ValkeyServer> group, int n) {
-    List<SentinelDaemon> ds = daemons.startGroup(n, "mymaster", group.get(0), 2, 500);
-    await().atMost(Duration.ofSeconds(10)).until(() -> ds.stream().allMatch(d ->
-        d.group("mymaster").peers().size() == n - 1
-            && d.group("mymaster").replicas().size() == group.size() - 1
-            && d.group("mymaster").replicas().values().stream().allMatch(r -> r.info() != null
-                && r.info().masterLinkUp())));
-    return ds;
+    return TestDaemons.awaitSettled(daemons.startGroup(n, "mymaster", group.get(0), 2, 500), "mymaster",
+        group.size() - 1);
   }
 
   private static String sentinels(List<SentinelDaemon> ds) {

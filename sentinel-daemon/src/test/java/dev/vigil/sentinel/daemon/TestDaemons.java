@@ -83,6 +83,19 @@ public final class TestDaemons implements AfterEachCallback {
     return out;
   }
 
+  /**
+   * Waits until every daemon knows all its peers and every replica of the group, each replica
+   * reporting its master link up: the group is ready for a fault.
+   */
+  public static List<SentinelDaemon> awaitSettled(List<SentinelDaemon> ds, String name, int replicas) {
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
+        ds.stream().allMatch(d -> d.group(name).peers().size() == ds.size() - 1
+            && d.group(name).replicas().size() == replicas
+            && d.group(name).replicas().values().stream().allMatch(r -> r.info() != null
+                && r.info().masterLinkUp())));
+    return ds;
+  }
+
   private static int freePort() {
     try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1,
         java.net.InetAddress.getLoopbackAddress())) {

@@ -36,13 +36,8 @@ class NodeEndpointsTest {
   }
 
   private List<SentinelDaemon> watch(List<ValkeyServer> group, int n) {
-    List<SentinelDaemon> ds = daemons.startGroup(n, "mymaster", group.get(0), Math.min(2, n), 500, true);
-    await().atMost(Duration.ofSeconds(10)).until(() -> ds.stream().allMatch(d ->
-        d.group("mymaster").peers().size() == n - 1
-            && d.group("mymaster").replicas().size() == group.size() - 1
-            && d.group("mymaster").replicas().values().stream().allMatch(r -> r.info() != null
-                && r.info().masterLinkUp())));
-    return ds;
+    return TestDaemons.awaitSettled(daemons.startGroup(n, "mymaster", group.get(0), Math.min(2, n), 500, true), "mymaster",
+        group.size() - 1);
   }
 
   @Test
