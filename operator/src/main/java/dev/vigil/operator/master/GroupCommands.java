@@ -38,6 +38,36 @@ public final class GroupCommands {
     return false;
   }
 
+  /**
+   * After a scale-in the daemons still count the removed pods: as replicas (harmless) and, in
+   * sidecar mode, as peer daemons, which raises the majority an election needs. The first daemon
+   * that knows more replicas or peers than exist is told SENTINEL RESET (it rediscovers the live
+   * ones within a few hellos); one daemon per call, so the others keep the group covered
+   * meanwhile, as Sentinel's documentation prescribes for removing Sentinels.
+   *
+   * @return the daemon that was reset, if any
+   */
+  public java.util.Optional<HostPort> forgetGone(String masterName, List<HostPort> daemons,
+      int expectedDaemons, int expectedReplicas) {
+    for (HostPort d : daemons) {
+      try (RespConnection c = connect(d, null)) {
+        var fields = dev.vigil.resp3.value.Resp.asMap(c.send("SENTINEL", "MASTER", masterName)
+            .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).asStringKeyed();
+        long replicas = dev.vigil.resp3.value.Resp.longValue(fields.get("num-slaves"));
+        long peers = dev.vigil.resp3.value.Resp.longValue(fields.get("num-other-sentinels"));
+        if (replicas > expectedReplicas || peers > expectedDaemons - 1) {
+          c.send("SENTINEL", "RESET", masterName).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+          log.info("{}: daemon {} knew {} replicas and {} peers for {} and {}: reset", masterName, d,
+              replicas, peers, expectedReplicas, expectedDaemons - 1);
+          return java.util.Optional.of(d);
+        }
+      } catch (Exception e) {
+        log.debug("{}: cannot check daemon {}: {}", masterName, d, e.toString());
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
   /** CONFIG SET replica-priority on a node. */
   public boolean replicaPriority(HostPort node, String password, int priority) {
     try (RespConnection c = connect(node, password)) {

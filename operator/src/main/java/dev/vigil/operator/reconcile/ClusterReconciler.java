@@ -38,6 +38,8 @@ public final class ClusterReconciler {
   private static final Logger log = LoggerFactory.getLogger(ClusterReconciler.class);
   /** A switchover request is repeated at most this often while the master must still move. */
   static final long SWITCHOVER_RETRY_MS = 10_000;
+  /** Daemons are reset one at a time, this far apart, after a scale-in. */
+  static final long FORGET_PERIOD_MS = 30_000;
 
   private final KubernetesClient client;
   private final Applier applier;
@@ -49,6 +51,7 @@ public final class ClusterReconciler {
   private final Clock clock;
   private final StatusWriter status;
   private final Map<String, Long> lastSwitchover = new ConcurrentHashMap<>();
+  private final Map<String, Long> lastForget = new ConcurrentHashMap<>();
 
   public ClusterReconciler(KubernetesClient client, Applier applier, MasterTracker tracker,
       Endpoints endpoints, String daemonImage, Supplier<String> passwords, Clock clock) {
@@ -110,6 +113,9 @@ public final class ClusterReconciler {
       }
     }
     String rolling = holding == null ? roll(cr, pods, masterPod, password) : null;
+    if (holding == null && rolling == null && currentReplicas == cr.getSpec().replicas) {
+      forgetRemoved(cr, pods, in);
+    }
     // The daemons' port takes no password in the pods the operator builds (the nodes do).
     tracker.watch(key(cr), Names.masterName(cr), null, endpoints.daemons(cr, pods),
         cr.getSpec().sentinel.effectiveQuorum(in.daemons()));
@@ -182,6 +188,22 @@ public final class ClusterReconciler {
       lastSwitchover.put(key(cr), now);
       commands.switchover(Names.masterName(cr), endpoints.daemons(cr, pods));
     }
+  }
+
+  private void forgetRemoved(ValkeyCluster cr, List<Pod> pods, ModelInput in) {
+    long valkeyPods = pods.stream()
+        .filter(p -> Labels.VALKEY.equals(p.getMetadata().getLabels().get(Labels.COMPONENT))).count();
+    if (valkeyPods != cr.getSpec().replicas) {
+      return;
+    }
+    long now = clock.millis();
+    Long last = lastForget.get(key(cr));
+    if (last != null && now - last < FORGET_PERIOD_MS) {
+      return;
+    }
+    lastForget.put(key(cr), now);
+    commands.forgetGone(Names.masterName(cr), endpoints.daemons(cr, pods), in.daemons(),
+        cr.getSpec().replicas - 1);
   }
 
   /** The next step of a rolling change; returns what is in progress, or null. */
