@@ -242,6 +242,7 @@ final class SimDaemon {
       } else if (e instanceof Effect.Promote p) {
         long epoch = state.agreement().failover() == null ? -1 : state.agreement().failover().epoch();
         sim.recordPromotion(this, epoch, p.replica());
+        checkChoice(p.replica());
         sim.send(this, p.replica(), () -> sim.node(p.replica()).replicaOf(null));
         sim.later(50, () -> info(p.replica()));
       } else if (e instanceof Effect.ReplicaOf r) {
@@ -255,6 +256,38 @@ final class SimDaemon {
       }
     }
     sim.checkDaemon(this);
+  }
+
+  /**
+   * onlyHealthyCandidates and replicaOrderIsTotal, at the moment of each promotion, on the
+   * daemon's own view: the chosen node is fit, and it comes first among all fit replicas in an
+   * order that is antisymmetric for every pair.
+   */
+  private void checkChoice(Address chosen) {
+    var candidates = dev.vigil.sentinel.failover.ReplicaSelection.candidates(state, sim.now, timing);
+    NodeState c = state.replicas().get(chosen);
+    if (c == null) {
+      sim.violation("onlyHealthyCandidates: " + chosen + " promoted but not a known replica");
+      return;
+    }
+    boolean fallback = candidates.isEmpty() && c.info() != null
+        && c.info().role() == dev.vigil.sentinel.monitor.NodeRole.MASTER;
+    if (!fallback && !candidates.contains(c)) {
+      sim.violation("onlyHealthyCandidates: " + chosen + " promoted while not fit (sdown="
+          + c.sdown() + ", link=" + c.link().connected() + ")");
+    }
+    var order = dev.vigil.sentinel.failover.ReplicaSelection.ORDER;
+    for (NodeState other : candidates) {
+      int ab = order.compare(c, other);
+      int ba = order.compare(other, c);
+      if (Integer.signum(ab) != -Integer.signum(ba) || (other != c && ab == 0)) {
+        sim.violation("replicaOrderIsTotal: " + chosen + " and " + other.address() + " compare "
+            + ab + "/" + ba);
+      }
+      if (!fallback && ab > 0) {
+        sim.violation("replicaOrderIsTotal: " + other.address() + " ranks before the chosen " + chosen);
+      }
+    }
   }
 
   private void askPeers(boolean vote) {

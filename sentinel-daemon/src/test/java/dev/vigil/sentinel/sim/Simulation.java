@@ -253,7 +253,7 @@ final class Simulation {
     }
   }
 
-  private void violation(String v) {
+  void violation(String v) {
     if (violations.size() < 10) {
       violations.add("t=" + now + " " + v);
     }
