@@ -260,34 +260,25 @@ final class GroupRunner implements NodeLink.Listener {
         apply(core().tick(state, now, daemon.currentEpoch(), random.nextLong() & Long.MAX_VALUE));
         warnIfBlocked(now);
       }
-      Timing timing = daemon.timing();
-      long pingPeriod = timing.pingPeriodFor(state.spec().downAfter());
-      boolean masterTrouble = state.master().sdown();
+      List<dev.vigil.sentinel.monitor.PollPlan.LinkView> views = new java.util.ArrayList<>();
       for (NodeLink l : links.values()) {
-        // As Sentinel: poll fast while the master is down or a replica's own link is not up yet.
-        boolean replicaSyncing = state.node(l.address).map(n -> n.info() != null
-            && n.role() == dev.vigil.sentinel.monitor.NodeRole.REPLICA && !n.info().masterLinkUp())
-            .orElse(false);
-        long infoPeriod = (masterTrouble || replicaSyncing ? timing.fastInfoPeriod()
-            : timing.infoPeriod()).toMillis();
-        dev.vigil.sentinel.monitor.Failover f = state.agreement().failover();
-        if (f != null && (l.address.equals(f.promoted()) || f.reconf().containsKey(l.address))) {
-          // During a failover the nodes it acts on are watched closely: promotion and
-          // re-pointing are confirmed within a tenth of a second, not at Sentinel's 1 s INFO.
-          infoPeriod = Math.min(infoPeriod, 100);
-        }
-        if (!l.isUp()) {
-          continue;
-        }
-        if (linkOf(l.address).map(x -> x.pingDue(now, pingPeriod)).orElse(false)) {
+        views.add(new dev.vigil.sentinel.monitor.PollPlan.LinkView(l.address, l.peer, l.isUp(),
+            l.infoInFlight, l.lastInfoRequestAt));
+      }
+      var plan = dev.vigil.sentinel.monitor.PollPlan.next(state, daemon.timing(), now, views, lastHelloAt);
+      for (Address a : plan.ping()) {
+        NodeLink l = links.get(a);
+        if (l != null) {
           sendPing(l);
         }
-        if (!l.peer && !l.infoInFlight
-            && (l.lastInfoRequestAt < 0 || now - l.lastInfoRequestAt >= infoPeriod)) {
+      }
+      for (Address a : plan.info()) {
+        NodeLink l = links.get(a);
+        if (l != null) {
           sendInfo(l, now);
         }
       }
-      if (lastHelloAt < 0 || now - lastHelloAt >= timing.publishPeriod().toMillis()) {
+      if (plan.hello()) {
         lastHelloAt = now;
         sendHellos();
       }
@@ -316,14 +307,6 @@ final class GroupRunner implements NodeLink.Listener {
           + " ({} reachable), quorum is {}", m.address(), state.name(), agreeing,
           state.peers().size() + 1, reachable, state.spec().quorum());
     }
-  }
-
-  private java.util.Optional<dev.vigil.sentinel.monitor.Link> linkOf(Address a) {
-    java.util.Optional<NodeState> n = state.node(a);
-    if (n.isPresent()) {
-      return n.map(NodeState::link);
-    }
-    return state.peerAt(a).map(PeerState::link);
   }
 
   private void sendPing(NodeLink l) {

@@ -66,6 +66,19 @@ public record GroupState(
     return f != null && f.epoch() <= configEpoch ? a.withFailover(null) : a;
   }
 
+  /**
+   * The master changed: a failover of ours ends unless it is the one that promoted the new master,
+   * whatever its epoch. It was about a master that is gone, and continuing it would fail over the
+   * new, healthy one (as Sentinel resets a master's failover state on a configuration update).
+   */
+  private static Agreement supersededBySwitch(Agreement a, long configEpoch, Address newMaster) {
+    Failover f = a.failover();
+    if (f != null && (f.promoted() == null || !f.promoted().equals(newMaster))) {
+      return a.withFailover(null);
+    }
+    return superseded(a, configEpoch);
+  }
+
   /** Every peer's reports about the master dropped (after the master changed). */
   public GroupState withoutDownReports() {
     Map<String, PeerState> m = new LinkedHashMap<>();
@@ -155,6 +168,6 @@ public record GroupState(
         ? replicas.get(newMaster).withSdown(false, now).withRoleChangedAt(now)
         : NodeState.watching(newMaster, now);
     return new GroupState(spec.withAddress(newMaster), newConfigEpoch, leaderEpoch, promoted, r,
-        peers, superseded(agreement.withOdown(false, now), newConfigEpoch));
+        peers, supersededBySwitch(agreement.withOdown(false, now), newConfigEpoch, newMaster));
   }
 }

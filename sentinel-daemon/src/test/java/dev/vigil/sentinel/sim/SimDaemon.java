@@ -8,9 +8,9 @@ import dev.vigil.sentinel.monitor.Effect;
 import dev.vigil.sentinel.monitor.GroupMonitor;
 import dev.vigil.sentinel.monitor.GroupState;
 import dev.vigil.sentinel.monitor.Hello;
-import dev.vigil.sentinel.monitor.Link;
 import dev.vigil.sentinel.monitor.NodeState;
 import dev.vigil.sentinel.monitor.PeerState;
+import dev.vigil.sentinel.monitor.PollPlan;
 import dev.vigil.sentinel.monitor.SentinelEvent;
 import dev.vigil.sentinel.monitor.Transition;
 import dev.vigil.sentinel.state.GroupRecord;
@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * A daemon in the simulation: the real pure cores ({@link GroupMonitor}, {@link FailoverCore}),
@@ -41,6 +40,9 @@ final class SimDaemon {
   private long persistedEpoch;
   private final Map<Address, Boolean> linked = new HashMap<>();
   private final Map<Address, Long> lastInfo = new HashMap<>();
+  private final java.util.Set<Address> infoInFlight = new java.util.HashSet<>();
+  private final Map<Address, Long> infoRequestOf = new HashMap<>();
+  private long infoRequests;
   private long lastHello = -1;
   private long sdownDeadline;
 
@@ -85,6 +87,7 @@ final class SimDaemon {
     state = GroupState.initial(spec, persisted, sim.now);
     linked.clear();
     lastInfo.clear();
+    infoInFlight.clear();
     lastHello = -1;
   }
 
@@ -96,6 +99,10 @@ final class SimDaemon {
     return t;
   }
 
+  /**
+   * GroupRunner's tick: connection changes as its links see them, then the decisions, then what
+   * {@link PollPlan} says to send, the same function the shell uses.
+   */
   void tick() {
     if (!up) {
       return;
@@ -109,36 +116,25 @@ final class SimDaemon {
         if (reach) {
           ping(a);
           lastInfo.remove(a);
-        }
-      }
-      if (!reach) {
-        continue;
-      }
-      Optional<Link> link = linkOf(a);
-      long pingPeriod = timing.pingPeriodFor(spec.downAfter());
-      if (link.isPresent() && link.get().pingDue(now, pingPeriod)) {
-        ping(a);
-      }
-      if (state.node(a).isPresent()) {
-        long period = state.master().sdown() || state.agreement().failover() != null
-            ? 100 : timing.infoPeriod().toMillis();
-        Long last = lastInfo.get(a);
-        if (last == null || now - last >= period) {
-          info(a);
+          infoInFlight.remove(a);
         }
       }
     }
     apply(monitor.tick(state, now));
     apply(core.tick(state, now, currentEpoch, sim.random()));
-    if (lastHello < 0 || now - lastHello >= timing.publishPeriod().toMillis()) {
+    List<PollPlan.LinkView> views = new ArrayList<>();
+    for (Address a : targets()) {
+      boolean peer = state.node(a).isEmpty();
+      views.add(new PollPlan.LinkView(a, peer, linked.getOrDefault(a, false),
+          infoInFlight.contains(a), lastInfo.getOrDefault(a, -1L)));
+    }
+    PollPlan.Actions plan = PollPlan.next(state, timing, now, views, lastHello);
+    plan.ping().forEach(this::ping);
+    plan.info().forEach(this::info);
+    if (plan.hello()) {
       hellos();
     }
     sim.checkDaemon(this);
-  }
-
-  private Optional<Link> linkOf(Address a) {
-    Optional<NodeState> n = state.node(a);
-    return n.isPresent() ? n.map(NodeState::link) : state.peerAt(a).map(PeerState::link);
   }
 
   private void ping(Address a) {
@@ -163,6 +159,15 @@ final class SimDaemon {
 
   private void info(Address a) {
     lastInfo.put(a, sim.now);
+    infoInFlight.add(a);
+    long request = ++infoRequests;
+    // NodeLink's command timeout: a request whose reply was lost stops blocking the next one.
+    sim.later(1_000, () -> {
+      if (infoRequestOf.getOrDefault(a, -1L) == request) {
+        infoInFlight.remove(a);
+      }
+    });
+    infoRequestOf.put(a, request);
     sim.send(this, a, () -> {
       SimNode n = sim.node(a);
       if (n == null || !n.up) {
@@ -170,6 +175,9 @@ final class SimDaemon {
       }
       var info = n.info(sim.nodes);
       sim.send(a, this, () -> {
+        if (infoRequestOf.getOrDefault(a, -1L) == request) {
+          infoInFlight.remove(a);
+        }
         apply(monitor.info(state, a, info, sim.now));
         apply(core.info(state, a, info, sim.now));
       });
@@ -243,6 +251,11 @@ final class SimDaemon {
         long epoch = state.agreement().failover() == null ? -1 : state.agreement().failover().epoch();
         sim.recordPromotion(this, epoch, p.replica());
         checkChoice(p.replica());
+        var f = state.agreement().failover();
+        if (f != null && !f.forced() && !f.oldMaster().equals(state.masterAddress())) {
+          sim.violation("staleReportsIgnored: " + id + " promotes " + p.replica() + " in a failover of "
+              + f.oldMaster() + " while its master is " + state.masterAddress());
+        }
         sim.send(this, p.replica(), () -> sim.node(p.replica()).replicaOf(null));
         sim.later(50, () -> info(p.replica()));
       } else if (e instanceof Effect.ReplicaOf r) {
@@ -250,7 +263,7 @@ final class SimDaemon {
       } else if (e instanceof Effect.PublishHelloNow) {
         hellos();
       } else if (e instanceof Effect.RefreshInfo r) {
-        if (sim.reachable(this, r.node())) {
+        if (sim.reachable(this, r.node()) && !infoInFlight.contains(r.node())) {
           info(r.node());
         }
       }
