@@ -104,10 +104,8 @@ public final class ClusterReconciler {
       }
       applyIfChanged(o);
     }
-    for (Class<? extends HasMetadata> kind : desired.absent()) {
-      HasMetadata gone = client.resources(kind).inNamespace(ns)
-          .withName(kind.getSimpleName().equals("Deployment") ? Names.sentinelDeployment(cr)
-              : Names.podDisruptionBudget(cr)).get();
+    for (DesiredState.Absent a : desired.absent()) {
+      HasMetadata gone = client.resources(a.kind()).inNamespace(ns).withName(a.name()).get();
       if (gone != null && isOwned(cr, gone)) {
         applier.delete(gone);
       }

@@ -4,6 +4,7 @@ import dev.vigil.operator.model.AuthSecretModel;
 import dev.vigil.operator.model.ConfigMapModel;
 import dev.vigil.operator.model.ConnectionSecretModel;
 import dev.vigil.operator.model.ModelInput;
+import dev.vigil.operator.model.Names;
 import dev.vigil.operator.model.PodDisruptionBudgetModel;
 import dev.vigil.operator.model.SentinelDeploymentModel;
 import dev.vigil.operator.model.ServiceAccountModel;
@@ -22,11 +23,14 @@ import java.util.List;
  * Every object a cluster should have, in apply order (what pods mount before the pods), and the
  * kinds that must not exist in this configuration. A pure function of the model input.
  */
-record DesiredState(List<HasMetadata> objects, List<Class<? extends HasMetadata>> absent) {
+record DesiredState(List<HasMetadata> objects, List<Absent> absent) {
+
+  /** An object this configuration must not have (left from another mode or size). */
+  record Absent(Class<? extends HasMetadata> kind, String name) {}
 
   static DesiredState of(ModelInput in) {
     List<HasMetadata> o = new ArrayList<>();
-    List<Class<? extends HasMetadata>> absent = new ArrayList<>();
+    List<Absent> absent = new ArrayList<>();
     o.add(ServiceAccountModel.desired(in));
     AuthSecretModel.desired(in.cluster(), in.password()).ifPresent(o::add);
     o.add(ConfigMapModel.desired(in));
@@ -35,9 +39,10 @@ record DesiredState(List<HasMetadata> objects, List<Class<? extends HasMetadata>
     o.add(ReadServiceModel.desired(in));
     o.add(SentinelServiceModel.desired(in));
     o.add(StatefulSetModel.desired(in));
-    SentinelDeploymentModel.desired(in).ifPresentOrElse(o::add, () -> absent.add(Deployment.class));
+    SentinelDeploymentModel.desired(in).ifPresentOrElse(o::add,
+        () -> absent.add(new Absent(Deployment.class, Names.sentinelDeployment(in.cluster()))));
     PodDisruptionBudgetModel.desired(in).ifPresentOrElse(o::add,
-        () -> absent.add(PodDisruptionBudget.class));
+        () -> absent.add(new Absent(PodDisruptionBudget.class, Names.podDisruptionBudget(in.cluster()))));
     o.add(ConnectionSecretModel.desired(in));
     return new DesiredState(o, absent);
   }

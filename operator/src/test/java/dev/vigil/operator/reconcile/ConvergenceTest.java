@@ -128,9 +128,10 @@ class ConvergenceTest {
         return o.getKind() + "/" + o.getMetadata().getName() + " differs from the desired one";
       }
     }
-    if (want.absent().contains(io.fabric8.kubernetes.api.model.apps.Deployment.class)
-        && client.apps().deployments().inNamespace(ns).withName("c-sentinel").get() != null) {
-      return "the daemon Deployment survived a switch to sidecar mode";
+    for (DesiredState.Absent a : want.absent()) {
+      if (client.resources(a.kind()).inNamespace(ns).withName(a.name()).get() != null) {
+        return a.kind().getSimpleName() + "/" + a.name() + " should be gone";
+      }
     }
     applier.writes.clear();
     reconciler.reconcile(get(ns));
