@@ -84,7 +84,14 @@ public final class ClusterReconciler {
       return;
     }
     String ns = cr.getMetadata().getNamespace();
-    String password = password(cr);
+    String password;
+    try {
+      password = password(cr);
+    } catch (MissingSecret e) {
+      // Nothing can start without the password: say so where the user looks, apply nothing.
+      status.invalid(cr, List.of(e.getMessage()));
+      return;
+    }
     List<Pod> pods = client.pods().inNamespace(ns)
         .withLabel(Labels.INSTANCE, cr.getMetadata().getName()).list().getItems();
     Optional<String> elected = tracker.master(key(cr)).flatMap(m -> endpoints.podFor(cr, m, pods));
@@ -141,6 +148,15 @@ public final class ClusterReconciler {
         .anyMatch(r -> r.getUid() != null && r.getUid().equals(cr.getMetadata().getUid()));
   }
 
+  /** The Secret the spec names is missing, or lacks the key. */
+  static final class MissingSecret extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    MissingSecret(String message) {
+      super(message);
+    }
+  }
+
   /** The password in the existing Secret, or a new one for a cluster that has none yet. */
   private String password(ValkeyCluster cr) {
     Secret s = client.secrets().inNamespace(cr.getMetadata().getNamespace())
@@ -153,7 +169,9 @@ public final class ClusterReconciler {
       return s.getStringData().get(key);
     }
     if (cr.getSpec().auth.existingSecret != null) {
-      throw new IllegalStateException("Secret " + cr.getSpec().auth.existingSecret + " has no key " + key);
+      throw new MissingSecret("spec.auth.existingSecret: Secret " + cr.getSpec().auth.existingSecret
+          + (s == null ? " does not exist" : " has no key " + key) + " in namespace "
+          + cr.getMetadata().getNamespace());
     }
     return passwords.get();
   }

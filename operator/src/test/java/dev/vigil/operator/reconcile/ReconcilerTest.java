@@ -185,6 +185,25 @@ class ReconcilerTest {
   }
 
   @Test
+  void aMissingExistingSecretIsReportedAndNothingIsAppliedUntilItExists() {
+    ValkeyCluster c = new ValkeyCluster();
+    c.setMetadata(new ObjectMetaBuilder().withName("ext").withNamespace(NS).build());
+    c.getSpec().auth.existingSecret = "ext-pass";
+    client.resources(ValkeyCluster.class).inNamespace(NS).resource(c).create();
+    reconciler.reconcile(get("ext"));
+    assertThat(applier.writes).isEmpty();
+    assertThat(condition(get("ext"), ValkeyClusterStatus.SPEC_INVALID).getMessage())
+        .contains("Secret ext-pass does not exist");
+    client.secrets().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+        .withNewMetadata().withName("ext-pass").endMetadata()
+        .addToStringData("password", "mine").build()).create();
+    reconciler.reconcile(get("ext"));
+    assertThat(client.apps().statefulSets().inNamespace(NS).withName("ext").get()).isNotNull();
+    assertThat(client.secrets().inNamespace(NS).withName("ext-auth").get()).as("none generated").isNull();
+    assertThat(condition(get("ext"), ValkeyClusterStatus.SPEC_INVALID).getStatus()).isEqualTo("False");
+  }
+
+  @Test
   void scalingInNeverRemovesTheMasterWithoutMovingItFirst() {
     cluster("scale");
     reconcileAndSync("scale");
