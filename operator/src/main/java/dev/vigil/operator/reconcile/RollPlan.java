@@ -7,7 +7,8 @@ import java.util.Optional;
 /**
  * The next step of a rolling change (image, config, resources) under the OnDelete strategy, as a
  * pure function: replicas first, one at a time and only while every pod is ready (in sync, by the
- * daemons' view), the master last and only after the daemons moved the role elsewhere.
+ * daemons' view), the master last and only after the daemons moved the role elsewhere. While
+ * the master is unknown nothing is replaced.
  */
 final class RollPlan {
   private RollPlan() {}
@@ -36,6 +37,10 @@ final class RollPlan {
     Optional<PodView> notReady = pods.stream().filter(p -> !p.ready()).findFirst();
     if (notReady.isPresent() || pods.size() < replicas) {
       return new Wait(notReady.map(p -> p.name() + " is not ready").orElse("pods are missing"));
+    }
+    if (master == null && pods.size() > 1) {
+      // Replacing "a replica" without knowing the master could replace the master unannounced.
+      return new Wait("the daemons have not reported a master yet");
     }
     Optional<PodView> replica = outdated.stream().filter(p -> !p.name().equals(master))
         .max(Comparator.comparing(PodView::name));

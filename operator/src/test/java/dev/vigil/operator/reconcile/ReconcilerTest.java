@@ -238,6 +238,78 @@ class ReconcilerTest {
         .containsEntry(Labels.POD_NAME, "scale-1");
   }
 
+  private List<String> podsAt(String name, String revision) {
+    return client.pods().inNamespace(NS).withLabel(Labels.INSTANCE, name).list().getItems().stream()
+        .filter(p -> revision.equals(p.getMetadata().getLabels().get("controller-revision-hash")))
+        .map(p -> p.getMetadata().getName()).sorted().toList();
+  }
+
+  private void recordMaster(String name, String pod) {
+    ValkeyCluster c = get(name);
+    c.getStatus().master = pod;
+    client.resources(ValkeyCluster.class).inNamespace(NS).resource(c).updateStatus();
+  }
+
+  private String updateRevision(String name) {
+    return client.apps().statefulSets().inNamespace(NS).withName(name).get().getStatus().getUpdateRevision();
+  }
+
+  @Test
+  void aRollingChangeReplacesReplicasOneAtATimeThenMovesTheMasterThenReplacesIt() {
+    cluster("roll");
+    reconcileAndSync("roll");
+    String oldRevision = updateRevision("roll");
+    ValkeyCluster c = get("roll");
+    c.getSpec().image = "valkey/valkey:8.1.4";
+    client.resources(ValkeyCluster.class).inNamespace(NS).resource(c).update();
+    reconciler.reconcile(get("roll"));
+    pods.sync(NS);
+    String newRevision = updateRevision("roll");
+    assertThat(newRevision).isNotEqualTo(oldRevision);
+
+    // Until the daemons report a master, no pod is replaced: it could be the master.
+    reconciler.reconcile(get("roll"));
+    assertThat(podsAt("roll", oldRevision)).containsExactly("roll-0", "roll-1", "roll-2");
+    assertThat(condition(get("roll"), ValkeyClusterStatus.PROGRESSING).getMessage())
+        .contains("not reported a master");
+
+    recordMaster("roll", "roll-0");
+    reconciler.reconcile(get("roll"));
+    assertThat(client.pods().inNamespace(NS).withName("roll-2").get()).as("highest replica first").isNull();
+    assertThat(client.pods().inNamespace(NS).withName("roll-1").get()).isNotNull();
+
+    // The replaced pod comes back on the new revision but is not ready (not in sync): wait.
+    pods.notReady("roll-2", true);
+    pods.sync(NS);
+    reconciler.reconcile(get("roll"));
+    assertThat(podsAt("roll", oldRevision)).containsExactly("roll-0", "roll-1");
+    assertThat(condition(get("roll"), ValkeyClusterStatus.PROGRESSING).getMessage())
+        .contains("roll-2 is not ready");
+
+    pods.notReady("roll-2", false);
+    pods.sync(NS);
+    reconciler.reconcile(get("roll"));
+    assertThat(podsAt("roll", oldRevision)).containsExactly("roll-0");
+    pods.sync(NS);
+
+    // Only the master is left on the old revision: it is not deleted before the role moved.
+    reconciler.reconcile(get("roll"));
+    reconciler.reconcile(get("roll"));
+    assertThat(podsAt("roll", oldRevision)).containsExactly("roll-0");
+    assertThat(condition(get("roll"), ValkeyClusterStatus.PROGRESSING).getMessage())
+        .contains("switching the master off roll-0");
+
+    recordMaster("roll", "roll-1");
+    reconciler.reconcile(get("roll"));
+    pods.sync(NS);
+    reconciler.reconcile(get("roll"));
+    assertThat(podsAt("roll", newRevision)).containsExactly("roll-0", "roll-1", "roll-2");
+    ValkeyCluster done = get("roll");
+    assertThat(condition(done, ValkeyClusterStatus.PROGRESSING).getStatus()).isEqualTo("False");
+    assertThat(client.services().inNamespace(NS).withName("roll").get().getSpec().getSelector())
+        .containsEntry(Labels.POD_NAME, "roll-1");
+  }
+
   @Test
   void aSinglePodHasNoDisruptionBudgetAndDeploymentModeHasTheDaemonDeployment() {
     ValkeyCluster c = new ValkeyCluster();

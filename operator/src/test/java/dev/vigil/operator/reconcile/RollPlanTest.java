@@ -33,4 +33,10 @@ class RollPlanTest {
     assertThat(RollPlan.next(List.of(new PodView("c-0", "old", true)), "new", "c-0", 1))
         .isEqualTo(new RollPlan.Delete("c-0"));
   }
+
+  @Test
+  void nothingIsReplacedWhileTheMasterIsUnknown() {
+    List<PodView> pods = List.of(new PodView("c-0", "old", true), new PodView("c-1", "old", true));
+    assertThat(RollPlan.next(pods, "new", null, 2)).isInstanceOf(RollPlan.Wait.class);
+  }
 }
