@@ -51,10 +51,14 @@ final class DemoCommand implements Callable<Integer> {
     };
     Thread hook = new Thread(stop, "vigil-demo-stop");
     Runtime.getRuntime().addShutdownHook(hook);
-    LocalServer master = LocalServer.start();
+    // As in production (and the operator's pods): a master cut off from every replica stops
+    // taking writes after 10 s, which bounds what a failover can lose; `vigil diagnose` checks it.
+    String[] durable = {"--min-replicas-to-write", "1", "--min-replicas-max-lag", "10"};
+    LocalServer master = LocalServer.start(durable);
     servers.add(master);
     for (int i = 0; i < 2; i++) {
-      servers.add(LocalServer.start("--replicaof", "127.0.0.1", Integer.toString(master.port())));
+      servers.add(LocalServer.start(durable[0], durable[1], durable[2], durable[3],
+          "--replicaof", "127.0.0.1", Integer.toString(master.port())));
     }
     for (int i = 0; i < 3; i++) {
       Path conf = dir.resolve("sentinel-" + i + ".conf");
@@ -77,6 +81,8 @@ final class DemoCommand implements Callable<Integer> {
       System.out.printf("  daemon  127.0.0.1:%d  id %s...%n", d.port(), d.myId().substring(0, 8));
     }
     System.out.printf("Try: redis-cli -p %d SENTINEL get-master-addr-by-name demo%n", daemons.get(0).port());
+    System.out.printf("     bin/vigil status -s 127.0.0.1:%d    (and: diagnose, failover demo)%n",
+        daemons.get(0).port());
     System.out.printf("Kill the master (kill -9 %d) to watch the daemons fail over to a replica;"
         + " restart nothing, the status below follows. Ctrl-C stops.%n%n", master.pid());
     long deadline = seconds > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds) : Long.MAX_VALUE;

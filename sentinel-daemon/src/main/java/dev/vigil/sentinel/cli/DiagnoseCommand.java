@@ -22,7 +22,7 @@ final class DiagnoseCommand extends GroupCommand {
     List<Object> json = new ArrayList<>();
     int problems = 0;
     for (String g : groups(client)) {
-      Snapshot s = Snapshot.take(client, conn, g);
+      Snapshot s = snapshot(client, g);
       List<Diagnosis.Problem> found;
       if (s.reachable().isEmpty()) {
         throw new Unreachable("no daemon answered about " + g + ": " + s.daemons().get(0).error());

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -24,8 +25,10 @@ final class Diagnosis {
   static List<Problem> of(Snapshot s, Map<Address, NodeProbe> nodes) {
     List<Problem> p = new ArrayList<>();
     List<Snapshot.DaemonView> ok = s.reachable();
+    Set<String> ghosts = ok.isEmpty() ? Set.of() : ghostDaemons(reference(ok));
     for (Snapshot.DaemonView d : s.daemons()) {
-      if (!d.ok()) {
+      // A peer the daemons themselves lost is reported once, as a ghost, with the fix for that.
+      if (!d.ok() && !(d.discovered() && ghosts.contains(d.address().toString()))) {
         p.add(new Problem("daemon-unreachable", "daemon " + d.address() + " did not answer: " + d.error(),
             "check that it runs and that this host may reach it (and --password)"));
       }
@@ -129,13 +132,24 @@ final class Diagnosis {
     }
     for (Map<String, String> peer : ref.sentinels()) {
       long hello = Long.parseLong(peer.getOrDefault("last-hello-message", "0"));
-      if (hello > GHOST_HELLO_MS || peer.getOrDefault("flags", "").contains("s_down")) {
+      if (isGhost(peer)) {
         p.add(new Problem("ghost-daemon", "daemon " + peer.get("ip") + ":" + peer.get("port")
             + " last said hello " + hello / 1000 + " s ago",
             "if it is gone for good: SENTINEL RESET " + s.group() + " on every daemon"));
       }
     }
     return p;
+  }
+
+  private static boolean isGhost(Map<String, String> peer) {
+    return Long.parseLong(peer.getOrDefault("last-hello-message", "0")) > GHOST_HELLO_MS
+        || peer.getOrDefault("flags", "").contains("s_down");
+  }
+
+  private static Set<String> ghostDaemons(Snapshot.DaemonView ref) {
+    return ref.sentinels().stream().filter(Diagnosis::isGhost)
+        .map(peer -> Address.parse(peer.get("ip"), peer.get("port")).toString())
+        .collect(Collectors.toSet());
   }
 
   /** The view most reachable daemons share (ties: the newest configuration). */

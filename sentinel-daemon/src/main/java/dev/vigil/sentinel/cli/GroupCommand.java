@@ -3,20 +3,43 @@ package dev.vigil.sentinel.cli;
 import dev.vigil.resp3.client.RespClient;
 import dev.vigil.sentinel.config.Address;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** A command over whole groups: by --name, or every group the first reachable daemon watches. */
+/**
+ * A command over whole groups: by name (positional or --name), or every group the first reachable
+ * daemon watches.
+ */
 abstract class GroupCommand extends DaemonCommand {
   @Option(names = {"-n", "--name"}, paramLabel = "NAME",
       description = "Group to look at (repeatable; default: every group the daemons watch).")
   List<String> names;
 
+  @Parameters(arity = "0..*", paramLabel = "NAME", description = "Same as --name.")
+  List<String> positionalNames;
+
+  @Option(names = "--no-discover", description = "Ask only the daemons given with --sentinel, not "
+      + "the peers they list (e.g. through a port-forward, where pod IPs are out of reach).")
+  boolean noDiscover;
+
+  Snapshot snapshot(RespClient client, String group) {
+    return Snapshot.take(client, conn, group, !noDiscover);
+  }
+
   List<String> groups(RespClient client) throws Unreachable {
-    if (names != null && !names.isEmpty()) {
-      return names;
+    List<String> wanted = new ArrayList<>();
+    if (names != null) {
+      wanted.addAll(names);
+    }
+    if (positionalNames != null) {
+      wanted.addAll(positionalNames);
+    }
+    if (!wanted.isEmpty()) {
+      return wanted;
     }
     try {
       return Snapshot.groupNames(client, conn);

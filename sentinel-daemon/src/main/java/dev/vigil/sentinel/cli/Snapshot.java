@@ -1,12 +1,16 @@
 package dev.vigil.sentinel.cli;
 
+import dev.vigil.resp3.client.InfoReply;
 import dev.vigil.resp3.client.RespClient;
 import dev.vigil.resp3.value.Resp;
 import dev.vigil.resp3.value.RespMap;
 import dev.vigil.resp3.value.RespValue;
 import dev.vigil.sentinel.config.Address;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,8 +24,11 @@ import java.util.Set;
  */
 record Snapshot(String group, List<DaemonView> daemons) {
 
-  /** One daemon's answers; {@code error} is set when it could not be asked. */
-  record DaemonView(Address address, String error, Map<String, String> master,
+  /**
+   * One daemon's answers; {@code error} is set when it could not be asked. {@code discovered}:
+   * not given by the user but listed by another daemon.
+   */
+  record DaemonView(Address address, boolean discovered, String error, Map<String, String> master,
       List<Map<String, String>> replicas, List<Map<String, String>> sentinels, boolean tilt) {
     boolean ok() {
       return error == null;
@@ -66,17 +73,43 @@ record Snapshot(String group, List<DaemonView> daemons) {
     throw last != null ? last : new IOException("no daemon given");
   }
 
-  static Snapshot take(RespClient client, ConnectOptions o, String group) {
+  /**
+   * Asks the given daemons and, with {@code discover}, every daemon they list as a peer, so one
+   * address is enough to see the whole group. A daemon reached under two addresses (a name and
+   * its IP) is counted once, by run id.
+   */
+  static Snapshot take(RespClient client, ConnectOptions o, String group, boolean discover) {
     List<DaemonView> views = new ArrayList<>();
-    for (Address a : o.sentinels) {
+    Set<Address> given = new LinkedHashSet<>(o.sentinels);
+    Deque<Address> toAsk = new ArrayDeque<>(given);
+    Set<Address> asked = new HashSet<>();
+    Set<String> runIds = new HashSet<>();
+    while (!toAsk.isEmpty()) {
+      Address a = toAsk.poll();
+      if (!asked.add(a)) {
+        continue;
+      }
+      boolean discovered = !given.contains(a);
       try (DaemonConnection c = DaemonConnection.open(client, a, o.user, o.password, o.ssl(), o.timeout())) {
         Map<String, String> master = fields(c.command("SENTINEL", "MASTER", group));
         List<Map<String, String>> replicas = list(c.command("SENTINEL", "REPLICAS", group));
         List<Map<String, String>> sentinels = list(c.command("SENTINEL", "SENTINELS", group));
-        String info = Resp.text(c.command("INFO", "sentinel"));
-        views.add(new DaemonView(a, null, master, replicas, sentinels, info.contains("sentinel_tilt:1")));
+        InfoReply info = InfoReply.parse(Resp.text(c.command("INFO")));
+        String runId = info.get("run_id");
+        if (runId != null && !runIds.add(runId)) {
+          continue;
+        }
+        views.add(new DaemonView(a, discovered, null, master, replicas, sentinels,
+            "1".equals(info.get("sentinel_tilt"))));
+        if (discover) {
+          for (Map<String, String> peer : sentinels) {
+            if (peer.get("runid") == null || !runIds.contains(peer.get("runid"))) {
+              toAsk.add(Address.parse(peer.get("ip"), peer.get("port")));
+            }
+          }
+        }
       } catch (IOException | RuntimeException e) {
-        views.add(new DaemonView(a, e.getMessage() == null ? e.toString() : e.getMessage(),
+        views.add(new DaemonView(a, discovered, e.getMessage() == null ? e.toString() : e.getMessage(),
             Map.of(), List.of(), List.of(), false));
       }
     }

@@ -22,7 +22,7 @@ final class StatusCommand extends GroupCommand {
     List<Object> json = new ArrayList<>();
     boolean healthy = true;
     for (String g : groups(client)) {
-      Snapshot s = Snapshot.take(client, conn, g);
+      Snapshot s = snapshot(client, g);
       if (s.reachable().isEmpty()) {
         throw new Unreachable("no daemon answered about " + g + ": " + s.daemons().get(0).error());
       }

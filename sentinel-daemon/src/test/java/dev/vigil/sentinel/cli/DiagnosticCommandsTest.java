@@ -77,6 +77,18 @@ class DiagnosticCommandsTest {
     assertThat(status.out().lines().filter(l -> l.startsWith("! "))).isEmpty();
     Run json = vigil("status", "-s", s, "-o", "json", "--name", "mymaster");
     assertThat(json.out()).startsWith("[{\"name\":\"mymaster\"").contains("\"agree\":true");
+
+    // One address is enough: the daemons it lists as peers are asked too, each once.
+    String one = "127.0.0.1:" + ds.get(1).port();
+    Run discovered = vigil("status", "mymaster", "-s", one);
+    assertThat(discovered.code()).as(discovered.out() + discovered.err()).isZero();
+    assertThat(discovered.out()).contains("3 of 3 daemons answered", "all agree");
+    for (SentinelDaemon d : ds) {
+      assertThat(discovered.out().lines().filter(l -> l.contains("127.0.0.1:" + d.port() + " "))).hasSize(1);
+    }
+    assertThat(vigil("status", "mymaster", "-s", one, "--no-discover").out())
+        .contains("1 of 1 daemons answered");
+    assertThat(vigil("diagnose", "mymaster", "-s", one).out()).doesNotContain("did not answer");
   }
 
   @Test
