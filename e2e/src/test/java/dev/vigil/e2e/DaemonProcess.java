@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 /** A daemon started as users start it: {@code bin/vigil sentinel sentinel.conf}, in its own process. */
 final class DaemonProcess implements AutoCloseable {
   /** The repository root: the working directory (benchmark) or its parent (Maven, in e2e/). */
-  private static final Path ROOT = Files.isExecutable(Path.of("bin/vigil"))
+  static final Path ROOT = Files.isExecutable(Path.of("bin/vigil"))
       ? Path.of("").toAbsolutePath() : Path.of(System.getProperty("user.dir")).getParent();
 
   final int port;

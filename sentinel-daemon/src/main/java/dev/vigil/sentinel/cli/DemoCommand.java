@@ -70,6 +70,7 @@ final class DemoCommand implements Callable<Integer> {
       daemons.add(new SentinelDaemon(ConfigLoader.load(conf, java.util.Map.of("VIGIL_HTTP_PORT", http)),
           Clock.MONOTONIC).start());
     }
+    awaitReady(daemons);
     System.out.println();
     System.out.println("Vigil demo group 'demo' on loopback:");
     String[] roles = {"master ", "replica", "replica"};
@@ -121,5 +122,29 @@ final class DemoCommand implements Callable<Integer> {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
+  }
+
+  /**
+   * Waits until a kill of the master can be failed over: every daemon knows both replicas (from
+   * the master's INFO) and both peers (from hellos), and no daemon abstains any more (a daemon
+   * without earlier state sits out its first seconds: vigil.failover.fresh-identity-quarantine).
+   * A master killed before that leaves the daemons nothing to promote, as with Sentinel.
+   */
+  private static void awaitReady(List<SentinelDaemon> daemons) throws InterruptedException {
+    System.out.println("Waiting until the daemons know the replicas and each other...");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      boolean ready = daemons.stream().allMatch(d -> {
+        GroupState g = d.group("demo");
+        return g != null && g.replicas().size() == 2 && g.peers().size() == daemons.size() - 1
+            && g.replicas().values().stream().allMatch(r -> r.info() != null && r.info().masterLinkUp())
+            && d.clock().millis() >= d.abstainUntil();
+      });
+      if (ready) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    System.out.println("(the daemons have not settled after 30 s; a failover may not be possible yet)");
   }
 }
