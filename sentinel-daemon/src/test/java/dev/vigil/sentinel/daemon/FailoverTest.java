@@ -50,6 +50,9 @@ class FailoverTest {
       sub.onPush((Push p) -> events.add(Resp.text(p.get(2)) + " " + Resp.text(p.get(3))));
       sub.psubscribe("*").get(5, TimeUnit.SECONDS);
       master.command("SET", "before", "1");
+      // Replication is asynchronous: without WAIT the kill can beat the write to the replicas,
+      // and then losing it is correct. With WAIT it must be on whichever replica is promoted.
+      assertThat(master.command("WAIT", "2", "5000")).isEqualTo(2L);
       master.kill9();
       await().atMost(Duration.ofSeconds(15)).until(() -> ds.stream().allMatch(d ->
           !d.group("mymaster").masterAddress().equals(addr(master))));
