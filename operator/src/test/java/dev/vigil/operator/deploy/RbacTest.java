@@ -83,6 +83,11 @@ class RbacTest {
       // them: the operator deletes an outdated replica pod.
       var pods = new dev.vigil.operator.reconcile.FakeStatefulSetController(tc, i -> "10.1.0." + (10 + i));
       pods.sync("apps");
+      // No daemon runs here: record the master they would report (a roll waits until one is known).
+      tc.resources(ValkeyCluster.class).inNamespace("apps").withName("life").editStatus(known -> {
+        known.getStatus().master = "life-0";
+        return known;
+      });
       editCluster(tc, newImage -> {
         newImage.getSpec().image = "valkey/valkey:8.1.1";
         newImage.getSpec().port = 6380;
