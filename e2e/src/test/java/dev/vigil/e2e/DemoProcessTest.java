@@ -35,8 +35,12 @@ class DemoProcessTest {
       // What the user would have seen, for a failing run's report.
       System.out.println("--- bin/vigil demo output ---\n" + output());
     }
+    // SIGTERM first: the demo's shutdown hook stops the servers it started (SIGKILL would orphan them).
     if (demo != null && demo.isAlive()) {
-      demo.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      demo.destroy();
+      if (!demo.waitFor(20, TimeUnit.SECONDS)) {
+        demo.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
     }
     if (out != null) {
       Files.deleteIfExists(out);
@@ -91,6 +95,7 @@ class DemoProcessTest {
     // Ctrl-C (SIGTERM here) stops the demo and every process it started.
     demo.destroy();
     assertThat(demo.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(output()).as("the demo's output").doesNotContain("Exception");
     for (long pid : replicaPids) {
       await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
     }

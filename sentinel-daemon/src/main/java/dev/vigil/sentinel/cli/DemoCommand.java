@@ -93,6 +93,9 @@ final class DemoCommand implements Callable<Integer> {
         break;
       }
     }
+    if (done.getCount() == 0) {
+      return 0; // Ctrl-C: the shutdown hook has stopped everything
+    }
     Runtime.getRuntime().removeShutdownHook(hook);
     stop.run();
     return 0;

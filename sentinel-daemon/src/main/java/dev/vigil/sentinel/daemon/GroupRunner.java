@@ -198,9 +198,24 @@ final class GroupRunner implements NodeLink.Listener {
 
   // ---- observations from links (any thread) ----
 
+  /**
+   * Hands an observation to this group's loop; dropped once the daemon is closing (links report
+   * their loss while the loop shuts down, and there is nothing left to decide then).
+   */
+  private void observe(Runnable r) {
+    if (loop.isShuttingDown()) {
+      return;
+    }
+    try {
+      loop.execute(r);
+    } catch (java.util.concurrent.RejectedExecutionException closing) {
+      // shut down between the check and the call
+    }
+  }
+
   @Override
   public void linkUp(Address address) {
-    loop.execute(() -> {
+    observe(() -> {
       apply(monitor().connected(state, address, now()));
       NodeLink l = links.get(address);
       if (l != null) {
@@ -213,7 +228,7 @@ final class GroupRunner implements NodeLink.Listener {
 
   @Override
   public void linkDown(Address address) {
-    loop.execute(() -> apply(monitor().disconnected(state, address, now())));
+    observe(() -> apply(monitor().disconnected(state, address, now())));
   }
 
   @Override
@@ -223,7 +238,7 @@ final class GroupRunner implements NodeLink.Listener {
 
   /** A hello for this group, from a node's channel or a peer's PUBLISH to our port. */
   void hello(Hello h) {
-    loop.execute(() -> apply(monitor().hello(state, h, daemon.currentEpoch(), now())));
+    observe(() -> apply(monitor().hello(state, h, daemon.currentEpoch(), now())));
   }
 
   // ---- the periodic work ----
@@ -313,7 +328,7 @@ final class GroupRunner implements NodeLink.Listener {
     apply(monitor().pingSent(state, l.address, now()));
     l.ping().whenComplete((acceptable, error) -> {
       if (error == null) {
-        loop.execute(() -> {
+        observe(() -> {
           apply(monitor().pingReply(state, l.address, acceptable, now()));
           if (acceptable && l.address.equals(state.masterAddress())) {
             armSdownDeadline();
@@ -326,7 +341,7 @@ final class GroupRunner implements NodeLink.Listener {
   private void sendInfo(NodeLink l, long now) {
     l.infoInFlight = true;
     l.lastInfoRequestAt = now;
-    l.info().whenComplete((info, error) -> loop.execute(() -> {
+    l.info().whenComplete((info, error) -> observe(() -> {
       l.infoInFlight = false;
       if (error == null) {
         NodeInfo parsed = NodeInfo.parse(info);
@@ -427,7 +442,7 @@ final class GroupRunner implements NodeLink.Listener {
           boolean down = dev.vigil.resp3.value.Resp.longValue(reply.get(0)) == 1;
           String leader = dev.vigil.resp3.value.Resp.text(reply.get(1));
           long leaderEpoch = dev.vigil.resp3.value.Resp.longValue(reply.get(2));
-          loop.execute(() -> state.peerAt(l.address).ifPresent(p -> {
+          observe(() -> state.peerAt(l.address).ifPresent(p -> {
             state = core().peerAnswer(state, p.runId(), down, leader, leaderEpoch, master,
                 configEpoch, now());
             // A vote or a down report just arrived: count it now rather than at the next tick.
@@ -449,7 +464,7 @@ final class GroupRunner implements NodeLink.Listener {
       log.warn("cannot reconfigure {}: no link", node);
       return;
     }
-    l.replicaOf(master).whenComplete((r, error) -> loop.execute(() -> {
+    l.replicaOf(master).whenComplete((r, error) -> observe(() -> {
       if (error != null) {
         log.warn("REPLICAOF {} on {} failed: {}", master == null ? "NO ONE" : master, node,
             error.getMessage());
