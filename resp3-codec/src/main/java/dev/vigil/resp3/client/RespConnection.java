@@ -241,7 +241,14 @@ public final class RespConnection implements ValkeyCommands, AutoCloseable {
     synchronized (lock) {
       delay = options.reconnect().delayMillis(attempt++);
     }
-    client.group().schedule(this::attemptConnect, delay, TimeUnit.MILLISECONDS);
+    if (client.group().isShuttingDown()) {
+      return; // the client is closing: its channels are lost on purpose
+    }
+    try {
+      client.group().schedule(this::attemptConnect, delay, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException closing) {
+      // shut down between the check and the call
+    }
   }
 
   private CompletableFuture<Void> greet(Channel ch, CommandHandler handler) {

@@ -70,7 +70,9 @@ final class GroupRunner implements NodeLink.Listener {
     });
   }
 
-  void stop() {
+  /** Stops acting and closes every link; completes once their channels are closed. */
+  java.util.concurrent.CompletableFuture<Void> stop() {
+    java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
     loop.execute(() -> {
       if (ticker != null) {
         ticker.cancel(false);
@@ -78,9 +80,12 @@ final class GroupRunner implements NodeLink.Listener {
       if (sdownDeadline != null) {
         sdownDeadline.cancel(false);
       }
-      links.values().forEach(NodeLink::close);
+      java.util.concurrent.CompletableFuture<?>[] closing = links.values().stream()
+          .map(NodeLink::close).toArray(java.util.concurrent.CompletableFuture[]::new);
       links.clear();
+      java.util.concurrent.CompletableFuture.allOf(closing).whenComplete((v, e) -> done.complete(null));
     });
+    return done;
   }
 
   /** SENTINEL RESET: forget replicas and peers; they are rediscovered within seconds. */

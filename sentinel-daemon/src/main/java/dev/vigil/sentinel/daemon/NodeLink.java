@@ -144,7 +144,7 @@ final class NodeLink {
     return connection;
   }
 
-  void close() {
-    connection.closeAsync();
+  java.util.concurrent.CompletableFuture<Void> close() {
+    return connection.closeAsync();
   }
 }

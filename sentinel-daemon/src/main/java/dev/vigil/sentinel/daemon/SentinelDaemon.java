@@ -356,7 +356,16 @@ public final class SentinelDaemon implements AutoCloseable {
 
   @Override
   public void close() {
-    runners.values().forEach(GroupRunner::stop);
+    // Links are closed while their loops still run, so nothing reacts to a loss on a dead loop.
+    java.util.concurrent.CompletableFuture<?>[] stopping = runners.values().stream()
+        .map(GroupRunner::stop).toArray(java.util.concurrent.CompletableFuture[]::new);
+    try {
+      java.util.concurrent.CompletableFuture.allOf(stopping).get(2, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      log.debug("links still closing at shutdown: {}", e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     if (server != null) {
       server.close();
     }
