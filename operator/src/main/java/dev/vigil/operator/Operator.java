@@ -3,6 +3,7 @@ package dev.vigil.operator;
 import dev.vigil.operator.api.ValkeyCluster;
 import dev.vigil.operator.http.OperatorHttp;
 import dev.vigil.operator.master.Endpoints;
+import dev.vigil.operator.master.HostPort;
 import dev.vigil.operator.master.MasterTracker;
 import dev.vigil.operator.model.AuthSecretModel;
 import dev.vigil.operator.model.Labels;
@@ -23,6 +24,7 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfig
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import java.time.Clock;
@@ -35,6 +37,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,9 +74,20 @@ public final class Operator implements AutoCloseable {
   };
 
   public Operator(KubernetesClient client, OperatorConfig config, Applier applier, Endpoints endpoints) {
+    this(client, config, applier, endpoints, MasterTracker::new);
+  }
+
+  /** How the operator's master tracker is made (tests stand in for daemons that cannot run). */
+  @FunctionalInterface
+  public interface TrackerFactory {
+    MasterTracker create(EventLoopGroup loops, BiConsumer<String, HostPort> listener, Duration resync);
+  }
+
+  public Operator(KubernetesClient client, OperatorConfig config, Applier applier, Endpoints endpoints,
+      TrackerFactory trackers) {
     this.client = client;
     this.config = config;
-    this.tracker = new MasterTracker(loops, this::masterElected, Duration.ofSeconds(10));
+    this.tracker = trackers.create(loops, this::masterElected, Duration.ofSeconds(10));
     this.reconciler = new ClusterReconciler(client, applier, tracker, endpoints, config.daemonImage(),
         AuthSecretModel.RANDOM, Clock.systemUTC());
   }

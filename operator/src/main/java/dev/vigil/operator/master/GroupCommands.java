@@ -70,12 +70,20 @@ public final class GroupCommands {
 
   /** CONFIG SET replica-priority on a node. */
   public boolean replicaPriority(HostPort node, String password, int priority) {
+    return configSet(node, password, "replica-priority", Integer.toString(priority));
+  }
+
+  /** CONFIG SET on a running node (parameter, value pairs); false when it could not be done. */
+  public boolean configSet(HostPort node, String password, String... parametersAndValues) {
     try (RespConnection c = connect(node, password)) {
-      c.send("CONFIG", "SET", "replica-priority", Integer.toString(priority))
-          .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      Object[] args = new Object[parametersAndValues.length + 2];
+      args[0] = "CONFIG";
+      args[1] = "SET";
+      System.arraycopy(parametersAndValues, 0, args, 2, parametersAndValues.length);
+      c.send(args).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       return true;
     } catch (Exception e) {
-      log.debug("replica-priority on {}: {}", node, e.toString());
+      log.debug("CONFIG SET {} on {}: {}", String.join(" ", parametersAndValues), node, e.toString());
       return false;
     }
   }

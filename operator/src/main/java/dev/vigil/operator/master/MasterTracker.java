@@ -13,7 +13,7 @@ import java.util.function.BiConsumer;
  * One {@link GroupWatch} per ValkeyCluster (keyed namespace/name): the reconciler says which
  * daemons each cluster has; the listener hears each master the daemons agree on, at once.
  */
-public final class MasterTracker implements AutoCloseable {
+public class MasterTracker implements AutoCloseable {
   private final RespClient client;
   private final EventLoopGroup loops;
   private final BiConsumer<String, HostPort> listener;
@@ -36,6 +36,7 @@ public final class MasterTracker implements AutoCloseable {
     w.daemons(daemons);
   }
 
+  /** The master a majority of the cluster's daemons agree on now, if any (tests may stand in). */
   public Optional<HostPort> master(String key) {
     GroupWatch w = watches.get(key);
     return w == null ? Optional.empty() : w.agreed();

@@ -37,6 +37,19 @@ public final class ConfigMapModel {
   }
 
   static String valkeyConf(ModelInput in) {
+    return valkeyConf(in, in.cluster().getSpec().replicas > 1);
+  }
+
+  /**
+   * Whether the operator adds min-replicas-to-write: only where there are replicas to write to.
+   * The reconciler sets it on running nodes when a scale crosses one pod, so it is no reason to
+   * restart them.
+   */
+  public static boolean wantsMinReplicas(ValkeyCluster c) {
+    return c.getSpec().replicas > 1 && !c.getSpec().config.containsKey("min-replicas-to-write");
+  }
+
+  private static String valkeyConf(ModelInput in, boolean replicated) {
     ValkeyCluster c = in.cluster();
     StringBuilder sb = new StringBuilder("# Written by the Vigil operator; edit spec.config instead.\n");
     sb.append("port ").append(in.port()).append('\n');
@@ -52,7 +65,7 @@ public final class ConfigMapModel {
         sb.append("maxmemory ").append(max).append('\n');
       }
     }
-    if (c.getSpec().replicas > 1 && !user.containsKey("min-replicas-to-write")) {
+    if (replicated && !user.containsKey("min-replicas-to-write")) {
       // A master cut off from every replica stops taking writes after 10 s rather than accept
       // writes a failover will discard.
       sb.append("min-replicas-to-write 1\nmin-replicas-max-lag 10\n");
@@ -95,15 +108,16 @@ public final class ConfigMapModel {
 
   /**
    * A hash of what a pod's processes read at start, except the bootstrap master (which changes
-   * with every failover) and the quorum (which changes with the number of pods in sidecar mode,
-   * and which the operator sets on running daemons with SENTINEL SET): put on the pod template so
-   * a config change rolls the pods, and scaling does not.
+   * with every failover), the quorum (which changes with the number of pods in sidecar mode,
+   * and which the operator sets on running daemons with SENTINEL SET) and min-replicas-to-write
+   * (on or off with the number of pods; set on running nodes with CONFIG SET): put on the pod
+   * template so a config change rolls the pods, and scaling does not.
    */
   public static String configHash(ModelInput in) {
     ModelInput neutral = new ModelInput(in.cluster(), in.password(), null, in.daemonImage());
     try {
       MessageDigest d = MessageDigest.getInstance("SHA-256");
-      d.update(valkeyConf(neutral).getBytes(StandardCharsets.UTF_8));
+      d.update(valkeyConf(neutral, true).getBytes(StandardCharsets.UTF_8));
       d.update(vigilConf(neutral, 0).getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(d.digest()).substring(0, 16);
     } catch (NoSuchAlgorithmException e) {

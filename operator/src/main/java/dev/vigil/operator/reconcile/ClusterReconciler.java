@@ -7,6 +7,7 @@ import dev.vigil.operator.master.GroupCommands;
 import dev.vigil.operator.master.HostPort;
 import dev.vigil.operator.master.MasterTracker;
 import dev.vigil.operator.model.AuthSecretModel;
+import dev.vigil.operator.model.ConfigMapModel;
 import dev.vigil.operator.model.Labels;
 import dev.vigil.operator.model.ModelInput;
 import dev.vigil.operator.model.Names;
@@ -22,6 +23,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -52,6 +54,8 @@ public final class ClusterReconciler {
   private final StatusWriter status;
   private final Map<String, Long> lastSwitchover = new ConcurrentHashMap<>();
   private final Map<String, Long> lastForget = new ConcurrentHashMap<>();
+  /** Pods given replica-priority 0 for a scale-in, per cluster, until they are gone. */
+  private final Map<String, Set<String>> lowered = new ConcurrentHashMap<>();
 
   public ClusterReconciler(KubernetesClient client, Applier applier, MasterTracker tracker,
       Endpoints endpoints, String daemonImage, Supplier<String> passwords, Clock clock) {
@@ -78,12 +82,19 @@ public final class ClusterReconciler {
     if (cr.getMetadata().getDeletionTimestamp() != null) {
       return;
     }
+    String ns = cr.getMetadata().getNamespace();
+    List<Pod> pods = client.pods().inNamespace(ns)
+        .withLabel(Labels.INSTANCE, cr.getMetadata().getName()).list().getItems();
     List<String> problems = SpecValidator.problems(cr.getSpec());
+    // Watch the daemons before anything below can stop this reconcile (an invalid spec, a
+    // missing Secret, a failed apply): failovers go on regardless, and the write Service must
+    // follow them. The daemons' port takes no password in the pods the operator builds.
+    tracker.watch(key(cr), Names.masterName(cr), null, endpoints.daemons(cr, pods),
+        problems.isEmpty() ? cr.getSpec().sentinel.effectiveQuorum(daemonCount(cr)) : 0);
     if (!problems.isEmpty()) {
       status.invalid(cr, problems);
       return;
     }
-    String ns = cr.getMetadata().getNamespace();
     String password;
     try {
       password = password(cr);
@@ -92,17 +103,27 @@ public final class ClusterReconciler {
       status.invalid(cr, List.of(e.getMessage()));
       return;
     }
-    List<Pod> pods = client.pods().inNamespace(ns)
-        .withLabel(Labels.INSTANCE, cr.getMetadata().getName()).list().getItems();
-    Optional<String> elected = tracker.master(key(cr)).flatMap(m -> endpoints.podFor(cr, m, pods));
+    Optional<HostPort> agreed = tracker.master(key(cr));
+    // Only what the daemons agree on now may decide which pod to keep or replace: a recorded
+    // master may be stale (a failover while no operator ran).
+    String elected = agreed.flatMap(m -> endpoints.podFor(cr, m, pods)).orElse(null);
     String recorded = cr.getStatus() == null ? null : cr.getStatus().master;
-    String masterPod = elected.orElse(recorded);
-    ModelInput in = new ModelInput(cr, password, masterPod, daemonImage);
+    if (elected != null && !elected.equals(recorded)) {
+      status.masterChanged(cr, elected, agreed.get().toString());
+    }
+    ModelInput in = new ModelInput(cr, password, elected != null ? elected : shownMaster(cr, recorded),
+        daemonImage);
 
     StatefulSet current = client.apps().statefulSets().inNamespace(ns).withName(Names.statefulSet(cr)).get();
     int currentReplicas = current == null || current.getSpec().getReplicas() == null ? 0
         : current.getSpec().getReplicas();
-    String holding = holdScaleIn(cr, pods, masterPod, currentReplicas, password);
+    String holding = holdScaleIn(cr, pods, elected, currentReplicas, password);
+    if (holding == null) {
+      followScaleAcrossOnePod(cr, pods, currentReplicas, password);
+    }
+    if (cr.getSpec().replicas >= currentReplicas) {
+      restorePriorities(cr, pods, password);
+    }
 
     DesiredState desired = DesiredState.of(in);
     for (HasMetadata o : desired.objects()) {
@@ -117,19 +138,72 @@ public final class ClusterReconciler {
         applier.delete(gone);
       }
     }
-    String rolling = holding == null ? roll(cr, pods, masterPod, password) : null;
+    // A roll waits while the size changes: both remove pods, and only one may at a time.
+    String rolling = holding != null ? null : currentReplicas != cr.getSpec().replicas
+        ? "rolling changes wait until scaling to " + cr.getSpec().replicas + " is done"
+        : roll(cr, pods, elected);
     if (holding == null && rolling == null && currentReplicas == cr.getSpec().replicas) {
       forgetRemoved(cr, pods, in);
     }
-    // The daemons' port takes no password in the pods the operator builds (the nodes do).
-    tracker.watch(key(cr), Names.masterName(cr), null, endpoints.daemons(cr, pods),
-        cr.getSpec().sentinel.effectiveQuorum(in.daemons()));
-    status.observed(cr, pods, masterPod, tracker.disagreement(key(cr)).orElse(null),
-        holding != null ? holding : rolling);
+    status.observed(cr, pods, elected != null ? elected : recorded,
+        tracker.disagreement(key(cr)).orElse(null), holding != null ? holding : rolling);
   }
+
+  private static int daemonCount(ValkeyCluster cr) {
+    return cr.getSpec().sentinel.mode == dev.vigil.operator.api.SentinelSpec.Mode.sidecar
+        ? cr.getSpec().replicas : cr.getSpec().sentinel.replicas;
+  }
+
+  /**
+   * Where the write Service points while the daemons have not (yet) agreed, e.g. just after
+   * the operator started: where it points now, so it does not flap; else the recorded master;
+   * else null (a new cluster: pod 0 bootstraps).
+   */
+  private String shownMaster(ValkeyCluster cr, String recorded) {
+    io.fabric8.kubernetes.api.model.Service write = client.services()
+        .inNamespace(cr.getMetadata().getNamespace()).withName(Names.writeService(cr)).get();
+    if (write != null && write.getSpec().getSelector() != null
+        && write.getSpec().getSelector().get(Labels.POD_NAME) != null) {
+      return write.getSpec().getSelector().get(Labels.POD_NAME);
+    }
+    return recorded;
+  }
+
+  /**
+   * min-replicas-to-write is on while there are replicas to write to. A node reads it at start
+   * from the ConfigMap; when the size crosses one pod, running nodes are told at once (a lone
+   * master with it on would refuse every write), which spares them a restart.
+   */
+  private void followScaleAcrossOnePod(ValkeyCluster cr, List<Pod> pods, int currentReplicas,
+      String password) {
+    int wanted = cr.getSpec().replicas;
+    if (currentReplicas == 0 || (currentReplicas > 1) == (wanted > 1)
+        || cr.getSpec().config.containsKey("min-replicas-to-write")) {
+      return;
+    }
+    String value = ConfigMapModel.wantsMinReplicas(cr) ? "1" : "0";
+    for (Pod p : pods) {
+      if (Names.ordinal(cr, p.getMetadata().getName()) < wanted && reachableNode(p)) {
+        commands.configSet(endpoints.node(cr, p), password, "min-replicas-to-write", value,
+            "min-replicas-max-lag", "10");
+      }
+    }
+  }
+
+  /**
+   * Marks an object with a hash of everything the operator wants in it, so that a field the spec
+   * no longer asks for (an annotation, a toleration) also counts as a change: the subset check
+   * below only sees fields that are missing or different, never fields that should go.
+   */
+  static final String APPLIED_HASH = "vigil.dev/applied-hash";
 
   /** Writes an object only when the server's copy lacks something we want. */
   void applyIfChanged(HasMetadata desired) {
+    String hash = sha256(client.getKubernetesSerialization().asJson(desired));
+    if (desired.getMetadata().getAnnotations() == null) {
+      desired.getMetadata().setAnnotations(new java.util.LinkedHashMap<>());
+    }
+    desired.getMetadata().getAnnotations().put(APPLIED_HASH, hash);
     HasMetadata existing = client.resource(desired).get();
     if (existing != null && JsonSubset.contains(json(existing), json(desired))) {
       return;
@@ -137,6 +211,15 @@ public final class ClusterReconciler {
     log.info("{} {}/{}: {}", desired.getKind(), desired.getMetadata().getNamespace(),
         desired.getMetadata().getName(), existing == null ? "creating" : "updating");
     applier.apply(desired);
+  }
+
+  private static String sha256(String text) {
+    try {
+      byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(d, 0, 8);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private JsonNode json(Object o) {
@@ -177,24 +260,67 @@ public final class ClusterReconciler {
   }
 
   /**
-   * Scale-in never removes the master: while the master's pod is among those to go, the
-   * StatefulSet keeps its size, the doomed pods get replica-priority 0 and the daemons are asked
-   * for a coordinated switchover. Returns why it holds, or null.
+   * Scale-in never removes the master: while the daemons have not said which pod is master, or
+   * while the master's pod is among those to go, the StatefulSet keeps its size (in the second
+   * case the daemons are asked for a coordinated switchover). The pods to go get
+   * replica-priority 0 first, so no failover during their removal promotes one of them. Returns
+   * why it holds, or null.
    */
-  private String holdScaleIn(ValkeyCluster cr, List<Pod> pods, String masterPod, int currentReplicas,
+  private String holdScaleIn(ValkeyCluster cr, List<Pod> pods, String master, int currentReplicas,
       String password) {
     int wanted = cr.getSpec().replicas;
-    if (wanted >= currentReplicas || masterPod == null || Names.ordinal(cr, masterPod) < wanted) {
+    if (wanted >= currentReplicas) {
       return null;
     }
+    if (master == null) {
+      return "waiting for the daemons to report the master before scaling in to " + wanted;
+    }
+    Set<String> done = lowered.computeIfAbsent(key(cr), k -> ConcurrentHashMap.newKeySet());
     for (Pod p : pods) {
-      int ordinal = Names.ordinal(cr, p.getMetadata().getName());
-      if (ordinal >= wanted && p.getStatus() != null && p.getStatus().getPodIP() != null) {
-        commands.replicaPriority(endpoints.node(cr, p), password, 0);
+      String name = p.getMetadata().getName();
+      if (Names.ordinal(cr, name) >= wanted && !done.contains(name) && reachableNode(p)
+          && commands.replicaPriority(endpoints.node(cr, p), password, 0)) {
+        done.add(name);
       }
     }
+    if (Names.ordinal(cr, master) < wanted) {
+      return null;
+    }
     requestSwitchover(cr, pods);
-    return "moving the master off " + masterPod + " before scaling in to " + wanted;
+    return "moving the master off " + master + " before scaling in to " + wanted;
+  }
+
+  /**
+   * A scale-in that was cancelled or shrunk (5 to 1, then back to 3) leaves pods that stay with
+   * replica-priority 0: they get their configured priority back, or they could never be
+   * promoted. Pods that went are forgotten. (Kept in memory: a restarted operator cannot restore
+   * them, but a restarted pod reads its priority from its configuration again.)
+   */
+  private void restorePriorities(ValkeyCluster cr, List<Pod> pods, String password) {
+    Set<String> done = lowered.get(key(cr));
+    if (done == null || done.isEmpty()) {
+      return;
+    }
+    String priority = cr.getSpec().config.getOrDefault("replica-priority", "100");
+    for (String name : List.copyOf(done)) {
+      Optional<Pod> pod = pods.stream().filter(p -> p.getMetadata().getName().equals(name)).findFirst();
+      if (pod.isEmpty() || Names.ordinal(cr, name) >= cr.getSpec().replicas) {
+        if (pod.isEmpty()) {
+          done.remove(name);
+        }
+        continue;
+      }
+      if (reachableNode(pod.get()) && commands.configSet(endpoints.node(cr, pod.get()), password,
+          "replica-priority", priority)) {
+        done.remove(name);
+      }
+    }
+  }
+
+  private static boolean reachableNode(Pod p) {
+    return p.getMetadata().getDeletionTimestamp() == null && p.getStatus() != null
+        && p.getStatus().getPodIP() != null
+        && Labels.VALKEY.equals(p.getMetadata().getLabels().get(Labels.COMPONENT));
   }
 
   private void requestSwitchover(ValkeyCluster cr, List<Pod> pods) {
@@ -223,7 +349,7 @@ public final class ClusterReconciler {
   }
 
   /** The next step of a rolling change; returns what is in progress, or null. */
-  private String roll(ValkeyCluster cr, List<Pod> pods, String masterPod, String password) {
+  private String roll(ValkeyCluster cr, List<Pod> pods, String masterPod) {
     StatefulSet sts = client.apps().statefulSets().inNamespace(cr.getMetadata().getNamespace())
         .withName(Names.statefulSet(cr)).get();
     if (sts == null || sts.getStatus() == null || sts.getStatus().getUpdateRevision() == null) {
@@ -232,7 +358,9 @@ public final class ClusterReconciler {
     List<RollPlan.PodView> views = pods.stream()
         .filter(p -> Labels.VALKEY.equals(p.getMetadata().getLabels().get(Labels.COMPONENT)))
         .map(p -> new RollPlan.PodView(p.getMetadata().getName(),
-            p.getMetadata().getLabels().get("controller-revision-hash"), StatusWriter.isReady(p)))
+            p.getMetadata().getLabels().get("controller-revision-hash"),
+            // A terminating pod is on its way out, whatever its Ready condition still says.
+            StatusWriter.isReady(p) && p.getMetadata().getDeletionTimestamp() == null))
         .toList();
     RollPlan.Step step = RollPlan.next(views, sts.getStatus().getUpdateRevision(), masterPod,
         cr.getSpec().replicas);
@@ -271,6 +399,7 @@ public final class ClusterReconciler {
   /** Best-effort cleanup where no garbage collector runs (the owner references do it otherwise). */
   public void deleted(ValkeyCluster cr) {
     tracker.forget(key(cr));
+    lowered.remove(key(cr));
     String ns = cr.getMetadata().getNamespace();
     String instance = cr.getMetadata().getName();
     for (Class<? extends HasMetadata> kind : List.of(StatefulSet.class,

@@ -48,6 +48,11 @@ public final class StatusWriter {
     }, "Warning", "SpecInvalid", message);
   }
 
+  /**
+   * Pods, readiness and conditions. {@code master} (elected, else recorded) only shapes the Ready
+   * condition: status.master is written by {@link #masterChanged}, with its Event and failover
+   * record, from what the daemons agreed.
+   */
   void observed(ValkeyCluster cr, List<Pod> pods, String master, String disagreement, String progress) {
     List<Pod> valkey = pods.stream()
         .filter(p -> Labels.VALKEY.equals(p.getMetadata().getLabels().get(Labels.COMPONENT))).toList();
@@ -57,9 +62,6 @@ public final class StatusWriter {
       s.replicas = valkey.size();
       s.readyReplicas = ready;
       s.selector = Labels.selectorString(cr, Labels.VALKEY);
-      if (master != null) {
-        s.master = master;
-      }
       boolean allReady = ready == wanted && valkey.size() == wanted && master != null;
       s.phase = allReady && progress == null ? "Ready" : ready == 0 ? "Pending" : allReady ? "Ready" : "Degraded";
       condition(cr, s, ValkeyClusterStatus.SPEC_INVALID, false, "Valid", "the spec is valid");

@@ -8,6 +8,8 @@ import dev.vigil.operator.OperatorConfig;
 import dev.vigil.operator.api.SentinelSpec;
 import dev.vigil.operator.api.ValkeyCluster;
 import dev.vigil.operator.master.Endpoints;
+import dev.vigil.operator.master.HostPort;
+import dev.vigil.operator.master.MasterTracker;
 import dev.vigil.operator.reconcile.CreateOrReplaceApplier;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -19,6 +21,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -47,7 +50,15 @@ class RbacTest {
     // The test acts through its own client, marked, so only the operator's requests count.
     KubernetesClient tc = new KubernetesClientBuilder().withConfig(new ConfigBuilder(client.getConfiguration())
         .withCustomHeaders(Map.of("X-Test", "test")).build()).build();
-    try (Operator op = new Operator(client, config, new CreateOrReplaceApplier(client), Endpoints.POD_IPS)) {
+    // No daemon runs here: they would agree that pod 0 (10.1.0.10) is master (a roll waits for it).
+    Operator.TrackerFactory daemonsAgree = (loops, listener, resync) -> new MasterTracker(loops, listener, resync) {
+      @Override
+      public Optional<HostPort> master(String key) {
+        return Optional.of(new HostPort("10.1.0.10", 6379));
+      }
+    };
+    try (Operator op = new Operator(client, config, new CreateOrReplaceApplier(client), Endpoints.POD_IPS,
+        daemonsAgree)) {
       Thread t = new Thread(() -> {
         try {
           op.run();
@@ -83,11 +94,6 @@ class RbacTest {
       // them: the operator deletes an outdated replica pod.
       var pods = new dev.vigil.operator.reconcile.FakeStatefulSetController(tc, i -> "10.1.0." + (10 + i));
       pods.sync("apps");
-      // No daemon runs here: record the master they would report (a roll waits until one is known).
-      tc.resources(ValkeyCluster.class).inNamespace("apps").withName("life").editStatus(known -> {
-        known.getStatus().master = "life-0";
-        return known;
-      });
       editCluster(tc, newImage -> {
         newImage.getSpec().image = "valkey/valkey:8.1.1";
         newImage.getSpec().port = 6380;

@@ -91,6 +91,11 @@ class ModelsTest {
     c.getSpec().replicas = 5;
     StatefulSet after = StatefulSetModel.desired(input(c, "cache-3"));
     assertThat(after.getSpec().getTemplate()).isEqualTo(before.getSpec().getTemplate());
+    // Down to one pod and back (min-replicas-to-write goes off and on: set on running nodes).
+    c.getSpec().replicas = 1;
+    assertThat(StatefulSetModel.desired(input(c, "cache-0")).getSpec().getTemplate())
+        .isEqualTo(before.getSpec().getTemplate());
+    c.getSpec().replicas = 5;
     c.getSpec().config.put("appendonly", "yes");
     assertThat(StatefulSetModel.desired(input(c, null)).getSpec().getTemplate().getMetadata().getAnnotations())
         .as("a config change rolls the pods").isNotEqualTo(before.getSpec().getTemplate().getMetadata().getAnnotations());

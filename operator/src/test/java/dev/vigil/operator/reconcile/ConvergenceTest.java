@@ -38,7 +38,13 @@ class ConvergenceTest {
   @Test
   void randomEditsAndDeletionsAlwaysConverge() {
     MultiThreadIoEventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    MasterTracker tracker = new MasterTracker(loops, (k, m) -> { }, Duration.ofMinutes(5));
+    // The daemons (not running here) agree that pod 0 is master.
+    MasterTracker tracker = new MasterTracker(loops, (k, m) -> { }, Duration.ofMinutes(5)) {
+      @Override
+      public java.util.Optional<dev.vigil.operator.master.HostPort> master(String key) {
+        return java.util.Optional.of(new dev.vigil.operator.master.HostPort("10.2.0.10", 6379));
+      }
+    };
     CountingApplier applier = new CountingApplier(new CreateOrReplaceApplier(client));
     ClusterReconciler reconciler = new ClusterReconciler(client, applier, tracker, new Endpoints() {
       @Override
@@ -49,7 +55,7 @@ class ConvergenceTest {
       @Override
       public java.util.Optional<String> podFor(ValkeyCluster c, dev.vigil.operator.master.HostPort m,
           List<io.fabric8.kubernetes.api.model.Pod> pods) {
-        return java.util.Optional.empty();
+        return Endpoints.byAddress(c, m, pods);
       }
 
       @Override

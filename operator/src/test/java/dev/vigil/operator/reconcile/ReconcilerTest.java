@@ -6,6 +6,7 @@ import dev.vigil.operator.api.SentinelSpec;
 import dev.vigil.operator.api.ValkeyCluster;
 import dev.vigil.operator.api.ValkeyClusterStatus;
 import dev.vigil.operator.master.Endpoints;
+import dev.vigil.operator.master.HostPort;
 import dev.vigil.operator.master.MasterTracker;
 import dev.vigil.operator.model.Labels;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -25,6 +26,10 @@ import io.netty.channel.nio.NioIoHandler;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,11 +45,30 @@ class ReconcilerTest {
   private CountingApplier applier;
   private ClusterReconciler reconciler;
   private FakeStatefulSetController pods;
+  private final Map<String, HostPort> elected = new ConcurrentHashMap<>();
+  private final Set<String> watched = ConcurrentHashMap.newKeySet();
+
+  /** The daemons agree that pod {@code ordinal} of cluster {@code name} is master. */
+  private void elect(String name, int ordinal) {
+    elected.put(NS + "/" + name, new HostPort("10.0.0." + (10 + ordinal), 6379));
+  }
 
   @BeforeEach
   void setUp() {
     loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    tracker = new MasterTracker(loops, (k, m) -> { }, Duration.ofSeconds(30));
+    // No daemon runs here: the test says what they agree on (pod i is at 10.0.0.(10+i)).
+    tracker = new MasterTracker(loops, (k, m) -> { }, Duration.ofSeconds(30)) {
+      @Override
+      public Optional<HostPort> master(String key) {
+        return Optional.ofNullable(elected.get(key));
+      }
+
+      @Override
+      public void watch(String key, String masterName, String password, List<HostPort> daemons, int quorum) {
+        watched.add(key);
+        super.watch(key, masterName, password, daemons, quorum);
+      }
+    };
     applier = new CountingApplier(new CreateOrReplaceApplier(client));
     reconciler = new ClusterReconciler(client, applier, tracker, Endpoints.POD_IPS,
         "vigil:test", () -> "generated-password", Clock.systemUTC());
@@ -144,6 +168,7 @@ class ReconcilerTest {
   @Test
   void driftIsRepaired() {
     cluster("drift");
+    elect("drift", 0);
     reconcileAndSync("drift");
     client.services().inNamespace(NS).withName("drift-replicas").delete();
     client.configMaps().inNamespace(NS).withName("drift").edit(cm -> {
@@ -214,24 +239,32 @@ class ReconcilerTest {
     assertThat(client.apps().statefulSets().inNamespace(NS).withName("scale").get().getSpec().getReplicas()).isEqualTo(5);
     assertThat(client.pods().inNamespace(NS).withLabel(Labels.INSTANCE, "scale").list().getItems()).hasSize(5);
 
-    // The daemons elected pod 4 (recorded in status, as the master tracker would).
-    ValkeyCluster withMaster = get("scale");
-    withMaster.getStatus().master = "scale-4";
-    client.resources(ValkeyCluster.class).inNamespace(NS).resource(withMaster).updateStatus();
+    // Until the daemons say which pod is master, nothing shrinks: it could be any of them.
     ValkeyCluster shrink = get("scale");
     shrink.getSpec().replicas = 3;
     client.resources(ValkeyCluster.class).inNamespace(NS).resource(shrink).update();
     reconcileAndSync("scale");
+    assertThat(client.apps().statefulSets().inNamespace(NS).withName("scale").get().getSpec().getReplicas())
+        .as("the master is unknown").isEqualTo(5);
+    assertThat(condition(get("scale"), ValkeyClusterStatus.PROGRESSING).getMessage())
+        .contains("waiting for the daemons to report the master");
+
+    // The daemons elected pod 4.
+    elect("scale", 4);
+    reconcileAndSync("scale");
+    assertThat(get("scale").getStatus().master).isEqualTo("scale-4");
     assertThat(client.apps().statefulSets().inNamespace(NS).withName("scale").get().getSpec().getReplicas())
         .as("the master's pod must not be removed").isEqualTo(5);
     assertThat(condition(get("scale"), ValkeyClusterStatus.PROGRESSING).getMessage())
         .contains("moving the master off scale-4");
 
     // Once the master moved to a surviving pod, the scale-in proceeds.
-    ValkeyCluster moved = get("scale");
-    moved.getStatus().master = "scale-1";
-    client.resources(ValkeyCluster.class).inNamespace(NS).resource(moved).updateStatus();
+    elect("scale", 1);
     reconcileAndSync("scale");
+    ValkeyClusterStatus st = get("scale").getStatus();
+    assertThat(st.master).isEqualTo("scale-1");
+    assertThat(st.lastFailover.from).isEqualTo("scale-4");
+    assertThat(st.lastFailover.to).isEqualTo("scale-1");
     assertThat(client.apps().statefulSets().inNamespace(NS).withName("scale").get().getSpec().getReplicas()).isEqualTo(3);
     assertThat(client.pods().inNamespace(NS).withLabel(Labels.INSTANCE, "scale").list().getItems()).hasSize(3);
     assertThat(client.services().inNamespace(NS).withName("scale").get().getSpec().getSelector())
@@ -242,12 +275,6 @@ class ReconcilerTest {
     return client.pods().inNamespace(NS).withLabel(Labels.INSTANCE, name).list().getItems().stream()
         .filter(p -> revision.equals(p.getMetadata().getLabels().get("controller-revision-hash")))
         .map(p -> p.getMetadata().getName()).sorted().toList();
-  }
-
-  private void recordMaster(String name, String pod) {
-    ValkeyCluster c = get(name);
-    c.getStatus().master = pod;
-    client.resources(ValkeyCluster.class).inNamespace(NS).resource(c).updateStatus();
   }
 
   private String updateRevision(String name) {
@@ -273,7 +300,7 @@ class ReconcilerTest {
     assertThat(condition(get("roll"), ValkeyClusterStatus.PROGRESSING).getMessage())
         .contains("not reported a master");
 
-    recordMaster("roll", "roll-0");
+    elect("roll", 0);
     reconciler.reconcile(get("roll"));
     assertThat(client.pods().inNamespace(NS).withName("roll-2").get()).as("highest replica first").isNull();
     assertThat(client.pods().inNamespace(NS).withName("roll-1").get()).isNotNull();
@@ -299,7 +326,7 @@ class ReconcilerTest {
     assertThat(condition(get("roll"), ValkeyClusterStatus.PROGRESSING).getMessage())
         .contains("switching the master off roll-0");
 
-    recordMaster("roll", "roll-1");
+    elect("roll", 1);
     reconciler.reconcile(get("roll"));
     pods.sync(NS);
     reconciler.reconcile(get("roll"));
@@ -308,6 +335,66 @@ class ReconcilerTest {
     assertThat(condition(done, ValkeyClusterStatus.PROGRESSING).getStatus()).isEqualTo("False");
     assertThat(client.services().inNamespace(NS).withName("roll").get().getSpec().getSelector())
         .containsEntry(Labels.POD_NAME, "roll-1");
+  }
+
+  @Test
+  void aRecordedMasterDecidesNothingUntilTheDaemonsAgree() {
+    cluster("stale");
+    reconcileAndSync("stale");
+    // A failover while no operator ran: status still says stale-0, the Service was moved to
+    // stale-2 by the last operator, and the new one has no answer from the daemons yet.
+    ValkeyCluster c = get("stale");
+    c.getStatus().master = "stale-0";
+    client.resources(ValkeyCluster.class).inNamespace(NS).resource(c).updateStatus();
+    client.services().inNamespace(NS).withName("stale").edit(svc -> {
+      svc.getSpec().getSelector().put(Labels.POD_NAME, "stale-2");
+      return svc;
+    });
+    ValkeyCluster changed = get("stale");
+    changed.getSpec().image = "valkey/valkey:8.1.4";
+    changed.getSpec().replicas = 2;
+    client.resources(ValkeyCluster.class).inNamespace(NS).resource(changed).update();
+    for (int i = 0; i < 3; i++) {
+      reconciler.reconcile(get("stale"));
+      pods.sync(NS);
+    }
+    assertThat(client.pods().inNamespace(NS).withLabel(Labels.INSTANCE, "stale").list().getItems())
+        .as("no pod replaced or removed on a stale record").hasSize(3);
+    assertThat(client.apps().statefulSets().inNamespace(NS).withName("stale").get().getSpec().getReplicas())
+        .isEqualTo(3);
+    assertThat(client.services().inNamespace(NS).withName("stale").get().getSpec().getSelector())
+        .as("the write Service does not flap back to the record").containsEntry(Labels.POD_NAME, "stale-2");
+  }
+
+  @Test
+  void theDaemonsAreWatchedEvenWhileTheSpecIsInvalid() {
+    ValkeyCluster c = new ValkeyCluster();
+    c.setMetadata(new ObjectMetaBuilder().withName("watched").withNamespace(NS).build());
+    c.getSpec().config.put("replicaof", "10.9.9.9 6379");
+    client.resources(ValkeyCluster.class).inNamespace(NS).resource(c).create();
+    reconciler.reconcile(get("watched"));
+    assertThat(condition(get("watched"), ValkeyClusterStatus.SPEC_INVALID).getStatus()).isEqualTo("True");
+    assertThat(watched).as("a failover must still move the write Service").contains(NS + "/watched");
+  }
+
+  @Test
+  void aFieldTheSpecNoLongerAsksForIsRemoved() {
+    ValkeyCluster c = new ValkeyCluster();
+    c.setMetadata(new ObjectMetaBuilder().withName("annotated").withNamespace(NS).build());
+    c.getSpec().service.annotations = new java.util.LinkedHashMap<>(Map.of("lb.example/internal", "true"));
+    client.resources(ValkeyCluster.class).inNamespace(NS).resource(c).create();
+    reconcileAndSync("annotated");
+    assertThat(client.services().inNamespace(NS).withName("annotated").get().getMetadata().getAnnotations())
+        .containsEntry("lb.example/internal", "true");
+    ValkeyCluster plain = get("annotated");
+    plain.getSpec().service.annotations = new java.util.LinkedHashMap<>();
+    client.resources(ValkeyCluster.class).inNamespace(NS).resource(plain).update();
+    reconcileAndSync("annotated");
+    assertThat(client.services().inNamespace(NS).withName("annotated").get().getMetadata().getAnnotations())
+        .doesNotContainKey("lb.example/internal");
+    applier.writes.clear();
+    reconcileAndSync("annotated");
+    assertThat(applier.writes).as("and then it is stable").isEmpty();
   }
 
   @Test

@@ -123,11 +123,14 @@ class WriteServiceFollowsMasterTest {
     AtomicLong movedAt = new AtomicLong(-1);
     ClusterReconciler[] reconciler = new ClusterReconciler[1];
     tracker = new MasterTracker(loops, (key, master) -> {
-      ValkeyCluster c = client.resources(ValkeyCluster.class).inNamespace(NS).withName("cache").get();
-      // What the operator's controller does: move the Service at once, then reconcile.
-      reconciler[0].masterElected(c, master);
-      movedAt.set(System.nanoTime());
-      reconciler[0].reconcile(client.resources(ValkeyCluster.class).inNamespace(NS).withName("cache").get());
+      // What the operator's controller does (on its one work queue, hence the lock): move the
+      // Service at once, then reconcile.
+      synchronized (queue) {
+        ValkeyCluster c = client.resources(ValkeyCluster.class).inNamespace(NS).withName("cache").get();
+        reconciler[0].masterElected(c, master);
+        movedAt.set(System.nanoTime());
+        reconciler[0].reconcile(client.resources(ValkeyCluster.class).inNamespace(NS).withName("cache").get());
+      }
     }, Duration.ofSeconds(5));
     reconciler[0] = new ClusterReconciler(client, new CreateOrReplaceApplier(client), tracker, endpoints,
         "vigil:test", () -> "unused", java.time.Clock.systemUTC());
@@ -136,13 +139,22 @@ class WriteServiceFollowsMasterTest {
     ValkeyCluster c = new ValkeyCluster();
     c.setMetadata(new ObjectMetaBuilder().withName("cache").withNamespace(NS).build());
     client.resources(ValkeyCluster.class).inNamespace(NS).resource(c).create();
-    reconciler[0].reconcile(client.resources(ValkeyCluster.class).inNamespace(NS).withName("cache").get());
+    reconcile(reconciler[0]);
     pods.sync(NS);
-    reconciler[0].reconcile(client.resources(ValkeyCluster.class).inNamespace(NS).withName("cache").get());
+    reconcile(reconciler[0]);
     await().atMost(Duration.ofSeconds(10)).until(() -> {
-      reconciler[0].reconcile(client.resources(ValkeyCluster.class).inNamespace(NS).withName("cache").get());
+      reconcile(reconciler[0]);
       return "cache-0".equals(status().master);
     });
+
+    // A scale-in gives the pod to go replica-priority 0 (no failover may promote it while it
+    // goes); cancelled, the pod gets its priority back, or it could never be promoted again.
+    editSpec(x -> x.getSpec().replicas = 2);
+    reconcile(reconciler[0]);
+    assertThat(nodes.get(2).command("CONFIG", "GET", "replica-priority")).isEqualTo(List.of("replica-priority", "0"));
+    editSpec(x -> x.getSpec().replicas = 3);
+    reconcile(reconciler[0]);
+    assertThat(nodes.get(2).command("CONFIG", "GET", "replica-priority")).isEqualTo(List.of("replica-priority", "100"));
 
     // Watch +switch-master as a client would, to time the operator against it.
     AtomicLong switchAt = new AtomicLong(-1);
@@ -170,11 +182,26 @@ class WriteServiceFollowsMasterTest {
     assertThat(client.v1().events().inNamespace(NS).list().getItems())
         .anyMatch(e -> "MasterChanged".equals(e.getReason()) && e.getMessage().contains(promoted));
     // A reconcile now keeps the selector where the daemons put it.
-    reconciler[0].reconcile(client.resources(ValkeyCluster.class).inNamespace(NS).withName("cache").get());
+    reconcile(reconciler[0]);
     assertThat(writeServicePod()).isEqualTo(promoted);
     long ms = (movedAt.get() - switchAt.get()) / 1_000_000;
     System.out.printf("write Service moved %d ms after the first +switch-master%n", ms);
     assertThat(switchAt.get()).isPositive();
+  }
+
+  /** The operator reconciles one thing at a time; so does this test, with the tracker's callback. */
+  private final Object queue = new Object();
+
+  private void reconcile(ClusterReconciler r) {
+    synchronized (queue) {
+      r.reconcile(client.resources(ValkeyCluster.class).inNamespace(NS).withName("cache").get());
+    }
+  }
+
+  private void editSpec(java.util.function.Consumer<ValkeyCluster> change) {
+    ValkeyCluster c = client.resources(ValkeyCluster.class).inNamespace(NS).withName("cache").get();
+    change.accept(c);
+    client.resources(ValkeyCluster.class).inNamespace(NS).resource(c).update();
   }
 
   private String writeServicePod() {
