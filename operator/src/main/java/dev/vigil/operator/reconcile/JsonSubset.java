@@ -1,8 +1,10 @@
 package dev.vigil.operator.reconcile;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.Quantity;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Whether an object already on the server carries everything we want: every field of the desired
@@ -13,7 +15,15 @@ import java.util.Map;
 final class JsonSubset {
   private JsonSubset() {}
 
+  /** Maps whose values are resource quantities, which the API server rewrites ("0.5" to "500m"). */
+  private static final Set<String> QUANTITY_MAPS = Set.of("requests", "limits");
+
   static boolean contains(JsonNode actual, JsonNode desired) {
+    return contains(actual, desired, false);
+  }
+
+  /** {@code quantity}: for a map, its values are quantities; for a value, it is one. */
+  private static boolean contains(JsonNode actual, JsonNode desired, boolean quantity) {
     if (desired == null || desired.isNull()) {
       return true;
     }
@@ -27,7 +37,7 @@ final class JsonSubset {
       Iterator<Map.Entry<String, JsonNode>> fields = desired.fields();
       while (fields.hasNext()) {
         Map.Entry<String, JsonNode> f = fields.next();
-        if (!contains(actual.get(f.getKey()), f.getValue())) {
+        if (!contains(actual.get(f.getKey()), f.getValue(), quantity || QUANTITY_MAPS.contains(f.getKey()))) {
           return false;
         }
       }
@@ -48,7 +58,18 @@ final class JsonSubset {
       return desired.decimalValue().compareTo(actual.decimalValue()) == 0;
     }
     // Quantities and ports may come back as strings or numbers ("1Gi" stays, 6379 == "6379").
-    return desired.asText().equals(actual.asText());
+    if (desired.asText().equals(actual.asText())) {
+      return true;
+    }
+    return quantity && sameQuantity(desired.asText(), actual.asText());
+  }
+
+  private static boolean sameQuantity(String a, String b) {
+    try {
+      return Quantity.getAmountInBytes(new Quantity(a)).compareTo(Quantity.getAmountInBytes(new Quantity(b))) == 0;
+    } catch (RuntimeException notAQuantity) {
+      return false;
+    }
   }
 
   /** An empty map or list we asked for is satisfied by the field being absent. */
