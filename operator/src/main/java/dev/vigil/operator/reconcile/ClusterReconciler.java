@@ -139,7 +139,7 @@ public final class ClusterReconciler {
       }
     }
     // A roll waits while the size changes: both remove pods, and only one may at a time.
-    String rolling = holding != null ? null : currentReplicas != cr.getSpec().replicas
+    String rolling = holding != null || current == null ? null : currentReplicas != cr.getSpec().replicas
         ? "rolling changes wait until scaling to " + cr.getSpec().replicas + " is done"
         : roll(cr, pods, elected);
     if (holding == null && rolling == null && currentReplicas == cr.getSpec().replicas) {

@@ -432,20 +432,39 @@ public final class FailoverCore {
   /**
    * A vote request (IS-MASTER-DOWN-BY-ADDR with a run id). One vote per epoch; the caller
    * persists before replying. Voting for someone else holds back our own attempt for an election
-   * timeout plus jitter, giving that candidate its chance.
+   * timeout plus jitter, giving that candidate its chance; within that hold we also refuse a
+   * different candidate in a later epoch, and a leader past its election refuses every other
+   * candidate until its failover ends. Sentinel grants any later epoch and relies on waiting
+   * 2 x failover-timeout; Vigil retries within seconds, so without these refusals a second
+   * candidate could collect the first one's voters and promote a second replica while the first
+   * promotion is under way.
    */
   public VoteOutcome vote(GroupState g, long currentEpoch, long requestEpoch, String candidate,
       long now, long random) {
+    long hold = settings.electionTimeoutMs() + Math.floorMod(random, Math.max(1, settings.retryMaxMs()));
+    boolean other = !candidate.equals(myId) && requestEpoch > g.leaderEpoch();
     if (now < abstainUntil) {
       // We may have voted in this epoch before we lost our state: refuse, and block the epoch
       // for good, since a candidate could still count the vote we gave then.
       long epoch = Math.max(currentEpoch, requestEpoch);
       boolean block = requestEpoch > g.leaderEpoch();
       GroupState s = block ? g.withVote(null, requestEpoch) : g;
+      if (other) {
+        // A peer is trying: our first attempt after the quarantine waits as if we had voted.
+        s = s.withAgreement(s.agreement().withRetryNotBefore(
+            Math.max(s.agreement().retryNotBefore(), now + hold)));
+      }
       return new VoteOutcome(s, epoch, null, 0, block || epoch != currentEpoch, List.of());
     }
-    Votes v = Votes.request(currentEpoch, g.agreement().leader(), g.leaderEpoch(), requestEpoch,
-        candidate);
+    Agreement a = g.agreement();
+    boolean leading = a.failover() != null && a.failover().phase() != Phase.WAIT_START;
+    boolean promised = a.leader() != null && !a.leader().equals(myId) && !a.leader().equals(candidate)
+        && a.retryNotBefore() >= 0 && now < a.retryNotBefore();
+    if (other && (leading || promised)) {
+      long epoch = Math.max(currentEpoch, requestEpoch);
+      return new VoteOutcome(g, epoch, a.leader(), g.leaderEpoch(), epoch != currentEpoch, List.of());
+    }
+    Votes v = Votes.request(currentEpoch, a.leader(), g.leaderEpoch(), requestEpoch, candidate);
     List<Effect> fx = new ArrayList<>();
     GroupState s = g;
     if (v.changed()) {
@@ -453,7 +472,6 @@ public final class FailoverCore {
       if (v.leaderEpoch() == requestEpoch && candidate.equals(v.leader())
           && !candidate.equals(myId)) {
         fx.add(new Effect.Emit(new SentinelEvent("+vote-for-leader", v.leader() + " " + v.leaderEpoch())));
-        long hold = settings.electionTimeoutMs() + Math.floorMod(random, Math.max(1, settings.retryMaxMs()));
         s = s.withAgreement(s.agreement().withRetryNotBefore(now + hold));
       }
     }
