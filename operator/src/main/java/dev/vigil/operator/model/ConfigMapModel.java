@@ -41,14 +41,10 @@ public final class ConfigMapModel {
   }
 
   /**
-   * Whether the operator adds min-replicas-to-write: only where there are replicas to write to.
-   * The reconciler sets it on running nodes when a scale crosses one pod, so it is no reason to
-   * restart them.
+   * {@code replicated}: whether to add min-replicas-to-write (only where there are replicas to
+   * write to). The reconciler sets it on running nodes when a scale crosses one pod, so it is
+   * no reason to restart them.
    */
-  public static boolean wantsMinReplicas(ValkeyCluster c) {
-    return c.getSpec().replicas > 1 && !c.getSpec().config.containsKey("min-replicas-to-write");
-  }
-
   private static String valkeyConf(ModelInput in, boolean replicated) {
     ValkeyCluster c = in.cluster();
     StringBuilder sb = new StringBuilder("# Written by the Vigil operator; edit spec.config instead.\n");

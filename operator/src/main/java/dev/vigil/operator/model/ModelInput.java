@@ -33,7 +33,13 @@ public record ModelInput(ValkeyCluster cluster, String password, String masterPo
 
   /** How many daemons watch the group. */
   public int daemons() {
-    return sidecar() ? cluster.getSpec().replicas : cluster.getSpec().sentinel.replicas;
+    return daemons(cluster);
+  }
+
+  /** How many daemons watch a cluster's group: one per pod in sidecar mode. */
+  public static int daemons(ValkeyCluster c) {
+    return c.getSpec().sentinel.mode == dev.vigil.operator.api.SentinelSpec.Mode.sidecar
+        ? c.getSpec().replicas : c.getSpec().sentinel.replicas;
   }
 
   public String effectiveDaemonImage() {

@@ -7,7 +7,6 @@ import dev.vigil.operator.master.GroupCommands;
 import dev.vigil.operator.master.HostPort;
 import dev.vigil.operator.master.MasterTracker;
 import dev.vigil.operator.model.AuthSecretModel;
-import dev.vigil.operator.model.ConfigMapModel;
 import dev.vigil.operator.model.Labels;
 import dev.vigil.operator.model.ModelInput;
 import dev.vigil.operator.model.Names;
@@ -90,7 +89,7 @@ public final class ClusterReconciler {
     // missing Secret, a failed apply): failovers go on regardless, and the write Service must
     // follow them. The daemons' port takes no password in the pods the operator builds.
     tracker.watch(key(cr), Names.masterName(cr), null, endpoints.daemons(cr, pods),
-        problems.isEmpty() ? cr.getSpec().sentinel.effectiveQuorum(daemonCount(cr)) : 0);
+        problems.isEmpty() ? cr.getSpec().sentinel.effectiveQuorum(ModelInput.daemons(cr)) : 0);
     if (!problems.isEmpty()) {
       status.invalid(cr, problems);
       return;
@@ -149,11 +148,6 @@ public final class ClusterReconciler {
         tracker.disagreement(key(cr)).orElse(null), holding != null ? holding : rolling);
   }
 
-  private static int daemonCount(ValkeyCluster cr) {
-    return cr.getSpec().sentinel.mode == dev.vigil.operator.api.SentinelSpec.Mode.sidecar
-        ? cr.getSpec().replicas : cr.getSpec().sentinel.replicas;
-  }
-
   /**
    * Where the write Service points while the daemons have not (yet) agreed, e.g. just after
    * the operator started: where it points now, so it does not flap; else the recorded master;
@@ -181,7 +175,7 @@ public final class ClusterReconciler {
         || cr.getSpec().config.containsKey("min-replicas-to-write")) {
       return;
     }
-    String value = ConfigMapModel.wantsMinReplicas(cr) ? "1" : "0";
+    String value = wanted > 1 ? "1" : "0";
     for (Pod p : pods) {
       if (Names.ordinal(cr, p.getMetadata().getName()) < wanted && reachableNode(p)) {
         commands.configSet(endpoints.node(cr, p), password, "min-replicas-to-write", value,
@@ -304,11 +298,12 @@ public final class ClusterReconciler {
     String priority = cr.getSpec().config.getOrDefault("replica-priority", "100");
     for (String name : List.copyOf(done)) {
       Optional<Pod> pod = pods.stream().filter(p -> p.getMetadata().getName().equals(name)).findFirst();
-      if (pod.isEmpty() || Names.ordinal(cr, name) >= cr.getSpec().replicas) {
-        if (pod.isEmpty()) {
-          done.remove(name);
-        }
+      if (pod.isEmpty()) {
+        done.remove(name);
         continue;
+      }
+      if (Names.ordinal(cr, name) >= cr.getSpec().replicas) {
+        continue; // still on its way out
       }
       if (reachableNode(pod.get()) && commands.configSet(endpoints.node(cr, pod.get()), password,
           "replica-priority", priority)) {
