@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** A daemon started as users start it: {@code bin/vigil sentinel sentinel.conf}, in its own process. */
@@ -25,10 +26,13 @@ final class DaemonProcess implements AutoCloseable {
   private Process process;
   private final Path conf;
 
-  private DaemonProcess(int port, Path dir, Path conf) {
+  private final boolean plain;
+
+  private DaemonProcess(int port, Path dir, Path conf, boolean plain) {
     this.port = port;
     this.dir = dir;
     this.conf = conf;
+    this.plain = plain;
   }
 
   /** A daemon watching group {@code name} with a sentinel.conf (the drop-in path). */
@@ -44,9 +48,53 @@ final class DaemonProcess implements AutoCloseable {
         + "sentinel monitor " + name + " " + masterHost + " " + masterPort + " " + quorum + "\n"
         + "sentinel down-after-milliseconds " + name + " " + downAfterMs + "\n"
         + "sentinel failover-timeout " + name + " 10000\n");
-    DaemonProcess d = new DaemonProcess(port, dir, conf);
+    DaemonProcess d = new DaemonProcess(port, dir, conf, false);
     d.launch();
     return d;
+  }
+
+  /**
+   * A daemon as Sentinel's tutorials start one: a sentinel.conf with only the port, the monitor
+   * line and the group's timeouts (no bind, no HTTP port), and no VIGIL_* variable at all.
+   */
+  static DaemonProcess startPlain(int port, String name, String masterHost, int masterPort,
+      int quorum, long downAfterMs) throws IOException {
+    Path dir = Files.createTempDirectory("vigil-e2e-plain-");
+    Path conf = dir.resolve("sentinel.conf");
+    Files.writeString(conf, "port " + port + "\n"
+        + "sentinel monitor " + name + " " + masterHost + " " + masterPort + " " + quorum + "\n"
+        + "sentinel down-after-milliseconds " + name + " " + downAfterMs + "\n"
+        + "sentinel failover-timeout " + name + " 10000\n"
+        + "sentinel parallel-syncs " + name + " 1\n");
+    DaemonProcess d = new DaemonProcess(port, dir, conf, true);
+    d.launch();
+    return d;
+  }
+
+  /** {@code bin/vigil ARGS} to its end: the exit code and what it wrote to each stream. */
+  record Run(int exitCode, String stdout, String stderr) {}
+
+  static Run run(Map<String, String> env, String... args) throws IOException, InterruptedException {
+    List<String> command = new java.util.ArrayList<>();
+    command.add(ROOT.resolve("bin/vigil").toString());
+    command.addAll(List.of(args));
+    Path out = Files.createTempFile("vigil-run-", ".out");
+    Path err = Files.createTempFile("vigil-run-", ".err");
+    try {
+      ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile())
+          .redirectError(err.toFile());
+      pb.environment().keySet().removeIf(k -> k.startsWith("VIGIL_"));
+      pb.environment().putAll(env);
+      Process p = pb.start();
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IllegalStateException("bin/vigil " + String.join(" ", args) + " did not end");
+      }
+      return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    } finally {
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+    }
   }
 
   private void launch() throws IOException {
@@ -54,8 +102,12 @@ final class DaemonProcess implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(vigil.toString(), "sentinel", conf.toString())
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("daemon.log").toFile()));
-    pb.environment().put("VIGIL_HTTP_PORT", "0");
-    pb.environment().put("VIGIL_JAVA_OPTS", "-Xmx96m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+    if (plain) {
+      pb.environment().keySet().removeIf(k -> k.startsWith("VIGIL_"));
+    } else {
+      pb.environment().put("VIGIL_HTTP_PORT", "0");
+      pb.environment().put("VIGIL_JAVA_OPTS", "-Xmx96m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+    }
     process = pb.start();
     await().atMost(Duration.ofSeconds(30)).until(() -> {
       if (!process.isAlive()) {

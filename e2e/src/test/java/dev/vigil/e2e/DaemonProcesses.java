@@ -28,10 +28,37 @@ final class DaemonProcesses implements AfterEachCallback {
         throw new UncheckedIOException(e);
       }
     }
+    awaitDiscovered(out, name, replicas);
+    return out;
+  }
+
+  /**
+   * {@code n} daemons from plain Sentinel-style files on {@code n} neighbouring ports (the
+   * tutorials' 26379, 26380, 26381 layout), once each knows the replicas and the others.
+   */
+  List<DaemonProcess> watchOnNeighbouringPorts(String name, ValkeyServer master, int replicas,
+      int n, int quorum, long downAfterMs) {
+    int first = NeighbouringPorts.find(n);
+    List<DaemonProcess> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      try {
+        DaemonProcess d = DaemonProcess.startPlain(first + i, name, master.host(), master.port(),
+            quorum, downAfterMs);
+        daemons.add(d);
+        out.add(d);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    awaitDiscovered(out, name, replicas);
+    return out;
+  }
+
+  private static void awaitDiscovered(List<DaemonProcess> out, String name, int replicas) {
+    int n = out.size();
     await().atMost(Duration.ofSeconds(30)).until(() -> out.stream().allMatch(d ->
         field(d, name, "num-slaves").equals(Integer.toString(replicas))
             && field(d, name, "num-other-sentinels").equals(Integer.toString(n - 1))));
-    return out;
   }
 
   @SuppressWarnings("unchecked")

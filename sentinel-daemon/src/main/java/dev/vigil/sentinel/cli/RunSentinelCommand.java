@@ -14,7 +14,9 @@ import picocli.CommandLine.Parameters;
 /** {@code vigil sentinel <config>}: runs the daemon in the foreground until SIGTERM or SHUTDOWN. */
 @Command(name = "sentinel", mixinStandardHelpOptions = true,
     description = {"Runs the failover daemon in the foreground.",
-        "CONFIG is a HOCON file (see reference.conf) or a Valkey sentinel.conf, used unchanged."},
+        "CONFIG is a HOCON file (see reference.conf) or a Valkey sentinel.conf, used unchanged.",
+        "Exit codes: 2 the configuration cannot be read or is invalid; 1 the daemon could not",
+        "start (a port in use, the state file not writable); 0 stopped by SIGTERM or SHUTDOWN."},
     footer = {"", "Examples:", "  vigil sentinel /etc/vigil/sentinel.conf",
         "  VIGIL_ANNOUNCE_IP=10.0.0.7 vigil sentinel vigil.conf"})
 final class RunSentinelCommand implements Callable<Integer> {
@@ -36,13 +38,16 @@ final class RunSentinelCommand implements Callable<Integer> {
       System.err.println("vigil: " + e.getMessage());
       return 2;
     }
-    SentinelDaemon daemon = new SentinelDaemon(loaded, Clock.MONOTONIC);
+    SentinelDaemon daemon;
+    try {
+      daemon = new SentinelDaemon(loaded, Clock.MONOTONIC);
+    } catch (RuntimeException e) {
+      return startFailed(e, null);
+    }
     try {
       daemon.start();
-    } catch (ConfigException e) {
-      System.err.println("vigil: " + e.getMessage());
-      daemon.close();
-      return 1;
+    } catch (RuntimeException e) {
+      return startFailed(e, daemon);
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -53,5 +58,19 @@ final class RunSentinelCommand implements Callable<Integer> {
     running = true;
     stopped.await();
     return 0;
+  }
+
+  /**
+   * One line on standard error, never a stack trace: whoever starts a daemon by hand (or reads a
+   * pod's log) needs the port, file or setting at fault, not the frames below it.
+   */
+  private static int startFailed(RuntimeException e, SentinelDaemon daemon) {
+    String message = e instanceof ConfigException ? e.getMessage()
+        : "cannot start: " + (e.getMessage() == null ? e.toString() : e.getMessage());
+    System.err.println("vigil: " + message);
+    if (daemon != null) {
+      daemon.close();
+    }
+    return 1;
   }
 }

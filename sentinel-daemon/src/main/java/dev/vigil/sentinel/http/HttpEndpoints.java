@@ -1,5 +1,6 @@
 package dev.vigil.sentinel.http;
 
+import dev.vigil.sentinel.daemon.Listeners;
 import dev.vigil.sentinel.daemon.SentinelDaemon;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -58,9 +59,8 @@ public final class HttpEndpoints implements AutoCloseable {
                 new Handler());
           }
         });
-    for (String host : daemon.config().bind()) {
-      listeners.add(b.bind(host, daemon.config().httpPort()).sync().channel());
-    }
+    listeners.addAll(Listeners.bind(b, daemon.config().bind(), daemon.config().httpPort(),
+        "HTTP", "'http-port' (env VIGIL_HTTP_PORT)"));
     return this;
   }
 

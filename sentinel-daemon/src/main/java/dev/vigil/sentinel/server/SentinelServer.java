@@ -3,6 +3,7 @@ package dev.vigil.sentinel.server;
 import dev.vigil.resp3.codec.RespDecoder;
 import dev.vigil.resp3.codec.RespEncoder;
 import dev.vigil.resp3.codec.RespLimits;
+import dev.vigil.sentinel.daemon.Listeners;
 import dev.vigil.sentinel.daemon.SentinelDaemon;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -54,13 +55,9 @@ public final class SentinelServer implements InfoSections.Stats, AutoCloseable {
                 new CommandHandler(SentinelServer.this, daemon));
           }
         });
-    int port = daemon.config().port();
-    for (String host : daemon.config().bind()) {
-      Channel ch = b.bind(host, port).sync().channel();
-      listeners.add(ch);
-      port = ((InetSocketAddress) ch.localAddress()).getPort();
-      log.info("listening for Sentinel clients on {}", ch.localAddress());
-    }
+    listeners.addAll(Listeners.bind(b, daemon.config().bind(), daemon.config().port(),
+        "Sentinel clients", "'port' (env VIGIL_PORT)"));
+    listeners.forEach(ch -> log.info("listening for Sentinel clients on {}", ch.localAddress()));
     return this;
   }
 

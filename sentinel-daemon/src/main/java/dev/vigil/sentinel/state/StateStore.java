@@ -74,7 +74,7 @@ public final class StateStore {
           : rewriteSentinelConf(Files.readAllLines(file, StandardCharsets.UTF_8), s);
       AtomicFiles.write(file, content);
     } catch (IOException e) {
-      log.error("cannot write state to {}: {}", file, e.toString());
+      log.error("cannot write state to {}: {}", file, e.getMessage());
       throw new ConfigException("cannot write state file " + file + ": " + e.getMessage()
           + " (the daemon needs a writable state file to keep its votes and epochs)", e);
     }
