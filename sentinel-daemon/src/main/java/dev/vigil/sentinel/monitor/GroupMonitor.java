@@ -35,8 +35,24 @@ public final class GroupMonitor {
     return updateLink(s, a, l -> l.pingSent(now));
   }
 
+  /**
+   * A PING reply. A node that answers again after going unanswered for longer than a ping period
+   * (a stopped process resumed, a partition healed) is asked INFO at once: if it is the master
+   * we replaced and it still claims master, every moment until the next INFO period (up to 10 s)
+   * is a moment its old clients can write to a node that is about to be wiped.
+   */
   public Transition pingReply(GroupState s, Address a, boolean acceptable, long now) {
-    return updateLink(s, a, l -> l.pingReply(acceptable, now));
+    Transition t = updateLink(s, a, l -> l.pingReply(acceptable, now));
+    Optional<NodeState> node = s.node(a);
+    if (acceptable && node.isPresent() && returning(node.get(), s, now)) {
+      return new Transition(t.state(), List.of(new Effect.RefreshInfo(a)));
+    }
+    return t;
+  }
+
+  private boolean returning(NodeState n, GroupState s, long now) {
+    return n.sdown()
+        || n.link().unavailableFor(now) > timing.pingPeriodFor(s.spec().downAfter());
   }
 
   private Transition updateLink(GroupState s, Address a,
@@ -77,10 +93,13 @@ public final class GroupMonitor {
           "new reported role is " + info.role().wireName()));
     }
     GroupState next = s.withNode(after);
-    if (isMaster && info.role() == NodeRole.MASTER) {
+    // The master's replicas are the group's; so are those of a node of the group that still
+    // claims master (a replaced master before it is demoted): demoted, it would keep them as
+    // replicas of a replica, which no daemon that lost its state would ever learn of or re-point.
+    if (info.role() == NodeRole.MASTER) {
       for (NodeInfo.ReplicaLine line : info.replicas()) {
         Address r = line.address();
-        if (r.equals(a)) {
+        if (r.equals(a) || r.equals(s.masterAddress())) {
           continue;
         }
         NodeState existing = next.replicas().get(r);
@@ -129,7 +148,7 @@ public final class GroupMonitor {
       peer = peer.withAddress(h.sentinel(), now);
       effects.add(new Effect.Persist());
     }
-    next = next.withPeer(peer.withHelloAt(now));
+    next = next.withPeer(peer.withHello(now, h.currentEpoch()));
     if (h.currentEpoch() > currentEpoch) {
       effects.add(new Effect.AdoptEpoch(h.currentEpoch()));
     }

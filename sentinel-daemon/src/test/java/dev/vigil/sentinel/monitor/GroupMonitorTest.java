@@ -34,6 +34,33 @@ class GroupMonitorTest {
   }
 
   /**
+   * A node that answers again after a silence longer than a ping period (a stopped master
+   * resumed) is asked INFO at once, so a replaced master still claiming master is demoted within
+   * a round trip rather than at its next INFO period; a node that answers on time is not.
+   */
+  @Test
+  void aNodeThatAnswersAgainAfterSilenceIsAskedInfoAtOnce() {
+    long now = 0;
+    GroupState s = monitor.connected(fresh(now), MASTER, now).state();
+    s = monitor.pingSent(s, MASTER, 100).state();
+    Transition onTime = monitor.pingReply(s, MASTER, true, 101);
+    assertThat(onTime.effects()).isEmpty();
+
+    s = monitor.pingSent(onTime.state(), MASTER, 200).state();
+    s = monitor.tick(s, 1_500).state();
+    assertThat(s.master().sdown()).isTrue();
+    Transition back = monitor.pingReply(s, MASTER, true, 4_000);
+    assertThat(back.effects()).containsExactly(new Effect.RefreshInfo(MASTER));
+
+    // Silent for longer than a ping period but not yet SDOWN: a short stall is a return too.
+    s = monitor.pingSent(back.state(), MASTER, 4_100).state();
+    assertThat(monitor.pingReply(s, MASTER, true, 4_500).effects())
+        .containsExactly(new Effect.RefreshInfo(MASTER));
+    // An unacceptable reply is not a return.
+    assertThat(monitor.pingReply(s, MASTER, false, 4_500).effects()).isEmpty();
+  }
+
+  /**
    * The sdownThreshold invariant: over random schedules of pings, replies and disconnections, a
    * node is SDOWN exactly when it has gone more than down-after without an acceptable reply while
    * being asked (or unreachable).
