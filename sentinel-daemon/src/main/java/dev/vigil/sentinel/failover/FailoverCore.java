@@ -46,7 +46,8 @@ public final class FailoverCore {
 
   /**
    * @param abstainUntil until when this daemon neither votes nor starts a failover (it started
-   *     with a fresh identity: see {@link FailoverTuning#freshIdentityQuarantineMs}), or -1
+   *     with a fresh identity: see {@link FailoverTuning#freshIdentityQuarantineMs}), or -1;
+   *     the quarantine began {@code freshIdentityQuarantineMs} before it
    */
   public FailoverCore(String myId, Timing timing, FailoverTuning settings, long abstainUntil) {
     this.myId = myId;
@@ -89,7 +90,7 @@ public final class FailoverCore {
     }
     GroupState s = g.withAgreement(a);
     if (f == null) {
-      if (odown && (a.retryNotBefore() < 0 || now >= a.retryNotBefore()) && now >= abstainUntil
+      if (odown && (a.retryNotBefore() < 0 || now >= a.retryNotBefore()) && !abstaining(g, now)
           && now >= a.odownSince() + startRank(g, now) * settings.startStaggerMs()) {
         return start(s, now, currentEpoch, false, fx);
       }
@@ -443,7 +444,7 @@ public final class FailoverCore {
       long now, long random) {
     long hold = settings.electionTimeoutMs() + Math.floorMod(random, Math.max(1, settings.retryMaxMs()));
     boolean other = !candidate.equals(myId) && requestEpoch > g.leaderEpoch();
-    if (now < abstainUntil) {
+    if (abstaining(g, now)) {
       // We may have voted in this epoch before we lost our state: refuse, and block the epoch
       // for good, since a candidate could still count the vote we gave then.
       long epoch = Math.max(currentEpoch, requestEpoch);
@@ -476,6 +477,31 @@ public final class FailoverCore {
       }
     }
     return new VoteOutcome(s, v.currentEpoch(), v.leader(), v.leaderEpoch(), v.changed(), fx);
+  }
+
+  /**
+   * Whether the fresh-identity quarantine still holds for this group. It exists because the
+   * identity this daemon forgot may have voted in an election that is still open. It ends early
+   * when no election can have taken place: every peer heard since this start (at least quorum - 1
+   * of them, and no known peer left unheard) announced current epoch 0, and votes are only ever
+   * given in epochs from 1. That is the cold start of a new group, or of one whose daemons all
+   * lost their state together, which otherwise paid the whole quarantine (and often a second
+   * election) on a fault in its first seconds. A lone daemon that lost its state among peers
+   * with elections behind them still waits out the full quarantine.
+   */
+  public boolean abstaining(GroupState g, long now) {
+    if (now >= abstainUntil) {
+      return false;
+    }
+    long since = abstainUntil - settings.freshIdentityQuarantineMs();
+    int heard = 0;
+    for (PeerState p : g.peers().values()) {
+      if (p.lastHelloAt() < since || p.helloEpoch() != 0) {
+        return true;
+      }
+      heard++;
+    }
+    return heard < Math.max(1, g.spec().quorum() - 1);
   }
 
   private static GroupState withFailover(GroupState g, Failover f) {

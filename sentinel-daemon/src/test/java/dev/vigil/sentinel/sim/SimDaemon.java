@@ -70,14 +70,28 @@ final class SimDaemon {
    */
   void restartLosingState() {
     sim.stateLost();
+    startWithoutState();
+    restart();
+  }
+
+  /**
+   * Forgets everything the state file held: a new run id, epochs 0, only the configured master
+   * known, and the fresh-identity quarantine from now on, as the real daemon starts.
+   */
+  void startWithoutState() {
     int index = Integer.parseInt(address.host().substring(address.host().lastIndexOf('.') + 1));
     id = String.format("%032x%08x", 0xeL, (index << 16) | ++identities);
-    var tuning = dev.vigil.sentinel.config.FailoverTuning.DEFAULT;
+    var d = dev.vigil.sentinel.config.FailoverTuning.DEFAULT;
+    long quarantine = Long.getLong("vigil.sim.quarantine", d.freshIdentityQuarantineMs());
+    var tuning = new dev.vigil.sentinel.config.FailoverTuning(d.electionTimeoutMs(), d.retryMinMs(),
+        d.retryMaxMs(), d.reportValidityMs(), d.reconfSentTimeoutMs(), d.fastAskMs(),
+        d.startStaggerMs(), quarantine);
     monitor = new GroupMonitor(id, timing, 3_600_000);
-    core = new FailoverCore(id, timing, tuning, sim.now + Long.getLong("vigil.sim.quarantine", tuning.freshIdentityQuarantineMs()));
+    core = new FailoverCore(id, timing, tuning, sim.now + quarantine);
     persisted = GroupRecord.fresh(spec.name(), spec.address());
     persistedEpoch = 0;
-    restart();
+    currentEpoch = 0;
+    state = GroupState.initial(spec, persisted, sim.now);
   }
 
   /** Restarts from what was persisted (votes' epochs, config epoch, master, peers). */
@@ -218,6 +232,9 @@ final class SimDaemon {
       persist();
     }
     apply(new Transition(state, outcome.effects()));
+    if (runId.equals(outcome.leader()) && outcome.leaderEpoch() == epoch && !runId.equals(id)) {
+      sim.votedFor(this);
+    }
     return new Object[] {down, outcome.leader() == null ? "*" : outcome.leader(), outcome.leaderEpoch()};
   }
 

@@ -24,6 +24,8 @@ class SimulationTest {
     int promotions = 0;
     int runsWithFailover = 0;
     int stateLosses = 0;
+    int coldStarts = 0;
+    int coldWithFailover = 0;
     long slowestConvergence = 0;
     for (long seed = FIRST; seed < FIRST + SEEDS && failures.size() < 5; seed++) {
       int daemons = 3 + (int) (seed % 3);
@@ -32,6 +34,8 @@ class SimulationTest {
       promotions += r.promotions();
       runsWithFailover += r.promotions() > 0 ? 1 : 0;
       stateLosses += r.stateLosses();
+      coldStarts += r.coldStart() ? 1 : 0;
+      coldWithFailover += r.coldStart() && r.promotions() > 0 ? 1 : 0;
       slowestConvergence = Math.max(slowestConvergence, r.convergedAfterHealMs());
       if (!r.violations().isEmpty()) {
         failures.add("seed " + seed + " (" + daemons + " daemons, " + replicas + " replicas): "
@@ -39,11 +43,13 @@ class SimulationTest {
       }
     }
     System.out.printf("simulation: %d seeds, %d with a failover, %d promotions, %d daemon restarts"
-        + " that lost their state; slowest convergence after healing %d ms%n", SEEDS,
-        runsWithFailover, promotions, stateLosses, slowestConvergence);
+        + " that lost their state, %d cold starts (%d with a failover); slowest convergence after"
+        + " healing %d ms%n", SEEDS, runsWithFailover, promotions, stateLosses, coldStarts,
+        coldWithFailover, slowestConvergence);
     assertThat(failures).as("replay with -Dvigil.sim.seed=N -Dvigil.sim.seeds=1").isEmpty();
     // The faults must actually exercise failovers, or the invariants were checked on nothing.
     assertThat(runsWithFailover).isGreaterThan(SEEDS / 4);
     assertThat(stateLosses).isGreaterThan(SEEDS / 100);
+    assertThat(coldWithFailover).isGreaterThanOrEqualTo(SEEDS / 20);
   }
 }
