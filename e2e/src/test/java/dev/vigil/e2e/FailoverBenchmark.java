@@ -27,40 +27,58 @@ import java.util.concurrent.atomic.AtomicLong;
  * the fault: the first {@code +switch-master} any daemon publishes, the first write the new master
  * acknowledges (to a client that follows {@code +switch-master}, or to one that re-resolves the
  * master after an error, whichever is first), and how many acknowledged writes (no WAIT) the new
- * master lacks at the end. Faults come at least 6 s after the daemons start, past Vigil's
- * fresh-identity quarantine (5 s), so both systems are measured in their steady state.
+ * master lacks at the end, and how long the old master takes to become a replica once it is back
+ * (resumed after SIGSTOP, restarted after kill -9). Warm faults come at least 6 s after the
+ * daemons start, past Vigil's fresh-identity quarantine (5 s), so both systems are measured in
+ * their steady state; with {@code --cold} the same trials also run with the fault 1-3 s after
+ * the daemons have found each other (a new group, or every pod restarted), printed beside them.
  *
- * <p>Run with {@code bin/bench-failover [trials] [down-after-ms]} (defaults 10 and 1000).
+ * <p>Run with {@code bin/bench-failover [--cold] [trials] [down-after-ms]} (defaults 10 and 1000).
  */
 public final class FailoverBenchmark {
   private static final String NAME = "bench";
 
-  record Trial(String system, String fault, long switchMs, long writableMs, long lost) {}
+  /**
+   * One trial's figures in ms after the fault (demotion: after the old master is back); -1 when
+   * it did not happen within the trial's bounds.
+   */
+  record Trial(String system, String mode, String fault, long switchMs, long writableMs, long lost,
+      long demoteMs) {}
 
-  public static void main(String[] args) throws Exception {
-    int trials = args.length > 0 ? Integer.parseInt(args[0]) : 10;
-    long downAfter = args.length > 1 ? Long.parseLong(args[1]) : 1_000;
+  public static void main(String[] argv) throws Exception {
+    List<String> args = new ArrayList<>(List.of(argv));
+    boolean cold = args.remove("--cold");
+    int trials = args.size() > 0 ? Integer.parseInt(args.get(0)) : 10;
+    long downAfter = args.size() > 1 ? Long.parseLong(args.get(1)) : 1_000;
     boolean sentinel = ServerBinary.hasSentinel();
     if (!sentinel) {
       System.out.println("no redis-sentinel/valkey-sentinel on PATH: measuring Vigil alone");
     }
     List<Trial> results = new ArrayList<>();
     SplittableRandom random = new SplittableRandom(2026);
-    for (String fault : List.of("kill9", "sigstop")) {
-      for (int i = 0; i < trials; i++) {
-        for (String system : sentinel ? List.of("vigil", "sentinel") : List.of("vigil")) {
-          Trial t = runTrial(system, fault, downAfter, 1_000 + random.nextInt(1_000));
-          results.add(t);
-          System.out.printf(Locale.ROOT, "%-8s %-7s trial %2d: +switch-master %6d ms, writable %6d ms, lost %d%n",
-              system, fault, i + 1, t.switchMs, t.writableMs, t.lost);
+    for (String mode : cold ? List.of("warm", "cold") : List.of("warm")) {
+      for (String fault : List.of("kill9", "sigstop")) {
+        for (int i = 0; i < trials; i++) {
+          for (String system : sentinel ? List.of("vigil", "sentinel") : List.of("vigil")) {
+            long phase = mode.equals("warm") ? 1_000 + random.nextInt(1_000) : random.nextInt(2_000);
+            Trial t = runTrial(system, mode, fault, downAfter, phase);
+            results.add(t);
+            System.out.printf(Locale.ROOT, "%-8s %-4s %-7s trial %2d: +switch-master %6d ms,"
+                + " writable %6d ms, lost %d, old master a replica %6d ms after it is back%n",
+                system, mode, fault, i + 1, t.switchMs, t.writableMs, t.lost, t.demoteMs);
+          }
         }
       }
     }
     printTable(results, downAfter);
   }
 
-  private static Trial runTrial(String system, String fault, long downAfter, long phaseMs)
-      throws Exception {
+  /**
+   * Warm: the fault comes 6 s after the daemons start plus {@code phaseMs}, writes running for
+   * at least a second. Cold: 1 s plus {@code phaseMs} after the daemons have found each other.
+   */
+  private static Trial runTrial(String system, String mode, String fault, long downAfter,
+      long phaseMs) throws Exception {
     List<ValkeyServer> nodes = new ArrayList<>();
     List<AutoCloseable> daemons = new ArrayList<>();
     long daemonsStartedAt = System.nanoTime();
@@ -86,10 +104,10 @@ public final class FailoverBenchmark {
         }
       }
       awaitDiscovery(ports);
-      long settled = daemonsStartedAt + TimeUnit.SECONDS.toNanos(6) - System.nanoTime();
-      if (settled > 0) {
-        TimeUnit.NANOSECONDS.sleep(settled);
-      }
+      boolean warm = mode.equals("warm");
+      long faultAt0 = warm ? daemonsStartedAt + TimeUnit.SECONDS.toNanos(6)
+          + TimeUnit.MILLISECONDS.toNanos(1_000 + phaseMs)
+          : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1_000 + phaseMs);
       AtomicLong switchAt = new AtomicLong(-1);
       AtomicLong newMasterPort = new AtomicLong(-1);
       List<Thread> listeners = new ArrayList<>();
@@ -100,7 +118,10 @@ public final class FailoverBenchmark {
       // About 400 writes per second, as the reference's measurements used.
       SequenceWriter writer = new SequenceWriter(ports.get(0), NAME, false, 2_500);
       Thread w = writer.start();
-      TimeUnit.MILLISECONDS.sleep(1_000 + phaseMs);
+      long untilFault = faultAt0 - System.nanoTime();
+      if (untilFault > 0) {
+        TimeUnit.NANOSECONDS.sleep(untilFault);
+      }
       long faultAt = System.nanoTime();
       writer.faultFromPort.set(master.port());
       if (fault.equals("kill9")) {
@@ -123,20 +144,42 @@ public final class FailoverBenchmark {
       TimeUnit.MILLISECONDS.sleep(2_000);
       if (fault.equals("sigstop")) {
         master.resume();
-        TimeUnit.MILLISECONDS.sleep(3_000);
+      } else {
+        master.restart();
       }
+      long backAt = System.nanoTime();
+      long demotedAt = awaitReplica(master, backAt + TimeUnit.SECONDS.toNanos(30));
+      TimeUnit.MILLISECONDS.sleep(1_000);
       writer.stop.set(true);
       stop.set(true);
       w.join(5_000);
       long lost = lost(writer, nodes, ports.get(0));
       long writable = firstOf(writer.newMasterAckAt.get(), followerAckAt.get());
-      return new Trial(system, fault, ms(switchAt.get(), faultAt), ms(writable, faultAt), lost);
+      return new Trial(system, mode, fault, ms(switchAt.get(), faultAt), ms(writable, faultAt),
+          lost, ms(demotedAt, backAt));
     } finally {
       for (AutoCloseable d : daemons) {
         d.close();
       }
       nodes.forEach(ValkeyServer::close);
     }
+  }
+
+  /** When the node first reports {@code role:slave} (polled every 5 ms), or -1 by the deadline. */
+  private static long awaitReplica(ValkeyServer node, long deadline) throws InterruptedException {
+    while (System.nanoTime() < deadline) {
+      try (AdminConnection c = node.admin(500)) {
+        while (System.nanoTime() < deadline) {
+          if (String.valueOf(c.command("INFO", "replication")).contains("role:slave")) {
+            return System.nanoTime();
+          }
+          TimeUnit.MILLISECONDS.sleep(5);
+        }
+      } catch (IOException | RuntimeException notYet) {
+        TimeUnit.MILLISECONDS.sleep(5);
+      }
+    }
+    return -1;
   }
 
   private static long firstOf(long a, long b) {
@@ -256,31 +299,40 @@ public final class FailoverBenchmark {
   private static void printTable(List<Trial> results, long downAfter) {
     System.out.println();
     System.out.printf("down-after-milliseconds = %d; times in ms after the fault%n", downAfter);
-    System.out.printf("%-8s %-7s %18s %18s %16s%n", "system", "fault", "+switch-master", "writable",
-        "acked lost");
-    System.out.printf("%-8s %-7s %18s %18s %16s%n", "", "", "median / max", "median / max",
-        "median / max");
+    System.out.println("demoted: from the old master's return (SIGCONT, or restart after kill -9)"
+        + " to its role:slave");
+    System.out.printf("%-8s %-4s %-7s %18s %18s %16s %18s%n", "system", "mode", "fault",
+        "+switch-master", "writable", "acked lost", "demoted");
+    System.out.printf("%-8s %-4s %-7s %18s %18s %16s %18s%n", "", "", "", "median / max",
+        "median / max", "median / max", "median / max");
     Map<String, Long> medians = new LinkedHashMap<>();
-    for (String fault : List.of("kill9", "sigstop")) {
-      for (String system : List.of("vigil", "sentinel")) {
-        List<Trial> ts = results.stream().filter(t -> t.system.equals(system) && t.fault.equals(fault)).toList();
-        if (ts.isEmpty()) {
-          continue;
+    for (String mode : List.of("warm", "cold")) {
+      for (String fault : List.of("kill9", "sigstop")) {
+        for (String system : List.of("vigil", "sentinel")) {
+          List<Trial> ts = results.stream().filter(t -> t.system.equals(system)
+              && t.mode.equals(mode) && t.fault.equals(fault)).toList();
+          if (ts.isEmpty()) {
+            continue;
+          }
+          long[] sw = stats(ts, t -> t.switchMs);
+          long[] wr = stats(ts, t -> t.writableMs);
+          long[] lo = stats(ts, t -> t.lost);
+          long[] de = stats(ts, t -> t.demoteMs);
+          medians.put(system + " " + mode + " " + fault, sw[0]);
+          System.out.printf("%-8s %-4s %-7s %9d / %6d %9d / %6d %8d / %5d %9d / %6d%n", system,
+              mode, fault, sw[0], sw[1], wr[0], wr[1], lo[0], lo[1], de[0], de[1]);
         }
-        long[] sw = stats(ts, t -> t.switchMs);
-        long[] wr = stats(ts, t -> t.writableMs);
-        long[] lo = stats(ts, t -> t.lost);
-        medians.put(system + " " + fault, sw[0]);
-        System.out.printf("%-8s %-7s %9d / %6d %9d / %6d %8d / %5d%n", system, fault, sw[0], sw[1],
-            wr[0], wr[1], lo[0], lo[1]);
       }
     }
-    for (String fault : List.of("kill9", "sigstop")) {
-      Long v = medians.get("vigil " + fault);
-      Long s = medians.get("sentinel " + fault);
-      if (v != null && s != null) {
-        System.out.printf(Locale.ROOT, "%s: time beyond down-after, Vigil/Sentinel = %d / %d ms = %.3f%n",
-            fault, v - downAfter, s - downAfter, (double) (v - downAfter) / Math.max(1, s - downAfter));
+    for (String mode : List.of("warm", "cold")) {
+      for (String fault : List.of("kill9", "sigstop")) {
+        Long v = medians.get("vigil " + mode + " " + fault);
+        Long s = medians.get("sentinel " + mode + " " + fault);
+        if (v != null && s != null) {
+          System.out.printf(Locale.ROOT, "%s %s: +switch-master beyond down-after, Vigil/Sentinel"
+              + " = %d / %d ms = %.3f%n", mode, fault, v - downAfter, s - downAfter,
+              (double) (v - downAfter) / Math.max(1, s - downAfter));
+        }
       }
     }
   }
@@ -291,7 +343,8 @@ public final class FailoverBenchmark {
 
   private static long[] stats(List<Trial> ts, Metric m) {
     List<Long> v = new ArrayList<>();
-    ts.forEach(t -> v.add(m.of(t)));
+    // A value of -1 (did not happen in time) sorts as the worst.
+    ts.forEach(t -> v.add(m.of(t) < 0 ? Long.MAX_VALUE : m.of(t)));
     Collections.sort(v);
     return new long[] {v.get(v.size() / 2), v.get(v.size() - 1)};
   }
