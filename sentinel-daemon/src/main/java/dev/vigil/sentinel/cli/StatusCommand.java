@@ -11,7 +11,9 @@ import picocli.CommandLine.Command;
 @Command(name = "status", mixinStandardHelpOptions = true,
     description = {"Shows each group as the daemons see it: every node's role, address, "
         + "replication offset and lag, link, priority and last reply; every daemon's view of the "
-        + "master and config epoch. Rows that disagree with the majority are marked.",
+        + "master and config epoch. Each node is also asked itself: its role and replica-priority "
+        + "are what it says now, and rows where that differs from the daemons' view (or from the "
+        + "majority) are marked.",
         "Exit code 0 when all daemons answer and agree, 1 otherwise, 2 when none answers."},
     footer = {"", "Examples:", "  vigil status",
         "  vigil status -s 10.0.0.5:26379,10.0.0.6:26379,10.0.0.7:26379 --name mymaster",
@@ -59,10 +61,15 @@ final class StatusCommand extends GroupCommand {
       NodeProbe np = probes.get(a);
       long offset = np != null && np.ok() ? np.offset() : Long.parseLong(r.getOrDefault("slave-repl-offset", "0"));
       String lag = masterOffset >= 0 ? Long.toString(Math.max(0, masterOffset - offset)) : "-";
+      // The node's own word wins where it answered; where the daemons' view differs, both show.
+      String viewed = r.get("slave-priority");
+      boolean drift = np != null && np.ok() && np.priority() >= 0
+          && !Integer.toString(np.priority()).equals(viewed);
+      String priority = drift ? np.priority() + " (daemons: " + viewed + ")" : viewed;
       boolean bad = r.getOrDefault("flags", "").contains("down") || !"ok".equals(r.get("master-link-status"))
-          || (np != null && np.ok() && !"slave".equals(np.role()));
+          || (np != null && np.ok() && !"slave".equals(np.role())) || drift;
       nodes.row(bad, a, np != null && np.ok() ? np.role() : "unreachable", r.get("flags"),
-          r.get("master-link-status"), offset, lag, r.get("slave-priority"),
+          r.get("master-link-status"), offset, lag, priority,
           ListCommands.age(r.get("last-ok-ping-reply")));
     }
     out.print(nodes.render(Table.colour()));
@@ -96,6 +103,7 @@ final class StatusCommand extends GroupCommand {
       n.put("role", p.role());
       n.put("offset", p.ok() ? p.offset() : null);
       n.put("following", p.following() == null ? null : p.following().toString());
+      n.put("priority", p.ok() && p.priority() >= 0 ? p.priority() : null);
       n.put("error", p.error());
       nodes.add(n);
     });
