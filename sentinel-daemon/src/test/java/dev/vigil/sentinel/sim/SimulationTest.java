@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
  * {@code -Dvigil.sim.seed=N -Dvigil.sim.seeds=1}, adding {@code -Dvigil.sim.debug=true} for the
  * event trace of every daemon. {@code -Dvigil.sim.quarantine=0} turns off the fresh-identity
  * quarantine, to see why it exists: with it off, 10,000 seeds find two leaders in one epoch
- * after a daemon lost its state (seed 7616 on the day it was added).
+ * after a daemon lost its state (seed 7307 on the day the vote-amnesia nemesis was added).
  */
 class SimulationTest {
   private static final int SEEDS = Integer.getInteger("vigil.sim.seeds", 10_000);
