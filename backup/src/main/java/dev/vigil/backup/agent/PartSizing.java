@@ -3,15 +3,15 @@ package dev.vigil.backup.agent;
 /**
  * Multipart part sizes. S3 allows at most 10,000 parts of 5 MiB to 5 GiB (the last may be
  * smaller). With the RDB's length known ({@code $<len>}), one size fits it in at most 9,000 parts;
- * with the diskless form the length is unknown, so the size doubles every 2,000 parts (16 MiB
- * parts reach 32 GiB before the first doubling, and 10,000 parts then hold over 1 TiB). Memory is
+ * with the diskless form the length is unknown, so the size doubles every 1,500 parts (16 MiB
+ * parts reach 23 GiB before the first doubling, and 10,000 parts hold over 2 TiB). Memory is
  * two parts, so it grows only for datasets that size.
  */
 public final class PartSizing {
   public static final int MIN_PART = 5 << 20;
   static final long MAX_PART = 5L << 30;
   static final int KNOWN_MAX_PARTS = 9_000;
-  static final int DOUBLE_EVERY = 2_000;
+  static final int DOUBLE_EVERY = 1_500;
 
   private PartSizing() {}
 

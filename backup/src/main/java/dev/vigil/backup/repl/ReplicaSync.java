@@ -62,8 +62,8 @@ public final class ReplicaSync implements AutoCloseable {
     expected.add(new ReplicationStreamHandler.Expected("REPLCONF capa", false));
     commands.add(RespCommand.of("REPLCONF", "rdb-only", "1"));
     expected.add(new ReplicationStreamHandler.Expected("REPLCONF rdb-only", true));
-    commands.add(RespCommand.of("PSYNC", "?", "-1"));
-    handler = new ReplicationStreamHandler(expected, pipe);
+    RespCommand psync = RespCommand.of("PSYNC", "?", "-1");
+    handler = new ReplicationStreamHandler(expected, psync, pipe);
 
     Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) node.connectTimeout().toMillis())
@@ -92,6 +92,7 @@ public final class ReplicaSync implements AutoCloseable {
     }
     channel = connecting.channel();
     pipe.valve(on -> channel.config().setAutoRead(on));
+    // Pipelined; the handler sends PSYNC when their replies are in.
     for (RespCommand c : commands) {
       channel.write(c);
     }

@@ -15,7 +15,7 @@ import java.util.concurrent.CompletableFuture;
  * Reads what a master sends a new replica, as raw bytes: the replies to the handshake commands
  * (one line each), {@code +FULLRESYNC <replid> <offset>}, then the RDB as {@code $<len>\r\n} and
  * that many bytes, or (diskless) {@code $EOF:<40 bytes>\r\n}, the bytes, and the same 40 bytes.
- * Lone newlines are the master's keep-alives while it prepares the RDB. The RDB is not a RESP
+ * {@code PSYNC} goes out only once the replies before it are in. Lone newlines are the master's keep-alives while it prepares the RDB. The RDB is not a RESP
  * value (no trailing CRLF, possibly gigabytes), hence this handler instead of the RESP decoder.
  * Pure RDB bytes go to the {@link PayloadPipe}; everything after them is ignored.
  */
@@ -41,9 +41,21 @@ final class ReplicationStreamHandler extends ChannelInboundHandlerAdapter {
   private byte[] held = new byte[0];
   private long delivered;
 
-  ReplicationStreamHandler(List<Expected> expected, PayloadPipe pipe) {
+  private final Object sync;
+
+  /**
+   * @param expected the handshake replies to wait for
+   * @param sync the command to send once they are all in ({@code PSYNC}; the server refuses it
+   *     while replies to earlier commands are still pending output), or null if already sent
+   * @param pipe where the RDB's bytes go
+   */
+  ReplicationStreamHandler(List<Expected> expected, Object sync, PayloadPipe pipe) {
     this.expected = new ArrayDeque<>(expected);
+    this.sync = sync;
     this.pipe = pipe;
+    if (expected.isEmpty()) {
+      state = State.FULLRESYNC;
+    }
   }
 
   /** Completes at {@code $...}: the payload is about to start. */
@@ -108,6 +120,9 @@ final class ReplicationStreamHandler extends ChannelInboundHandlerAdapter {
         }
         if (expected.isEmpty()) {
           state = State.FULLRESYNC;
+          if (sync != null) {
+            ctx.writeAndFlush(sync);
+          }
         }
       }
       case FULLRESYNC -> {
