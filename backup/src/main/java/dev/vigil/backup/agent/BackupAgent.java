@@ -72,10 +72,13 @@ public final class BackupAgent {
       log.info("node sent FULLRESYNC {} {}; RDB {}", start.replid(), start.offset(),
           start.diskless() ? "streamed (diskless, length unknown)" : Progress.size(start.length()));
       BackupStore.Upload upload;
+      guard.starting(key);
       try {
         upload = store.startUpload(key);
       } catch (SdkException e) {
-        throw new BackupFailure(S3Errors.describe(e, store.bucket()), e);
+        String why = S3Errors.describe(e, store.bucket());
+        guard.cleanUp(why);
+        throw new BackupFailure(why, e);
       }
       guard.opened(upload);
       try {

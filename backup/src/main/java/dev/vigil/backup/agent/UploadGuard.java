@@ -15,6 +15,7 @@ public final class UploadGuard {
   private static final Logger log = LoggerFactory.getLogger(UploadGuard.class);
 
   private final BackupStore store;
+  private String starting;
   private BackupStore.Upload open;
   private String completedKey;
   private boolean stopped;
@@ -23,7 +24,16 @@ public final class UploadGuard {
     this.store = store;
   }
 
+  /** Called before asking S3 for an upload of {@code key}: its id is not known yet. */
+  synchronized void starting(String key) throws BackupFailure {
+    if (stopped) {
+      throw new BackupFailure("stopped");
+    }
+    starting = key;
+  }
+
   synchronized void opened(BackupStore.Upload upload) throws BackupFailure {
+    starting = null;
     if (stopped) {
       abortQuietly(upload);
       throw new BackupFailure("stopped");
@@ -53,6 +63,21 @@ public final class UploadGuard {
   /** Aborts what is open and deletes an object left without a manifest; idempotent. */
   public synchronized void cleanUp(String why) {
     stopped = true;
+    if (starting != null) {
+      // Stopped while S3 was creating the upload: its id never reached us, so find it by its
+      // key (unique: the id has the start time in it).
+      try {
+        for (var u : store.uploadsOf(starting)) {
+          log.warn("aborting multipart upload of {} ({})", u.key(), why);
+          store.abort(u.key(), u.uploadId());
+        }
+      } catch (RuntimeException e) {
+        log.error("could not abort the upload of {} (a bucket lifecycle rule for incomplete "
+            + "uploads removes it; 'vigil backups uploads --abort' does now): {}", starting,
+            e.getMessage());
+      }
+      starting = null;
+    }
     if (open != null) {
       log.warn("aborting multipart upload of {} ({})", open.key(), why);
       abortQuietly(open);

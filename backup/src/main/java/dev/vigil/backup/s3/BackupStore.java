@@ -77,6 +77,12 @@ public final class BackupStore implements AutoCloseable {
     return s3.listMultipartUploads(b -> b.bucket(bucket).prefix(BackupKeys.listPrefix(prefix))).uploads();
   }
 
+  /** Unfinished uploads of exactly this key. */
+  public List<MultipartUpload> uploadsOf(String key) {
+    return s3.listMultipartUploads(b -> b.bucket(bucket).prefix(key)).uploads().stream()
+        .filter(u -> u.key().equals(key)).toList();
+  }
+
   public void abort(String key, String uploadId) {
     s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
   }

@@ -33,6 +33,7 @@ public final class S3Fixture implements BeforeEachCallback, AfterEachCallback {
   private FaultyBlobStore store;
   private S3Proxy proxy;
   private S3Client client;
+  private int port;
 
   @Override
   public void beforeEach(ExtensionContext ctx) throws Exception {
@@ -44,6 +45,7 @@ public final class S3Fixture implements BeforeEachCallback, AfterEachCallback {
     proxy.start();
     org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
         .until(() -> proxy.getState().equals("STARTED"));
+    port = proxy.getPort();
     client = S3Client.builder().endpointOverride(endpoint()).region(Region.US_EAST_1)
         .forcePathStyle(true)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS, SECRET)))
@@ -65,7 +67,7 @@ public final class S3Fixture implements BeforeEachCallback, AfterEachCallback {
   }
 
   public URI endpoint() {
-    return URI.create("http://127.0.0.1:" + proxy.getPort());
+    return URI.create("http://127.0.0.1:" + port);
   }
 
   public S3Client client() {
