@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -119,39 +120,58 @@ public final class BackupAgent {
     }
   }
 
-  /** Reads the payload into parts, uploading each while the next fills; bounded by two parts. */
+  /** A part being uploaded, and the buffer it holds until then. */
+  private record InFlight(Future<?> done, byte[] buffer) {}
+
+  /**
+   * Reads the payload into parts; up to {@code uploadThreads} upload while the next fills. Memory:
+   * {@code uploadThreads + 1} part buffers, reused.
+   */
   private RdbSummary stream(InputStream in, BackupStore.Upload upload, SyncStart start,
       BackupRequest req) throws IOException, BackupFailure {
     RdbDigest digest = new RdbDigest();
     Throttle throttle = new Throttle(req.maxBytesPerSecond());
-    ExecutorService uploader = Executors.newSingleThreadExecutor(r -> {
+    int threads = Math.max(1, req.uploadThreads());
+    ExecutorService uploader = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "s3-upload");
       t.setDaemon(true);
       return t;
     });
-    byte[][] buffers = new byte[2][];
-    Future<?> inFlight = null;
+    ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+    ArrayDeque<byte[]> free = new ArrayDeque<>();
     try (ProgressReporter progress = new ProgressReporter("backup", start.length(), req.progressEvery())) {
       int number = 1;
       while (true) {
         int size = PartSizing.partSize(req.partSize(), start.length(), number);
-        int slot = number & 1;
-        if (buffers[slot] == null || buffers[slot].length != size) {
-          buffers[slot] = new byte[size];
+        while (!free.isEmpty() && free.peek().length != size) {
+          free.poll(); // the part size grew: let the smaller buffers go
         }
-        byte[] buf = buffers[slot];
+        byte[] buf = free.isEmpty() ? new byte[size] : free.poll();
+        long t0 = System.nanoTime();
         int n = fill(in, buf, digest, progress, throttle);
         if (n == 0 && number > 1) {
           break;
         }
-        awaitPart(inFlight);
-        inFlight = uploader.submit(() -> upload.uploadPart(buf, n));
+        long t1 = System.nanoTime();
+        while (inFlight.size() >= threads) {
+          InFlight oldest = inFlight.poll();
+          awaitPart(oldest.done());
+          free.add(oldest.buffer());
+        }
+        if (log.isDebugEnabled()) {
+          log.debug("part {}: {} bytes read in {} ms, then {} ms waiting for an upload slot",
+              number, n, (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
+        }
+        int part = number;
+        inFlight.add(new InFlight(uploader.submit(() -> upload.uploadPart(part, buf, n)), buf));
         number++;
         if (n < size) {
           break;
         }
       }
-      awaitPart(inFlight);
+      while (!inFlight.isEmpty()) {
+        awaitPart(inFlight.poll().done());
+      }
       log.info(progress.now().line());
     } finally {
       uploader.shutdownNow();

@@ -10,11 +10,12 @@ import java.time.Duration;
  * @param cluster name recorded in the manifest and used in the backup id; null for the node's address
  * @param prefix key prefix in the bucket
  * @param partSize base multipart part size in bytes (at least 5 MiB)
+ * @param uploadThreads parts uploading at once (memory holds one more part than this)
  * @param maxBytesPerSecond rate cap, 0 for none
  * @param progressEvery how often to log progress
  */
 public record BackupRequest(NodeEndpoint node, String cluster, String prefix, int partSize,
-    long maxBytesPerSecond, Duration progressEvery) {
+    int uploadThreads, long maxBytesPerSecond, Duration progressEvery) {
 
   public String clusterName() {
     return cluster != null && !cluster.isBlank() ? cluster : node.address();

@@ -40,10 +40,14 @@ final class BackupCommand implements Callable<Integer> {
       + "(default: the node's address).")
   String cluster;
 
-  @Option(names = "--part-size-mib", defaultValue = "16",
-      description = "Multipart part size in MiB, at least 5 (default: ${DEFAULT-VALUE}); memory "
-          + "holds two parts.")
+  @Option(names = "--part-size-mib", defaultValue = "8",
+      description = "Multipart part size in MiB, at least 5 (default: ${DEFAULT-VALUE}).")
   int partSizeMib;
+
+  @Option(names = "--upload-threads", defaultValue = "2",
+      description = "Parts uploading at once (default: ${DEFAULT-VALUE}); memory holds one part "
+          + "more than this.")
+  int uploadThreads;
 
   @Option(names = "--max-rate-mib", defaultValue = "0",
       description = "Cap on the transfer rate in MiB/s, 0 for none (default: ${DEFAULT-VALUE}).")
@@ -63,13 +67,13 @@ final class BackupCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (partSizeMib < PartSizing.MIN_PART >> 20) {
-      err.println("vigil backup: --part-size-mib must be at least 5");
+    if (partSizeMib < PartSizing.MIN_PART >> 20 || uploadThreads < 1 || uploadThreads > 16) {
+      err.println("vigil backup: --part-size-mib must be at least 5 and --upload-threads 1 to 16");
       return 2;
     }
     BackupRequest req;
     try {
-      req = new BackupRequest(node.endpoint(), cluster, prefix, partSizeMib << 20,
+      req = new BackupRequest(node.endpoint(), cluster, prefix, partSizeMib << 20, uploadThreads,
           (long) (maxRateMib * (1 << 20)), Duration.ofSeconds(progressSeconds));
     } catch (IOException | IllegalArgumentException e) {
       err.println("vigil backup: " + e.getMessage());

@@ -1,5 +1,6 @@
 package dev.vigil.backup.repl;
 
+import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -9,7 +10,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The RDB bytes from the event loop to the thread that uploads them, with back-pressure: above
  * {@code highWater} buffered bytes the channel stops reading (autoRead off), so the node's socket
- * buffer fills and it slows down; below half of it reading resumes. Memory is bounded by
+ * buffer fills and it slows down; below half of it reading resumes. The socket's own (pooled)
+ * buffers are handed over as they are, so the stream makes no garbage; memory is bounded by
  * {@code highWater} plus one socket read, whatever the RDB's size.
  */
 final class PayloadPipe extends InputStream {
@@ -18,13 +20,13 @@ final class PayloadPipe extends InputStream {
     void reading(boolean on);
   }
 
-  private final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
+  private final ArrayDeque<ByteBuf> chunks = new ArrayDeque<>();
   private final long highWater;
   private final long idleTimeoutNanos;
   private Valve valve;
   private long buffered;
-  private int headOffset;
   private boolean ended;
+  private boolean closed;
   private boolean paused;
   private IOException failure;
 
@@ -39,12 +41,14 @@ final class PayloadPipe extends InputStream {
 
   // ---- producer side (event loop) ----
 
-  synchronized void offer(byte[] chunk) {
-    if (chunk.length == 0 || failure != null) {
+  /** Takes ownership of {@code chunk} (released once read, or on failure or close). */
+  synchronized void offer(ByteBuf chunk) {
+    if (!chunk.isReadable() || failure != null || closed) {
+      chunk.release();
       return;
     }
     chunks.add(chunk);
-    buffered += chunk.length;
+    buffered += chunk.readableBytes();
     if (!paused && buffered >= highWater && valve != null) {
       paused = true;
       valve.reading(false);
@@ -60,6 +64,7 @@ final class PayloadPipe extends InputStream {
   synchronized void fail(IOException cause) {
     if (!ended && failure == null) {
       failure = cause;
+      releaseAll();
     }
     notifyAll();
   }
@@ -76,7 +81,7 @@ final class PayloadPipe extends InputStream {
       if (failure != null) {
         throw failure;
       }
-      if (ended) {
+      if (ended || closed) {
         return -1;
       }
       long left = deadline - System.nanoTime();
@@ -93,14 +98,12 @@ final class PayloadPipe extends InputStream {
     }
     int n = 0;
     while (n < len && !chunks.isEmpty()) {
-      byte[] head = chunks.peek();
-      int k = Math.min(len - n, head.length - headOffset);
-      System.arraycopy(head, headOffset, b, off + n, k);
+      ByteBuf head = chunks.peek();
+      int k = Math.min(len - n, head.readableBytes());
+      head.readBytes(b, off + n, k);
       n += k;
-      headOffset += k;
-      if (headOffset == head.length) {
-        chunks.poll();
-        headOffset = 0;
+      if (!head.isReadable()) {
+        chunks.poll().release();
       }
     }
     buffered -= n;
@@ -116,5 +119,21 @@ final class PayloadPipe extends InputStream {
     byte[] one = new byte[1];
     int n = read(one, 0, 1);
     return n < 0 ? -1 : one[0] & 0xff;
+  }
+
+  /** Drops what is buffered; later offers are released at once. */
+  @Override
+  public synchronized void close() {
+    closed = true;
+    releaseAll();
+    notifyAll();
+  }
+
+  private void releaseAll() {
+    ByteBuf c;
+    while ((c = chunks.poll()) != null) {
+      c.release();
+    }
+    buffered = 0;
   }
 }

@@ -133,8 +133,11 @@ public final class ReplicaSync implements AutoCloseable {
   @Override
   public void close() {
     if (channel != null) {
-      channel.close();
+      channel.close().syncUninterruptibly();
     }
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    if (pipe != null) {
+      pipe.close(); // after the event loop has stopped offering: releases what is left
+    }
   }
 }

@@ -1,13 +1,13 @@
 package dev.vigil.backup.repl;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -38,6 +38,7 @@ final class ReplicationStreamHandler extends ChannelInboundHandlerAdapter {
   private long offset;
   private long remaining;
   private byte[] eofMark;
+  private MarkFinder markFinder;
   private byte[] held = new byte[0];
   private long delivered;
 
@@ -150,6 +151,7 @@ final class ReplicationStreamHandler extends ChannelInboundHandlerAdapter {
             throw new IOException("protocol error: an EOF mark of " + mark.length + " bytes");
           }
           eofMark = mark;
+          markFinder = new MarkFinder(mark);
           remaining = -1;
         } else {
           remaining = parseLong(l.substring(1), l);
@@ -170,34 +172,51 @@ final class ReplicationStreamHandler extends ChannelInboundHandlerAdapter {
   private void payload(ChannelHandlerContext ctx, ByteBuf buf) {
     if (eofMark == null) {
       int n = (int) Math.min(remaining, buf.readableBytes());
-      byte[] chunk = new byte[n];
-      buf.readBytes(chunk);
-      deliver(chunk);
+      deliver(buf.readRetainedSlice(n));
       remaining -= n;
       if (remaining == 0) {
         finished(ctx);
       }
       return;
     }
-    // Diskless: the RDB ends where the 40-byte mark appears; hold back the last 40 bytes seen,
-    // which may be (the start of) the mark, until more data says otherwise.
-    byte[] window = new byte[held.length + buf.readableBytes()];
-    System.arraycopy(held, 0, window, 0, held.length);
-    buf.readBytes(window, held.length, window.length - held.length);
-    int at = indexOf(window, eofMark);
-    if (at >= 0) {
-      deliver(Arrays.copyOf(window, at));
+    // Diskless: the RDB ends where the 40-byte mark appears. The last 40 bytes seen are held back,
+    // since they may be (the start of) the mark, until more data says otherwise.
+    int end = markFinder.feed(buf);
+    if (end >= 0) {
+      int markStart = held.length + (end - buf.readerIndex()) + 1 - EOF_MARK_LENGTH;
+      deliverLogical(buf, markStart);
+      buf.skipBytes(buf.readableBytes());
       held = new byte[0];
       finished(ctx);
       return;
     }
-    int keep = Math.min(EOF_MARK_LENGTH, window.length);
-    deliver(Arrays.copyOf(window, window.length - keep));
-    held = Arrays.copyOfRange(window, window.length - keep, window.length);
+    int total = held.length + buf.readableBytes();
+    int keep = Math.min(EOF_MARK_LENGTH, total);
+    byte[] newHeld = new byte[keep];
+    // the new held bytes: the tail of (held + buf)
+    int fromBuf = Math.min(keep, buf.readableBytes());
+    int fromHeld = keep - fromBuf;
+    System.arraycopy(held, held.length - fromHeld, newHeld, 0, fromHeld);
+    buf.getBytes(buf.writerIndex() - fromBuf, newHeld, fromHeld, fromBuf);
+    deliverLogical(buf, total - keep);
+    buf.skipBytes(buf.readableBytes());
+    held = newHeld;
   }
 
-  private void deliver(byte[] chunk) {
-    delivered += chunk.length;
+  /** Delivers the first {@code n} bytes of (held + buf), without consuming buf. */
+  private void deliverLogical(ByteBuf buf, int n) {
+    int fromHeld = Math.min(n, held.length);
+    if (fromHeld > 0) {
+      deliver(Unpooled.wrappedBuffer(held, 0, fromHeld));
+    }
+    int fromBuf = n - fromHeld;
+    if (fromBuf > 0) {
+      deliver(buf.retainedSlice(buf.readerIndex(), fromBuf));
+    }
+  }
+
+  private void deliver(ByteBuf chunk) {
+    delivered += chunk.readableBytes();
     pipe.offer(chunk);
   }
 
@@ -230,22 +249,6 @@ final class ReplicationStreamHandler extends ChannelInboundHandlerAdapter {
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     failed(ctx, cause instanceof IOException io ? io
         : new IOException(cause.getMessage() == null ? cause.toString() : cause.getMessage(), cause));
-  }
-
-  static int indexOf(byte[] haystack, byte[] needle) {
-    outer:
-    for (int i = 0; i <= haystack.length - needle.length; i++) {
-      if (haystack[i] != needle[0]) {
-        continue;
-      }
-      for (int j = 1; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
   }
 
   private static long parseLong(String s, String l) throws IOException {

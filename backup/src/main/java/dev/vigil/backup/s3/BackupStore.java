@@ -96,7 +96,7 @@ public final class BackupStore implements AutoCloseable {
   public final class Upload {
     private final String key;
     private final String uploadId;
-    private final List<CompletedPart> parts = new ArrayList<>();
+    private final java.util.Map<Integer, CompletedPart> parts = new java.util.concurrent.ConcurrentSkipListMap<>();
 
     Upload(String key, String uploadId) {
       this.key = key;
@@ -115,20 +115,19 @@ public final class BackupStore implements AutoCloseable {
       return parts.size();
     }
 
-    /** Uploads the next part from {@code data[0..length)}. */
-    public void uploadPart(byte[] data, int length) {
-      int number = parts.size() + 1;
+    /** Uploads part {@code number} (1-based) from {@code data[0..length)}; thread-safe. */
+    public void uploadPart(int number, byte[] data, int length) {
       String etag = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId)
               .partNumber(number).contentLength((long) length),
           // A fresh stream per attempt, so the SDK's retries resend the part without a copy of it.
           RequestBody.fromContentProvider(() -> new ByteArrayInputStream(data, 0, length), length,
               "application/octet-stream")).eTag();
-      parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
+      parts.put(number, CompletedPart.builder().partNumber(number).eTag(etag).build());
     }
 
     public void complete() {
       s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
-          .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
+          .multipartUpload(CompletedMultipartUpload.builder().parts(List.copyOf(parts.values())).build()));
     }
 
     public void abort() {

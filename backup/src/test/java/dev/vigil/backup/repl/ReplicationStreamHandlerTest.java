@@ -84,6 +84,40 @@ class ReplicationStreamHandlerTest {
   }
 
   @Test
+  void disklessFormInSmallPieces() throws IOException {
+    byte[] rdb = payload(500);
+    String mark = "ZYXWVUTSRQPONMLKJIHGFEDCBAzyxwvutsrqponm";
+    byte[] wire = concat(ascii("+OK\r\n+OK\r\n+FULLRESYNC r1 7\r\n\n$EOF:" + mark + "\r\n"), rdb,
+        ascii(mark));
+    for (int piece : new int[] {1, 2, 7, 39, 40, 41, 97}) {
+      PayloadPipe pipe = new PayloadPipe(Long.MAX_VALUE, 1000);
+      EmbeddedChannel ch = new EmbeddedChannel(new ReplicationStreamHandler(HANDSHAKE, null, pipe));
+      for (int i = 0; i < wire.length && ch.isOpen(); i += piece) {
+        ch.writeInbound(Unpooled.wrappedBuffer(Arrays.copyOfRange(wire, i, Math.min(wire.length, i + piece))));
+      }
+      assertThat(pipe.readAllBytes()).as("pieces of %d", piece).isEqualTo(rdb);
+      ch.finishAndReleaseAll();
+    }
+  }
+
+  @Test
+  void aSelfOverlappingMarkAfterNearMissesIsFoundInEveryPiecing() throws IOException {
+    String mark = "ab".repeat(19) + "ac"; // 40 bytes whose prefixes recur in themselves
+    byte[] rdb = ascii("xx" + "ab".repeat(25) + "a" + "ab".repeat(19) + "ad" + "yy");
+    byte[] wire = concat(ascii("+OK\r\n+OK\r\n+FULLRESYNC r1 7\r\n$EOF:" + mark + "\r\n"), rdb,
+        ascii(mark), ascii("ignored"));
+    for (int piece = 1; piece <= 45; piece++) {
+      PayloadPipe pipe = new PayloadPipe(Long.MAX_VALUE, 1000);
+      EmbeddedChannel ch = new EmbeddedChannel(new ReplicationStreamHandler(HANDSHAKE, null, pipe));
+      for (int i = 0; i < wire.length && ch.isOpen(); i += piece) {
+        ch.writeInbound(Unpooled.wrappedBuffer(Arrays.copyOfRange(wire, i, Math.min(wire.length, i + piece))));
+      }
+      assertThat(pipe.readAllBytes()).as("pieces of %d", piece).isEqualTo(rdb);
+      ch.finishAndReleaseAll();
+    }
+  }
+
+  @Test
   void aRefusedAuthFailsWithTheServersWords() {
     PayloadPipe pipe = new PayloadPipe(Long.MAX_VALUE, 1000);
     ReplicationStreamHandler h = new ReplicationStreamHandler(HANDSHAKE, null, pipe);
