@@ -24,7 +24,8 @@ public record NodeFacts(String server, String version, String role, boolean mast
     try (RespClient client = new RespClient(1);
          RespConnection c = client.connect(node.clientOptions()).get(
              node.connectTimeout().toMillis() + 10_000, TimeUnit.MILLISECONDS)) {
-      InfoReply info = c.info("server", "replication").get(10, TimeUnit.SECONDS);
+      // Plain INFO (default sections): INFO with several sections needs Redis 7 or Valkey.
+      InfoReply info = c.info().get(10, TimeUnit.SECONDS);
       return of(info);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();

@@ -30,11 +30,12 @@ final class NodeOptions {
   @Option(names = "--cacert", paramLabel = "PEM", description = "CA (PEM) to trust with --tls.")
   Path cacert;
 
-  @Option(names = "--cert", paramLabel = "PEM",
+  @Option(names = "--tls-cert", paramLabel = "PEM",
       description = "Client certificate (PEM) with --tls, for tls-auth-clients yes.")
   Path cert;
 
-  @Option(names = "--key", paramLabel = "PEM", description = "Client key (PEM, PKCS#8) for --cert.")
+  @Option(names = "--tls-key", paramLabel = "PEM",
+      description = "Client key (PEM, PKCS#8) for --tls-cert.")
   Path key;
 
   @Option(names = "--insecure", description = "With --tls, accept any certificate (testing only).")

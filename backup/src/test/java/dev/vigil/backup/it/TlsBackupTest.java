@@ -63,7 +63,7 @@ class TlsBackupTest {
           "--path-style", "--bucket", "secure", "--access-key", "a", "--secret-key", "secret-secret",
           "--s3-ca-file", certs.resolve("ca.crt").toString());
       List<String> tls = List.of("--tls", "--cacert", certs.resolve("ca.crt").toString(),
-          "--cert", certs.resolve("client.crt").toString(), "--key", certs.resolve("client.key").toString());
+          "--tls-cert", certs.resolve("client.crt").toString(), "--tls-key", certs.resolve("client.key").toString());
 
       Cli noClientCert = Cli.run(s3, "backup", "--node", "127.0.0.1:" + tlsPort, "--tls",
           "--cacert", certs.resolve("ca.crt").toString());
