@@ -36,6 +36,16 @@ public record Progress(String what, long bytes, long total, Duration elapsed) {
     return sb.toString();
   }
 
+  /** A one-line bar for a terminal: {@code [#####     ]} then the {@link #line()} figures. */
+  public String bar(int width) {
+    String figures = line().substring(what.length() + 2);
+    if (total <= 0) {
+      return what + ": " + figures;
+    }
+    int filled = (int) Math.min(width, width * bytes / total);
+    return what + " [" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + figures;
+  }
+
   public static String size(long b) {
     if (b < 1024) {
       return b + " B";

@@ -36,6 +36,8 @@ class PureAgentPartsTest {
     assertThat(p.line()).isEqualTo("backup: 512.0 MiB of 1.0 GiB (50%), 128.0 MiB/s, ETA 4s");
     Progress unknown = new Progress("backup", 3L * MIB, -1, Duration.ofSeconds(3));
     assertThat(unknown.line()).isEqualTo("backup: 3.0 MiB, 1.0 MiB/s");
+    assertThat(p.bar(10)).isEqualTo("backup [#####     ] 512.0 MiB of 1.0 GiB (50%), 128.0 MiB/s, ETA 4s");
+    assertThat(unknown.bar(10)).isEqualTo("backup: 3.0 MiB, 1.0 MiB/s");
   }
 
   @Test

@@ -41,6 +41,46 @@ class BackupFaultsTest {
     assertThat(s3.uploadsInProgress()).isZero();
   }
 
+  /**
+   * The invariant, over a bucket that has seen a good backup and two failed ones: every object is
+   * a backup's RDB or its manifest, every manifest names an object whose size, SHA-256, header and
+   * CRC-64 verify, and no upload is left unfinished.
+   */
+  @Test
+  void backupIsComplete() throws Exception {
+    ValkeyServer node = loadedNode();
+    Cli good = Cli.run(s3.args(), "backup", "--node", node.address(), "--prefix", "p");
+    assertThat(good.exit()).as(good.err()).isZero();
+    s3.failPartsFrom(2);
+    Cli failed = Cli.run(s3.args(), "backup", "--node", node.address(), "--prefix", "p",
+        "--part-size-mib", "5");
+    assertThat(failed.exit()).isEqualTo(1);
+    s3.failPartsFrom(Integer.MAX_VALUE);
+    CompletableFuture<Cli> killed = CompletableFuture.supplyAsync(() -> Cli.run(s3.args(),
+        "backup", "--node", node.address(), "--prefix", "p", "--max-rate-mib", "8"));
+    await().atMost(Duration.ofSeconds(20)).until(() -> s3.uploadsInProgress() == 1);
+    node.kill9();
+    assertThat(killed.get(60, TimeUnit.SECONDS).exit()).isEqualTo(1);
+
+    List<String> keys = s3.keys("p/");
+    List<String> manifests = keys.stream().filter(k -> k.endsWith(".manifest.json")).toList();
+    assertThat(manifests).hasSize(1);
+    assertThat(keys).hasSize(2);
+    for (String mk : manifests) {
+      Manifest m = ManifestJson.read(s3.get(mk));
+      byte[] rdb = s3.get(m.key());
+      dev.vigil.backup.rdb.RdbDigest d = new dev.vigil.backup.rdb.RdbDigest();
+      d.update(rdb, 0, rdb.length);
+      dev.vigil.backup.rdb.RdbSummary summary = d.summary();
+      assertThat(summary.problem()).isEmpty();
+      assertThat(summary.size()).isEqualTo(m.size());
+      assertThat(summary.sha256()).isEqualTo(m.sha256());
+      assertThat(summary.crcHex()).isEqualTo(m.crc64());
+      assertThat(summary.header()).hasToString(m.rdbVersion());
+    }
+    assertThat(s3.uploadsInProgress()).isZero();
+  }
+
   @Test
   void s3FailingMidUploadAbortsTheUpload() {
     ValkeyServer node = loadedNode();

@@ -125,8 +125,12 @@ class BackupRestoreTest {
     assertThat(fresh.command("GET", "w:1")).isEqualTo("v1");
   }
 
+  /**
+   * The invariant's restore half: a restored node starts from the restored RDB, not from the AOF
+   * its directory held; and a non-empty directory is refused without --force.
+   */
   @Test
-  void aRestoreReplacesAnOldAofAndRefusesANonEmptyDirWithoutForce() throws Exception {
+  void restoreWinsOverAof() throws Exception {
     ValkeyServer source = servers.start(ValkeyServer.builder().name("source"));
     Datasets.mixed(source, 2_000);
     String digest = Datasets.digest(source);

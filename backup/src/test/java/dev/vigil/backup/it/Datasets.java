@@ -1,6 +1,9 @@
 package dev.vigil.backup.it;
 
+import dev.vigil.testkit.AdminConnection;
 import dev.vigil.testkit.ValkeyServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /** Test data made by the server itself, so loading tens of MB takes a second, not a minute. */
 final class Datasets {
@@ -11,7 +14,7 @@ final class Datasets {
    * the hashes and a seventh of the strings with expiries.
    */
   static void mixed(ValkeyServer s, int n) {
-    s.command("EVAL", """
+    slow(s, "EVAL", """
         local n = tonumber(ARGV[1])
         for i = 1, n do
           redis.call('HSET', 'h:' .. i, 'a', i, 'b', i * 2, 'c', 'x' .. i)
@@ -31,10 +34,19 @@ final class Datasets {
    * in the RDB). DEBUG POPULATE is not replicated: on a master only.
    */
   static void bulk(ValkeyServer s, int keys, int size) {
-    s.command("DEBUG", "POPULATE", Integer.toString(keys), "bulk", Integer.toString(size));
+    slow(s, "DEBUG", "POPULATE", Integer.toString(keys), "bulk", Integer.toString(size));
+  }
+
+  /** A command that may take seconds on a busy machine (the kit's default wait is 5 s). */
+  private static Object slow(ValkeyServer s, String... args) {
+    try (AdminConnection c = s.admin(120_000)) {
+      return c.command(args);
+    } catch (IOException e) {
+      throw new UncheckedIOException(s + ": " + e.getMessage(), e);
+    }
   }
 
   static String digest(ValkeyServer s) {
-    return (String) s.command("DEBUG", "DIGEST");
+    return (String) slow(s, "DEBUG", "DIGEST");
   }
 }
