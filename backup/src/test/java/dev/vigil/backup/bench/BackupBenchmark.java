@@ -4,15 +4,19 @@ import dev.vigil.backup.cli.BackupCli;
 import dev.vigil.testkit.AdminConnection;
 import dev.vigil.testkit.ValkeyServer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
@@ -22,7 +26,8 @@ import org.jclouds.blobstore.BlobStoreContext;
 /**
  * Not a test: backup and restore throughput of a large RDB (1 GiB by default) through the
  * in-process S3 (S3Proxy, filesystem backend) on loopback, against copying the RDB file locally,
- * and the agent's peak RSS. The agent runs as its own JVM with bin/vigil's settings, under
+ * the agent's peak RSS, and the master's latency while a backup is taken from its replica (and,
+ * for comparison, from itself). The agent runs as its own JVM with bin/vigil's settings, under
  * /usr/bin/time. Run with bin/bench-backup [KEYS [VALUE_BYTES]].
  */
 public final class BackupBenchmark {
@@ -89,6 +94,28 @@ public final class BackupBenchmark {
       System.out.println("(agent times are whole processes: JVM start, INFO, the node's BGSAVE for "
           + "the backup, S3 calls; the S3 server's filesystem backend concatenates the parts at "
           + "completion, inside the backup's time)");
+
+      // The master's latency (PING round trips from one client) idle, while a backup is taken
+      // from its replica, and while one is taken from the master itself.
+      try (ValkeyServer replica = ValkeyServer.builder().name("replica")
+          .config("rdbcompression no", "repl-diskless-sync no").start()) {
+        replica.replicaOf(node);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofMinutes(10))
+            .pollInterval(java.time.Duration.ofMillis(200))
+            .until(() -> "up".equals(replica.info("replication").get("master_link_status")));
+        Latency idle = Latency.during(node, () -> Thread.sleep(5_000));
+        Latency fromReplica = Latency.during(node, () -> agent(work, s3, "backup", "--node",
+            replica.address(), "--prefix", "r", "--progress-interval-s", "60"));
+        Latency fromMaster = Latency.during(node, () -> agent(work, s3, "backup", "--node",
+            node.address(), "--prefix", "m", "--progress-interval-s", "60"));
+        System.out.printf("%nmaster PING latency (ms)      %8s %8s %8s %8s%n", "p50", "p99", "p99.9", "max");
+        for (var row : List.of(Map.entry("idle", idle), Map.entry("backup from the replica", fromReplica),
+            Map.entry("backup from the master", fromMaster))) {
+          Latency l = row.getValue();
+          System.out.printf("%-29s %8.2f %8.2f %8.2f %8.2f%n", row.getKey(), l.quantile(0.5),
+              l.quantile(0.99), l.quantile(0.999), l.quantile(1.0));
+        }
+      }
     } finally {
       if (proxy != null) {
         proxy.stop();
@@ -103,6 +130,46 @@ public final class BackupBenchmark {
   }
 
   record Run(double seconds, long rssKib, Path out, Path err) {}
+
+  /** Something to measure latency during. */
+  interface Work {
+    void run() throws Exception;
+  }
+
+  /** PING round trips (ms) from one client while {@code work} runs; at most 10 million. */
+  record Latency(double[] sortedMillis) {
+    static Latency during(ValkeyServer node, Work work) throws Exception {
+      AtomicBoolean stop = new AtomicBoolean();
+      double[] samples = new double[10_000_000];
+      int[] count = {0};
+      Thread probe = new Thread(() -> {
+        try (AdminConnection c = node.admin(60_000)) {
+          while (!stop.get() && count[0] < samples.length) {
+            long t = System.nanoTime();
+            c.command("PING");
+            samples[count[0]++] = (System.nanoTime() - t) / 1e6;
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }, "latency-probe");
+      probe.start();
+      try {
+        work.run();
+      } finally {
+        stop.set(true);
+        probe.join();
+      }
+      double[] got = Arrays.copyOf(samples, count[0]);
+      Arrays.sort(got);
+      return new Latency(got);
+    }
+
+    double quantile(double q) {
+      return sortedMillis.length == 0 ? Double.NaN
+          : sortedMillis[(int) Math.min(sortedMillis.length - 1, Math.floor(q * sortedMillis.length))];
+    }
+  }
 
   /** One agent process with bin/vigil's JVM flags, under /usr/bin/time for its peak RSS. */
   private static Run agent(Path work, List<String> s3, String... args) throws IOException, InterruptedException {
