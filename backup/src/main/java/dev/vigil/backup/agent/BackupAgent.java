@@ -23,7 +23,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * Takes one backup: the node's RDB over the replication protocol, streamed into a multipart upload
- * part by part (one part filling while the previous one uploads), SHA-256 and the RDB's CRC-64
+ * part by part (one part filling while earlier ones upload), SHA-256 and the RDB's CRC-64
  * computed on the way; the RDB is verified before the upload completes, and the manifest is written
  * last. Any failure aborts the upload (see {@link UploadGuard}).
  */

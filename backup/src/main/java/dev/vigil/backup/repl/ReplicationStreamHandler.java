@@ -15,9 +15,10 @@ import java.util.concurrent.CompletableFuture;
  * Reads what a master sends a new replica, as raw bytes: the replies to the handshake commands
  * (one line each), {@code +FULLRESYNC <replid> <offset>}, then the RDB as {@code $<len>\r\n} and
  * that many bytes, or (diskless) {@code $EOF:<40 bytes>\r\n}, the bytes, and the same 40 bytes.
- * {@code PSYNC} goes out only once the replies before it are in. Lone newlines are the master's keep-alives while it prepares the RDB. The RDB is not a RESP
- * value (no trailing CRLF, possibly gigabytes), hence this handler instead of the RESP decoder.
- * Pure RDB bytes go to the {@link PayloadPipe}; everything after them is ignored.
+ * {@code PSYNC} goes out only once the replies before it are in. Lone newlines are the master's
+ * keep-alives while it prepares the RDB. The RDB is not a RESP value (no trailing CRLF, possibly
+ * gigabytes), hence this handler instead of the RESP decoder. Pure RDB bytes go to the
+ * {@link PayloadPipe} as slices of the socket's buffers; everything after them is ignored.
  */
 final class ReplicationStreamHandler extends ChannelInboundHandlerAdapter {
   static final int EOF_MARK_LENGTH = 40;
@@ -41,7 +42,6 @@ final class ReplicationStreamHandler extends ChannelInboundHandlerAdapter {
   private MarkFinder markFinder;
   private byte[] held = new byte[0];
   private long delivered;
-
   private final Object sync;
 
   /**
