@@ -168,7 +168,8 @@ public final class ValkeyServer implements AutoCloseable {
   private boolean isReady() {
     try (AdminConnection c = admin(500)) {
       Object info = c.command("INFO", "persistence");
-      return info instanceof String s && s.contains("loading:0");
+      // The line itself: Redis 7+ also has async_loading:0, which is there while loading from disk.
+      return info instanceof String s && s.contains("\nloading:0\r");
     } catch (IOException | RuntimeException e) {
       return false;
     }

@@ -1,0 +1,137 @@
+package dev.vigil.backup.agent;
+
+import dev.vigil.backup.manifest.BackupKeys;
+import dev.vigil.backup.manifest.Manifest;
+import dev.vigil.backup.manifest.ManifestJson;
+import dev.vigil.backup.rdb.RdbDigest;
+import dev.vigil.backup.rdb.RdbSummary;
+import dev.vigil.backup.s3.BackupStore;
+import dev.vigil.backup.s3.S3Errors;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+
+/**
+ * Restores a backup into a data directory: reads the manifest (no manifest, no backup), refuses a
+ * non-empty directory unless forced, downloads into a temp file beside the target while computing
+ * SHA-256 and the RDB's CRC-64, and only when both match the manifest and the RDB's own trailer
+ * removes the AOF and renames the file into place.
+ */
+public final class RestoreAgent {
+  private static final Logger log = LoggerFactory.getLogger(RestoreAgent.class);
+
+  private final BackupStore store;
+
+  public RestoreAgent(BackupStore store) {
+    this.store = store;
+  }
+
+  public Manifest run(RestoreRequest req) throws BackupFailure {
+    Manifest m = manifest(req.key());
+    DataDir dir = new DataDir(req.dir());
+    List<String> present;
+    try {
+      present = dir.contents();
+    } catch (IOException e) {
+      throw new BackupFailure("cannot read " + req.dir() + ": " + e.getMessage(), e);
+    }
+    if (!present.isEmpty() && !req.force()) {
+      throw new BackupFailure(req.dir() + " is not empty (" + present.size() + " entries: "
+          + String.join(", ", present.subList(0, Math.min(5, present.size())))
+          + (present.size() > 5 ? ", ..." : "") + "); pass --force to replace its "
+          + req.dbfilename() + " and remove its AOF");
+    }
+    Path temp = null;
+    try {
+      temp = dir.newTempFile(req.dbfilename());
+      RdbSummary rdb = download(m, temp, req);
+      Optional<String> problem = verify(m, rdb);
+      if (problem.isPresent()) {
+        throw new BackupFailure("refusing s3://" + store.bucket() + "/" + m.key() + ": "
+            + problem.get());
+      }
+      List<String> removed = dir.removeAof(req.appendfilename(), req.appenddirname());
+      if (!removed.isEmpty()) {
+        log.info("removed the AOF so the restored RDB is what loads: {}", removed);
+      }
+      Path target = dir.install(temp, req.dbfilename());
+      temp = null;
+      log.info("restored backup {} ({} from {}, {} at offset {}) into {}", m.id(),
+          dev.vigil.backup.agent.Progress.size(m.size()), m.node(), m.replid(), m.offset(), target);
+      return m;
+    } catch (IOException e) {
+      throw new BackupFailure("cannot write into " + req.dir() + ": " + e.getMessage(), e);
+    } finally {
+      if (temp != null) {
+        try {
+          Files.deleteIfExists(temp);
+        } catch (IOException e) {
+          log.warn("could not remove {}: {}", temp, e.getMessage());
+        }
+      }
+    }
+  }
+
+  /** Pure: why a downloaded RDB does not match its manifest, or empty when it does. */
+  static Optional<String> verify(Manifest m, RdbSummary rdb) {
+    if (rdb.size() != m.size()) {
+      return Optional.of("size " + rdb.size() + " differs from the manifest's " + m.size());
+    }
+    if (!rdb.sha256().equalsIgnoreCase(m.sha256())) {
+      return Optional.of("SHA-256 " + rdb.sha256() + " differs from the manifest's " + m.sha256());
+    }
+    Optional<String> own = rdb.problem();
+    if (own.isPresent()) {
+      return own;
+    }
+    if (m.crc64() != null && !m.crc64().equalsIgnoreCase(rdb.crcHex())) {
+      return Optional.of("RDB checksum " + rdb.crcHex() + " differs from the manifest's " + m.crc64());
+    }
+    return Optional.empty();
+  }
+
+  private Manifest manifest(String key) throws BackupFailure {
+    String manifestKey = BackupKeys.manifestKeyOf(key);
+    try {
+      return ManifestJson.read(store.getBytes(manifestKey));
+    } catch (NoSuchKeyException e) {
+      throw new BackupFailure("no manifest at s3://" + store.bucket() + "/" + manifestKey
+          + ": not a complete backup", e);
+    } catch (SdkException e) {
+      throw new BackupFailure(S3Errors.describe(e, store.bucket()), e);
+    } catch (ManifestJson.InvalidManifestException e) {
+      throw new BackupFailure("s3://" + store.bucket() + "/" + manifestKey + ": " + e.getMessage(), e);
+    }
+  }
+
+  private RdbSummary download(Manifest m, Path temp, RestoreRequest req) throws IOException,
+      BackupFailure {
+    RdbDigest digest = new RdbDigest();
+    byte[] buf = new byte[1 << 20];
+    try (ProgressReporter progress = new ProgressReporter("restore", m.size(), req.progressEvery());
+         InputStream in = store.open(m.key());
+         OutputStream out = Files.newOutputStream(temp)) {
+      int n;
+      while ((n = in.read(buf)) >= 0) {
+        digest.update(buf, 0, n);
+        out.write(buf, 0, n);
+        progress.add(n);
+      }
+      log.info(progress.now().line());
+    } catch (NoSuchKeyException e) {
+      throw new BackupFailure("the manifest names s3://" + store.bucket() + "/" + m.key()
+          + ", which does not exist", e);
+    } catch (SdkException e) {
+      throw new BackupFailure(S3Errors.describe(e, store.bucket()), e);
+    }
+    return digest.summary();
+  }
+}

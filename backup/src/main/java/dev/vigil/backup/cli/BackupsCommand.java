@@ -1,0 +1,185 @@
+package dev.vigil.backup.cli;
+
+import dev.vigil.backup.agent.BackupFailure;
+import dev.vigil.backup.agent.Progress;
+import dev.vigil.backup.manifest.BackupKeys;
+import dev.vigil.backup.manifest.Manifest;
+import dev.vigil.backup.manifest.ManifestJson;
+import dev.vigil.backup.s3.BackupStore;
+import dev.vigil.backup.s3.S3Errors;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+
+/** {@code vigil backups list|show|delete|uploads}: the backups in a bucket, from their manifests. */
+@Command(name = "backups", mixinStandardHelpOptions = true,
+    description = "Lists, shows and deletes backups (read from their manifests).",
+    subcommands = {BackupsCommand.ListBackups.class, BackupsCommand.Show.class,
+        BackupsCommand.Delete.class, BackupsCommand.Uploads.class})
+final class BackupsCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command: list, show, delete or uploads");
+  }
+
+  /** Shared shape: open the store, run, one-line failure and exit 1. */
+  abstract static class StoreCommand implements Callable<Integer> {
+    @Mixin S3Options s3;
+
+    @Option(names = {"-o", "--output"}, defaultValue = "table",
+        description = "table or json; default: ${DEFAULT-VALUE}.")
+    Output output;
+
+    @Spec CommandSpec spec;
+    PrintWriter out;
+
+    @Override
+    public final Integer call() {
+      out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      try (BackupStore store = s3.open()) {
+        return run(store);
+      } catch (BackupFailure | IOException e) {
+        err.println("vigil backups: " + e.getMessage());
+        return 1;
+      } catch (SdkException e) {
+        err.println("vigil backups: " + S3Errors.describe(e, s3.bucket));
+        return 1;
+      } finally {
+        out.flush();
+        err.flush();
+      }
+    }
+
+    abstract int run(BackupStore store) throws BackupFailure, IOException;
+
+    Manifest manifest(BackupStore store, String key) throws BackupFailure {
+      String mk = BackupKeys.manifestKeyOf(key);
+      try {
+        return ManifestJson.read(store.getBytes(mk));
+      } catch (NoSuchKeyException e) {
+        throw new BackupFailure("no manifest at s3://" + store.bucket() + "/" + mk);
+      } catch (ManifestJson.InvalidManifestException e) {
+        throw new BackupFailure(mk + ": " + e.getMessage());
+      }
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true,
+      description = "Lists the backups under a prefix, oldest first.")
+  static final class ListBackups extends StoreCommand {
+    @Option(names = "--prefix", defaultValue = "", description = "Key prefix (default: none).")
+    String prefix;
+
+    @Override
+    int run(BackupStore store) throws BackupFailure {
+      List<Manifest> all = new ArrayList<>();
+      for (String k : store.manifestKeys(prefix)) {
+        all.add(manifest(store, k));
+      }
+      if (output == Output.json) {
+        out.println(ManifestJson.pretty(all));
+        return 0;
+      }
+      String fmt = "%-44s %-10s %-21s %-7s %10s  %s%n";
+      out.printf(fmt, "ID", "CLUSTER", "NODE", "ROLE", "SIZE", "FINISHED");
+      for (Manifest m : all) {
+        out.printf(fmt, m.id(), m.cluster(), m.node(), m.role(), Progress.size(m.size()),
+            m.finishedAt());
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "show", mixinStandardHelpOptions = true, description = "Prints one manifest.")
+  static final class Show extends StoreCommand {
+    @Parameters(paramLabel = "KEY", description = "The backup's RDB key or manifest key.")
+    String key;
+
+    @Override
+    int run(BackupStore store) throws BackupFailure {
+      Manifest m = manifest(store, key);
+      if (output == Output.json) {
+        out.println(ManifestJson.pretty(m));
+      } else {
+        ManifestJson.fields(m).forEach((k, v) -> out.printf("%-14s %s%n", k, v));
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "delete", mixinStandardHelpOptions = true,
+      description = "Deletes a backup: its manifest first (it stops being a backup), then the RDB.")
+  static final class Delete extends StoreCommand {
+    @Parameters(paramLabel = "KEY", description = "The backup's RDB key or manifest key.")
+    String key;
+
+    @Override
+    int run(BackupStore store) throws BackupFailure {
+      Manifest m = manifest(store, key);
+      store.delete(BackupKeys.manifestKeyOf(m.key()));
+      store.delete(m.key());
+      if (output == Output.json) {
+        out.println(ManifestJson.pretty(Map.of("deleted", m.id(), "key", m.key())));
+      } else {
+        out.println("deleted backup " + m.id() + " (s3://" + store.bucket() + "/" + m.key() + ")");
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "uploads", mixinStandardHelpOptions = true,
+      description = {"Lists unfinished multipart uploads under a prefix (an agent killed with "
+          + "SIGKILL leaves one; it is never a backup), and aborts them with --abort."})
+  static final class Uploads extends StoreCommand {
+    @Option(names = "--prefix", defaultValue = "", description = "Key prefix (default: none).")
+    String prefix;
+
+    @Option(names = "--abort", description = "Abort them.")
+    boolean abort;
+
+    @Override
+    int run(BackupStore store) {
+      List<Map<String, Object>> rows = new ArrayList<>();
+      for (MultipartUpload u : store.uploadsInProgress(prefix)) {
+        if (abort) {
+          store.abort(u.key(), u.uploadId());
+        }
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("key", u.key());
+        row.put("uploadId", u.uploadId());
+        row.put("initiated", String.valueOf(u.initiated()));
+        row.put("aborted", abort);
+        rows.add(row);
+      }
+      if (output == Output.json) {
+        out.println(ManifestJson.pretty(rows));
+      } else {
+        for (Map<String, Object> r : rows) {
+          out.printf("%s %s %s%s%n", r.get("initiated"), r.get("key"), r.get("uploadId"),
+              abort ? " (aborted)" : "");
+        }
+        if (rows.isEmpty()) {
+          out.println("no unfinished uploads");
+        }
+      }
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package dev.vigil.backup.cli;
+
+import dev.vigil.backup.repl.NodeEndpoint;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import javax.net.ssl.SSLException;
+import picocli.CommandLine.Option;
+
+/** The node a backup reads from. */
+final class NodeOptions {
+  @Option(names = "--node", required = true, paramLabel = "HOST:PORT",
+      description = "Node to take the RDB from: a replica with its link up, or the master.")
+  String node;
+
+  @Option(names = "--node-user", defaultValue = "${env:VIGIL_AUTH_USER}",
+      description = "ACL user for the node (default: $VIGIL_AUTH_USER; it needs the "
+          + "replication rights: +psync +replconf, or +@admin).")
+  String user;
+
+  @Option(names = "--node-password", defaultValue = "${env:VIGIL_AUTH_PASS}",
+      description = "Password for the node (default: $VIGIL_AUTH_PASS).")
+  String password;
+
+  @Option(names = "--tls", description = "TLS to the node.")
+  boolean tls;
+
+  @Option(names = "--cacert", paramLabel = "PEM", description = "CA (PEM) to trust with --tls.")
+  Path cacert;
+
+  @Option(names = "--tls-cert", paramLabel = "PEM",
+      description = "Client certificate (PEM) with --tls, for tls-auth-clients yes.")
+  Path cert;
+
+  @Option(names = "--tls-key", paramLabel = "PEM",
+      description = "Client key (PEM, PKCS#8) for --tls-cert.")
+  Path key;
+
+  @Option(names = "--insecure", description = "With --tls, accept any certificate (testing only).")
+  boolean insecure;
+
+  @Option(names = "--connect-timeout-ms", defaultValue = "5000",
+      description = "TCP connect and TLS handshake timeout (default: ${DEFAULT-VALUE}).")
+  long connectTimeoutMs;
+
+  @Option(names = "--idle-timeout-s", defaultValue = "120",
+      description = "Longest silence from the node, its keep-alives while it saves count "
+          + "(default: ${DEFAULT-VALUE}).")
+  long idleTimeoutS;
+
+  NodeEndpoint endpoint() throws SSLException {
+    int colon = node.lastIndexOf(':');
+    if (colon <= 0 || colon == node.length() - 1) {
+      throw new IllegalArgumentException("--node must be HOST:PORT, got " + node);
+    }
+    String host = node.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    int port = Integer.parseInt(node.substring(colon + 1));
+    return new NodeEndpoint(host, port, user, password, ssl(), Duration.ofMillis(connectTimeoutMs),
+        Duration.ofSeconds(idleTimeoutS));
+  }
+
+  private SslContext ssl() throws SSLException {
+    if (!tls) {
+      return null;
+    }
+    SslContextBuilder b = SslContextBuilder.forClient();
+    if (insecure) {
+      b.trustManager(InsecureTrustManagerFactory.INSTANCE);
+    } else if (cacert != null) {
+      b.trustManager(cacert.toFile());
+    }
+    if (cert != null) {
+      b.keyManager(cert.toFile(), key == null ? null : key.toFile());
+    }
+    return b.build();
+  }
+}

@@ -1,0 +1,81 @@
+package dev.vigil.backup.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.backup.manifest.BackupKeys;
+import dev.vigil.backup.manifest.Manifest;
+import dev.vigil.backup.manifest.ManifestJson;
+import dev.vigil.backup.rdb.RdbHeader;
+import dev.vigil.backup.rdb.RdbSummary;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class PureAgentPartsTest {
+  private static final int MIB = 1 << 20;
+
+  @Test
+  void partSizesStayWithinS3Limits() {
+    assertThat(PartSizing.partSize(16 * MIB, 100L * MIB, 1)).isEqualTo(16 * MIB);
+    // 1 TiB known: at most 9,000 parts
+    long tib = 1L << 40;
+    int size = PartSizing.partSize(16 * MIB, tib, 1);
+    assertThat((tib + size - 1) / size).isLessThanOrEqualTo(9_000);
+    // unknown length: doubles every 1,500 parts, so 10,000 parts of 16 MiB hold over 2 TiB
+    long total = 0;
+    for (int n = 1; n <= 10_000; n++) {
+      total += PartSizing.partSize(16 * MIB, -1, n);
+    }
+    assertThat(total).isGreaterThan(2 * tib);
+    assertThat(PartSizing.partSize(1, -1, 1)).isEqualTo(PartSizing.MIN_PART);
+  }
+
+  @Test
+  void progressLine() {
+    Progress p = new Progress("backup", 512L * MIB, 1024L * MIB, Duration.ofSeconds(4));
+    assertThat(p.line()).isEqualTo("backup: 512.0 MiB of 1.0 GiB (50%), 128.0 MiB/s, ETA 4s");
+    Progress unknown = new Progress("backup", 3L * MIB, -1, Duration.ofSeconds(3));
+    assertThat(unknown.line()).isEqualTo("backup: 3.0 MiB, 1.0 MiB/s");
+    assertThat(p.bar(10)).isEqualTo("backup [#####     ] 512.0 MiB of 1.0 GiB (50%), 128.0 MiB/s, ETA 4s");
+    assertThat(unknown.bar(10)).isEqualTo("backup: 3.0 MiB, 1.0 MiB/s");
+  }
+
+  @Test
+  void throttleDelay() {
+    assertThat(Throttle.delayNanos(10 * MIB, 0, 0)).isZero();
+    assertThat(Throttle.delayNanos(10 * MIB, 1_000_000_000L, 10 * MIB)).isZero();
+    assertThat(Throttle.delayNanos(10 * MIB, 500_000_000L, 10 * MIB)).isEqualTo(500_000_000L);
+  }
+
+  @Test
+  void keysAndManifestRoundTrip() throws Exception {
+    String id = BackupKeys.id("10.0.0.1:6379", Instant.parse("2026-11-30T21:14:12.345Z"));
+    assertThat(id).isEqualTo("10.0.0.1-6379-20261130T211412345Z");
+    assertThat(BackupKeys.objectKey("/valkey/orders/", id)).isEqualTo("valkey/orders/" + id + ".rdb");
+    assertThat(BackupKeys.manifestKeyOf("p/" + id + ".rdb")).isEqualTo("p/" + id + ".manifest.json");
+    assertThat(BackupKeys.objectKey("", id)).isEqualTo(id + ".rdb");
+
+    Manifest m = manifest("0123");
+    assertThat(ManifestJson.read(ManifestJson.write(m))).isEqualTo(m);
+    assertThat(new String(ManifestJson.write(m))).contains("\"startedAt\" : \"2026-11-30T21:14:12Z\"");
+  }
+
+  @Test
+  void restoreVerificationNamesTheMismatch() {
+    Manifest m = manifest("aa");
+    RdbSummary good = new RdbSummary(100, "aa", new RdbHeader("REDIS", 11), 5, 5);
+    assertThat(RestoreAgent.verify(m, good)).isEmpty();
+    assertThat(RestoreAgent.verify(m, new RdbSummary(99, "aa", new RdbHeader("REDIS", 11), 5, 5)))
+        .hasValueSatisfying(r -> assertThat(r).startsWith("size 99 differs"));
+    assertThat(RestoreAgent.verify(m, new RdbSummary(100, "bb", new RdbHeader("REDIS", 11), 5, 5)))
+        .hasValueSatisfying(r -> assertThat(r).startsWith("SHA-256 bb differs"));
+    assertThat(RestoreAgent.verify(m, new RdbSummary(100, "aa", new RdbHeader("REDIS", 11), 5, 6)))
+        .hasValueSatisfying(r -> assertThat(r).contains("checksum mismatch"));
+  }
+
+  private static Manifest manifest(String sha) {
+    return new Manifest(Manifest.FORMAT, "c-1", "c", "h:1", "master", "abc", 42, "redis", "7.0.15",
+        "REDIS0010", 100, sha, "0000000000000005", "b", "p/c-1.rdb",
+        Instant.parse("2026-11-30T21:14:12Z"), Instant.parse("2026-11-30T21:14:13Z"), "t");
+  }
+}

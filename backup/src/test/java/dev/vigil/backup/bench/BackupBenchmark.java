@@ -1,0 +1,201 @@
+package dev.vigil.backup.bench;
+
+import dev.vigil.backup.cli.BackupCli;
+import dev.vigil.testkit.AdminConnection;
+import dev.vigil.testkit.ValkeyServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.gaul.s3proxy.AuthenticationType;
+import org.gaul.s3proxy.S3Proxy;
+import org.jclouds.ContextBuilder;
+import org.jclouds.blobstore.BlobStoreContext;
+
+/**
+ * Not a test: backup and restore throughput of a large RDB (1 GiB by default) through the
+ * in-process S3 (S3Proxy, filesystem backend) on loopback, against copying the RDB file locally,
+ * the agent's peak RSS, and the master's latency while a backup is taken from its replica (and,
+ * for comparison, from itself). The agent runs as its own JVM with bin/vigil's settings, under
+ * /usr/bin/time. Run with bin/bench-backup [KEYS [VALUE_BYTES]].
+ */
+public final class BackupBenchmark {
+  public static void main(String[] args) throws Exception {
+    int keys = args.length > 0 ? Integer.parseInt(args[0]) : 7_000_000;
+    int valueBytes = args.length > 1 ? Integer.parseInt(args[1]) : 150;
+    Path work = Files.createTempDirectory("vigil-bench-backup-");
+    BlobStoreContext ctx = null;
+    S3Proxy proxy = null;
+    try (ValkeyServer node = ValkeyServer.builder().name("bench")
+        .config("rdbcompression no", "repl-diskless-sync no").start()) {
+      System.out.printf("populating %,d keys of %d bytes...%n", keys, valueBytes);
+      try (AdminConnection c = node.admin(600_000)) {
+        c.command("DEBUG", "POPULATE", Integer.toString(keys), "k", Integer.toString(valueBytes));
+        // Anchor: the RDB the server saves, copied to another file and fsynced.
+        c.command("SAVE");
+      }
+      Path rdb = node.dir().resolve("dump.rdb");
+      long size = Files.size(rdb);
+      long t0 = System.nanoTime();
+      Path copy = work.resolve("copy.rdb");
+      Files.copy(rdb, copy);
+      try (FileChannel ch = FileChannel.open(copy, StandardOpenOption.WRITE)) {
+        ch.force(true);
+      }
+      double copySeconds = (System.nanoTime() - t0) / 1e9;
+      Files.delete(copy);
+      Files.delete(rdb);
+
+      Properties p = new Properties();
+      Path blobs = Files.createDirectories(work.resolve("s3"));
+      p.setProperty("jclouds.filesystem.basedir", blobs.toString());
+      ctx = ContextBuilder.newBuilder("filesystem").credentials("a", "secret-secret").overrides(p)
+          .build(BlobStoreContext.class);
+      ctx.getBlobStore().createContainerInLocation(null, "bench");
+      proxy = S3Proxy.builder().blobStore(ctx.getBlobStore()).endpoint(URI.create("http://127.0.0.1:0"))
+          .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "a", "secret-secret").build();
+      proxy.start();
+      while (!proxy.getState().equals("STARTED")) {
+        Thread.onSpinWait();
+      }
+      List<String> s3 = List.of("--s3-endpoint", "http://127.0.0.1:" + proxy.getPort(),
+          "--path-style", "--bucket", "bench", "--access-key", "a", "--secret-key", "secret-secret");
+
+      Run backup = agent(work, s3, "backup", "--node", node.address(), "--prefix", "b",
+          "--progress-interval-s", "60");
+      String key = Files.readString(backup.out()).lines().filter(l -> l.contains("object"))
+          .map(l -> l.substring(l.indexOf("s3://bench/") + "s3://bench/".length()).strip())
+          .findFirst().orElseThrow(() -> new IllegalStateException("backup failed: " + backup));
+      Run restore = agent(work, s3, "restore", "--key", key, "--dir",
+          work.resolve("restored").toString(), "--progress-interval-s", "60");
+      // (The replication RDB differs from SAVE's by a few aux fields: sizes match to a few bytes.)
+      size = Files.size(work.resolve("restored").resolve("dump.rdb"));
+
+      double mib = size / (double) (1 << 20);
+      System.out.printf("%nRDB %.0f MiB (%,d keys of %d bytes, rdbcompression no)%n", mib, keys, valueBytes);
+      System.out.printf("%-28s %8s %10s %8s %12s%n", "", "seconds", "MiB/s", "x copy", "peak RSS");
+      System.out.printf("%-28s %8.2f %10.0f %8s %12s%n", "local copy + fsync", copySeconds,
+          mib / copySeconds, "1.00", "-");
+      System.out.printf("%-28s %8.2f %10.0f %8.2f %9d MiB%n", "vigil backup (node -> S3)",
+          backup.seconds(), mib / backup.seconds(), backup.seconds() / copySeconds, backup.rssKib() / 1024);
+      System.out.printf("%-28s %8.2f %10.0f %8.2f %9d MiB%n", "vigil restore (S3 -> dir)",
+          restore.seconds(), mib / restore.seconds(), restore.seconds() / copySeconds, restore.rssKib() / 1024);
+      System.out.println("(agent times are whole processes: JVM start, INFO, the node's BGSAVE for "
+          + "the backup, S3 calls; the S3 server's filesystem backend concatenates the parts at "
+          + "completion, inside the backup's time)");
+
+      // The master's latency (PING round trips from one client) idle, while a backup is taken
+      // from its replica, and while one is taken from the master itself.
+      try (ValkeyServer replica = ValkeyServer.builder().name("replica")
+          .config("rdbcompression no", "repl-diskless-sync no").start()) {
+        replica.replicaOf(node);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofMinutes(10))
+            .pollInterval(java.time.Duration.ofMillis(200))
+            .until(() -> "up".equals(replica.info("replication").get("master_link_status")));
+        Latency idle = Latency.during(node, () -> Thread.sleep(5_000));
+        Latency fromReplica = Latency.during(node, () -> agent(work, s3, "backup", "--node",
+            replica.address(), "--prefix", "r", "--progress-interval-s", "60"));
+        Latency fromMaster = Latency.during(node, () -> agent(work, s3, "backup", "--node",
+            node.address(), "--prefix", "m", "--progress-interval-s", "60"));
+        System.out.printf("%nmaster PING latency (ms)      %8s %8s %8s %8s%n", "p50", "p99", "p99.9", "max");
+        for (var row : List.of(Map.entry("idle", idle), Map.entry("backup from the replica", fromReplica),
+            Map.entry("backup from the master", fromMaster))) {
+          Latency l = row.getValue();
+          System.out.printf("%-29s %8.2f %8.2f %8.2f %8.2f%n", row.getKey(), l.quantile(0.5),
+              l.quantile(0.99), l.quantile(0.999), l.quantile(1.0));
+        }
+      }
+    } finally {
+      if (proxy != null) {
+        proxy.stop();
+      }
+      if (ctx != null) {
+        ctx.close();
+      }
+      try (Stream<Path> w = Files.walk(work)) {
+        w.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
+  }
+
+  record Run(double seconds, long rssKib, Path out, Path err) {}
+
+  /** Something to measure latency during. */
+  interface Work {
+    void run() throws Exception;
+  }
+
+  /** PING round trips (ms) from one client while {@code work} runs; at most 10 million. */
+  record Latency(double[] sortedMillis) {
+    static Latency during(ValkeyServer node, Work work) throws Exception {
+      AtomicBoolean stop = new AtomicBoolean();
+      double[] samples = new double[10_000_000];
+      int[] count = {0};
+      Thread probe = new Thread(() -> {
+        try (AdminConnection c = node.admin(60_000)) {
+          while (!stop.get() && count[0] < samples.length) {
+            long t = System.nanoTime();
+            c.command("PING");
+            samples[count[0]++] = (System.nanoTime() - t) / 1e6;
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }, "latency-probe");
+      probe.start();
+      try {
+        work.run();
+      } finally {
+        stop.set(true);
+        probe.join();
+      }
+      double[] got = Arrays.copyOf(samples, count[0]);
+      Arrays.sort(got);
+      return new Latency(got);
+    }
+
+    double quantile(double q) {
+      return sortedMillis.length == 0 ? Double.NaN
+          : sortedMillis[(int) Math.min(sortedMillis.length - 1, Math.floor(q * sortedMillis.length))];
+    }
+  }
+
+  /** One agent process with bin/vigil's JVM flags, under /usr/bin/time for its peak RSS. */
+  private static Run agent(Path work, List<String> s3, String... args) throws IOException, InterruptedException {
+    Path out = work.resolve(args[0] + ".out");
+    Path err = work.resolve(args[0] + ".err");
+    Path time = work.resolve(args[0] + ".time");
+    List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-f", "%e %M", "-o", time.toString(),
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xms16m", "-Xmx64m", "-XX:+UseSerialGC", "-XX:MaxMetaspaceSize=96m",
+        "-XX:ReservedCodeCacheSize=32m", "-XX:MaxDirectMemorySize=32m", "-Xss512k"));
+    String extra = System.getenv("VIGIL_BENCH_AGENT_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      cmd.addAll(List.of(extra.trim().split("\\s+")));
+    }
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), BackupCli.class.getName()));
+    cmd.addAll(List.of(args));
+    cmd.addAll(s3);
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().put("MALLOC_ARENA_MAX", "2");
+    Process pr = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    int exit = pr.waitFor();
+    if (exit != 0) {
+      throw new IllegalStateException(args[0] + " exited " + exit + ": " + Files.readString(err));
+    }
+    System.out.print(Files.readString(out) + Files.readString(err));
+    String[] t = Files.readString(time).strip().split("\\s+");
+    return new Run(Double.parseDouble(t[t.length - 2]), Long.parseLong(t[t.length - 1]), out, err);
+  }
+}

@@ -1,0 +1,133 @@
+package dev.vigil.backup.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.vigil.backup.manifest.Manifest;
+import dev.vigil.backup.manifest.ManifestJson;
+import dev.vigil.testkit.ValkeyServer;
+import dev.vigil.testkit.ValkeyServers;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.gaul.s3proxy.AuthenticationType;
+import org.gaul.s3proxy.S3Proxy;
+import org.jclouds.ContextBuilder;
+import org.jclouds.blobstore.BlobStoreContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * tlsEverywhereWhenOn, for the backup's two links: the node over TLS with a client certificate
+ * ({@code tls-auth-clients yes}, plaintext port off), S3 over HTTPS with a private CA given by
+ * {@code --s3-ca-file}. Certificates are made with the openssl CLI; without it the test says so
+ * and is skipped.
+ */
+class TlsBackupTest {
+  @RegisterExtension final ValkeyServers servers = new ValkeyServers();
+  @TempDir Path certs;
+  @TempDir Path data;
+
+  @Test
+  void backupAndRestoreOverTlsOnly() throws Exception {
+    assumeTrue(run(List.of("openssl", "version")), "openssl CLI not found: TLS test skipped");
+    makeCertificates();
+    int tlsPort = freePort();
+    ValkeyServer node = servers.start(ValkeyServer.builder().config(
+        "tls-port " + tlsPort,
+        "tls-cert-file " + certs.resolve("server.crt"),
+        "tls-key-file " + certs.resolve("server.key"),
+        "tls-ca-cert-file " + certs.resolve("ca.crt"),
+        "tls-auth-clients yes"));
+    Datasets.mixed(node, 2_000);
+    String digest = Datasets.digest(node);
+    node.command("CONFIG", "SET", "port", "0"); // from here on, TLS is the only way in
+
+    BlobStoreContext ctx = ContextBuilder.newBuilder("transient").build(BlobStoreContext.class);
+    ctx.getBlobStore().createContainerInLocation(null, "secure");
+    S3Proxy proxy = S3Proxy.builder().blobStore(ctx.getBlobStore())
+        .secureEndpoint(URI.create("https://127.0.0.1:0"))
+        .keyStore(certs.resolve("s3.p12").toString(), "storepass")
+        .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "a", "secret-secret").build();
+    proxy.start();
+    org.awaitility.Awaitility.await().until(() -> proxy.getState().equals("STARTED"));
+    try {
+      List<String> s3 = List.of("--s3-endpoint", "https://localhost:" + proxy.getSecurePort(),
+          "--path-style", "--bucket", "secure", "--access-key", "a", "--secret-key", "secret-secret",
+          "--s3-ca-file", certs.resolve("ca.crt").toString());
+      List<String> tls = List.of("--tls", "--cacert", certs.resolve("ca.crt").toString(),
+          "--tls-cert", certs.resolve("client.crt").toString(), "--tls-key", certs.resolve("client.key").toString());
+
+      Cli noClientCert = Cli.run(s3, "backup", "--node", "127.0.0.1:" + tlsPort, "--tls",
+          "--cacert", certs.resolve("ca.crt").toString());
+      assertThat(noClientCert.exit()).isEqualTo(1);
+
+      String[] backupArgs = concat(List.of("backup", "--node", "127.0.0.1:" + tlsPort, "-o", "json"), tls);
+      Cli backup = Cli.run(s3, backupArgs);
+      assertThat(backup.exit()).as(backup.err()).isZero();
+      Manifest m = ManifestJson.read(backup.out().getBytes(StandardCharsets.UTF_8));
+
+      Cli untrusted = Cli.run(s3.subList(0, s3.size() - 2), "backups", "list");
+      assertThat(untrusted.exit()).isEqualTo(1);
+      assertThat(untrusted.reason()).startsWith("vigil backups: cannot reach S3");
+
+      Path dir = data.resolve("restored");
+      Cli restore = Cli.run(s3, "restore", "--key", m.key(), "--dir", dir.toString());
+      assertThat(restore.exit()).as(restore.err()).isZero();
+      ValkeyServer fresh = servers.start(ValkeyServer.builder().name("fresh").config("dir " + dir));
+      assertThat(Datasets.digest(fresh)).isEqualTo(digest);
+    } finally {
+      proxy.stop();
+      ctx.close();
+    }
+  }
+
+  private static String[] concat(List<String> a, List<String> b) {
+    return java.util.stream.Stream.concat(a.stream(), b.stream()).toArray(String[]::new);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private void makeCertificates() throws IOException, InterruptedException {
+    Path ext = certs.resolve("san.ext");
+    Files.writeString(ext, "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
+    String d = certs.toString() + "/";
+    List<List<String>> steps = List.of(
+        List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+            "-subj", "/CN=vigil-test-ca", "-keyout", d + "ca.key", "-out", d + "ca.crt"),
+        List.of("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost",
+            "-keyout", d + "server.key", "-out", d + "server.csr"),
+        List.of("openssl", "x509", "-req", "-days", "1", "-in", d + "server.csr", "-CA", d + "ca.crt",
+            "-CAkey", d + "ca.key", "-CAcreateserial", "-extfile", ext.toString(), "-out", d + "server.crt"),
+        List.of("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=vigil-backup",
+            "-keyout", d + "client.key", "-out", d + "client.csr"),
+        List.of("openssl", "x509", "-req", "-days", "1", "-in", d + "client.csr", "-CA", d + "ca.crt",
+            "-CAkey", d + "ca.key", "-CAcreateserial", "-out", d + "client.crt"),
+        List.of("openssl", "pkcs12", "-export", "-in", d + "server.crt", "-inkey", d + "server.key",
+            "-name", "s3", "-out", d + "s3.p12", "-passout", "pass:storepass"));
+    for (List<String> step : steps) {
+      assertThat(run(step)).as("openssl step %s", step).isTrue();
+    }
+  }
+
+  private static boolean run(List<String> command) throws InterruptedException {
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+}
