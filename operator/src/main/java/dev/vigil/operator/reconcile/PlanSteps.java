@@ -65,9 +65,10 @@ final class PlanSteps {
     String key = s.key();
     hook.before("watchDaemons");
     masters.watch(key, p.watch().masterName(), null, p.watch().daemons(), p.watch().quorum());
+    String version = cr.getMetadata().getResourceVersion();
     if (p.decisions().isPresent()) {
       hook.before("recordDecisions");
-      recordDecisions(cr, p.decisions().get());
+      version = recordDecisions(cr, p.decisions().get());
     }
     for (HasMetadata o : p.apply()) {
       hook.before("apply");
@@ -98,7 +99,7 @@ final class PlanSteps {
     }
     if (p.status().isPresent()) {
       hook.before("writeStatus");
-      writeStatus(cr, p.status().get());
+      writeStatus(cr, version, p.status().get());
     }
   }
 
@@ -120,27 +121,36 @@ final class PlanSteps {
     });
   }
 
-  /** A JSON merge patch of the one annotation: no conflict with a user editing the spec. */
-  private void recordDecisions(ValkeyCluster cr, Decisions d) {
+  /**
+   * A JSON merge patch of the one annotation, on the version the plan was made from: if the
+   * cluster changed since (the cache was behind), the patch is refused and the reconcile runs
+   * again on the newer version rather than overwrite newer decisions with older ones.
+   *
+   * @return the cluster's resource version after the patch
+   */
+  private String recordDecisions(ValkeyCluster cr, Decisions d) {
     var patch = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
-    var annotations = patch.putObject("metadata").putObject("annotations");
+    var metadata = patch.putObject("metadata");
+    metadata.put("resourceVersion", cr.getMetadata().getResourceVersion());
+    var annotations = metadata.putObject("annotations");
     String value = d.toAnnotation();
     if (value == null) {
       annotations.putNull(Decisions.ANNOTATION); // merge patch: null removes the annotation
     } else {
       annotations.put(Decisions.ANNOTATION, value);
     }
-    client.resources(ValkeyCluster.class).inNamespace(cr.getMetadata().getNamespace())
-        .withName(cr.getMetadata().getName()).patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
+    return client.resources(ValkeyCluster.class).inNamespace(cr.getMetadata().getNamespace())
+        .withName(cr.getMetadata().getName()).patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString())
+        .getMetadata().getResourceVersion();
   }
 
   /**
    * The status subresource is the operator's alone: a conflict only means the cache's copy was
    * older than the server's, so the status is written again on the newest version.
    */
-  private void writeStatus(ValkeyCluster cr, StatusPlan.Change change) {
+  private void writeStatus(ValkeyCluster cr, String version, StatusPlan.Change change) {
     ValkeyCluster copy = new ValkeyCluster();
-    copy.setMetadata(new ObjectMetaBuilder(cr.getMetadata()).build());
+    copy.setMetadata(new ObjectMetaBuilder(cr.getMetadata()).withResourceVersion(version).build());
     copy.setSpec(cr.getSpec());
     copy.setStatus(change.status());
     var op = client.resources(ValkeyCluster.class).inNamespace(cr.getMetadata().getNamespace());

@@ -13,15 +13,20 @@ enum Progress {
   static final long IN_FLIGHT_LOST_MS = 30_000;
 
   static Progress of(Outcome o, String value, long now) {
-    if (o == null || !o.value().equals(value)) {
+    if (o == null) {
+      return SEND;
+    }
+    long since = now - o.at();
+    if (o.state() == State.IN_FLIGHT) {
+      // Even to set another value: two commands to one slot under way at once could take
+      // effect in either order (priority 0 landing after its restore to 100).
+      return since >= IN_FLIGHT_LOST_MS ? SEND : WAIT;
+    }
+    if (!o.value().equals(value)) {
       return SEND;
     }
     if (o.state() == State.DONE) {
       return DONE;
-    }
-    long since = now - o.at();
-    if (o.state() == State.IN_FLIGHT) {
-      return since >= IN_FLIGHT_LOST_MS ? SEND : WAIT;
     }
     return since >= RETRY_FAILED_MS ? SEND : WAIT;
   }

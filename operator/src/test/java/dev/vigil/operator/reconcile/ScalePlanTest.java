@@ -117,6 +117,19 @@ class ScalePlanTest {
   }
 
   @Test
+  void aRestoreWaitsForTheLoweringStillUnderWay() {
+    // Both under way at once could land in either order: 0 after 100 would stick.
+    Decisions lowered = new Decisions(List.of("c-3"), 3, null);
+    Map<String, Outcome> lowering = Map.of("priority:uid-3", new Outcome("0", State.IN_FLIGHT, NOW));
+    ScalePlan.Step s = ScalePlan.next(5, 5, "c-0", nodes(5), lowered, lowering, "100", NOW + 1);
+    assertThat(s.commands()).isEmpty();
+    assertThat(s.decisions().lowered()).containsExactly("c-3");
+    Map<String, Outcome> lowered0 = Map.of("priority:uid-3", new Outcome("0", State.DONE, NOW + 2));
+    assertThat(targets(ScalePlan.next(5, 5, "c-0", nodes(5), lowered, lowered0, "100", NOW + 3)))
+        .containsExactly("10.0.0.3=100");
+  }
+
+  @Test
   void podsThatWentAreForgotten() {
     Decisions lowered = new Decisions(List.of("c-3", "c-4"), 3, null);
     ScalePlan.Step s = ScalePlan.next(3, 3, "c-0", nodes(3), lowered, Map.of(), "100", NOW);
