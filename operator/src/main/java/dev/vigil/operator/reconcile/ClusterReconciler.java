@@ -25,6 +25,7 @@ import java.util.function.Supplier;
  * must go.
  */
 public final class ClusterReconciler {
+  private static final Duration STALE_RETRY = Duration.ofMillis(200);
   private final KubernetesClient client;
   private final Applier applier;
   private final Masters masters;
@@ -79,7 +80,13 @@ public final class ClusterReconciler {
     }
     ClusterSnapshot snapshot = reader.read(cr);
     ClusterPlan plan = planner.plan(snapshot);
-    steps.execute(snapshot, plan);
+    try {
+      steps.execute(snapshot, plan);
+    } catch (PlanSteps.StaleSnapshot e) {
+      // The cache was behind the cluster (our own last write, usually): its watch event is on
+      // the way; plan again on the newer version.
+      return Optional.of(STALE_RETRY);
+    }
     return plan.recheckAfter();
   }
 

@@ -139,9 +139,25 @@ final class PlanSteps {
     } else {
       annotations.put(Decisions.ANNOTATION, value);
     }
-    return client.resources(ValkeyCluster.class).inNamespace(cr.getMetadata().getNamespace())
-        .withName(cr.getMetadata().getName()).patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString())
-        .getMetadata().getResourceVersion();
+    try {
+      return client.resources(ValkeyCluster.class).inNamespace(cr.getMetadata().getNamespace())
+          .withName(cr.getMetadata().getName()).patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString())
+          .getMetadata().getResourceVersion();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 409) {
+        throw new StaleSnapshot();
+      }
+      throw e;
+    }
+  }
+
+  /** The cluster changed since the snapshot: nothing further of this plan may be done. */
+  static final class StaleSnapshot extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    StaleSnapshot() {
+      super("the cluster changed since the snapshot", null, false, false);
+    }
   }
 
   /**

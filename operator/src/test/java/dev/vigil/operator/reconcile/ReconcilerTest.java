@@ -249,6 +249,28 @@ class ReconcilerTest {
     assertThat(Decisions.of(get("scale")).isEmpty()).as("nothing left to remember").isTrue();
   }
 
+  @Test
+  void decisionsAreNeverRecordedFromAStaleCopyOfTheCluster() {
+    cluster("late");
+    elect("late", 0);
+    reconcileAndSync("late");
+    ValkeyCluster c = get("late");
+    c.getSpec().replicas = 2;
+    client.resources(ValkeyCluster.class).inNamespace(NS).resource(c).update();
+    ValkeyCluster stale = get("late");
+    client.resources(ValkeyCluster.class).inNamespace(NS).withName("late").edit(x -> {
+      x.getMetadata().setLabels(Map.of("team", "payments"));
+      return x;
+    });
+    commands.sent.clear();
+    assertThat(reconciler.reconcile(stale)).as("planned again soon").isPresent();
+    assertThat(Decisions.of(get("late"))).isEqualTo(Decisions.NONE);
+    assertThat(commands.sent).as("no command without its decision recorded").isEmpty();
+    reconciler.reconcile(get("late"));
+    assertThat(Decisions.of(get("late")).lowered()).containsExactly("late-2");
+    assertThat(commands.sent).containsExactly("config-set 10.0.0.12:6379 replica-priority 0");
+  }
+
   private List<String> podsAt(String name, String revision) {
     return client.pods().inNamespace(NS).withLabel(Labels.INSTANCE, name).list().getItems().stream()
         .filter(p -> revision.equals(p.getMetadata().getLabels().get("controller-revision-hash")))
