@@ -63,9 +63,13 @@ class NoBlockingTest {
         return client.pods().inNamespace("slow").list().getItems().size() == 3;
       });
       masters.elect("slow/c", new HostPort("10.5.1.10", 6379));
-      ValkeyCluster shrink = get("slow");
-      shrink.getSpec().replicas = 2;
-      client.resources(ValkeyCluster.class).inNamespace("slow").resource(shrink).update();
+      // As a user edits: optimistic concurrency, so read again after a conflict with a status write.
+      await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
+        ValkeyCluster shrink = get("slow");
+        shrink.getSpec().replicas = 2;
+        client.resources(ValkeyCluster.class).inNamespace("slow").resource(shrink).update();
+        return true;
+      });
       await().atMost(Duration.ofSeconds(20)).until(() -> commands.sent.stream().anyMatch(c ->
           c.equals("config-set 10.5.1.12:6379 replica-priority 0")));
 
