@@ -61,49 +61,52 @@ final class PlanSteps {
   }
 
   void execute(ClusterSnapshot s, ClusterPlan p) {
-    ValkeyCluster cr = s.cluster();
-    String key = s.key();
-    hook.before("watchDaemons");
-    masters.watch(key, p.watch().masterName(), null, p.watch().daemons(), p.watch().quorum());
-    String version = cr.getMetadata().getResourceVersion();
-    if (p.decisions().isPresent()) {
-      hook.before("recordDecisions");
-      version = recordDecisions(cr, p.decisions().get());
-    }
-    for (HasMetadata o : p.apply()) {
-      hook.before("apply");
-      log.info("{} {}/{}: {}", o.getKind(), o.getMetadata().getNamespace(), o.getMetadata().getName(),
-          s.existing().containsKey(ClusterSnapshot.ref(o.getClass(), o.getMetadata().getName()))
-              ? "updating" : "creating");
-      if (o instanceof Service && o.getMetadata().getName().equals(Names.writeService(cr))) {
-        writeService.applyIfStillCurrent(key, s.agreed(), () -> applier.apply(o));
-      } else {
-        applier.apply(o);
-      }
-    }
-    for (HasMetadata o : p.delete()) {
-      hook.before("delete");
-      applier.delete(o);
-    }
+    watchDaemons(s, p.watch());
+    String version = p.decisions().map(d -> recordDecisions(s.cluster(), d))
+        .orElse(s.cluster().getMetadata().getResourceVersion());
+    p.apply().forEach(o -> apply(s, o));
+    p.delete().forEach(this::delete);
     if (p.replacePod() != null) {
-      hook.before("replacePod");
-      log.info("{}: replacing pod {} for the new revision", key, p.replacePod().name());
-      client.pods().inNamespace(cr.getMetadata().getNamespace()).withName(p.replacePod().name()).delete();
-      String slot = ClusterPlanner.deletedSlot(p.replacePod().name());
-      ledger.started(key, slot, p.replacePod().uid(), clock.millis());
-      ledger.finished(key, slot, p.replacePod().uid(), true, clock.millis());
+      replacePod(s, p.replacePod());
     }
-    for (Command c : p.commands()) {
-      hook.before("sendCommand");
-      send(key, s.password(), c);
-    }
-    if (p.status().isPresent()) {
-      hook.before("writeStatus");
-      writeStatus(cr, version, p.status().get());
+    p.commands().forEach(c -> send(s.key(), s.password(), c));
+    p.status().ifPresent(change -> writeStatus(s.cluster(), version, change));
+  }
+
+  private void watchDaemons(ClusterSnapshot s, ClusterPlan.Watch w) {
+    hook.before("watchDaemons");
+    masters.watch(s.key(), w.masterName(), null, w.daemons(), w.quorum());
+  }
+
+  private void apply(ClusterSnapshot s, HasMetadata o) {
+    hook.before("apply");
+    log.info("{} {}/{}: {}", o.getKind(), o.getMetadata().getNamespace(), o.getMetadata().getName(),
+        s.existing().containsKey(ClusterSnapshot.ref(o.getClass(), o.getMetadata().getName()))
+            ? "updating" : "creating");
+    if (o instanceof Service && o.getMetadata().getName().equals(Names.writeService(s.cluster()))) {
+      writeService.applyIfStillCurrent(s.key(), s.agreed(), () -> applier.apply(o));
+    } else {
+      applier.apply(o);
     }
   }
 
+  private void delete(HasMetadata o) {
+    hook.before("delete");
+    applier.delete(o);
+  }
+
+  /** Deletes the pod, and remembers which one: the cache may show it for a moment still. */
+  private void replacePod(ClusterSnapshot s, ClusterPlan.PodToReplace pod) {
+    hook.before("replacePod");
+    log.info("{}: replacing pod {} for the new revision", s.key(), pod.name());
+    client.pods().inNamespace(s.cluster().getMetadata().getNamespace()).withName(pod.name()).delete();
+    String slot = ClusterPlanner.deletedSlot(pod.name());
+    ledger.started(s.key(), slot, pod.uid(), clock.millis());
+    ledger.finished(s.key(), slot, pod.uid(), true, clock.millis());
+  }
+
   private void send(String key, String password, Command c) {
+    hook.before("sendCommand");
     ledger.started(key, c.slot(), c.value(), clock.millis());
     CompletionStage<Boolean> result;
     if (c instanceof Command.ConfigSet set) {
@@ -129,6 +132,7 @@ final class PlanSteps {
    * @return the cluster's resource version after the patch
    */
   private String recordDecisions(ValkeyCluster cr, Decisions d) {
+    hook.before("recordDecisions");
     var patch = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
     var metadata = patch.putObject("metadata");
     metadata.put("resourceVersion", cr.getMetadata().getResourceVersion());
@@ -165,6 +169,7 @@ final class PlanSteps {
    * older than the server's, so the status is written again on the newest version.
    */
   private void writeStatus(ValkeyCluster cr, String version, StatusPlan.Change change) {
+    hook.before("writeStatus");
     ValkeyCluster copy = new ValkeyCluster();
     copy.setMetadata(new ObjectMetaBuilder(cr.getMetadata()).withResourceVersion(version).build());
     copy.setSpec(cr.getSpec());
