@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A node that never answers holds up nothing but its own cluster's scale-in: with one worker,
- * another cluster still converges and its write Service follows a new master at once.
+ * another cluster still converges and its write Service follows a new master at once; and the
+ * write Service follows a new master even while the one worker is stuck on another cluster.
  */
 @EnableKubernetesMockClient(crud = true)
 class NoBlockingTest {
@@ -90,6 +91,59 @@ class NoBlockingTest {
         assertThat(c.getType()).isEqualTo(ValkeyClusterStatus.PROGRESSING);
         assertThat(c.getMessage()).contains("lowering replica-priority");
       });
+    }
+  }
+
+  @Test
+  void aMasterChangeMovesTheWriteServiceWhileTheOnlyWorkerIsStuck() throws Exception {
+    OperatorConfig config = OperatorConfig.from(Map.of("VIGIL_OPERATOR_METRICS_PORT", "0",
+        "VIGIL_OPERATOR_LEADER_ELECTION", "false", "VIGIL_OPERATOR_WORKERS", "1"));
+    FakeMasters masters = new FakeMasters();
+    FakeStatefulSetController pods = new FakeStatefulSetController(client, i -> "10.5.3." + (10 + i));
+    java.util.concurrent.CountDownLatch stuck = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean jam = new java.util.concurrent.atomic.AtomicBoolean();
+    // An API server that hangs on one cluster's writes, once jammed: the one worker waits there.
+    dev.vigil.operator.reconcile.Applier applier = new dev.vigil.operator.reconcile.Applier() {
+      private final CreateOrReplaceApplier real = new CreateOrReplaceApplier(client);
+
+      @Override
+      public <T extends io.fabric8.kubernetes.api.model.HasMetadata> T apply(T desired) {
+        if (jam.get() && "jammed".equals(desired.getMetadata().getNamespace())) {
+          stuck.countDown();
+          try {
+            release.await(60, java.util.concurrent.TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        return real.apply(desired);
+      }
+
+      @Override
+      public boolean delete(io.fabric8.kubernetes.api.model.HasMetadata object) {
+        return real.delete(object);
+      }
+    };
+    try (Operator op = new Operator(client, config, applier, Endpoints.POD_IPS,
+        (loops, listener, resync) -> masters.listener(listener), resp -> new RecordingCommands())) {
+      op.run();
+      create("moving", 3);
+      await().atMost(Duration.ofSeconds(20)).until(() -> {
+        pods.sync("moving");
+        return "c-0".equals(writePod("moving")) && client.pods().inNamespace("moving").list().getItems().size() == 3;
+      });
+      jam.set(true);
+      create("jammed", 3);
+      assertThat(stuck.await(20, java.util.concurrent.TimeUnit.SECONDS)).as("the worker is stuck").isTrue();
+
+      masters.elect("moving/c", new HostPort("10.5.3.11", 6379));
+      await().atMost(Duration.ofSeconds(10)).until(() -> "c-1".equals(writePod("moving")));
+      assertThat(get("moving").getStatus().master).as("the status waits for the worker").isNotEqualTo("c-1");
+      release.countDown();
+      await().atMost(Duration.ofSeconds(20)).until(() -> "c-1".equals(get("moving").getStatus().master));
+    } finally {
+      release.countDown();
     }
   }
 }
