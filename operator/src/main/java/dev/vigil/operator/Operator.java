@@ -3,22 +3,29 @@ package dev.vigil.operator;
 import dev.vigil.operator.api.ValkeyCluster;
 import dev.vigil.operator.http.OperatorHttp;
 import dev.vigil.operator.master.Endpoints;
+import dev.vigil.operator.master.GroupCommands;
 import dev.vigil.operator.master.HostPort;
 import dev.vigil.operator.master.MasterTracker;
+import dev.vigil.operator.master.Masters;
+import dev.vigil.operator.master.RespGroupCommands;
 import dev.vigil.operator.model.AuthSecretModel;
 import dev.vigil.operator.model.Labels;
+import dev.vigil.operator.queue.Backoff;
+import dev.vigil.operator.queue.WorkQueue;
 import dev.vigil.operator.reconcile.Applier;
 import dev.vigil.operator.reconcile.ClusterReconciler;
-import io.fabric8.kubernetes.api.model.HasMetadata;
+import dev.vigil.resp3.client.RespClient;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
@@ -32,40 +39,48 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running operator: informers on ValkeyClusters and everything they own feed one work queue
- * (one reconcile at a time, keys de-duplicated, failures retried with back-off); the master
- * tracker moves write Services the moment the daemons agree on a new master. With leader
- * election, only the Lease holder does any of it; losing the Lease stops the process (Kubernetes
- * restarts it as a standby), so two operators never act at once.
+ * The running operator: informers on ValkeyClusters and everything they own fill the caches that
+ * reconciles read and feed a {@link WorkQueue} (keys de-duplicated, a configurable number of
+ * workers, failures retried with capped, jittered back-off). Commands to Valkey nodes and daemons
+ * run on the RESP client's event loops; their completion enqueues the cluster again. The master
+ * tracker moves write Services on a thread of their own the moment the daemons agree on a new
+ * master, never behind other clusters' reconciles. With leader election, only the Lease holder
+ * does any of it; losing the Lease stops the process (Kubernetes restarts it as a standby), so
+ * two operators never act at once.
  */
 public final class Operator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Operator.class);
-  private static final long RETRY_MS = 5_000;
+  /** Before the caches are filled, a key waits this long. */
+  private static final Duration NOT_SYNCED_YET = Duration.ofSeconds(1);
 
   private final KubernetesClient client;
   private final OperatorConfig config;
   private final MultiThreadIoEventLoopGroup loops = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-  private final ScheduledExecutorService queue = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "reconcile");
+  private final RespClient resp = new RespClient(loops);
+  private final ExecutorService masterMoves = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "write-service");
     t.setDaemon(true);
     return t;
   });
-  private final Set<String> pending = ConcurrentHashMap.newKeySet();
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
   private final Map<String, ValkeyCluster> lastSeen = new ConcurrentHashMap<>();
-  private final MasterTracker tracker;
+  private final InformerCache cache;
+  private final Masters tracker;
   private final ClusterReconciler reconciler;
+  private final WorkQueue queue;
   private final OperatorMetrics metrics = new OperatorMetrics();
+  private SharedIndexInformer<ValkeyCluster> clusterInformer;
   private OperatorHttp http;
   private volatile boolean started;
   private volatile Runnable onLostLeadership = () -> {
@@ -74,22 +89,25 @@ public final class Operator implements AutoCloseable {
   };
 
   public Operator(KubernetesClient client, OperatorConfig config, Applier applier, Endpoints endpoints) {
-    this(client, config, applier, endpoints, MasterTracker::new);
+    this(client, config, applier, endpoints, MasterTracker::new, RespGroupCommands::new);
   }
 
-  /** How the operator's master tracker is made (tests stand in for daemons that cannot run). */
+  /** How the operator's view of the daemons is made (tests stand in for daemons that cannot run). */
   @FunctionalInterface
   public interface TrackerFactory {
-    MasterTracker create(EventLoopGroup loops, BiConsumer<String, HostPort> listener, Duration resync);
+    Masters create(EventLoopGroup loops, BiConsumer<String, HostPort> listener, Duration resync);
   }
 
   public Operator(KubernetesClient client, OperatorConfig config, Applier applier, Endpoints endpoints,
-      TrackerFactory trackers) {
+      TrackerFactory trackers, Function<RespClient, GroupCommands> commands) {
     this.client = client;
     this.config = config;
+    this.cache = new InformerCache(client);
     this.tracker = trackers.create(loops, this::masterElected, Duration.ofSeconds(10));
-    this.reconciler = new ClusterReconciler(client, applier, tracker, endpoints, config.daemonImage(),
-        AuthSecretModel.RANDOM, Clock.systemUTC());
+    this.reconciler = new ClusterReconciler(new ClusterReconciler.Parts(client, cache, applier, tracker,
+        commands.apply(resp), endpoints, config.daemonImage(), AuthSecretModel.RANDOM, Clock.systemUTC()));
+    this.queue = new WorkQueue(config.workers(), Backoff.standard(), this::work);
+    reconciler.onCommandDone(queue::add);
   }
 
   /** For tests: what to do instead of exiting when the Lease is lost. */
@@ -103,6 +121,11 @@ public final class Operator implements AutoCloseable {
 
   public int httpPort() {
     return http == null ? 0 : http.port();
+  }
+
+  /** Whether this replica leads and its caches are filled. */
+  public boolean controlling() {
+    return started;
   }
 
   /** Serves /healthz, /readyz, /metrics, then leads (or waits to) and controls. Blocks in leader election. */
@@ -127,60 +150,70 @@ public final class Operator implements AutoCloseable {
         .build()).build().run();
   }
 
-  /** Starts informers and the work queue (on becoming leader). */
+  /**
+   * Starts the informers (owned objects first, so a cluster's first reconcile finds them cached),
+   * then lets the workers go (on becoming leader).
+   */
   public synchronized void startControlling() {
     if (started) {
       return;
     }
-    log.info("{} leads: starting to reconcile", config.identity());
+    log.info("{} leads: starting to reconcile with {} workers", config.identity(), config.workers());
     metrics.leader.set(1);
-    long resync = config.resync().toMillis();
-    informers.add(clusters().inform(new ResourceEventHandler<ValkeyCluster>() {
+    for (Class<? extends HasMetadata> kind : List.of(StatefulSet.class, Service.class, ConfigMap.class,
+        Secret.class, PodDisruptionBudget.class, Deployment.class, ServiceAccount.class, Pod.class)) {
+      owned(kind);
+    }
+    SharedIndexInformer<ValkeyCluster> clusters = namespaced(client.resources(ValkeyCluster.class))
+        .runnableInformer(config.resync().toMillis());
+    clusters.addEventHandler(new ResourceEventHandler<ValkeyCluster>() {
       @Override
       public void onAdd(ValkeyCluster c) {
         lastSeen.put(ClusterReconciler.key(c), c);
-        enqueue(ClusterReconciler.key(c));
+        queue.add(ClusterReconciler.key(c));
       }
 
       @Override
       public void onUpdate(ValkeyCluster before, ValkeyCluster after) {
         lastSeen.put(ClusterReconciler.key(after), after);
-        enqueue(ClusterReconciler.key(after));
+        queue.add(ClusterReconciler.key(after));
       }
 
       @Override
       public void onDelete(ValkeyCluster c, boolean unknownFinalState) {
-        enqueue(ClusterReconciler.key(c));
+        queue.add(ClusterReconciler.key(c));
       }
-    }, resync));
-    for (Class<? extends HasMetadata> kind : List.of(StatefulSet.class, Service.class, ConfigMap.class,
-        Secret.class, PodDisruptionBudget.class, Deployment.class, Pod.class)) {
-      informers.add(owned(kind));
-    }
+    });
+    cache.add(ValkeyCluster.class, clusters);
+    informers.add(clusters);
+    clusterInformer = clusters;
     started = true;
+    clusters.run();
   }
 
-  private MixedOperation<ValkeyCluster, ?, ?> clustersOp() {
-    return client.resources(ValkeyCluster.class);
-  }
-
-  private io.fabric8.kubernetes.client.dsl.Informable<ValkeyCluster> clusters() {
-    return config.namespaces().size() == 1 ? clustersOp().inNamespace(config.namespaces().get(0))
-        : clustersOp().inAnyNamespace();
+  private <T extends HasMetadata> Informable<T> namespaced(
+      io.fabric8.kubernetes.client.dsl.MixedOperation<T, ?, ?> op) {
+    return config.namespaces().size() == 1 ? op.inNamespace(config.namespaces().get(0)) : op.inAnyNamespace();
   }
 
   /** Changes to what a cluster owns (or its pods) reconcile that cluster: drift is repaired. */
-  private <T extends HasMetadata> SharedIndexInformer<T> owned(Class<T> kind) {
+  private <T extends HasMetadata> void owned(Class<T> kind) {
     var op = client.resources(kind);
     var filtered = config.namespaces().size() == 1
         ? op.inNamespace(config.namespaces().get(0)).withLabel(Labels.NAME, "valkey")
         : op.inAnyNamespace().withLabel(Labels.NAME, "valkey");
-    return filtered.inform(new ResourceEventHandler<T>() {
+    SharedIndexInformer<T> informer = filtered.runnableInformer(0);
+    if (kind == Pod.class) {
+      @SuppressWarnings("unchecked")
+      SharedIndexInformer<Pod> pods = (SharedIndexInformer<Pod>) informer;
+      InformerCache.indexPods(pods);
+    }
+    informer.addEventHandler(new ResourceEventHandler<T>() {
       private void touch(T o) {
         String instance = o.getMetadata().getLabels() == null ? null
             : o.getMetadata().getLabels().get(Labels.INSTANCE);
         if (instance != null) {
-          enqueue(o.getMetadata().getNamespace() + "/" + instance);
+          queue.add(o.getMetadata().getNamespace() + "/" + instance);
         }
       }
 
@@ -198,28 +231,29 @@ public final class Operator implements AutoCloseable {
       public void onDelete(T o, boolean unknownFinalState) {
         touch(o);
       }
-    }, 0);
+    });
+    cache.add(kind, informer);
+    informers.add(informer);
+    informer.run();
   }
 
   private boolean watched(String namespace) {
     return config.namespaces().isEmpty() || config.namespaces().contains(namespace);
   }
 
-  void enqueue(String key) {
-    if (pending.add(key)) {
-      queue.execute(() -> work(key));
-    }
-  }
-
-  private void work(String key) {
-    pending.remove(key);
+  private Optional<Duration> work(String key) {
     String[] nsName = key.split("/", 2);
     if (!watched(nsName[0])) {
-      return;
+      return Optional.empty();
+    }
+    SharedIndexInformer<ValkeyCluster> clusters = clusterInformer;
+    if (clusters == null || !clusters.hasSynced()) {
+      return Optional.of(NOT_SYNCED_YET);
     }
     long t0 = System.nanoTime();
     try {
-      ValkeyCluster c = clustersOp().inNamespace(nsName[0]).withName(nsName[1]).get();
+      ValkeyCluster c = cache.cluster(nsName[0], nsName[1]);
+      Optional<Duration> again = Optional.empty();
       if (c == null) {
         ValkeyCluster last = lastSeen.remove(key);
         if (last != null) {
@@ -227,40 +261,41 @@ public final class Operator implements AutoCloseable {
         }
         tracker.forget(key);
       } else {
-        reconciler.reconcile(c);
+        again = reconciler.reconcile(c);
       }
       metrics.reconciles.labelValues("ok").inc();
+      return again;
     } catch (RuntimeException e) {
       metrics.reconciles.labelValues("error").inc();
-      log.warn("reconcile of {} failed, retrying in {} ms: {}", key, RETRY_MS, e.toString());
-      queue.schedule(() -> enqueue(key), RETRY_MS, TimeUnit.MILLISECONDS);
+      throw e;
     } finally {
       metrics.reconcileSeconds.observe((System.nanoTime() - t0) / 1e9);
-      metrics.clusters.set(lastSeen.size());
+      metrics.clusters.set(clusters.getStore().list().size());
     }
   }
 
-  /** The daemons agreed on a new master: move the Service first, then a full reconcile. */
-  private void masterElected(String key, dev.vigil.operator.master.HostPort master) {
-    queue.execute(() -> {
-      String[] nsName = key.split("/", 2);
-      ValkeyCluster c = clustersOp().inNamespace(nsName[0]).withName(nsName[1]).get();
-      if (c != null) {
-        try {
-          reconciler.masterElected(c, master);
+  /**
+   * The daemons agreed on a new master: move the write Service at once, on its own thread, then
+   * reconcile the cluster (status, Event) through the queue.
+   */
+  private void masterElected(String key, HostPort master) {
+    masterMoves.execute(() -> {
+      try {
+        if (reconciler.writeService().move(key, master).isPresent()) {
           metrics.masterChanges.inc();
-        } catch (RuntimeException e) {
-          log.warn("{}: cannot move the write Service to {}: {}", key, master, e.toString());
         }
+      } catch (RuntimeException e) {
+        log.warn("{}: cannot move the write Service to {}: {}", key, master, e.toString());
       }
-      enqueue(key);
+      queue.add(key);
     });
   }
 
   @Override
   public void close() {
     informers.forEach(SharedIndexInformer::close);
-    queue.shutdownNow();
+    queue.close();
+    masterMoves.shutdownNow();
     tracker.close();
     if (http != null) {
       http.close();

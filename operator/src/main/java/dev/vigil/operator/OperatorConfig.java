@@ -16,12 +16,15 @@ import java.util.Map;
  *   <li>{@code VIGIL_OPERATOR_LEADER_ELECTION}: "false" to run without (a single replica).
  *   <li>{@code VIGIL_OPERATOR_DAEMON_IMAGE}: daemon image for clusters that name none.
  *   <li>{@code VIGIL_OPERATOR_RESYNC}: full re-reconcile period (default 60s), for drift that no
- *       watch event reports.
+ *       watch event reports; it reads the informers' caches and writes nothing unless something
+ *       differs.
+ *   <li>{@code VIGIL_OPERATOR_WORKERS}: clusters reconciled at once (default 4); one cluster is
+ *       never reconciled by two workers at once.
  * </ul>
  */
 public record OperatorConfig(List<String> namespaces, int metricsPort, String leaseNamespace,
     String identity, String leaseName, boolean leaderElection, String daemonImage,
-    Duration resync) {
+    Duration resync, int workers) {
 
   public static final String DEFAULT_DAEMON_IMAGE = "ghcr.io/vigil-dev/vigil:0.1.0";
 
@@ -37,6 +40,7 @@ public record OperatorConfig(List<String> namespaces, int metricsPort, String le
         env.getOrDefault("VIGIL_OPERATOR_LEASE_NAME", "vigil-operator-leader"),
         !"false".equalsIgnoreCase(env.getOrDefault("VIGIL_OPERATOR_LEADER_ELECTION", "true")),
         env.getOrDefault("VIGIL_OPERATOR_DAEMON_IMAGE", DEFAULT_DAEMON_IMAGE),
-        Duration.parse("PT" + env.getOrDefault("VIGIL_OPERATOR_RESYNC", "60s").toUpperCase()));
+        Duration.parse("PT" + env.getOrDefault("VIGIL_OPERATOR_RESYNC", "60s").toUpperCase()),
+        Math.max(1, Integer.parseInt(env.getOrDefault("VIGIL_OPERATOR_WORKERS", "4"))));
   }
 }

@@ -23,6 +23,7 @@ public final class OperatorMain {
             POD_NAMESPACE, POD_NAME         the Lease's namespace and this replica's identity
             VIGIL_OPERATOR_DAEMON_IMAGE     daemon image for clusters that name none
             VIGIL_OPERATOR_RESYNC           full re-reconcile period (default 60s)
+            VIGIL_OPERATOR_WORKERS          clusters reconciled at once (default 4)
           The Kubernetes API is found as kubectl finds it (in-cluster, or ~/.kube/config).""");
       return;
     }

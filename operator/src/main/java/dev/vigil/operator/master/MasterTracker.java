@@ -13,7 +13,7 @@ import java.util.function.BiConsumer;
  * One {@link GroupWatch} per ValkeyCluster (keyed namespace/name): the reconciler says which
  * daemons each cluster has; the listener hears each master the daemons agree on, at once.
  */
-public class MasterTracker implements AutoCloseable {
+public final class MasterTracker implements Masters {
   private final RespClient client;
   private final EventLoopGroup loops;
   private final BiConsumer<String, HostPort> listener;
@@ -21,13 +21,13 @@ public class MasterTracker implements AutoCloseable {
   private final Map<String, GroupWatch> watches = new ConcurrentHashMap<>();
 
   public MasterTracker(EventLoopGroup loops, BiConsumer<String, HostPort> listener, Duration resync) {
-    this.loops = loops;
     this.client = new RespClient(loops);
+    this.loops = loops;
     this.listener = listener;
     this.resync = resync;
   }
 
-  /** Starts or updates the watch of a cluster's daemons. */
+  @Override
   public void watch(String key, String masterName, String password, List<HostPort> daemons,
       int quorum) {
     GroupWatch w = watches.computeIfAbsent(key, k -> new GroupWatch(client, loops.next(), masterName,
@@ -36,26 +36,24 @@ public class MasterTracker implements AutoCloseable {
     w.daemons(daemons);
   }
 
-  /** The master a majority of the cluster's daemons agree on now, if any (tests may stand in). */
+  @Override
   public Optional<HostPort> master(String key) {
     GroupWatch w = watches.get(key);
     return w == null ? Optional.empty() : w.agreed();
   }
 
+  @Override
   public Optional<String> disagreement(String key) {
     GroupWatch w = watches.get(key);
     return w == null ? Optional.empty() : w.disagreement();
   }
 
+  @Override
   public void forget(String key) {
     GroupWatch w = watches.remove(key);
     if (w != null) {
       w.close();
     }
-  }
-
-  public RespClient client() {
-    return client;
   }
 
   @Override

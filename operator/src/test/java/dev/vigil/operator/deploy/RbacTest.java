@@ -9,7 +9,8 @@ import dev.vigil.operator.api.SentinelSpec;
 import dev.vigil.operator.api.ValkeyCluster;
 import dev.vigil.operator.master.Endpoints;
 import dev.vigil.operator.master.HostPort;
-import dev.vigil.operator.master.MasterTracker;
+import dev.vigil.operator.reconcile.FakeMasters;
+import dev.vigil.operator.reconcile.RecordingCommands;
 import dev.vigil.operator.reconcile.CreateOrReplaceApplier;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -21,7 +22,6 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -51,14 +51,10 @@ class RbacTest {
     KubernetesClient tc = new KubernetesClientBuilder().withConfig(new ConfigBuilder(client.getConfiguration())
         .withCustomHeaders(Map.of("X-Test", "test")).build()).build();
     // No daemon runs here: they would agree that pod 0 (10.1.0.10) is master (a roll waits for it).
-    Operator.TrackerFactory daemonsAgree = (loops, listener, resync) -> new MasterTracker(loops, listener, resync) {
-      @Override
-      public Optional<HostPort> master(String key) {
-        return Optional.of(new HostPort("10.1.0.10", 6379));
-      }
-    };
+    Operator.TrackerFactory daemonsAgree = (loops, listener, resync) ->
+        new FakeMasters().everyone(new HostPort("10.1.0.10", 6379));
     try (Operator op = new Operator(client, config, new CreateOrReplaceApplier(client), Endpoints.POD_IPS,
-        daemonsAgree)) {
+        daemonsAgree, resp -> new RecordingCommands())) {
       Thread t = new Thread(() -> {
         try {
           op.run();

@@ -6,23 +6,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.operator.api.SentinelSpec;
 import dev.vigil.operator.api.ValkeyCluster;
 import dev.vigil.operator.master.Endpoints;
-import dev.vigil.operator.master.MasterTracker;
 import dev.vigil.operator.model.Labels;
 import dev.vigil.operator.model.ModelInput;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,32 +32,12 @@ class ConvergenceTest {
 
   @Test
   void randomEditsAndDeletionsAlwaysConverge() {
-    MultiThreadIoEventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    // The daemons (not running here) agree that pod 0 is master.
-    MasterTracker tracker = new MasterTracker(loops, (k, m) -> { }, Duration.ofMinutes(5)) {
-      @Override
-      public java.util.Optional<dev.vigil.operator.master.HostPort> master(String key) {
-        return java.util.Optional.of(new dev.vigil.operator.master.HostPort("10.2.0.10", 6379));
-      }
-    };
+    // The daemons (not running here) agree that pod 0 is master; commands to nodes succeed.
+    FakeMasters masters = new FakeMasters().everyone(new dev.vigil.operator.master.HostPort("10.2.0.10", 6379));
     CountingApplier applier = new CountingApplier(new CreateOrReplaceApplier(client));
-    ClusterReconciler reconciler = new ClusterReconciler(client, applier, tracker, new Endpoints() {
-      @Override
-      public List<dev.vigil.operator.master.HostPort> daemons(ValkeyCluster c, List<io.fabric8.kubernetes.api.model.Pod> pods) {
-        return List.of();
-      }
-
-      @Override
-      public java.util.Optional<String> podFor(ValkeyCluster c, dev.vigil.operator.master.HostPort m,
-          List<io.fabric8.kubernetes.api.model.Pod> pods) {
-        return Endpoints.byAddress(c, m, pods);
-      }
-
-      @Override
-      public dev.vigil.operator.master.HostPort node(ValkeyCluster c, io.fabric8.kubernetes.api.model.Pod pod) {
-        return new dev.vigil.operator.master.HostPort("192.0.2.1", 6379);
-      }
-    }, "vigil:test", () -> "pw", Clock.systemUTC());
+    ClusterReconciler reconciler = new ClusterReconciler(new ClusterReconciler.Parts(client,
+        new ApiObjectCache(client), applier, masters, new RecordingCommands(), Endpoints.POD_IPS, "vigil:test",
+        () -> "pw", Clock.systemUTC()));
     List<String> failures = new ArrayList<>();
     try {
       for (long seed = 0; seed < SEEDS; seed++) {
@@ -74,8 +49,7 @@ class ConvergenceTest {
         }
       }
     } finally {
-      tracker.close();
-      loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      masters.close();
     }
     assertThat(failures).as("replay with -Dvigil.convergence.seeds").isEmpty();
   }

@@ -7,7 +7,6 @@ import dev.vigil.operator.api.ValkeyCluster;
 import dev.vigil.operator.api.ValkeyClusterStatus;
 import dev.vigil.operator.master.Endpoints;
 import dev.vigil.operator.master.HostPort;
-import dev.vigil.operator.master.MasterTracker;
 import dev.vigil.operator.model.Labels;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -21,64 +20,38 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The reconciler against fabric8's mock API server (CRUD mode), no daemons reachable. */
+/** The reconciler against fabric8's mock API server (CRUD mode); daemons and nodes are stood in for. */
 @EnableKubernetesMockClient(crud = true)
 class ReconcilerTest {
   static KubernetesClient client;
   private static final String NS = "test";
 
-  private MultiThreadIoEventLoopGroup loops;
-  private MasterTracker tracker;
+  private FakeMasters masters;
+  private RecordingCommands commands;
   private CountingApplier applier;
   private ClusterReconciler reconciler;
   private FakeStatefulSetController pods;
-  private final Map<String, HostPort> elected = new ConcurrentHashMap<>();
-  private final Set<String> watched = ConcurrentHashMap.newKeySet();
 
   /** The daemons agree that pod {@code ordinal} of cluster {@code name} is master. */
   private void elect(String name, int ordinal) {
-    elected.put(NS + "/" + name, new HostPort("10.0.0." + (10 + ordinal), 6379));
+    masters.elect(NS + "/" + name, new HostPort("10.0.0." + (10 + ordinal), 6379));
   }
 
   @BeforeEach
   void setUp() {
-    loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     // No daemon runs here: the test says what they agree on (pod i is at 10.0.0.(10+i)).
-    tracker = new MasterTracker(loops, (k, m) -> { }, Duration.ofSeconds(30)) {
-      @Override
-      public Optional<HostPort> master(String key) {
-        return Optional.ofNullable(elected.get(key));
-      }
-
-      @Override
-      public void watch(String key, String masterName, String password, List<HostPort> daemons, int quorum) {
-        watched.add(key);
-        super.watch(key, masterName, password, daemons, quorum);
-      }
-    };
+    masters = new FakeMasters();
+    commands = new RecordingCommands();
     applier = new CountingApplier(new CreateOrReplaceApplier(client));
-    reconciler = new ClusterReconciler(client, applier, tracker, Endpoints.POD_IPS,
-        "vigil:test", () -> "generated-password", Clock.systemUTC());
+    reconciler = new ClusterReconciler(new ClusterReconciler.Parts(client, new ApiObjectCache(client), applier,
+        masters, commands, Endpoints.POD_IPS, "vigil:test", () -> "generated-password", Clock.systemUTC()));
     pods = new FakeStatefulSetController(client, i -> "10.0.0." + (10 + i));
-  }
-
-  @AfterEach
-  void tearDown() {
-    tracker.close();
-    loops.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
   }
 
   static ValkeyCluster cluster(String name) {
@@ -269,6 +242,33 @@ class ReconcilerTest {
     assertThat(client.pods().inNamespace(NS).withLabel(Labels.INSTANCE, "scale").list().getItems()).hasSize(3);
     assertThat(client.services().inNamespace(NS).withName("scale").get().getSpec().getSelector())
         .containsEntry(Labels.POD_NAME, "scale-1");
+    // The pods that went were made unpromotable first, and the master was asked to move.
+    assertThat(commands.sent).containsSubsequence("config-set 10.0.0.13:6379 replica-priority 0",
+        "switchover scale");
+    assertThat(commands.sent).contains("config-set 10.0.0.14:6379 replica-priority 0");
+    assertThat(Decisions.of(get("scale")).isEmpty()).as("nothing left to remember").isTrue();
+  }
+
+  @Test
+  void decisionsAreNeverRecordedFromAStaleCopyOfTheCluster() {
+    cluster("late");
+    elect("late", 0);
+    reconcileAndSync("late");
+    ValkeyCluster c = get("late");
+    c.getSpec().replicas = 2;
+    client.resources(ValkeyCluster.class).inNamespace(NS).resource(c).update();
+    ValkeyCluster stale = get("late");
+    client.resources(ValkeyCluster.class).inNamespace(NS).withName("late").edit(x -> {
+      x.getMetadata().setLabels(Map.of("team", "payments"));
+      return x;
+    });
+    commands.sent.clear();
+    assertThat(reconciler.reconcile(stale)).as("planned again soon").isPresent();
+    assertThat(Decisions.of(get("late"))).isEqualTo(Decisions.NONE);
+    assertThat(commands.sent).as("no command without its decision recorded").isEmpty();
+    reconciler.reconcile(get("late"));
+    assertThat(Decisions.of(get("late")).lowered()).containsExactly("late-2");
+    assertThat(commands.sent).containsExactly("config-set 10.0.0.12:6379 replica-priority 0");
   }
 
   private List<String> podsAt(String name, String revision) {
@@ -374,7 +374,7 @@ class ReconcilerTest {
     client.resources(ValkeyCluster.class).inNamespace(NS).resource(c).create();
     reconciler.reconcile(get("watched"));
     assertThat(condition(get("watched"), ValkeyClusterStatus.SPEC_INVALID).getStatus()).isEqualTo("True");
-    assertThat(watched).as("a failover must still move the write Service").contains(NS + "/watched");
+    assertThat(masters.watched).as("a failover must still move the write Service").contains(NS + "/watched");
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.vigil.operator.api.ValkeyCluster;
 import dev.vigil.operator.master.Endpoints;
 import dev.vigil.operator.master.HostPort;
 import dev.vigil.operator.master.MasterTracker;
+import dev.vigil.operator.master.RespGroupCommands;
 import dev.vigil.operator.model.Labels;
 import dev.vigil.resp3.client.RespClient;
 import dev.vigil.resp3.client.RespClientOptions;
@@ -123,17 +124,16 @@ class WriteServiceFollowsMasterTest {
     AtomicLong movedAt = new AtomicLong(-1);
     ClusterReconciler[] reconciler = new ClusterReconciler[1];
     tracker = new MasterTracker(loops, (key, master) -> {
-      // What the operator's controller does (on its one work queue, hence the lock): move the
-      // Service at once, then reconcile.
-      synchronized (queue) {
-        ValkeyCluster c = client.resources(ValkeyCluster.class).inNamespace(NS).withName("cache").get();
-        reconciler[0].masterElected(c, master);
-        movedAt.set(System.nanoTime());
-        reconciler[0].reconcile(client.resources(ValkeyCluster.class).inNamespace(NS).withName("cache").get());
-      }
+      // What the operator does: move the Service at once on its own path, then reconcile
+      // (one reconcile of a cluster at a time, hence the lock).
+      reconciler[0].writeService().move(key, master);
+      movedAt.set(System.nanoTime());
+      reconcile(reconciler[0]);
     }, Duration.ofSeconds(5));
-    reconciler[0] = new ClusterReconciler(client, new CreateOrReplaceApplier(client), tracker, endpoints,
-        "vigil:test", () -> "unused", java.time.Clock.systemUTC());
+    RespClient commandClient = new RespClient(loops);
+    reconciler[0] = new ClusterReconciler(new ClusterReconciler.Parts(client, new ApiObjectCache(client),
+        new CreateOrReplaceApplier(client), tracker, new RespGroupCommands(commandClient), endpoints,
+        "vigil:test", () -> "unused", java.time.Clock.systemUTC()));
     FakeStatefulSetController pods = new FakeStatefulSetController(client, i -> "127.0.0." + (2 + i));
 
     ValkeyCluster c = new ValkeyCluster();
@@ -149,12 +149,17 @@ class WriteServiceFollowsMasterTest {
 
     // A scale-in gives the pod to go replica-priority 0 (no failover may promote it while it
     // goes); cancelled, the pod gets its priority back, or it could never be promoted again.
+    // The commands go out asynchronously; each reconcile looks at what came back.
     editSpec(x -> x.getSpec().replicas = 2);
-    reconcile(reconciler[0]);
-    assertThat(nodes.get(2).command("CONFIG", "GET", "replica-priority")).isEqualTo(List.of("replica-priority", "0"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      reconcile(reconciler[0]);
+      return nodes.get(2).command("CONFIG", "GET", "replica-priority").equals(List.of("replica-priority", "0"));
+    });
     editSpec(x -> x.getSpec().replicas = 3);
-    reconcile(reconciler[0]);
-    assertThat(nodes.get(2).command("CONFIG", "GET", "replica-priority")).isEqualTo(List.of("replica-priority", "100"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      reconcile(reconciler[0]);
+      return nodes.get(2).command("CONFIG", "GET", "replica-priority").equals(List.of("replica-priority", "100"));
+    });
 
     // Watch +switch-master as a client would, to time the operator against it.
     AtomicLong switchAt = new AtomicLong(-1);
@@ -176,7 +181,8 @@ class WriteServiceFollowsMasterTest {
     String promoted = writeServicePod();
     ValkeyServer newMaster = nodes.get(Integer.parseInt(promoted.substring("cache-".length())));
     assertThat(newMaster.info("replication").get("role")).isEqualTo("master");
-    assertThat(status().master).isEqualTo(promoted);
+    // The Service moved first; the reconcile that follows records the change.
+    await().atMost(Duration.ofSeconds(10)).until(() -> promoted.equals(status().master));
     assertThat(status().lastFailover.from).isEqualTo("cache-0");
     assertThat(status().lastFailover.to).isEqualTo(promoted);
     assertThat(client.v1().events().inNamespace(NS).list().getItems())

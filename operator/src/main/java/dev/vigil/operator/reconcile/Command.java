@@ -1,0 +1,42 @@
+package dev.vigil.operator.reconcile;
+
+import dev.vigil.operator.master.HostPort;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A command a plan sends to the group, asynchronously. {@code slot} names what it acts on (one
+ * pod's priority, the group's switchover, ...) and {@code value} what it sets there: the
+ * {@link CommandLedger} remembers the last outcome per slot, which the next plan reads.
+ */
+public sealed interface Command {
+  String slot();
+
+  String value();
+
+  /** CONFIG SET on one node. */
+  record ConfigSet(String slot, String value, HostPort node, Map<String, String> parameters)
+      implements Command {}
+
+  /** SENTINEL FAILOVER ... COORDINATED through the first daemon that takes it. */
+  record Switchover(String value, String masterName, List<HostPort> daemons) implements Command {
+    @Override
+    public String slot() {
+      return "switchover";
+    }
+  }
+
+  /** SENTINEL RESET on a daemon that still counts removed pods. */
+  record ForgetGone(String masterName, List<HostPort> daemons, int expectedDaemons,
+      int expectedReplicas) implements Command {
+    @Override
+    public String slot() {
+      return "forget";
+    }
+
+    @Override
+    public String value() {
+      return expectedDaemons + "/" + expectedReplicas;
+    }
+  }
+}
