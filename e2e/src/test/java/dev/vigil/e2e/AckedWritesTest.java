@@ -71,9 +71,10 @@ class AckedWritesTest {
    * a command fails (500 ms timeout, below down-after), then asks a daemon again. Through SIGSTOP
    * of the master, a failover and SIGCONT right after it, no write it saw acknowledged is lost,
    * with the settings Vigil's manifests put on every node (min-replicas-to-write 1,
-   * min-replicas-max-lag 10). What makes it hold: the write stuck in the stopped master's socket
-   * timed out in the client before any promotion; on resume the old master's replica links are
-   * closed (refused from then on: NOREPLICAS) and the daemons demote it within a round trip.
+   * min-replicas-max-lag: down-after in seconds, at least 2). What makes it hold: the write stuck
+   * in the stopped master's socket timed out in the client before any promotion; on resume the
+   * old master's replica links are closed (refused from then on: NOREPLICAS) and the daemons
+   * demote it within a round trip.
    */
   @Test
   void aClientHeldOnAStoppedMasterLosesNoAcknowledgedWrite() throws Exception {
@@ -81,7 +82,7 @@ class AckedWritesTest {
     ValkeyServer master = group.get(0);
     for (ValkeyServer s : group) {
       s.command("CONFIG", "SET", "min-replicas-to-write", "1");
-      s.command("CONFIG", "SET", "min-replicas-max-lag", "10");
+      s.command("CONFIG", "SET", "min-replicas-max-lag", "2");
     }
     List<DaemonProcess> ds = daemons.watch(NAME, master, 2, 3, 2, 1_000);
     SequenceWriter writer = new SequenceWriter(ds.get(0).port, NAME, false, 0);

@@ -62,12 +62,22 @@ public final class ConfigMapModel {
       }
     }
     if (replicated && !user.containsKey("min-replicas-to-write")) {
-      // A master cut off from every replica stops taking writes after 10 s rather than accept
-      // writes a failover will discard.
-      sb.append("min-replicas-to-write 1\nmin-replicas-max-lag 10\n");
+      sb.append("min-replicas-to-write 1\nmin-replicas-max-lag ")
+          .append(minReplicasMaxLag(c.getSpec().sentinel)).append('\n');
     }
     user.forEach((k, v) -> sb.append(k).append(' ').append(v).append('\n'));
     return sb.toString();
+  }
+
+  /**
+   * min-replicas-max-lag, in seconds, for down-after: a master cut off from every replica stops
+   * taking writes about when the daemons see it down, before a replica is promoted, rather than
+   * 10 s later (Valkey's usual advice) while a failover discards what it accepted meanwhile. Never
+   * below 2 s: replicas acknowledge once a second and the lag is counted in whole seconds, so 1
+   * would refuse writes on a healthy group's ordinary jitter.
+   */
+  public static int minReplicasMaxLag(SentinelSpec s) {
+    return (int) Math.max(2, (s.downAfterMilliseconds + 999) / 1000);
   }
 
   static String vigilConf(ModelInput in) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.operator.api.ValkeyCluster;
 import dev.vigil.operator.master.Endpoints;
 import dev.vigil.operator.master.HostPort;
+import dev.vigil.operator.model.ConfigMapModel;
 import dev.vigil.operator.model.Labels;
 import dev.vigil.operator.model.ModelInput;
 import dev.vigil.operator.model.Names;
@@ -175,7 +176,8 @@ final class ClusterPlanner {
           && Progress.of(s.commands().get(slot), value, s.now()) == Progress.SEND) {
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("min-replicas-to-write", value);
-        parameters.put("min-replicas-max-lag", "10");
+        parameters.put("min-replicas-max-lag",
+            Integer.toString(ConfigMapModel.minReplicasMaxLag(cr.getSpec().sentinel)));
         out.add(new Command.ConfigSet(slot, value, n.address(), parameters));
       }
     }

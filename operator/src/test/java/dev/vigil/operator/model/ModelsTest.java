@@ -85,6 +85,17 @@ class ModelsTest {
   }
 
   @Test
+  void minReplicasMaxLagFollowsDownAfterButNeverBelowTwoSeconds() {
+    SentinelSpec s = new SentinelSpec();
+    s.downAfterMilliseconds = 1_000;
+    assertThat(ConfigMapModel.minReplicasMaxLag(s)).isEqualTo(2);
+    s.downAfterMilliseconds = 2_500;
+    assertThat(ConfigMapModel.minReplicasMaxLag(s)).isEqualTo(3);
+    s.downAfterMilliseconds = 30_000;
+    assertThat(ConfigMapModel.minReplicasMaxLag(s)).isEqualTo(30);
+  }
+
+  @Test
   void scalingAndFailoversDoNotChangeThePodTemplate() {
     ValkeyCluster c = cluster();
     StatefulSet before = StatefulSetModel.desired(input(c, null));

@@ -111,7 +111,9 @@ class ReconcilerTest {
     ConfigMap cm = (ConfigMap) owned.get(5);
     assertThat(cm.getData().get("vigil.conf")).contains("host = \"cache-0.cache-headless.test.svc\"",
         "quorum = 2");
-    assertThat(cm.getData().get("valkey.conf")).contains("maxmemory 429496729", "min-replicas-to-write 1");
+    // down-after 5000 ms (the default): an isolated master refuses writes after 5 s, not 10.
+    assertThat(cm.getData().get("valkey.conf")).contains("maxmemory 429496729", "min-replicas-to-write 1",
+        "min-replicas-max-lag 5\n");
     Secret conn = (Secret) owned.get(7);
     assertThat(conn.getData()).containsKeys("host", "port", "sentinelHost", "sentinelPort", "masterName",
         "password");
