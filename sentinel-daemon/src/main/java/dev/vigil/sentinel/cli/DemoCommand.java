@@ -130,7 +130,8 @@ final class DemoCommand implements Callable<Integer> {
   /**
    * Waits until a kill of the master can be failed over: every daemon knows both replicas (from
    * the master's INFO) and both peers (from hellos), and no daemon abstains any more (a daemon
-   * without earlier state sits out its first seconds: vigil.failover.fresh-identity-quarantine).
+   * without earlier state sits out its first seconds, vigil.failover.fresh-identity-quarantine,
+   * unless every peer it heard is at epoch 0, as in a new demo).
    * A master killed before that leaves the daemons nothing to promote, as with Sentinel.
    */
   private static void awaitReady(List<SentinelDaemon> daemons) throws InterruptedException {
@@ -141,7 +142,7 @@ final class DemoCommand implements Callable<Integer> {
         GroupState g = d.group("demo");
         return g != null && g.replicas().size() == 2 && g.peers().size() == daemons.size() - 1
             && g.replicas().values().stream().allMatch(r -> r.info() != null && r.info().masterLinkUp())
-            && d.clock().millis() >= d.abstainUntil();
+            && !d.abstaining("demo");
       });
       if (ready) {
         return;

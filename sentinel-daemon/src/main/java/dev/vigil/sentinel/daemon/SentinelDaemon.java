@@ -206,6 +206,16 @@ public final class SentinelDaemon implements AutoCloseable {
   }
 
   /**
+   * Whether this daemon still sits out elections of a group (its fresh-identity quarantine, which
+   * ends early when no election can have happened yet): read from the group's latest state.
+   */
+  public boolean abstaining(String group) {
+    GroupState g = group(group);
+    return g != null && new dev.vigil.sentinel.failover.FailoverCore(myId(), timing, config.failover(),
+        abstainUntil).abstaining(g, clock.millis());
+  }
+
+  /**
    * IS-MASTER-DOWN-BY-ADDR with a run id: the vote of the group watching that master address.
    * Completes with {leader or null, leader epoch}, after the vote is persisted.
    */
