@@ -25,12 +25,8 @@ class AckedWritesTest {
 
   @Test
   void everyAcknowledgedWriteIsOnTheNewMaster() throws Exception {
-    List<ValkeyServer> group = servers.startGroup(2);
+    List<ValkeyServer> group = groupWithMinReplicas();
     ValkeyServer master = group.get(0);
-    for (ValkeyServer s : group) {
-      s.command("CONFIG", "SET", "min-replicas-to-write", "1");
-      s.command("CONFIG", "SET", "min-replicas-max-lag", "2");
-    }
     List<DaemonProcess> ds = daemons.watch(NAME, master, 2, 3, 2, 1_000);
     SequenceWriter writer = new SequenceWriter(ds.get(0).port, NAME, true, 0);
     Thread thread = writer.start();
@@ -78,12 +74,8 @@ class AckedWritesTest {
    */
   @Test
   void aClientHeldOnAStoppedMasterLosesNoAcknowledgedWrite() throws Exception {
-    List<ValkeyServer> group = servers.startGroup(2);
+    List<ValkeyServer> group = groupWithMinReplicas();
     ValkeyServer master = group.get(0);
-    for (ValkeyServer s : group) {
-      s.command("CONFIG", "SET", "min-replicas-to-write", "1");
-      s.command("CONFIG", "SET", "min-replicas-max-lag", "2");
-    }
     List<DaemonProcess> ds = daemons.watch(NAME, master, 2, 3, 2, 1_000);
     SequenceWriter writer = new SequenceWriter(ds.get(0).port, NAME, false, 0);
     Thread thread = writer.start();
@@ -98,6 +90,19 @@ class AckedWritesTest {
     writer.stop.set(true);
     thread.join(5_000);
     assertThat(writer.lostOn(newMaster)).isEmpty();
+  }
+
+  /**
+   * A master and two replicas with the settings the operator's manifests use at down-after
+   * 1000 ms: min-replicas-to-write 1, min-replicas-max-lag 2.
+   */
+  private List<ValkeyServer> groupWithMinReplicas() {
+    List<ValkeyServer> group = servers.startGroup(2);
+    for (ValkeyServer s : group) {
+      s.command("CONFIG", "SET", "min-replicas-to-write", "1");
+      s.command("CONFIG", "SET", "min-replicas-max-lag", "2");
+    }
+    return group;
   }
 
   /** Waits until every daemon reports a master other than {@code old}; returns that node. */

@@ -18,18 +18,8 @@ final class DaemonProcesses implements AfterEachCallback {
   /** {@code n} daemons on the group, once each knows the replicas and the other daemons. */
   List<DaemonProcess> watch(String name, ValkeyServer master, int replicas, int n, int quorum,
       long downAfterMs) {
-    List<DaemonProcess> out = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      try {
-        DaemonProcess d = DaemonProcess.start(name, master.host(), master.port(), quorum, downAfterMs);
-        daemons.add(d);
-        out.add(d);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-    awaitDiscovered(out, name, replicas);
-    return out;
+    return launch(n, name, replicas,
+        i -> DaemonProcess.start(name, master.host(), master.port(), quorum, downAfterMs));
   }
 
   /**
@@ -39,11 +29,20 @@ final class DaemonProcesses implements AfterEachCallback {
   List<DaemonProcess> watchOnNeighbouringPorts(String name, ValkeyServer master, int replicas,
       int n, int quorum, long downAfterMs) {
     int first = NeighbouringPorts.find(n);
+    return launch(n, name, replicas, i -> DaemonProcess.startPlain(first + i, name, master.host(),
+        master.port(), quorum, downAfterMs));
+  }
+
+  private interface Launcher {
+    DaemonProcess start(int index) throws IOException;
+  }
+
+  /** Starts {@code n} daemons, owned by this extension, and waits until they found everything. */
+  private List<DaemonProcess> launch(int n, String name, int replicas, Launcher launcher) {
     List<DaemonProcess> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       try {
-        DaemonProcess d = DaemonProcess.startPlain(first + i, name, master.host(), master.port(),
-            quorum, downAfterMs);
+        DaemonProcess d = launcher.start(i);
         daemons.add(d);
         out.add(d);
       } catch (IOException e) {
