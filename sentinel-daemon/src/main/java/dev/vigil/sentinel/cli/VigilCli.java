@@ -9,7 +9,9 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "vigil", mixinStandardHelpOptions = true, version = "vigil 0.1.0",
     description = "Failover for Valkey primary/replica groups, compatible with Valkey Sentinel.",
-    footer = {"", "Shell completion: source <(vigil generate-completion)"},
+    footer = {"", "Backups (the backup agent, a separate jar that bin/vigil runs):",
+        "  backup, restore, backups list|show|delete|uploads   (vigil backup --help)",
+        "", "Shell completion: source <(vigil generate-completion)"},
     subcommands = {RunSentinelCommand.class, DemoCommand.class, StatusCommand.class,
         DiagnoseCommand.class, FailoverCommand.class, CkquorumCommand.class, GetMasterCommand.class,
         ListCommands.Masters.class, ListCommands.Replicas.class, ListCommands.Sentinels.class,
