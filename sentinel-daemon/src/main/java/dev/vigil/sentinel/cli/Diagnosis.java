@@ -146,6 +146,7 @@ final class Diagnosis {
   private static void promotable(Snapshot s, Snapshot.DaemonView ref, Map<Address, NodeProbe> nodes,
       List<Finding> p) {
     List<String> why = new ArrayList<>();
+    boolean anyFit = false;
     for (Map<String, String> r : ref.replicas()) {
       Address a = Address.parse(r.get("ip"), r.get("port"));
       NodeProbe np = nodes.get(a);
@@ -158,9 +159,13 @@ final class Diagnosis {
       }
       String reason = unfit(ref.masterAddress(), r, np);
       if (reason == null) {
-        return;
+        anyFit = true;
+      } else {
+        why.add(a + " " + reason);
       }
-      why.add(a + " " + reason);
+    }
+    if (anyFit) {
+      return;
     }
     p.add(problem("no-promotable-replica", "no replica can be promoted now: "
         + String.join("; ", why), "CONFIG SET replica-priority 100 on a replica that replicates"
