@@ -503,9 +503,11 @@ final class GroupRunner implements NodeLink.Listener {
         .withConnectTimeout(Duration.ofMillis(Math.max(200, Math.min(2_000,
             spec.downAfter().toMillis()))))
         .withCommandTimeout(Duration.ofMillis(Math.max(1_000, spec.downAfter().toMillis())))
-        .withReconnect(new ReconnectPolicy(Duration.ofMillis(50),
-            timing.pingPeriod().compareTo(Duration.ofMillis(50)) < 0 ? Duration.ofMillis(50)
-                : timing.pingPeriod()));
+        // Reconnect within a quarter second at most: a master that restarts after a failover
+        // is demoted on its first INFO, which follows the reconnect; until then its old clients
+        // can write to it. A refused connect every 250 ms to a dead node costs nothing.
+        .withReconnect(new ReconnectPolicy(Duration.ofMillis(50), Duration.ofMillis(
+            Math.max(50, Math.min(250, timing.pingPeriodFor(spec.downAfter()))))));
     if (peer) {
       String pass = daemon.config().sentinelPass() != null ? daemon.config().sentinelPass()
           : daemon.config().requirePass();
