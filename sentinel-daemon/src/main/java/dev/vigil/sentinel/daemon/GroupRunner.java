@@ -379,7 +379,7 @@ final class GroupRunner implements NodeLink.Listener {
       if (host == null) {
         continue;
       }
-      int port = daemon.config().announcePort() > 0 ? daemon.config().announcePort() : daemon.port();
+      int port = daemon.config().announcePort() > 0 ? daemon.config().announcePort() : daemon.helloPort();
       Hello h = new Hello(new Address(host, port), daemon.myId(), daemon.currentEpoch(),
           state.name(), state.masterAddress(), state.configEpoch());
       l.publishHello(h.payload());
@@ -506,6 +506,9 @@ final class GroupRunner implements NodeLink.Listener {
         .withReconnect(new ReconnectPolicy(Duration.ofMillis(50),
             timing.pingPeriod().compareTo(Duration.ofMillis(50)) < 0 ? Duration.ofMillis(50)
                 : timing.pingPeriod()));
+    if (daemon.config().tls().replication()) {
+      options = options.withSsl(daemon.tls().client());
+    }
     if (peer) {
       String pass = daemon.config().sentinelPass() != null ? daemon.config().sentinelPass()
           : daemon.config().requirePass();
