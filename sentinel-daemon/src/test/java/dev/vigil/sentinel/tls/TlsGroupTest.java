@@ -160,6 +160,46 @@ class TlsGroupTest {
             && "up".equals(other.info("replication").get("master_link_status")));
   }
 
+  /** The README's minimal ACL rule set for the daemon's Valkey user. */
+  static final String DAEMON_ACL = "user vigil on >vigil-pass resetchannels &__sentinel__:hello "
+      + "-@all +hello +auth +ping +info +subscribe +publish +multi +exec +replicaof "
+      + "+config|rewrite +client|setname +client|kill +failover";
+
+  @Test
+  void theMinimalAclUserIsEnoughForDiscoveryAndFailoverOverTls() throws Exception {
+    TlsFiles tls = TestCertificates.authority("vigil-test-ca").writeLoopback(certs, "node");
+    List<ValkeyServer> group = new ArrayList<>();
+    ValkeyServer master = servers.start(ValkeyServer.builder().name("master").tls(tls)
+        .config(DAEMON_ACL));
+    group.add(master);
+    for (int i = 1; i <= 2; i++) {
+      ValkeyServer r = servers.start(ValkeyServer.builder().name("replica" + i).tls(tls)
+          .config(DAEMON_ACL));
+      r.replicaOf(master);
+      group.add(r);
+    }
+    group.subList(1, 3).forEach(ValkeyServer::awaitReplicationLinkUp);
+    String auth = "masters { mymaster { auth-user = vigil, auth-pass = vigil-pass } }";
+    List<SentinelDaemon> ds = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      ds.add(daemons.start(hocon(master, tls, "") + "vigil { " + auth + " }\n"));
+    }
+    TestDaemons.awaitSettled(ds, "mymaster", 2);
+    master.kill9();
+    await().atMost(Duration.ofSeconds(20)).until(() -> ds.stream().allMatch(d ->
+        !d.group("mymaster").masterAddress().equals(new Address(master.host(), master.port()))));
+    ValkeyServer other = group.stream()
+        .filter(s -> s != master && s.port() != promoted(ds).port()).findFirst().orElseThrow();
+    await().atMost(Duration.ofSeconds(15)).until(() ->
+        Integer.toString(promoted(ds).port()).equals(other.info("replication").get("master_port"))
+            && "up".equals(other.info("replication").get("master_link_status")));
+    // Nothing the daemon sent was refused by the ACL.
+    ValkeyServer promotedServer = group.stream().filter(s -> s.port() == promoted(ds).port())
+        .findFirst().orElseThrow();
+    assertThat((List<?>) promotedServer.command("ACL", "LOG")).isEmpty();
+    assertThat((List<?>) other.command("ACL", "LOG")).isEmpty();
+  }
+
   private static Address promoted(List<SentinelDaemon> ds) {
     return ds.get(0).group("mymaster").masterAddress();
   }
