@@ -5,15 +5,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Says why a link cannot connect, once per change: the first failed attempt and every change of
- * reason are logged, the retries in between are not, and the recovery is logged once. A wrong CA
- * or an expired certificate on a node retried every ping period must be one line, not thousands.
- * Called on the link's event loop only.
+ * Says why a link cannot connect, once per outage and reason: the first failed attempt is logged,
+ * then only a reason not seen before in the same outage (a refused handshake can also surface as
+ * a write failure on a closing channel; alternating between the two must not log every retry),
+ * and the recovery once. A wrong CA or an expired certificate on a node retried every ping period
+ * is one line, not thousands. Called on the link's event loop only.
  */
 final class LinkFailures {
   private static final Logger log = LoggerFactory.getLogger(LinkFailures.class);
 
+  private static final int MAX_REASONS = 8;
+
   private final String what;
+  private final java.util.Set<String> seen = new java.util.LinkedHashSet<>();
   private String lastReason;
 
   LinkFailures(String what) {
@@ -24,9 +28,10 @@ final class LinkFailures {
     boolean tls = TlsFailure.isTls(cause);
     String reason = tls ? "TLS handshake failed: " + TlsFailure.describe(cause)
         : TlsFailure.rootMessage(cause);
-    if (reason.equals(lastReason)) {
+    if (seen.contains(reason) || seen.size() >= MAX_REASONS) {
       return;
     }
+    seen.add(reason);
     lastReason = reason;
     if (tls) {
       log.warn("cannot connect to {}: {}", what, reason);
@@ -40,6 +45,7 @@ final class LinkFailures {
       log.info("connected to {} again", what);
       lastReason = null;
     }
+    seen.clear();
   }
 
   /** The last reason logged, or null while the link is up (for tests and diagnostics). */

@@ -25,7 +25,10 @@ public final class PeerCertificateException extends CertificateException {
       reason = "not valid before " + leaf.getNotBefore().toInstant();
     } else {
       reason = rootMessage(cause);
-      if (reason.contains("unable to find valid certification path")
+      if (reason.contains("No name matching") || reason.contains("No subject alternative")) {
+        reason = "it does not name the host dialled (" + reason + "; host names are verified "
+            + "when announce-hostnames or resolve-hostnames is on)";
+      } else if (reason.contains("unable to find valid certification path")
           || reason.contains("PKIX path")) {
         reason = "not signed by a trusted CA (tls-ca-cert-file/tls-ca-cert-dir)";
       }

@@ -50,6 +50,19 @@ public final class TlsReloader implements AutoCloseable {
     log.info("TLS: presenting '{}' (valid until {}), re-read every {}",
         m.serverCertificate().getSubjectX500Principal().getName(),
         m.serverCertificate().getNotAfter().toInstant(), settings.reloadPeriod());
+    warnIfExpired(m);
+  }
+
+  /** An expired certificate is loaded (as Valkey does) but said plainly: peers will refuse it. */
+  private void warnIfExpired(TlsMaterial m) {
+    java.time.Instant now = java.time.Instant.now();
+    for (X509Certificate c : java.util.stream.Stream.of(m.serverCertificate(),
+        m.clientCertificate()).distinct().toList()) {
+      if (now.isAfter(c.getNotAfter().toInstant())) {
+        log.warn("TLS: the certificate '{}' expired on {}; peers and clients will refuse it",
+            c.getSubjectX500Principal().getName(), c.getNotAfter().toInstant());
+      }
+    }
   }
 
   /** Checks the files every reload-period on {@code executor} (nothing when the period is 0). */
@@ -80,6 +93,7 @@ public final class TlsReloader implements AutoCloseable {
       log.info("TLS: files changed, new connections present '{}' (valid until {})",
           m.serverCertificate().getSubjectX500Principal().getName(),
           m.serverCertificate().getNotAfter().toInstant());
+      warnIfExpired(m);
       return true;
     } catch (TlsFileException | RuntimeException e) {
       refused = fingerprint;

@@ -81,6 +81,16 @@ class TlsReloaderTest {
   }
 
   @Test
+  void anExpiredOwnCertificateIsLoadedAsValkeyDoes() {
+    TestCertificates ca = TestCertificates.authority("ca");
+    TlsFiles f = ca.writeLoopback(dir, "node");
+    Instant past = Instant.now().minus(Duration.ofDays(3));
+    ca.issue("expired", past, past.plus(Duration.ofDays(1)), "127.0.0.1").writeTo(f.cert(), f.key());
+    TlsReloader r = new TlsReloader(settings(f.cert(), f.key(), f.caCert()), () -> false);
+    assertThat(r.serverCertificate().getSubjectX500Principal().getName()).isEqualTo("CN=expired");
+  }
+
+  @Test
   void anExpiredPeerCertificateIsDescribedWithItsSubjectAndDate() throws Exception {
     TestCertificates ca = TestCertificates.authority("ca");
     Instant past = Instant.now().minus(Duration.ofDays(3));
