@@ -68,6 +68,14 @@ public final class TestCertificates {
       TestCertificates.write(keyFile, key);
     }
 
+    /**
+     * Writes the key in the traditional OpenSSL form (PKCS#1 {@code RSA PRIVATE KEY} for an RSA
+     * key), as cert-manager does by default.
+     */
+    public void writeTraditionalKey(Path keyFile) {
+      TestCertificates.writeText(keyFile, TestCertificates.traditionalPem(key));
+    }
+
     /** A JDK SSLContext presenting this certificate and trusting {@code trusted}. */
     public SSLContext sslContext(X509Certificate... trusted) {
       return TestCertificates.sslContext(this, trusted);
@@ -86,6 +94,23 @@ public final class TestCertificates {
 
   public X509Certificate certificate() {
     return certificate;
+  }
+
+  /** A leaf with an RSA key (2048 bits), valid from an hour ago for two days. */
+  public Issued issueRsa(String commonName, String... names) {
+    KeyPair leaf;
+    try {
+      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+      g.initialize(2048);
+      leaf = g.generateKeyPair();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+    Instant now = Instant.now();
+    X509Certificate cert = sign(new X500Name("CN=" + name), keys, leaf,
+        new X500Name("CN=" + commonName), now.minus(Duration.ofHours(1)),
+        now.plus(Duration.ofDays(2)), false, List.of(names));
+    return new Issued(cert, leaf.getPrivate(), certificate);
   }
 
   /** A leaf valid from an hour ago for two days, for {@code names}. */
@@ -214,11 +239,25 @@ public final class TestCertificates {
     return out.toString();
   }
 
+  static String traditionalPem(PrivateKey key) {
+    StringWriter out = new StringWriter();
+    try (JcaPEMWriter w = new JcaPEMWriter(out)) {
+      w.writeObject(key);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+
   static void write(Path file, Object o) {
+    writeText(file, pem(o));
+  }
+
+  static void writeText(Path file, String text) {
     try {
       // Written beside and moved in, so a watcher never reads half a file.
       Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-      Files.writeString(tmp, pem(o), StandardCharsets.US_ASCII);
+      Files.writeString(tmp, text, StandardCharsets.US_ASCII);
       Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
           java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {

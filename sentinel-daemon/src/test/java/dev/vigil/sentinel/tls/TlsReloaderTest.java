@@ -49,6 +49,22 @@ class TlsReloaderTest {
   }
 
   @Test
+  void aPkcs1RsaKeyAsCertManagerWritesItIsRead() throws Exception {
+    TestCertificates ca = TestCertificates.authority("ca");
+    TlsFiles f = ca.writeLoopback(dir, "node");
+    TestCertificates.Issued rsa = ca.issueRsa("rsa-node", "127.0.0.1");
+    rsa.writeTo(f.cert(), f.key());
+    rsa.writeTraditionalKey(f.key());
+    assertThat(Files.readString(f.key())).startsWith("-----BEGIN RSA PRIVATE KEY-----");
+    TlsReloader r = new TlsReloader(settings(f.cert(), f.key(), f.caCert()), () -> false);
+    assertThat(r.serverCertificate().getSubjectX500Principal().getName()).isEqualTo("CN=rsa-node");
+    // ... and a PKCS#1 key of another certificate is still told apart.
+    ca.issueRsa("other", "127.0.0.1").writeTraditionalKey(f.key());
+    assertThatThrownBy(() -> new TlsReloader(settings(f.cert(), f.key(), f.caCert()), () -> false))
+        .hasMessageContaining("the key does not match");
+  }
+
+  @Test
   void aFileThatIsNotPemIsRefused() throws Exception {
     TlsFiles f = TestCertificates.authority("ca").writeLoopback(dir, "node");
     Files.writeString(f.key(), "garbage\n");
