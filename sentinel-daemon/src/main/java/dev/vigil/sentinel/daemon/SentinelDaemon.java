@@ -94,6 +94,10 @@ public final class SentinelDaemon implements AutoCloseable {
     if (tls != null) {
       tls.start(loops);
     }
+    if (config.port() == 0 && config.tls().port() > 0 && !config.tls().replication()) {
+      log.warn("config: TLS only (port 0) without tls-replication: peers connect in plaintext "
+          + "and cannot reach this daemon; set tls-replication yes");
+    }
     server = new SentinelServer(this, loops).start();
     server.onShutdown(() -> onShutdownRequest.run());
     if (config.httpPort() > 0) {
