@@ -10,6 +10,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * A deliberately tiny blocking RESP2 client the kit uses to manage servers, independent of the
@@ -34,10 +36,23 @@ public final class AdminConnection implements AutoCloseable {
   }
 
   public AdminConnection(String host, int port, int timeoutMillis) throws IOException {
-    socket = new Socket();
-    socket.connect(new InetSocketAddress(host, port), timeoutMillis);
-    socket.setSoTimeout(timeoutMillis);
-    socket.setTcpNoDelay(true);
+    this(host, port, timeoutMillis, null);
+  }
+
+  /** Over TLS when {@code tls} is given (the handshake completes before this returns). */
+  public AdminConnection(String host, int port, int timeoutMillis, SSLSocketFactory tls)
+      throws IOException {
+    Socket plain = new Socket();
+    plain.connect(new InetSocketAddress(host, port), timeoutMillis);
+    plain.setSoTimeout(timeoutMillis);
+    plain.setTcpNoDelay(true);
+    if (tls != null) {
+      SSLSocket s = (SSLSocket) tls.createSocket(plain, host, port, true);
+      s.startHandshake();
+      socket = s;
+    } else {
+      socket = plain;
+    }
     in = new BufferedInputStream(socket.getInputStream());
     out = socket.getOutputStream();
   }

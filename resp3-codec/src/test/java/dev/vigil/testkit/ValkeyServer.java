@@ -41,6 +41,7 @@ public final class ValkeyServer implements AutoCloseable {
   private final Path configFile;
   private final String password;
   private final String name;
+  private final TlsFiles tls;
   private Process process;
   private boolean paused;
 
@@ -50,6 +51,7 @@ public final class ValkeyServer implements AutoCloseable {
     this.dir = dir;
     this.password = b.password;
     this.name = b.name;
+    this.tls = b.tls;
     this.configFile = dir.resolve("valkey.conf");
     List<String> lines = new ArrayList<>(List.of(
         "port " + port,
@@ -66,6 +68,14 @@ public final class ValkeyServer implements AutoCloseable {
     if (b.password != null) {
       lines.add("requirepass " + b.password);
       lines.add("masterauth " + b.password);
+    }
+    if (b.tls != null) {
+      // TLS only, on the port the kit chose: every link (clients, replication) is TLS with
+      // client certificates, as a production group with TLS on.
+      lines.set(0, "port 0");
+      lines.addAll(List.of("tls-port " + port, "tls-cert-file " + b.tls.cert(),
+          "tls-key-file " + b.tls.key(), "tls-ca-cert-file " + b.tls.caCert(),
+          "tls-replication yes", "tls-auth-clients yes"));
     }
     lines.addAll(b.config);
     Files.write(configFile, lines, StandardCharsets.UTF_8);
@@ -86,6 +96,17 @@ public final class ValkeyServer implements AutoCloseable {
     private String password;
     private String name = "valkey";
     private final List<String> config = new ArrayList<>();
+    private TlsFiles tls;
+
+    /**
+     * TLS only ({@code port 0}, {@code tls-port}, {@code tls-replication yes},
+     * {@code tls-auth-clients yes}) with these files; {@link ValkeyServer#port()} is then the TLS
+     * port and the kit's admin connections use {@link TlsFiles#clientContext()}.
+     */
+    public Builder tls(TlsFiles files) {
+      this.tls = files;
+      return this;
+    }
 
     /** The loopback address to listen on: 127.0.0.1 by default; any 127.x.y.z works on Linux. */
     public Builder bind(String address) {
@@ -177,7 +198,8 @@ public final class ValkeyServer implements AutoCloseable {
 
   /** A fresh blocking admin connection, authenticated when the server has a password. */
   public AdminConnection admin(int timeoutMillis) throws IOException {
-    AdminConnection c = new AdminConnection(bind, port, timeoutMillis);
+    AdminConnection c = tls == null ? new AdminConnection(bind, port, timeoutMillis)
+        : new AdminConnection(bind, port, timeoutMillis, tls.clientContext().getSocketFactory());
     if (password != null) {
       c.command("AUTH", password);
     }
@@ -323,6 +345,11 @@ public final class ValkeyServer implements AutoCloseable {
 
   public String password() {
     return password;
+  }
+
+  /** The TLS files the server runs with, or null for a plaintext server. */
+  public TlsFiles tls() {
+    return tls;
   }
 
   public String name() {

@@ -30,11 +30,16 @@ public final class ValkeyServers implements AfterEachCallback {
 
   /** A master and {@code n} replicas with their links up. */
   public List<ValkeyServer> startGroup(int replicas) {
+    return startGroup(replicas, null);
+  }
+
+  /** A master and {@code n} replicas, TLS only with these files when {@code tls} is not null. */
+  public List<ValkeyServer> startGroup(int replicas, TlsFiles tls) {
     List<ValkeyServer> group = new ArrayList<>();
-    ValkeyServer master = start(ValkeyServer.builder().name("master"));
+    ValkeyServer master = start(ValkeyServer.builder().name("master").tls(tls));
     group.add(master);
     for (int i = 0; i < replicas; i++) {
-      ValkeyServer r = start(ValkeyServer.builder().name("replica" + (i + 1)));
+      ValkeyServer r = start(ValkeyServer.builder().name("replica" + (i + 1)).tls(tls));
       r.replicaOf(master);
       group.add(r);
     }

@@ -7,4 +7,10 @@ public interface ConnectionListener {
 
   /** The link went down; with a reconnect policy, attempts to restore it follow. */
   default void disconnected(RespConnection connection, Throwable cause) {}
+
+  /**
+   * An attempt to connect (TCP, TLS handshake or greeting) failed; with a reconnect policy, the
+   * next attempt follows. Called for every attempt: a listener that logs should log changes.
+   */
+  default void attemptFailed(RespConnection connection, Throwable cause) {}
 }

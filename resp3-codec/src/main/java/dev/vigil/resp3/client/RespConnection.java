@@ -15,6 +15,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.ssl.SslHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -180,14 +181,33 @@ public final class RespConnection implements ValkeyCommands, AutoCloseable {
         return;
       }
       Channel ch = connecting.channel();
-      greet(ch, handler).whenComplete((ignored, error) -> {
-        if (error != null) {
-          ch.close();
-          attemptFailed(unwrap(error));
+      SslHandler tls = ch.pipeline().get(SslHandler.class);
+      if (tls == null) {
+        greetThenEstablish(ch, handler);
+        return;
+      }
+      // Greet only once the handshake is done, so that a refused handshake is reported as
+      // such (its cause says why) rather than as a greeting lost to a closed channel.
+      tls.handshakeFuture().addListener(h -> {
+        if (h.isSuccess()) {
+          greetThenEstablish(ch, handler);
         } else {
-          established(ch);
+          ch.close();
+          attemptFailed(new RespConnectionException("TLS handshake with " + options.address()
+              + " failed: " + h.cause().getMessage(), h.cause()));
         }
       });
+    });
+  }
+
+  private void greetThenEstablish(Channel ch, CommandHandler handler) {
+    greet(ch, handler).whenComplete((ignored, error) -> {
+      if (error != null) {
+        ch.close();
+        attemptFailed(unwrap(error));
+      } else {
+        established(ch);
+      }
     });
   }
 
@@ -209,6 +229,7 @@ public final class RespConnection implements ValkeyCommands, AutoCloseable {
 
   private void attemptFailed(Throwable cause) {
     log.debug("connection attempt to {} failed: {}", options.address(), cause.getMessage());
+    listeners.forEach(l -> l.attemptFailed(this, cause));
     if (options.reconnect() == null || closed || isFatal(cause)) {
       firstConnect.completeExceptionally(cause);
       return;

@@ -37,6 +37,13 @@ final class ConnectOptions {
   @Option(names = "--cacert", description = "CA certificate (PEM) to trust with --tls.")
   Path cacert;
 
+  @Option(names = "--cert", description = "Client certificate (PEM) to present with --tls, "
+      + "for a daemon or node with tls-auth-clients yes (as valkey-cli --cert).")
+  Path cert;
+
+  @Option(names = "--key", description = "Private key (PEM, PKCS#8) of --cert.")
+  Path key;
+
   @Option(names = "--insecure", description = "With --tls, accept any certificate (testing only).")
   boolean insecure;
 
@@ -57,6 +64,12 @@ final class ConnectOptions {
       b.trustManager(InsecureTrustManagerFactory.INSTANCE);
     } else if (cacert != null) {
       b.trustManager(cacert.toFile());
+    }
+    if ((cert == null) != (key == null)) {
+      throw new javax.net.ssl.SSLException("--cert and --key go together");
+    }
+    if (cert != null) {
+      b.keyManager(cert.toFile(), key.toFile());
     }
     return b.build();
   }

@@ -23,6 +23,7 @@ import java.util.List;
  * @param masters the monitored groups
  * @param stateFile where state is persisted (the sentinel.conf itself in sentinel.conf mode)
  * @param format which syntax the configuration file was in
+ * @param tls TLS listener and outbound links, see {@link TlsSettings}
  */
 public record DaemonConfig(
     int port,
@@ -40,7 +41,8 @@ public record DaemonConfig(
     FailoverTuning failover,
     List<MasterSpec> masters,
     Path stateFile,
-    Format format) {
+    Format format,
+    TlsSettings tls) {
 
   /** Where a configuration came from; it decides how state is written back. */
   public enum Format {
@@ -63,13 +65,13 @@ public record DaemonConfig(
     return switch (parameter) {
       case "resolve-hostnames" -> new DaemonConfig(port, bind, httpPort, announceIp, announcePort,
           announceHostnames, yesNo(value), requirePass, sentinelUser, sentinelPass, forgetAfter,
-          timing, failover, masters, stateFile, format);
+          timing, failover, masters, stateFile, format, tls);
       case "announce-hostnames" -> new DaemonConfig(port, bind, httpPort, announceIp, announcePort,
           yesNo(value), resolveHostnames, requirePass, sentinelUser, sentinelPass, forgetAfter,
-          timing, failover, masters, stateFile, format);
+          timing, failover, masters, stateFile, format, tls);
       case "announce-ip" -> new DaemonConfig(port, bind, httpPort, v, announcePort,
           announceHostnames, resolveHostnames, requirePass, sentinelUser, sentinelPass,
-          forgetAfter, timing, failover, masters, stateFile, format);
+          forgetAfter, timing, failover, masters, stateFile, format, tls);
       case "announce-port" -> {
         int p;
         try {
@@ -82,14 +84,14 @@ public record DaemonConfig(
         }
         yield new DaemonConfig(port, bind, httpPort, announceIp, p, announceHostnames,
             resolveHostnames, requirePass, sentinelUser, sentinelPass, forgetAfter, timing, failover,
-            masters, stateFile, format);
+            masters, stateFile, format, tls);
       }
       case "sentinel-user" -> new DaemonConfig(port, bind, httpPort, announceIp, announcePort,
           announceHostnames, resolveHostnames, requirePass, v, sentinelPass, forgetAfter, timing, failover,
-          masters, stateFile, format);
+          masters, stateFile, format, tls);
       case "sentinel-pass" -> new DaemonConfig(port, bind, httpPort, announceIp, announcePort,
           announceHostnames, resolveHostnames, requirePass, sentinelUser, v, forgetAfter, timing, failover,
-          masters, stateFile, format);
+          masters, stateFile, format, tls);
       case "loglevel" -> {
         if (!java.util.Set.of("debug", "verbose", "notice", "warning", "nothing").contains(value)) {
           throw new IllegalArgumentException("invalid loglevel " + value);

@@ -13,6 +13,7 @@ public final class EnvOverrides {
   /** Variable → key under {@code vigil}. Documented beside each key in reference.conf. */
   public static final Map<String, String> VARIABLES = Map.of(
       "VIGIL_PORT", "port",
+      "VIGIL_TLS_PORT", "tls.port",
       "VIGIL_HTTP_PORT", "http-port",
       "VIGIL_ANNOUNCE_IP", "announce-ip",
       "VIGIL_ANNOUNCE_PORT", "announce-port",

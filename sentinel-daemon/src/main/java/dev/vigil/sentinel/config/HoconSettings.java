@@ -36,7 +36,41 @@ final class HoconSettings {
         failover(c.getConfig("failover")),
         masters,
         stateFile,
-        format);
+        format,
+        tls(c.getConfig("tls")));
+  }
+
+  private static TlsSettings tls(Config t) {
+    try {
+      return new TlsSettings(port(t, "port"),
+          path(t, "cert-file"), path(t, "key-file"), emptyToNull(t.getString("key-file-pass")),
+          path(t, "ca-cert-file"), path(t, "ca-cert-dir"),
+          TlsSettings.ClientAuth.parse(t.getString("auth-clients")),
+          t.getBoolean("replication"),
+          split(t.getString("protocols"), "\\s+"),
+          split(t.getString("ciphers"), ":"),
+          split(t.getString("ciphersuites"), ":"),
+          t.getBoolean("prefer-server-ciphers"),
+          path(t, "client-cert-file"), path(t, "client-key-file"),
+          t.getDuration("reload-period"));
+    } catch (IllegalArgumentException e) {
+      throw new BadValue(t.origin(), "vigil.tls", e.getMessage(), e);
+    }
+  }
+
+  private static Path path(Config c, String key) {
+    String s = emptyToNull(c.getString(key));
+    return s == null ? null : Path.of(s);
+  }
+
+  private static List<String> split(String s, String separator) {
+    List<String> out = new ArrayList<>();
+    for (String part : s.strip().split(separator)) {
+      if (!part.isBlank()) {
+        out.add(part.strip());
+      }
+    }
+    return out;
   }
 
   private static FailoverTuning failover(Config f) {

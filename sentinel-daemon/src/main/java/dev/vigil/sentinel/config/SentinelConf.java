@@ -31,7 +31,10 @@ public final class SentinelConf {
       "primary-reboot-down-after-period");
   private static final Set<String> FIRST_TOKENS = Set.of("sentinel", "port", "bind", "requirepass",
       "daemonize", "dir", "logfile", "pidfile", "loglevel", "protected-mode", "user", "aclfile",
-      "tls-port", "supervised");
+      "tls-port", "supervised", "tls-cert-file", "tls-key-file", "tls-key-file-pass",
+      "tls-ca-cert-file", "tls-ca-cert-dir", "tls-auth-clients", "tls-replication",
+      "tls-protocols", "tls-ciphers", "tls-ciphersuites", "tls-prefer-server-ciphers",
+      "tls-client-cert-file", "tls-client-key-file");
 
   private SentinelConf() {}
 
@@ -63,6 +66,13 @@ public final class SentinelConf {
           case "port" -> globals.put("vigil.port", Integer.parseInt(d.arg(0)));
           case "bind" -> globals.put("vigil.bind", d.args().subList(1, d.args().size()));
           case "requirepass" -> globals.put("vigil.requirepass", d.arg(0));
+          case "tls-port" -> globals.put("vigil.tls.port", Integer.parseInt(d.arg(0)));
+          case "tls-cert-file", "tls-key-file", "tls-key-file-pass", "tls-ca-cert-file",
+              "tls-ca-cert-dir", "tls-auth-clients", "tls-protocols", "tls-ciphers",
+              "tls-ciphersuites", "tls-client-cert-file", "tls-client-key-file" ->
+              globals.put("vigil.tls." + d.name().substring("tls-".length()), d.arg(0));
+          case "tls-replication", "tls-prefer-server-ciphers" ->
+              globals.put("vigil.tls." + d.name().substring("tls-".length()), yesNo(d.arg(0)));
           case "sentinel announce-ip" -> globals.put("vigil.announce-ip", d.arg(0));
           case "sentinel announce-port" -> globals.put("vigil.announce-port", Integer.parseInt(d.arg(0)));
           case "sentinel announce-hostnames" -> globals.put("vigil.announce-hostnames", yesNo(d.arg(0)));
@@ -96,6 +106,8 @@ public final class SentinelConf {
         throw new ConfigException(where + "wrong number of arguments for '" + d.name() + "'");
       } catch (NumberFormatException e) {
         throw new ConfigException(where + "expected a number in '" + d.name() + "'");
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(where + e.getMessage());
       }
     }
     Config root = EnvOverrides.from(env)

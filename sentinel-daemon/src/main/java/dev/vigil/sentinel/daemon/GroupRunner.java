@@ -379,7 +379,7 @@ final class GroupRunner implements NodeLink.Listener {
       if (host == null) {
         continue;
       }
-      int port = daemon.config().announcePort() > 0 ? daemon.config().announcePort() : daemon.port();
+      int port = daemon.config().announcePort() > 0 ? daemon.config().announcePort() : daemon.helloPort();
       Hello h = new Hello(new Address(host, port), daemon.myId(), daemon.currentEpoch(),
           state.name(), state.masterAddress(), state.configEpoch());
       l.publishHello(h.payload());
@@ -508,6 +508,9 @@ final class GroupRunner implements NodeLink.Listener {
         // can write to it. A refused connect every 250 ms to a dead node costs nothing.
         .withReconnect(new ReconnectPolicy(Duration.ofMillis(50), Duration.ofMillis(
             Math.max(50, Math.min(250, timing.pingPeriodFor(spec.downAfter()))))));
+    if (daemon.config().tls().replication()) {
+      options = options.withSsl(daemon.tls().client());
+    }
     if (peer) {
       String pass = daemon.config().sentinelPass() != null ? daemon.config().sentinelPass()
           : daemon.config().requirePass();

@@ -32,6 +32,7 @@ final class NodeLink {
   final boolean peer;
   private final RespConnection connection;
   private final Listener listener;
+  private final LinkFailures failures;
   private boolean subscribed;
   long lastInfoRequestAt = -1;
   boolean infoInFlight;
@@ -41,10 +42,12 @@ final class NodeLink {
     this.address = address;
     this.peer = peer;
     this.listener = listener;
+    this.failures = new LinkFailures((peer ? "peer " : "node ") + address);
     this.connection = client.newConnection(options);
     connection.addListener(new ConnectionListener() {
       @Override
       public void connected(RespConnection c) {
+        failures.connected();
         if (!peer && !subscribed) {
           subscribed = true;
           c.subscribe(Hello.CHANNEL);
@@ -55,6 +58,11 @@ final class NodeLink {
       @Override
       public void disconnected(RespConnection c, Throwable cause) {
         listener.linkDown(address);
+      }
+
+      @Override
+      public void attemptFailed(RespConnection c, Throwable cause) {
+        failures.attemptFailed(cause);
       }
     });
     connection.onPush(this::onPush);

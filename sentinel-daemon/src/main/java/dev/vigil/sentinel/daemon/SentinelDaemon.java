@@ -39,6 +39,7 @@ public final class SentinelDaemon implements AutoCloseable {
   private final EventBus events = new EventBus();
   private final EventLoopGroup loops;
   private final RespClient client;
+  private final dev.vigil.sentinel.tls.TlsReloader tls;
   private final Map<String, GroupRunner> runners = new LinkedHashMap<>();
   private final Map<String, MasterSpec> specs = new LinkedHashMap<>();
   private final long startedAt;
@@ -58,6 +59,11 @@ public final class SentinelDaemon implements AutoCloseable {
     this.store = new StateStore(config, loaded.state());
     config.masters().forEach(m -> specs.put(m.name(), m));
     store.specs(config.masters());
+    // Before any thread or socket exists: a bad certificate or key fails the start in one line.
+    this.tls = config.tls().inUse()
+        ? new dev.vigil.sentinel.tls.TlsReloader(config.tls(),
+            () -> this.config.announceHostnames() || this.config.resolveHostnames())
+        : null;
     this.loops = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     this.client = new RespClient(loops);
     this.startedAt = clock.millis();
@@ -84,6 +90,13 @@ public final class SentinelDaemon implements AutoCloseable {
       runners.put(spec.name(), runner);
       events.publish(SentinelEvent.master("+monitor", spec.name(), initial.masterAddress(),
           "quorum " + spec.quorum()));
+    }
+    if (tls != null) {
+      tls.start(loops);
+    }
+    if (config.port() == 0 && config.tls().port() > 0 && !config.tls().replication()) {
+      log.warn("config: TLS only (port 0) without tls-replication: peers connect in plaintext "
+          + "and cannot reach this daemon; set tls-replication yes");
     }
     server = new SentinelServer(this, loops).start();
     server.onShutdown(() -> onShutdownRequest.run());
@@ -131,9 +144,30 @@ public final class SentinelDaemon implements AutoCloseable {
     return client;
   }
 
-  /** The port clients reach this daemon on (the bound port: config may say 0 in tests). */
+  /**
+   * The port clients reach this daemon on (the bound port: config may say 0 in tests); the TLS
+   * port when the daemon listens on TLS only.
+   */
   public int port() {
     return server == null ? config.port() : server.port();
+  }
+
+  /** The bound TLS port, or 0 when there is no TLS listener. */
+  public int tlsPort() {
+    return server == null ? config.tls().port() : server.tlsPort();
+  }
+
+  /**
+   * The port announced to peers in hello messages when no announce-port is set: the TLS port
+   * when tls-replication is on (peers then connect over TLS), as Sentinel announces.
+   */
+  public int helloPort() {
+    return config.tls().replication() && tlsPort() > 0 ? tlsPort() : port();
+  }
+
+  /** The TLS contexts (listener, outbound links), or null when TLS is off. */
+  public dev.vigil.sentinel.tls.TlsReloader tls() {
+    return tls;
   }
 
   public int httpPort() {
@@ -378,6 +412,9 @@ public final class SentinelDaemon implements AutoCloseable {
     }
     if (server != null) {
       server.close();
+    }
+    if (tls != null) {
+      tls.close();
     }
     if (http != null) {
       http.close();

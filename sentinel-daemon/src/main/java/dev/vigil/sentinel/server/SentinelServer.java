@@ -3,14 +3,17 @@ package dev.vigil.sentinel.server;
 import dev.vigil.resp3.codec.RespDecoder;
 import dev.vigil.resp3.codec.RespEncoder;
 import dev.vigil.resp3.codec.RespLimits;
+import dev.vigil.sentinel.config.TlsSettings;
 import dev.vigil.sentinel.daemon.Listeners;
 import dev.vigil.sentinel.daemon.SentinelDaemon;
+import dev.vigil.sentinel.tls.HandshakeLogger;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -34,6 +37,8 @@ public final class SentinelServer implements InfoSections.Stats, AutoCloseable {
   private final AtomicLong connections = new AtomicLong();
   private final AtomicLong commands = new AtomicLong();
   private final List<Channel> listeners = new ArrayList<>();
+  private final List<Channel> tlsListeners = new ArrayList<>();
+  private final HandshakeLogger handshakes = new HandshakeLogger();
   private volatile Runnable onShutdown = () -> { };
 
   public SentinelServer(SentinelDaemon daemon, EventLoopGroup loops) {
@@ -43,7 +48,24 @@ public final class SentinelServer implements InfoSections.Stats, AutoCloseable {
   }
 
   public SentinelServer start() throws InterruptedException {
-    ServerBootstrap b = new ServerBootstrap()
+    TlsSettings tls = daemon.config().tls();
+    // As Sentinel: port 0 with a tls-port means TLS only. (Without TLS, 0 lets the OS choose.)
+    if (daemon.config().port() > 0 || tls.port() == 0) {
+      listeners.addAll(Listeners.bind(bootstrap(null), daemon.config().bind(),
+          daemon.config().port(), "Sentinel clients", "'port' (env VIGIL_PORT)"));
+      listeners.forEach(ch -> log.info("listening for Sentinel clients on {}", ch.localAddress()));
+    }
+    if (tls.port() > 0) {
+      tlsListeners.addAll(Listeners.bind(bootstrap(daemon.tls().server()), daemon.config().bind(),
+          tls.port(), "Sentinel clients over TLS", "'tls-port' (env VIGIL_TLS_PORT)"));
+      tlsListeners.forEach(ch -> log.info("listening for Sentinel clients over TLS on {} "
+          + "(client certificates: {})", ch.localAddress(), tls.authClients()));
+    }
+    return this;
+  }
+
+  private ServerBootstrap bootstrap(SslContext ssl) {
+    return new ServerBootstrap()
         .group(loops)
         .channel(NioServerSocketChannel.class)
         .option(ChannelOption.SO_REUSEADDR, true)
@@ -51,20 +73,30 @@ public final class SentinelServer implements InfoSections.Stats, AutoCloseable {
         .childHandler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
+            if (ssl != null) {
+              ch.pipeline().addLast(ssl.newHandler(ch.alloc()), handshakes);
+            }
             ch.pipeline().addLast(RespDecoder.forServer(LIMITS), RespEncoder.INSTANCE,
                 new CommandHandler(SentinelServer.this, daemon));
           }
         });
-    listeners.addAll(Listeners.bind(b, daemon.config().bind(), daemon.config().port(),
-        "Sentinel clients", "'port' (env VIGIL_PORT)"));
-    listeners.forEach(ch -> log.info("listening for Sentinel clients on {}", ch.localAddress()));
-    return this;
   }
 
-  /** The bound port (the configured one, or the one the OS chose for port 0). */
+  /**
+   * The bound plaintext port (the configured one, or the one the OS chose for port 0); the TLS
+   * port when there is no plaintext listener.
+   */
   public int port() {
-    return listeners.isEmpty() ? daemon.config().port()
-        : ((InetSocketAddress) listeners.get(0).localAddress()).getPort();
+    if (listeners.isEmpty()) {
+      return tlsListeners.isEmpty() ? daemon.config().port() : tlsPort();
+    }
+    return ((InetSocketAddress) listeners.get(0).localAddress()).getPort();
+  }
+
+  /** The bound TLS port, or 0 without a TLS listener. */
+  public int tlsPort() {
+    return tlsListeners.isEmpty() ? 0
+        : ((InetSocketAddress) tlsListeners.get(0).localAddress()).getPort();
   }
 
   /** Called when a client sends SHUTDOWN (the CLI exits the process). */
@@ -115,6 +147,7 @@ public final class SentinelServer implements InfoSections.Stats, AutoCloseable {
   @Override
   public void close() {
     listeners.forEach(ch -> ch.close().syncUninterruptibly());
+    tlsListeners.forEach(ch -> ch.close().syncUninterruptibly());
     sessions.forEach(s -> s.channel.close());
   }
 }
