@@ -34,7 +34,19 @@ public final class AdminConnection implements AutoCloseable {
   }
 
   public AdminConnection(String host, int port, int timeoutMillis) throws IOException {
+    this(host, port, timeoutMillis, null);
+  }
+
+  /**
+   * Connecting from {@code localAddress} (any 127.x.y.z on Linux), or from the kernel's choice
+   * when null: lets a fault proxy tell clients of one process apart.
+   */
+  public AdminConnection(String host, int port, int timeoutMillis, String localAddress)
+      throws IOException {
     socket = new Socket();
+    if (localAddress != null) {
+      socket.bind(new InetSocketAddress(localAddress, 0));
+    }
     socket.connect(new InetSocketAddress(host, port), timeoutMillis);
     socket.setSoTimeout(timeoutMillis);
     socket.setTcpNoDelay(true);
