@@ -1,0 +1,217 @@
+package dev.vigil.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.vigil.e2e.history.Ack;
+import dev.vigil.e2e.history.History;
+import dev.vigil.e2e.history.HistoryChecker;
+import dev.vigil.testkit.ValkeyServer;
+import dev.vigil.testkit.ValkeyServers;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Network partitions through {@link ProxiedGroup}: a master and two replicas on Vigil's
+ * recommended settings (min-replicas-to-write 1, min-replicas-max-lag 10), three daemons (quorum
+ * 2, down-after 1000 ms), and four writers: two on the master's side of the partition
+ * ({@code client-a}), two on the other ({@code client-b}), one of each with {@code WAIT 1}. After
+ * the fault, the run heals, waits for one master that every daemon reports and every node
+ * replicates from, and the {@link HistoryChecker} compares what was acknowledged with what that
+ * master holds.
+ *
+ * <p>Each scenario runs once by default (about 30 s each on 2 cores), with random fault timing;
+ * {@code -Dvigil.partition.runs=N} runs each N times (figures in the README's Partitions table).
+ * Every run prints one {@code PARTITION} line with its figures.
+ */
+class PartitionTest {
+  private static final int RUNS = Integer.getInteger("vigil.partition.runs", 1);
+  private static final long DOWN_AFTER = 1_000;
+  /**
+   * The stated fencing window: an isolated master keeps acknowledging writes without WAIT until
+   * its replicas' last acks are older than min-replicas-max-lag (it refreshes that count once a
+   * second), while the new master takes writes from down-after on: at most
+   * min-replicas-max-lag + 2 s of two masters.
+   */
+  private static final long FENCING_WINDOW_MS = ProxiedGroup.MIN_REPLICAS_MAX_LAG_S * 1_000L + 2_000;
+
+  @RegisterExtension final ValkeyServers servers = new ValkeyServers();
+  @RegisterExtension final DaemonProcesses daemons = new DaemonProcesses();
+
+  private final long seed = Long.getLong("vigil.partition.seed", System.nanoTime());
+  private final Random random = new Random(seed);
+
+  /** The classic split brain: the master keeps its clients on its side, loses everything else. */
+  @Test
+  void masterCutOffFromDaemonsAndReplicasButNotFromSomeClients() throws Exception {
+    repeat("master-isolated-with-clients", g -> {
+      g.partition(Set.of("n0", ProxiedGroup.CLIENT_A));
+      await().atMost(Duration.ofSeconds(20)).until(() -> allReportOtherThan(g, "n0", 0, 1, 2));
+      // Past min-replicas-max-lag, so that the isolated master's own fence is part of the run.
+      holdFor(ProxiedGroup.MIN_REPLICAS_MAX_LAG_S * 1_000L + 1_000 + random.nextInt(2_000));
+    }, true);
+  }
+
+  /** The master and one daemon on one side: the two other daemons (a quorum) fail over. */
+  @Test
+  void masterCutOffTogetherWithOneDaemon() throws Exception {
+    repeat("master-isolated-with-one-daemon", g -> {
+      g.partition(Set.of("n0", "d0", ProxiedGroup.CLIENT_A));
+      await().atMost(Duration.ofSeconds(20)).until(() -> allReportOtherThan(g, "n0", 1, 2));
+      holdFor(2_000 + random.nextInt(10_000));
+    }, true);
+  }
+
+  /** A daemon cut off from its peers but not from the nodes: no failover, nothing lost. */
+  @Test
+  void daemonCutOffFromItsPeersCausesNoFailover() throws Exception {
+    repeat("daemon-isolated-from-peers", g -> {
+      g.cutBetween("d2", "d0");
+      g.cutBetween("d2", "d1");
+      holdFor(4 * DOWN_AFTER + random.nextInt(2_000));
+      assertThat(g.selfDeclaredMasters()).containsExactly("n0");
+    }, false);
+  }
+
+  /** The partition heals while the daemons are failing over (from objective down on). */
+  @Test
+  void partitionHealsDuringAFailover() throws Exception {
+    repeat("heals-during-failover", g -> {
+      g.partition(Set.of("n0", ProxiedGroup.CLIENT_A));
+      await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+          .until(() -> flags(g, 1).contains("o_down") || flags(g, 1).contains("failover"));
+      holdFor(random.nextInt(600));
+    }, null);
+  }
+
+  /** The master's links break and heal every few hundred ms for 8 s. */
+  @Test
+  void flappingLinksAroundTheMaster() throws Exception {
+    repeat("flapping-master-links", g -> {
+      long end = System.nanoTime() + 8_000_000_000L;
+      while (System.nanoTime() < end) {
+        g.partition(Set.of("n0", ProxiedGroup.CLIENT_A));
+        holdFor(200 + random.nextInt(400));
+        g.heal();
+        holdFor(200 + random.nextInt(400));
+      }
+    }, null);
+  }
+
+  /**
+   * Runs a scenario RUNS times: a fresh group, writers, the fault, heal, convergence, the check.
+   * {@code expectFailover}: true (there must be one), false (there must be none), null (either).
+   */
+  private void repeat(String scenario, Fault fault, Boolean expectFailover) throws Exception {
+    int failovers = 0;
+    int lost = 0;
+    int lostWithWait = 0;
+    int acked = 0;
+    long worstHealMs = 0;
+    long worstDualMs = 0;
+    for (int run = 1; run <= RUNS; run++) {
+      ProxiedGroup g = ProxiedGroup.start(servers, daemons, 2, 3, 2, DOWN_AFTER);
+      try {
+        History history = new History();
+        List<HistoryWriter> writers = List.of(
+            new HistoryWriter("a-plain", ProxiedGroup.CLIENT_A_IP, g, 0, false, history).start(),
+            new HistoryWriter("a-wait", ProxiedGroup.CLIENT_A_IP, g, 0, true, history).start(),
+            new HistoryWriter("b-plain", ProxiedGroup.CLIENT_B_IP, g, 1, false, history).start(),
+            new HistoryWriter("b-wait", ProxiedGroup.CLIENT_B_IP, g, 1, true, history).start());
+        String master;
+        long healMs;
+        int runFailovers;
+        try (MasterChanges changes = new MasterChanges(g, 2)) {
+          await().atMost(Duration.ofSeconds(10)).until(() -> history.count("n0") > 200);
+          long cutAt = System.nanoTime();
+          fault.apply(g);
+          g.heal();
+          long healAt = System.nanoTime();
+          master = g.awaitConverged(Duration.ofSeconds(30));
+          healMs = (System.nanoTime() - healAt) / 1_000_000;
+          long before = history.count(master);
+          await().atMost(Duration.ofSeconds(10)).until(() -> history.count(master) > before + 100);
+          for (HistoryWriter w : writers) {
+            w.stopAndJoin();
+          }
+          runFailovers = changes.failovers();
+          printOldMasterFence(history, cutAt);
+        }
+        HistoryChecker.Report r = HistoryChecker.check(history, HistoryWriter.contents(g.node(master)));
+        System.out.printf("PARTITION %s run %d/%d seed %d: %d failover(s), final master %s, "
+                + "converged %d ms after the heal; %s%n", scenario, run, RUNS, seed, runFailovers,
+            master, healMs, r.summary());
+        assertThat(r.lostWithWait()).as("WAIT-acknowledged writes lost").isEmpty();
+        assertThat(r.dualMasterWithWaitMs()).as("two masters confirming WAIT at once").isZero();
+        assertThat(r.dualMasterMs()).as("two masters acknowledging").isLessThanOrEqualTo(FENCING_WINDOW_MS);
+        assertThat(r.lost()).as("lost acks come from the isolated master only")
+            .allMatch(a -> a.node().equals("n0"));
+        if (Boolean.TRUE.equals(expectFailover)) {
+          assertThat(runFailovers).isPositive();
+          assertThat(master).isNotEqualTo("n0");
+        } else if (Boolean.FALSE.equals(expectFailover)) {
+          assertThat(runFailovers).isZero();
+          assertThat(master).isEqualTo("n0");
+          assertThat(r.lost()).isEmpty();
+        }
+        failovers += runFailovers;
+        lost += r.lost().size();
+        lostWithWait += r.lostWithWait().size();
+        acked += r.acked();
+        worstHealMs = Math.max(worstHealMs, healMs);
+        worstDualMs = Math.max(worstDualMs, r.dualMasterMs());
+      } finally {
+        g.close();
+        g.daemons.forEach(DaemonProcess::close);
+        g.nodes.forEach(ValkeyServer::close);
+      }
+    }
+    System.out.printf("PARTITION-SUMMARY %s: %d run(s), %d failover(s), %d acked, lost %d without"
+            + " WAIT / %d with WAIT, worst heal %d ms, worst two-master window %d ms%n", scenario,
+        RUNS, failovers, acked, lost, lostWithWait, worstHealMs, worstDualMs);
+  }
+
+  /** How long after the fault began n0 still acknowledged writes (when isolated: its own fence). */
+  private static void printOldMasterFence(History history, long cutAt) {
+    List<Ack> after = new ArrayList<>(history.acks().stream()
+        .filter(a -> a.node().equals("n0") && a.atNanos() > cutAt).toList());
+    long lastMs = after.stream().mapToLong(a -> (a.atNanos() - cutAt) / 1_000_000).max().orElse(0);
+    System.out.printf("PARTITION n0 acknowledged %d write(s) after the fault began, the last %d ms after%n",
+        after.size(), lastMs);
+  }
+
+  private static boolean allReportOtherThan(ProxiedGroup g, String node, int... ds) {
+    for (int d : ds) {
+      String m = g.reportedBy(d);
+      if (m == null || m.equals(node)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String flags(ProxiedGroup g, int d) {
+    return DaemonProcesses.field(g.daemons.get(d), ProxiedGroup.GROUP, "flags");
+  }
+
+  /** A fault's duration: the one sleep these tests make on purpose. */
+  private static void holdFor(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** What a scenario does to the group between the writers' start and the heal. */
+  @FunctionalInterface
+  private interface Fault {
+    void apply(ProxiedGroup g);
+  }
+}
