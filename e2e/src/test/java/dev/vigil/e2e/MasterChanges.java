@@ -13,6 +13,7 @@ final class MasterChanges implements Runnable, AutoCloseable {
   private final int daemon;
   private final AtomicBoolean stop = new AtomicBoolean();
   private final List<String> sequence = new ArrayList<>();
+  private final List<Long> changedAt = new ArrayList<>();
   private final Thread thread;
 
   MasterChanges(ProxiedGroup group, int daemon) {
@@ -29,6 +30,7 @@ final class MasterChanges implements Runnable, AutoCloseable {
       synchronized (sequence) {
         if (m != null && (sequence.isEmpty() || !sequence.get(sequence.size() - 1).equals(m))) {
           sequence.add(m);
+          changedAt.add(System.nanoTime());
         }
       }
       try {
@@ -43,6 +45,13 @@ final class MasterChanges implements Runnable, AutoCloseable {
   List<String> sequence() {
     synchronized (sequence) {
       return List.copyOf(sequence);
+    }
+  }
+
+  /** When each entry of {@link #sequence()} was first seen (System.nanoTime). */
+  List<Long> changedAt() {
+    synchronized (sequence) {
+      return List.copyOf(changedAt);
     }
   }
 

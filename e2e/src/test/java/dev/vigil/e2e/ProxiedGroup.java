@@ -133,6 +133,32 @@ final class ProxiedGroup implements AutoCloseable {
     proxies.get(b).changed();
   }
 
+  /**
+   * An asymmetric partition: {@code target} still receives from every source but {@code except},
+   * yet nothing it sends on those links arrives (its replies, and the FINs of connections it
+   * closes, are held).
+   */
+  void muteTowardsAllBut(String target, Set<String> except) {
+    FaultProxy p = proxies.get(target);
+    for (String s : sources()) {
+      if (!except.contains(s)) {
+        p.from(s).cutFromTarget();
+      }
+    }
+    p.changed();
+  }
+
+  /** Adds {@code millis} (plus jitter) each way on every daemon-to-daemon link. */
+  void delayBetweenDaemons(long millis, long jitterMillis) {
+    for (int i = 0; i < daemons.size(); i++) {
+      for (int j = 0; j < daemons.size(); j++) {
+        if (i != j) {
+          proxies.get("d" + i).from("d" + j).latency(millis, jitterMillis);
+        }
+      }
+    }
+  }
+
   void heal() {
     proxies.values().forEach(FaultProxy::healAll);
   }
