@@ -76,9 +76,11 @@ final class ProxiedGroup implements AutoCloseable {
       }
       g.nodes.subList(1, g.nodes.size()).forEach(ValkeyServer::awaitReplicationLinkUp);
       for (int i = 0; i < n; i++) {
-        int port = DaemonProcess.freePort();
         String name = "d" + i;
-        FaultProxy p = g.proxy(name, "127.0.0.1", port);
+        // The proxy binds first, so the daemon's port, picked next, cannot be the proxy's.
+        FaultProxy p = g.proxy(name, "127.0.0.1", 0);
+        int port = DaemonProcess.freePort();
+        p.retarget(new InetSocketAddress("127.0.0.1", port));
         DaemonProcess d = tracked.track(DaemonProcess.start(GROUP, "127.0.0.1", masterProxy, quorum,
             downAfterMs, port, List.of("sentinel announce-ip 127.0.0.1",
                 "sentinel announce-port " + p.port())));
@@ -179,8 +181,12 @@ final class ProxiedGroup implements AutoCloseable {
 
   /** The node daemon {@code i} reports as master, or null when it does not answer. */
   String reportedBy(int i) {
-    List<Object> a = daemons.get(i).masterAddress(GROUP);
-    return a == null ? null : nodeAtProxyPort(Integer.parseInt((String) a.get(1)));
+    try {
+      List<Object> a = daemons.get(i).masterAddress(GROUP);
+      return a == null || a.size() < 2 ? null : nodeAtProxyPort(Integer.parseInt((String) a.get(1)));
+    } catch (RuntimeException unexpectedReply) {
+      return null;
+    }
   }
 
   /** The nodes that say they are master, asked directly (not through the proxies). */

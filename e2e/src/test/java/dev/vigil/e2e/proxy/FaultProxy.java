@@ -29,7 +29,7 @@ import java.util.function.Function;
  */
 public final class FaultProxy implements AutoCloseable {
   private final String name;
-  private final InetSocketAddress target;
+  private volatile InetSocketAddress target;
   private final Function<InetSocketAddress, String> sources;
   private final EventLoopGroup group;
   private final Map<String, LinkFaults> bySource = new ConcurrentHashMap<>();
@@ -71,6 +71,15 @@ public final class FaultProxy implements AutoCloseable {
 
   public InetSocketAddress target() {
     return target;
+  }
+
+  /**
+   * Forwards new connections to {@code newTarget}. For a target that must know the proxy's port
+   * before it starts (a daemon announcing it): start the proxy first, then pick the target's port
+   * (which can no longer be the proxy's), then point the proxy at it.
+   */
+  public void retarget(InetSocketAddress newTarget) {
+    this.target = newTarget;
   }
 
   /** The faults of one source's link through this proxy (created clean on first use). */
