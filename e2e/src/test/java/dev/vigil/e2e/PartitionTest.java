@@ -112,9 +112,9 @@ class PartitionTest {
   }
 
   /**
-   * Asymmetric: the master hears everyone but what it sends reaches only client-a. The daemons
-   * fail over; the replicas' own disconnections (their FINs still reach it) then leave it with no
-   * replica, so min-replicas-to-write fences it as in the symmetric case.
+   * Asymmetric: the master hears everyone but what it sends reaches only client-a. Its replicas'
+   * acks still reach it, so min-replicas-max-lag does not fence it; WAIT 1 still loses nothing,
+   * since the replicas receive nothing to confirm.
    */
   @Test
   void masterThatHearsButCannotBeHeard() throws Exception {
