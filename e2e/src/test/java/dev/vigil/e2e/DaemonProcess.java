@@ -38,16 +38,30 @@ final class DaemonProcess implements AutoCloseable {
   /** A daemon watching group {@code name} with a sentinel.conf (the drop-in path). */
   static DaemonProcess start(String name, String masterHost, int masterPort, int quorum,
       long downAfterMs) throws IOException {
-    int port;
+    return start(name, masterHost, masterPort, quorum, downAfterMs, freePort(), List.of());
+  }
+
+  /** A free loopback port, for a daemon whose port must be known before it starts. */
+  static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
+      return s.getLocalPort();
     }
+  }
+
+  /**
+   * A daemon on {@code port} with {@code extraLines} appended to its sentinel.conf, e.g.
+   * {@code sentinel announce-ip}/{@code announce-port} so that peers reach it through a proxy.
+   */
+  static DaemonProcess start(String name, String masterHost, int masterPort, int quorum,
+      long downAfterMs, int port, List<String> extraLines) throws IOException {
     Path dir = Files.createTempDirectory("vigil-e2e-daemon-");
     Path conf = dir.resolve("sentinel.conf");
+    StringBuilder extra = new StringBuilder();
+    extraLines.forEach(l -> extra.append(l).append('\n'));
     Files.writeString(conf, "port " + port + "\nbind 127.0.0.1\n"
         + "sentinel monitor " + name + " " + masterHost + " " + masterPort + " " + quorum + "\n"
         + "sentinel down-after-milliseconds " + name + " " + downAfterMs + "\n"
-        + "sentinel failover-timeout " + name + " 10000\n");
+        + "sentinel failover-timeout " + name + " 10000\n" + extra);
     DaemonProcess d = new DaemonProcess(port, dir, conf, false);
     d.launch();
     return d;
@@ -141,6 +155,11 @@ final class DaemonProcess implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** The daemon's process id ({@code bin/vigil} execs java, so this is the JVM's). */
+  long pid() {
+    return process.pid();
   }
 
   boolean isAlive() {

@@ -53,7 +53,13 @@ final class DaemonProcesses implements AfterEachCallback {
     return out;
   }
 
-  private static void awaitDiscovered(List<DaemonProcess> out, String name, int replicas) {
+  /** Takes a daemon started elsewhere under this extension's care (logs on failure, stop). */
+  DaemonProcess track(DaemonProcess d) {
+    daemons.add(d);
+    return d;
+  }
+
+  static void awaitDiscovered(List<DaemonProcess> out, String name, int replicas) {
     int n = out.size();
     await().atMost(Duration.ofSeconds(30)).until(() -> out.stream().allMatch(d ->
         field(d, name, "num-slaves").equals(Integer.toString(replicas))

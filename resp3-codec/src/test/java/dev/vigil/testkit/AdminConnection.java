@@ -36,13 +36,30 @@ public final class AdminConnection implements AutoCloseable {
   }
 
   public AdminConnection(String host, int port, int timeoutMillis) throws IOException {
-    this(host, port, timeoutMillis, null);
+    this(host, port, timeoutMillis, null, null);
   }
 
   /** Over TLS when {@code tls} is given (the handshake completes before this returns). */
   public AdminConnection(String host, int port, int timeoutMillis, SSLSocketFactory tls)
       throws IOException {
+    this(host, port, timeoutMillis, null, tls);
+  }
+
+  /**
+   * Connecting from {@code localAddress} (any 127.x.y.z on Linux), or from the kernel's choice
+   * when null: lets a fault proxy tell clients of one process apart.
+   */
+  public AdminConnection(String host, int port, int timeoutMillis, String localAddress)
+      throws IOException {
+    this(host, port, timeoutMillis, localAddress, null);
+  }
+
+  private AdminConnection(String host, int port, int timeoutMillis, String localAddress,
+      SSLSocketFactory tls) throws IOException {
     Socket plain = new Socket();
+    if (localAddress != null) {
+      plain.bind(new InetSocketAddress(localAddress, 0));
+    }
     plain.connect(new InetSocketAddress(host, port), timeoutMillis);
     plain.setSoTimeout(timeoutMillis);
     plain.setTcpNoDelay(true);
