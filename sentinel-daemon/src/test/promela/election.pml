@@ -63,7 +63,8 @@
  *   ASYNC_QEND         the quarantine ends at any time (no timing assumption)
  *   NO_PERSIST_VOTE    a restart forgets the vote (persisted vote before the reply removed)
  *   NO_LEADER_REFUSAL  a leader past its election grants later epochs (the "leading" refusal off;
- *                      no per-epoch property depends on it: see the README)
+ *                      it guards noSupersededPromotion, which needs real durations; spin finds
+ *                      no per-epoch violation without it within the build's bounds)
  *   MAXCRASH, MAXLOSS  how many restarts with / without state (default 1 / 1)
  *   LEADERS_ONLY       check only the leader and promotion properties (what a double vote leads to)
  *   CANDIDATES, LOSERS bit masks of the slots that may start elections / lose their state
