@@ -79,8 +79,9 @@ class ElectionModelCheckTest {
    * Pins the findings of issue 13's model check (reported to the lead, FailoverCore unchanged):
    * as implemented, the quarantine ends early on a single peer's epoch-0 hello (a fresh identity
    * knows no peers), and a restart with the new state file ends it. Both let the fresh identity
-   * vote a second time in an epoch its predecessor voted in. When FailoverCore is fixed, the
-   * model's defaults change with it and this test is turned into a passing check.
+   * vote a second time in an epoch its predecessor voted in. When the quarantine is fixed
+   * (FailoverCore.abstaining, SentinelDaemon's abstainUntil), the model's defaults change with it
+   * and this test becomes a check that the model as implemented holds.
    */
   @Test
   void asImplementedTheQuarantineCanEndBeforeItsTime() throws Exception {
