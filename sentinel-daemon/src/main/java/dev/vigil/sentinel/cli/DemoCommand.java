@@ -130,8 +130,7 @@ final class DemoCommand implements Callable<Integer> {
   /**
    * Waits until a kill of the master can be failed over: every daemon knows both replicas (from
    * the master's INFO) and both peers (from hellos), and no daemon abstains any more (a daemon
-   * without earlier state sits out its first seconds, vigil.failover.fresh-identity-quarantine,
-   * unless every peer it heard is at epoch 0, as in a new demo).
+   * without earlier state sits out its first seconds: vigil.failover.fresh-identity-quarantine).
    * A master killed before that leaves the daemons nothing to promote, as with Sentinel.
    */
   private static void awaitReady(List<SentinelDaemon> daemons) throws InterruptedException {

@@ -45,7 +45,6 @@ final class GroupRunner implements NodeLink.Listener {
   private long lastHelloAt = -1;
   private long lastTickAt = -1;
   private boolean warnedNoQuorum;
-  private boolean quarantineEndLogged;
 
   GroupRunner(SentinelDaemon daemon, EventLoop loop, GroupState initial) {
     this.daemon = daemon;
@@ -281,7 +280,6 @@ final class GroupRunner implements NodeLink.Listener {
         apply(core().tick(state, now, daemon.currentEpoch(), random.nextLong() & Long.MAX_VALUE));
         warnIfBlocked(now);
       }
-      logQuarantineEnd(now);
       List<dev.vigil.sentinel.monitor.PollPlan.LinkView> views = new java.util.ArrayList<>();
       for (NodeLink l : links.values()) {
         views.add(new dev.vigil.sentinel.monitor.PollPlan.LinkView(l.address, l.peer, l.isUp(),
@@ -306,16 +304,6 @@ final class GroupRunner implements NodeLink.Listener {
       }
     } catch (RuntimeException e) {
       log.error("tick of {} failed", state.name(), e);
-    }
-  }
-
-  /** Says when the fresh-identity quarantine ended before its time, and why it could. */
-  private void logQuarantineEnd(long now) {
-    if (!quarantineEndLogged && now < daemon.abstainUntil() && !core().abstaining(state, now)) {
-      quarantineEndLogged = true;
-      log.info("{}: no election has happened yet ({} daemons heard, all at epoch 0): voting"
-          + " without waiting out the fresh-identity quarantine", state.name(),
-          state.peers().size() + 1);
     }
   }
 

@@ -480,28 +480,14 @@ public final class FailoverCore {
   }
 
   /**
-   * Whether the fresh-identity quarantine still holds for this group. It exists because the
-   * identity this daemon forgot may have voted in an election that is still open. It ends early
-   * when no election can have taken place: every peer heard since this start (at least quorum - 1
-   * of them, and no known peer left unheard) announced current epoch 0, and votes are only ever
-   * given in epochs from 1. That is the cold start of a new group, or of one whose daemons all
-   * lost their state together, which otherwise paid the whole quarantine (and often a second
-   * election) on a fault in its first seconds. A lone daemon that lost its state among peers
-   * with elections behind them still waits out the full quarantine.
+   * Whether the fresh-identity quarantine still holds for this group: it exists because the
+   * identity this daemon forgot may have voted in an election that is still open. It does not
+   * end early on what peers say: a fresh identity knows only the peers it has heard, so an epoch-0
+   * hello from one peer that missed an election cannot prove there was none (the election model
+   * checker found two leaders in one epoch that way, in 10 steps).
    */
   public boolean abstaining(GroupState g, long now) {
-    if (now >= abstainUntil) {
-      return false;
-    }
-    long since = abstainUntil - settings.freshIdentityQuarantineMs();
-    int heard = 0;
-    for (PeerState p : g.peers().values()) {
-      if (p.lastHelloAt() < since || p.helloEpoch() != 0) {
-        return true;
-      }
-      heard++;
-    }
-    return heard < Math.max(1, g.spec().quorum() - 1);
+    return now < abstainUntil;
   }
 
   private static GroupState withFailover(GroupState g, Failover f) {

@@ -148,7 +148,7 @@ public final class GroupMonitor {
       peer = peer.withAddress(h.sentinel(), now);
       effects.add(new Effect.Persist());
     }
-    next = next.withPeer(peer.withHello(now, h.currentEpoch()));
+    next = next.withPeer(peer.withHelloAt(now));
     if (h.currentEpoch() > currentEpoch) {
       effects.add(new Effect.AdoptEpoch(h.currentEpoch()));
     }

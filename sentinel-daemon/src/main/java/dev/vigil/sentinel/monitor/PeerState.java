@@ -14,7 +14,6 @@ import dev.vigil.sentinel.config.Address;
  * @param votedLeader the vote it last reported to us, or null
  * @param votedLeaderEpoch the epoch of that vote
  * @param report its last answer about the master's health, or null
- * @param helloEpoch the current epoch its last hello carried, or -1
  */
 public record PeerState(
     String runId,
@@ -25,37 +24,33 @@ public record PeerState(
     long sdownSince,
     String votedLeader,
     long votedLeaderEpoch,
-    DownReport report,
-    long helloEpoch) {
+    DownReport report) {
 
   public static PeerState discovered(String runId, Address address, long now) {
-    return new PeerState(runId, address, Link.watchingSince(now), -1, false, -1, null, 0, null, -1);
+    return new PeerState(runId, address, Link.watchingSince(now), -1, false, -1, null, 0, null);
   }
 
   public PeerState withLink(Link l) {
-    return new PeerState(runId, address, l, lastHelloAt, sdown, sdownSince, votedLeader, votedLeaderEpoch, report, helloEpoch);
+    return new PeerState(runId, address, l, lastHelloAt, sdown, sdownSince, votedLeader, votedLeaderEpoch, report);
   }
 
-  /** A hello arrived now, carrying the peer's current epoch. */
-  public PeerState withHello(long now, long epoch) {
-    return new PeerState(runId, address, link, now, sdown, sdownSince, votedLeader, votedLeaderEpoch,
-        report, epoch);
+  public PeerState withHelloAt(long now) {
+    return new PeerState(runId, address, link, now, sdown, sdownSince, votedLeader, votedLeaderEpoch, report);
   }
 
   public PeerState withAddress(Address a, long now) {
     return new PeerState(runId, a, Link.watchingSince(now), lastHelloAt, false, -1, votedLeader,
-        votedLeaderEpoch, null, helloEpoch);
+        votedLeaderEpoch, null);
   }
 
   public PeerState withSdown(boolean down, long now) {
     return new PeerState(runId, address, link, lastHelloAt, down, down ? now : -1, votedLeader,
-        votedLeaderEpoch, report, helloEpoch);
+        votedLeaderEpoch, report);
   }
 
   /** Records an answer to IS-MASTER-DOWN-BY-ADDR: its down report and the vote it carries. */
   public PeerState answered(DownReport r, String leader, long leaderEpoch) {
     return new PeerState(runId, address, link, lastHelloAt, sdown, sdownSince,
-        leader == null ? votedLeader : leader, leader == null ? votedLeaderEpoch : leaderEpoch, r,
-        helloEpoch);
+        leader == null ? votedLeader : leader, leader == null ? votedLeaderEpoch : leaderEpoch, r);
   }
 }

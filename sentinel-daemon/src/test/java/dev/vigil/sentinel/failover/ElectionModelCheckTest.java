@@ -1,0 +1,172 @@
+package dev.vigil.sentinel.failover;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs spin on the Promela model of the election protocol (src/test/promela/election.pml; its
+ * header maps every step to the Java it models). The model with the quarantine as designed must
+ * hold; each mutant with one guard removed must produce a counterexample, which shows the guard
+ * is what makes the property hold rather than the model being too weak to break it.
+ *
+ * <p>The state space with the full bounds (3 epochs, a restart with and one without state) is far
+ * larger than a build can afford, so the build runs a breadth-first search bounded by time and
+ * memory: every execution shorter than the depth it reached is checked completely. The README gives the
+ * figures and how to run the long search by hand.
+ */
+class ElectionModelCheckTest {
+  private static final Path MODEL = Path.of("src/test/promela/election.pml");
+  /** The quarantine as DESIGN.md and the README describe it: it survives a restart, ends by time. */
+  private static final List<String> AS_DESIGNED = List.of("-DQ_SURVIVES_RESTART", "-DNO_EARLY_END");
+  private static final Pattern ERRORS = Pattern.compile("errors: (\\d+)");
+  private static final Pattern STORED = Pattern.compile("(\\d+) states, stored");
+  private static final Pattern DEPTH = Pattern.compile("depth reached (\\d+)");
+
+  @TempDir static Path work;
+
+  @BeforeAll
+  static void tools() {
+    // Skipping is for machines without the tools only; bin/ensure-spin installs spin for bin/test.
+    assumeTrue(onPath("spin"), "spin is not on PATH (bin/ensure-spin installs it): model not checked");
+    assumeTrue(onPath("gcc"), "gcc is not on PATH: spin's verifier cannot be compiled");
+  }
+
+  @Test
+  void electionSafetyHoldsWithTheQuarantineAsDesigned() throws Exception {
+    // -Q1: one minute; MEMLIM keeps the breadth-first queue within 2 GB on a shared CI box.
+    Result r = check("as-designed", AS_DESIGNED, List.of("-DBFS", "-DMEMLIM=2048"), "-Q1");
+    assertThat(r.errors).as("counterexample:%n%s", r.trail).isZero();
+    assertThat(r.states).as("the search ran").isGreaterThan(100_000);
+  }
+
+  @Test
+  void withoutTheQuarantineAFreshIdentityVotesTwiceInOneEpoch() throws Exception {
+    Result r = mutant("no-quarantine", "-DNO_QUARANTINE");
+    assertThat(r.errors).as("spin must find the double vote without the quarantine").isPositive();
+    assertThat(r.output).contains("votedFor");
+  }
+
+  @Test
+  void withoutThePersistedVoteARestartVotesTwiceInOneEpoch() throws Exception {
+    Result r = mutant("no-persisted-vote", "-DNO_PERSIST_VOTE");
+    assertThat(r.errors).as("spin must find the double vote when the vote is not persisted").isPositive();
+    assertThat(r.output).contains("votedFor");
+  }
+
+  @Test
+  void withoutTheTimingAssumptionTheQuarantineIsNotEnough() throws Exception {
+    // The quarantine is a timing argument: if it could end while an epoch the forgotten identity
+    // voted in is still unknown to a peer, that peer could collect the fresh identity's vote.
+    Result r = mutant("async-quarantine-end", "-DASYNC_QEND");
+    assertThat(r.errors).isPositive();
+  }
+
+  /**
+   * What the model found. An early end of the quarantine on a single peer's epoch-0 hello (a fresh
+   * identity knows no peers) lets the fresh identity vote again in an epoch its predecessor voted
+   * in, and win it again: that early end was taken out of FailoverCore.abstaining, and stays here
+   * as the mutant that shows why. Still open in the code as implemented (-DNO_EARLY_END): a
+   * restart within the quarantine finds the state file written at start-up and drops the
+   * quarantine (SentinelDaemon's abstainUntil); when that is fixed, this assertion flips into a
+   * check that the model as implemented holds.
+   */
+  @Test
+  void theQuarantineMustNotEndBeforeItsTime() throws Exception {
+    Result early = check("early-end-mutant", List.of("-DQ_SURVIVES_RESTART"), List.of("-DBFS"), "-Q1");
+    assertThat(early.errors).as("early end on one epoch-0 hello").isPositive();
+    Result restart = check("as-implemented-restart", List.of("-DNO_EARLY_END"), List.of("-DBFS"), "-Q1");
+    assertThat(restart.errors).as("restart within the quarantine (open finding)").isPositive();
+    // What the double vote leads to: a leader that lost its state right after winning wins the
+    // same epoch again, so two replicas are promoted with one config epoch.
+    Result twoLeaders = check("finding-two-leaders", List.of("-DQ_SURVIVES_RESTART", "-DLEADERS_ONLY"),
+        List.of("-DBFS", "-DMEMLIM=2048"), "-Q1");
+    assertThat(twoLeaders.errors).as("two leaders in one epoch").isPositive();
+    assertThat(twoLeaders.output).contains("leaderOf");
+  }
+
+  private static Result mutant(String name, String macro) throws Exception {
+    List<String> macros = new ArrayList<>(AS_DESIGNED);
+    macros.add(macro);
+    // Breadth-first: the shortest counterexample, found in well under a second.
+    return check(name, macros, List.of("-DBFS"), "-Q1");
+  }
+
+  private record Result(long errors, long states, long depth, String output, String trail) {}
+
+  private static Result check(String name, List<String> macros, List<String> panFlags,
+      String timeLimit) throws Exception {
+    Path dir = Files.createDirectories(work.resolve(name));
+    Files.copy(MODEL, dir.resolve("election.pml"), StandardCopyOption.REPLACE_EXISTING);
+    List<String> spin = new ArrayList<>(List.of("spin", "-a"));
+    spin.addAll(macros);
+    spin.add("election.pml");
+    run(dir, spin, 60);
+    List<String> gcc = new ArrayList<>(List.of("gcc", "-O2", "-DSAFETY", "-DCOLLAPSE"));
+    gcc.addAll(panFlags);
+    gcc.addAll(List.of("-o", "pan", "pan.c"));
+    run(dir, gcc, 120);
+    long started = System.nanoTime();
+    String out = run(dir, List.of("./pan", "-m100000", "-c1", timeLimit), 150);
+    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    long errors = number(ERRORS, out);
+    long states = number(STORED, out);
+    long depth = number(DEPTH, out);
+    String trail = "";
+    if (errors > 0 && Files.exists(dir.resolve("election.pml.trail"))) {
+      List<String> replay = new ArrayList<>(List.of("spin", "-t", "-p"));
+      replay.addAll(macros);
+      replay.add("election.pml");
+      trail = run(dir, replay, 60);
+    }
+    System.out.printf("model %s %s: %d errors, %d states stored, depth %d, %d ms%s%n", name,
+        macros, errors, states, depth, ms, out.contains("Search not completed")
+            ? " (bounded: time/memory limit or first error)" : " (complete)");
+    return new Result(errors, states, depth, out, trail);
+  }
+
+  private static long number(Pattern p, String text) {
+    Matcher m = p.matcher(text);
+    if (!m.find()) {
+      throw new AssertionError("no '" + p.pattern() + "' in spin's output:\n" + text);
+    }
+    return Long.parseLong(m.group(1));
+  }
+
+  private static String run(Path dir, List<String> command, long timeoutSeconds)
+      throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    byte[] out = p.getInputStream().readAllBytes();
+    if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError(command + " took longer than " + timeoutSeconds + " s");
+    }
+    String text = new String(out, StandardCharsets.UTF_8);
+    if (p.exitValue() != 0 && !command.get(0).equals("./pan")) {
+      throw new AssertionError(command + " failed:\n" + text);
+    }
+    return text;
+  }
+
+  private static boolean onPath(String tool) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+      if (Files.isExecutable(Path.of(dir, tool))) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
