@@ -391,12 +391,16 @@ public final class FailoverCore {
     }
     NodeState n = g.replicas().get(node);
     NodeState master = g.master();
-    if (n == null || info.role() != NodeRole.MASTER || master.sdown()
-        || master.role() != NodeRole.MASTER || g.agreement().failover() != null) {
-      return new Transition(g, fx);
-    }
     Agreement a = g.agreement();
     boolean known = node.equals(a.replaced()) && a.replacedEpoch() == g.configEpoch();
+    // While our own failover re-points the replicas, the master it replaced is demoted as soon as
+    // it answers too: the promotion is confirmed, and a replica not yet re-pointed would keep it
+    // writable, confirming writes (WAIT included) that the new master never gets.
+    boolean reconfiguring = a.failover() != null && a.failover().phase() == Phase.RECONF_REPLICAS;
+    if (n == null || info.role() != NodeRole.MASTER || master.sdown()
+        || master.role() != NodeRole.MASTER || (a.failover() != null && !(known && reconfiguring))) {
+      return new Transition(g, fx);
+    }
     boolean settled = n.roleChangedAt() >= 0
         && now - n.roleChangedAt() >= 4 * timing.publishPeriod().toMillis();
     Long lastFix = a.lastFixAt().get(node);
