@@ -85,7 +85,7 @@ class AckedWritesTest {
     ValkeyServer newMaster = awaitSwitch(group, master, ds);
     // SIGCONT once the failover is over, its other replica following the new master: a replica
     // still attached to the stopped master when it resumes keeps it writable (and its writes are
-    // lost) until the daemons demote it, which they do only after the failover (see the README).
+    // lost) until the daemons demote it, a round trip later at best (see the README).
     ValkeyServer other = group.stream().filter(n -> n != master && n != newMaster).findFirst()
         .orElseThrow();
     await().atMost(Duration.ofSeconds(15)).until(() ->
