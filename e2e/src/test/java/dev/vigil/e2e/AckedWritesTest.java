@@ -88,10 +88,14 @@ class AckedWritesTest {
     // lost) until the daemons demote it, a round trip later at best (see the README).
     ValkeyServer other = group.stream().filter(n -> n != master && n != newMaster).findFirst()
         .orElseThrow();
-    await().atMost(Duration.ofSeconds(15)).until(() ->
+    await().atMost(Duration.ofSeconds(15))
+        // A node being re-pointed or demoted disconnects its clients, this probe included.
+        .ignoreException(java.io.UncheckedIOException.class).until(() ->
         Integer.toString(newMaster.port()).equals(other.info("replication").get("master_port")));
     master.resume();
-    await().atMost(Duration.ofSeconds(5)).until(() ->
+    await().atMost(Duration.ofSeconds(5))
+        // A node being re-pointed or demoted disconnects its clients, this probe included.
+        .ignoreException(java.io.UncheckedIOException.class).until(() ->
         "slave".equals(master.info("replication").get("role")));
     int atResume = writer.acked.size();
     await().atMost(Duration.ofSeconds(15)).until(() -> writer.acked.size() > atResume + 500);

@@ -73,7 +73,9 @@ class FailoverProcessTest {
       assertThat(ds).allMatch(d -> reported(d).equals(promoted));
       ValkeyServer newMaster = at(group, promoted);
       ValkeyServer other = group.stream().filter(s -> s != master && s != newMaster).findFirst().orElseThrow();
-      await().atMost(Duration.ofSeconds(15)).until(() ->
+      await().atMost(Duration.ofSeconds(15))
+          // A node being re-pointed or demoted disconnects its clients, this probe included.
+          .ignoreException(java.io.UncheckedIOException.class).until(() ->
           Integer.toString(newMaster.port()).equals(other.info("replication").get("master_port"))
               && "up".equals(other.info("replication").get("master_link_status")));
       long atSwitch = acked.get();
@@ -94,7 +96,9 @@ class FailoverProcessTest {
         .allMatch(d -> !reported(d).isEmpty() && !reported(d).equals(addr(master))));
     ValkeyServer newMaster = at(group, reported(ds.get(0)));
     master.resume();
-    await().atMost(Duration.ofSeconds(15)).until(() ->
+    await().atMost(Duration.ofSeconds(15))
+        // A node being re-pointed or demoted disconnects its clients, this probe included.
+        .ignoreException(java.io.UncheckedIOException.class).until(() ->
         "slave".equals(master.info("replication").get("role"))
             && Integer.toString(newMaster.port()).equals(master.info("replication").get("master_port")));
     assertThat(newMaster.info("replication").get("role")).isEqualTo("master");

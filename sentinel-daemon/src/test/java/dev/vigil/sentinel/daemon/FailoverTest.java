@@ -71,7 +71,9 @@ class FailoverTest {
       ValkeyServer other = group.stream().filter(s -> s != master && s != newMaster).findFirst().orElseThrow();
       assertThat(newMaster.command("SET", "after", "1")).isEqualTo("OK");
       assertThat(newMaster.command("GET", "before")).isEqualTo("1");
-      await().atMost(Duration.ofSeconds(10)).until(() ->
+      await().atMost(Duration.ofSeconds(10))
+          // A node being re-pointed or demoted disconnects its clients, this probe included.
+          .ignoreException(java.io.UncheckedIOException.class).until(() ->
           Integer.toString(newMaster.port()).equals(other.info("replication").get("master_port"))
               && "up".equals(other.info("replication").get("master_link_status")));
       await().atMost(Duration.ofSeconds(5)).until(() -> events.stream().anyMatch(e ->
@@ -83,7 +85,9 @@ class FailoverTest {
           + " " + newMaster.port()));
 
       master.restart();
-      await().atMost(Duration.ofSeconds(10)).until(() ->
+      await().atMost(Duration.ofSeconds(10))
+          // A node being re-pointed or demoted disconnects its clients, this probe included.
+          .ignoreException(java.io.UncheckedIOException.class).until(() ->
           "slave".equals(master.info("replication").get("role"))
               && Integer.toString(newMaster.port()).equals(master.info("replication").get("master_port")));
       try (AdminConnection c = new AdminConnection("127.0.0.1", ds.get(1).port(), 2_000)) {
@@ -133,7 +137,9 @@ class FailoverTest {
     List<Object> stored = (List<Object>) newMaster.command("LRANGE", "seq", "0", "-1");
     stored.forEach(v -> present.add(Long.parseLong((String) v)));
     assertThat(present).containsAll(acked);
-    await().atMost(Duration.ofSeconds(10)).until(() ->
+    await().atMost(Duration.ofSeconds(10))
+        // A node being re-pointed or demoted disconnects its clients, this probe included.
+        .ignoreException(java.io.UncheckedIOException.class).until(() ->
         "slave".equals(master.info("replication").get("role")));
   }
 
@@ -143,7 +149,9 @@ class FailoverTest {
     List<SentinelDaemon> ds = watch(group, 2);
     ValkeyServer stray = group.get(2);
     stray.replicaOf(group.get(1));
-    await().atMost(Duration.ofSeconds(10)).until(() ->
+    await().atMost(Duration.ofSeconds(10))
+        // A node being re-pointed or demoted disconnects its clients, this probe included.
+        .ignoreException(java.io.UncheckedIOException.class).until(() ->
         Integer.toString(group.get(0).port()).equals(stray.info("replication").get("master_port"))
             && "up".equals(stray.info("replication").get("master_link_status")));
     assertThat(ds.get(0).group("mymaster").masterAddress()).isEqualTo(addr(group.get(0)));
@@ -193,7 +201,9 @@ class FailoverTest {
       await().atMost(Duration.ofSeconds(15)).until(() -> ds.stream().allMatch(d ->
           !d.group("mymaster").masterAddress().equals(addr(master))));
       master.resume();
-      await().atMost(Duration.ofSeconds(10)).until(() ->
+      await().atMost(Duration.ofSeconds(10))
+          // A node being re-pointed or demoted disconnects its clients, this probe included.
+          .ignoreException(java.io.UncheckedIOException.class).until(() ->
           "slave".equals(master.info("replication").get("role")));
       assertThatThrownBy(() -> stale.command("SET", "k", "after"))
           .satisfies(e -> assertThat(e).isInstanceOfAny(java.io.IOException.class,
@@ -208,7 +218,9 @@ class FailoverTest {
     try (AdminConnection c = new AdminConnection("127.0.0.1", ds.get(0).port(), 2_000)) {
       assertThat(c.command("SENTINEL", "FAILOVER", "mymaster")).isEqualTo("OK");
     }
-    await().atMost(Duration.ofSeconds(10)).until(() ->
+    await().atMost(Duration.ofSeconds(10))
+        // A node being re-pointed or demoted disconnects its clients, this probe included.
+        .ignoreException(java.io.UncheckedIOException.class).until(() ->
         ds.get(0).group("mymaster").masterAddress().equals(addr(group.get(1)))
             && "master".equals(group.get(1).info("replication").get("role"))
             && "slave".equals(group.get(0).info("replication").get("role")));
