@@ -155,7 +155,9 @@ class TlsGroupTest {
     }
     ValkeyServer other = group.stream()
         .filter(s -> s != master && s.port() != promoted(ds).port()).findFirst().orElseThrow();
-    await().atMost(Duration.ofSeconds(15)).until(() ->
+    await().atMost(Duration.ofSeconds(15))
+        // A node being re-pointed or demoted disconnects its clients, this probe included.
+        .ignoreException(java.io.UncheckedIOException.class).until(() ->
         Integer.toString(promoted(ds).port()).equals(other.info("replication").get("master_port"))
             && "up".equals(other.info("replication").get("master_link_status")));
   }
@@ -190,7 +192,9 @@ class TlsGroupTest {
         !d.group("mymaster").masterAddress().equals(new Address(master.host(), master.port()))));
     ValkeyServer other = group.stream()
         .filter(s -> s != master && s.port() != promoted(ds).port()).findFirst().orElseThrow();
-    await().atMost(Duration.ofSeconds(15)).until(() ->
+    await().atMost(Duration.ofSeconds(15))
+        // A node being re-pointed or demoted disconnects its clients, this probe included.
+        .ignoreException(java.io.UncheckedIOException.class).until(() ->
         Integer.toString(promoted(ds).port()).equals(other.info("replication").get("master_port"))
             && "up".equals(other.info("replication").get("master_link_status")));
     // Nothing the daemon sent was refused by the ACL.
