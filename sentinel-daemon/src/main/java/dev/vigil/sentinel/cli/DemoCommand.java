@@ -141,7 +141,7 @@ final class DemoCommand implements Callable<Integer> {
         GroupState g = d.group("demo");
         return g != null && g.replicas().size() == 2 && g.peers().size() == daemons.size() - 1
             && g.replicas().values().stream().allMatch(r -> r.info() != null && r.info().masterLinkUp())
-            && !d.abstaining("demo");
+            && !d.abstaining();
       });
       if (ready) {
         return;

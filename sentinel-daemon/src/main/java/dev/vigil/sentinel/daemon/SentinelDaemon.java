@@ -239,14 +239,9 @@ public final class SentinelDaemon implements AutoCloseable {
     return abstainUntil;
   }
 
-  /**
-   * Whether this daemon still sits out elections of a group (its fresh-identity quarantine, which
-   * ends early when no election can have happened yet): read from the group's latest state.
-   */
-  public boolean abstaining(String group) {
-    GroupState g = group(group);
-    return g != null && new dev.vigil.sentinel.failover.FailoverCore(myId(), timing, config.failover(),
-        abstainUntil).abstaining(g, clock.millis());
+  /** Whether this daemon still sits out elections (its fresh-identity quarantine). */
+  public boolean abstaining() {
+    return clock.millis() < abstainUntil;
   }
 
   /**

@@ -46,8 +46,7 @@ public final class FailoverCore {
 
   /**
    * @param abstainUntil until when this daemon neither votes nor starts a failover (it started
-   *     with a fresh identity: see {@link FailoverTuning#freshIdentityQuarantineMs}), or -1;
-   *     the quarantine began {@code freshIdentityQuarantineMs} before it
+   *     with a fresh identity: see {@link FailoverTuning#freshIdentityQuarantineMs}), or -1
    */
   public FailoverCore(String myId, Timing timing, FailoverTuning settings, long abstainUntil) {
     this.myId = myId;
@@ -90,7 +89,7 @@ public final class FailoverCore {
     }
     GroupState s = g.withAgreement(a);
     if (f == null) {
-      if (odown && (a.retryNotBefore() < 0 || now >= a.retryNotBefore()) && !abstaining(g, now)
+      if (odown && (a.retryNotBefore() < 0 || now >= a.retryNotBefore()) && !abstaining(now)
           && now >= a.odownSince() + startRank(g, now) * settings.startStaggerMs()) {
         return start(s, now, currentEpoch, false, fx);
       }
@@ -448,7 +447,7 @@ public final class FailoverCore {
       long now, long random) {
     long hold = settings.electionTimeoutMs() + Math.floorMod(random, Math.max(1, settings.retryMaxMs()));
     boolean other = !candidate.equals(myId) && requestEpoch > g.leaderEpoch();
-    if (abstaining(g, now)) {
+    if (abstaining(now)) {
       // We may have voted in this epoch before we lost our state: refuse, and block the epoch
       // for good, since a candidate could still count the vote we gave then.
       long epoch = Math.max(currentEpoch, requestEpoch);
@@ -490,7 +489,7 @@ public final class FailoverCore {
    * hello from one peer that missed an election cannot prove there was none (the election model
    * checker found two leaders in one epoch that way, in 10 steps).
    */
-  public boolean abstaining(GroupState g, long now) {
+  public boolean abstaining(long now) {
     return now < abstainUntil;
   }
 
