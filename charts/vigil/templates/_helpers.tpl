@@ -40,3 +40,7 @@ app.kubernetes.io/component: operator
 {{- define "vigil.daemonImage" -}}
 {{- printf "%s:%s" .Values.daemonImage.repository (default .Chart.AppVersion .Values.daemonImage.tag) -}}
 {{- end -}}
+
+{{- define "vigil.backupImage" -}}
+{{- printf "%s:%s" .Values.backupImage.repository (default .Chart.AppVersion .Values.backupImage.tag) -}}
+{{- end -}}

@@ -15,6 +15,9 @@ import java.util.Map;
  *   <li>{@code VIGIL_OPERATOR_LEASE_NAME}: the Lease (default "vigil-operator-leader").
  *   <li>{@code VIGIL_OPERATOR_LEADER_ELECTION}: "false" to run without (a single replica).
  *   <li>{@code VIGIL_OPERATOR_DAEMON_IMAGE}: daemon image for clusters that name none.
+ *   <li>{@code VIGIL_OPERATOR_BACKUP_IMAGE}: the backup agent's image, run by ValkeyBackup Jobs and
+ *       restore init containers (default: the daemon image's repository with {@code -backup}
+ *       appended to its name, same tag: {@code ghcr.io/vigil-dev/vigil-backup:0.1.0}).
  *   <li>{@code VIGIL_OPERATOR_RESYNC}: full re-reconcile period (default 60s), for drift that no
  *       watch event reports; it reads the informers' caches and writes nothing unless something
  *       differs.
@@ -24,7 +27,7 @@ import java.util.Map;
  */
 public record OperatorConfig(List<String> namespaces, int metricsPort, String leaseNamespace,
     String identity, String leaseName, boolean leaderElection, String daemonImage,
-    Duration resync, int workers) {
+    Duration resync, int workers, String backupImage) {
 
   public static final String DEFAULT_DAEMON_IMAGE = "ghcr.io/vigil-dev/vigil:0.1.0";
 
@@ -41,6 +44,22 @@ public record OperatorConfig(List<String> namespaces, int metricsPort, String le
         !"false".equalsIgnoreCase(env.getOrDefault("VIGIL_OPERATOR_LEADER_ELECTION", "true")),
         env.getOrDefault("VIGIL_OPERATOR_DAEMON_IMAGE", DEFAULT_DAEMON_IMAGE),
         Duration.parse("PT" + env.getOrDefault("VIGIL_OPERATOR_RESYNC", "60s").toUpperCase()),
-        Math.max(1, Integer.parseInt(env.getOrDefault("VIGIL_OPERATOR_WORKERS", "4"))));
+        Math.max(1, Integer.parseInt(env.getOrDefault("VIGIL_OPERATOR_WORKERS", "4"))),
+        env.getOrDefault("VIGIL_OPERATOR_BACKUP_IMAGE",
+            backupImageBeside(env.getOrDefault("VIGIL_OPERATOR_DAEMON_IMAGE", DEFAULT_DAEMON_IMAGE))));
+  }
+
+  /**
+   * The agent's image is built and pushed with the daemon's (same registry, same version), so a
+   * registry or tag override of the daemon image carries over: {@code r/vigil:T} becomes
+   * {@code r/vigil-backup:T}.
+   */
+  static String backupImageBeside(String daemonImage) {
+    int slash = daemonImage.lastIndexOf('/');
+    int at = daemonImage.indexOf('@', slash + 1);
+    int colon = daemonImage.indexOf(':', slash + 1);
+    int end = at >= 0 ? at : colon >= 0 ? colon : daemonImage.length();
+    String tag = at >= 0 || colon < 0 ? "" : daemonImage.substring(colon);
+    return daemonImage.substring(0, end) + "-backup" + tag;
   }
 }
