@@ -13,6 +13,7 @@ import dev.vigil.operator.model.Labels;
 import dev.vigil.operator.queue.Backoff;
 import dev.vigil.operator.queue.WorkQueue;
 import dev.vigil.operator.reconcile.Applier;
+import dev.vigil.operator.reconcile.BackupReconciler;
 import dev.vigil.operator.reconcile.ClusterReconciler;
 import dev.vigil.resp3.client.RespClient;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -79,6 +80,7 @@ public final class Operator implements AutoCloseable {
   private final Masters tracker;
   private final ClusterReconciler reconciler;
   private final WorkQueue queue;
+  private final BackupControl backups;
   private final OperatorMetrics metrics = new OperatorMetrics();
   private SharedIndexInformer<ValkeyCluster> clusterInformer;
   private OperatorHttp http;
@@ -106,6 +108,8 @@ public final class Operator implements AutoCloseable {
     this.tracker = trackers.create(loops, this::masterElected, Duration.ofSeconds(10));
     this.reconciler = new ClusterReconciler(new ClusterReconciler.Parts(client, cache, applier, tracker,
         commands.apply(resp), endpoints, config.daemonImage(), AuthSecretModel.RANDOM, Clock.systemUTC()));
+    this.backups = new BackupControl(client, config, cache, new BackupReconciler(client, cache, tracker, endpoints,
+        config.backupImage(), Clock.systemUTC()));
     this.queue = new WorkQueue(config.workers(), Backoff.standard(), this::work);
     reconciler.onCommandDone(queue::add);
   }
@@ -164,6 +168,7 @@ public final class Operator implements AutoCloseable {
         Secret.class, PodDisruptionBudget.class, Deployment.class, ServiceAccount.class, Pod.class)) {
       owned(kind);
     }
+    backups.start(queue::add, informers);
     SharedIndexInformer<ValkeyCluster> clusters = namespaced(client.resources(ValkeyCluster.class))
         .runnableInformer(config.resync().toMillis());
     clusters.addEventHandler(new ResourceEventHandler<ValkeyCluster>() {
@@ -242,6 +247,9 @@ public final class Operator implements AutoCloseable {
   }
 
   private Optional<Duration> work(String key) {
+    if (BackupControl.owns(key)) {
+      return backups.work(key);
+    }
     String[] nsName = key.split("/", 2);
     if (!watched(nsName[0])) {
       return Optional.empty();

@@ -49,11 +49,35 @@ class CrdTest {
   }
 
   @Test
-  void theCommittedCopiesAreTheGeneratedCrd() throws IOException {
-    String generated = Files.readString(GENERATED);
-    for (Path copy : new Path[] {COMMITTED, CHART}) {
-      assertThat(Files.readString(copy)).as("%s is stale; refresh it with: cp operator/%s %s",
-          copy, GENERATED, copy).isEqualTo(generated);
+  void theCommittedCopiesAreTheGeneratedCrds() throws IOException {
+    for (String file : new String[] {GENERATED.getFileName().toString(), "valkeybackups.vigil.dev-v1.yml"}) {
+      Path generatedFile = GENERATED.resolveSibling(file);
+      String generated = Files.readString(generatedFile);
+      for (Path copy : new Path[] {COMMITTED.resolveSibling(file), CHART.resolveSibling(file)}) {
+        assertThat(copy).as("%s is missing; copy it from operator/%s", copy, generatedFile).exists();
+        assertThat(Files.readString(copy)).as("%s is stale; refresh it with: cp operator/%s %s",
+            copy, generatedFile, copy).isEqualTo(generated);
+      }
     }
+  }
+
+  @Test
+  void theBackupCrdIsImmutableInItsSpecAndShowsItsOutcome() throws IOException {
+    CustomResourceDefinition crd = new KubernetesSerialization().unmarshal(
+        Files.readString(GENERATED.resolveSibling("valkeybackups.vigil.dev-v1.yml")), CustomResourceDefinition.class);
+    assertThat(crd.getMetadata().getName()).isEqualTo("valkeybackups.vigil.dev");
+    assertThat(crd.getSpec().getScope()).isEqualTo("Namespaced");
+    assertThat(crd.getSpec().getNames().getShortNames()).contains("vkb");
+    CustomResourceDefinitionVersion v = crd.getSpec().getVersions().get(0);
+    assertThat(v.getName()).isEqualTo("v1alpha1");
+    assertThat(v.getSubresources().getStatus()).isNotNull();
+    assertThat(v.getAdditionalPrinterColumns()).extracting("name")
+        .containsExactlyInAnyOrder("Cluster", "Phase", "Source", "Role", "Size", "Duration", "Age");
+    var spec = v.getSchema().getOpenAPIV3Schema().getProperties().get("spec");
+    assertThat(spec.getRequired()).contains("cluster", "destination");
+    assertThat(spec.getProperties().get("destination").getRequired()).contains("bucket");
+    assertThat(spec.getProperties().get("target").getDefault().asText()).isEqualTo("preferReplica");
+    assertThat(spec.getProperties().get("deletionPolicy").getDefault().asText()).isEqualTo("Retain");
+    assertThat(spec.getXKubernetesValidations()).anySatisfy(r -> assertThat(r.getRule()).isEqualTo("self == oldSelf"));
   }
 }

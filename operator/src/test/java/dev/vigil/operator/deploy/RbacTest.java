@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import dev.vigil.operator.Operator;
 import dev.vigil.operator.OperatorConfig;
 import dev.vigil.operator.api.SentinelSpec;
+import dev.vigil.operator.api.ValkeyBackup;
+import dev.vigil.operator.api.ValkeyBackupSpec;
 import dev.vigil.operator.api.ValkeyCluster;
 import dev.vigil.operator.master.Endpoints;
 import dev.vigil.operator.master.HostPort;
@@ -34,8 +36,9 @@ import org.junit.jupiter.api.Test;
  * and the chart's rules must allow each one and grant nothing else, but for two documented
  * production-only needs: {@code patch} wherever the tests' create-or-replace did an
  * {@code update} (production uses server-side apply, a PATCH), {@code update} on
- * {@code valkeyclusters/finalizers} (owner references with blockOwnerDeletion require it where
- * the OwnerReferencesPermissionEnforcement admission plugin runs), and {@code update} on the
+ * {@code valkeyclusters/finalizers} and {@code valkeybackups/finalizers} (owner references with
+ * blockOwnerDeletion require it where the OwnerReferencesPermissionEnforcement admission plugin
+ * runs), and {@code update} on the
  * Lease (taking over another replica's expired Lease).
  */
 @EnableKubernetesMockClient(crud = true)
@@ -90,6 +93,7 @@ class RbacTest {
       // them: the operator deletes an outdated replica pod.
       var pods = new dev.vigil.operator.reconcile.FakeStatefulSetController(tc, i -> "10.1.0." + (10 + i));
       pods.sync("apps");
+      backupLifeCycle(tc);
       editCluster(tc, newImage -> {
         newImage.getSpec().image = "valkey/valkey:8.1.1";
         newImage.getSpec().port = 6380;
@@ -159,6 +163,8 @@ class RbacTest {
       expected.put(res, v);
     });
     expected.put("vigil.dev/valkeyclusters/finalizers", new TreeSet<>(Set.of("update")));
+    // Backup Jobs are owned with blockOwnerDeletion too.
+    expected.put("vigil.dev/valkeybackups/finalizers", new TreeSet<>(Set.of("update")));
     // Renewing its own Lease is a PATCH; taking over another holder's expired Lease may be a PUT.
     expected.get("coordination.k8s.io/leases").add("update");
     for (Map.Entry<String, Set<String>> e : expected.entrySet()) {
@@ -171,6 +177,44 @@ class RbacTest {
           .containsExactlyInAnyOrderElementsOf(expected.get(e.getKey()));
     }
     tc.close();
+  }
+
+  /**
+   * A ValkeyBackup with deletionPolicy Delete from start to deletion: finalizer, Job, status from
+   * the Job's outcome (set here as the Job controller and kubelet would), the deletion Job.
+   */
+  private static void backupLifeCycle(KubernetesClient tc) {
+    ValkeyBackup b = new ValkeyBackup();
+    b.setMetadata(new ObjectMetaBuilder().withName("snap").withNamespace("apps").build());
+    b.getSpec().cluster = "life";
+    b.getSpec().destination.bucket = "backups";
+    b.getSpec().deletionPolicy = ValkeyBackupSpec.DeletionPolicy.Delete;
+    var backups = tc.resources(ValkeyBackup.class).inNamespace("apps");
+    backups.resource(b).create();
+    await().atMost(Duration.ofSeconds(20)).until(() -> tc.batch().v1().jobs().inNamespace("apps")
+        .withName("snap-backup").get() != null);
+    finish(tc, "snap-backup", "{\"objectKey\":\"snap.rdb\",\"size\":1}");
+    await().atMost(Duration.ofSeconds(20)).until(() -> backups.withName("snap").get().getStatus() != null
+        && "Completed".equals(backups.withName("snap").get().getStatus().phase));
+    backups.withName("snap").delete();
+    await().atMost(Duration.ofSeconds(20)).until(() -> tc.batch().v1().jobs().inNamespace("apps")
+        .withName("snap-delete").get() != null);
+    finish(tc, "snap-delete", "");
+    await().atMost(Duration.ofSeconds(20)).until(() -> backups.withName("snap").get() == null);
+  }
+
+  /** A Job's pod ends with exit 0 and {@code message}; then the Job completes. */
+  private static void finish(KubernetesClient tc, String jobName, String message) {
+    var jobs = tc.batch().v1().jobs().inNamespace("apps");
+    var job = jobs.withName(jobName).get();
+    tc.pods().inNamespace("apps").resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata()
+        .withName(jobName + "-1").withNamespace("apps").withLabels(job.getSpec().getTemplate().getMetadata().getLabels())
+        .endMetadata().withNewStatus().addNewContainerStatus().withName("agent").withNewState().withNewTerminated()
+        .withExitCode(0).withMessage(message).endTerminated().endState().endContainerStatus().endStatus().build())
+        .create();
+    job.setStatus(new io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder().withSucceeded(1)
+        .addNewCondition().withType("Complete").withStatus("True").endCondition().build());
+    jobs.resource(job).updateStatus();
   }
 
   /**
