@@ -109,7 +109,7 @@ public final class Operator implements AutoCloseable {
     this.reconciler = new ClusterReconciler(new ClusterReconciler.Parts(client, cache, applier, tracker,
         commands.apply(resp), endpoints, config.daemonImage(), AuthSecretModel.RANDOM, Clock.systemUTC()));
     this.backups = new BackupControl(client, config, cache, new BackupReconciler(client, cache, tracker, endpoints,
-        config.backupImage(), Clock.systemUTC()));
+        config.backupImage(), Clock.systemUTC()), Clock.systemUTC());
     this.queue = new WorkQueue(config.workers(), Backoff.standard(), this::work);
     reconciler.onCommandDone(queue::add);
   }

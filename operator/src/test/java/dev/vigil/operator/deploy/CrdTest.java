@@ -50,7 +50,8 @@ class CrdTest {
 
   @Test
   void theCommittedCopiesAreTheGeneratedCrds() throws IOException {
-    for (String file : new String[] {GENERATED.getFileName().toString(), "valkeybackups.vigil.dev-v1.yml"}) {
+    for (String file : new String[] {GENERATED.getFileName().toString(), "valkeybackups.vigil.dev-v1.yml",
+        "valkeybackupschedules.vigil.dev-v1.yml"}) {
       Path generatedFile = GENERATED.resolveSibling(file);
       String generated = Files.readString(generatedFile);
       for (Path copy : new Path[] {COMMITTED.resolveSibling(file), CHART.resolveSibling(file)}) {

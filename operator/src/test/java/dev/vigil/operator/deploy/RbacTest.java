@@ -7,6 +7,7 @@ import dev.vigil.operator.Operator;
 import dev.vigil.operator.OperatorConfig;
 import dev.vigil.operator.api.SentinelSpec;
 import dev.vigil.operator.api.ValkeyBackup;
+import dev.vigil.operator.api.ValkeyBackupSchedule;
 import dev.vigil.operator.api.ValkeyBackupSpec;
 import dev.vigil.operator.api.ValkeyCluster;
 import dev.vigil.operator.master.Endpoints;
@@ -94,6 +95,7 @@ class RbacTest {
       var pods = new dev.vigil.operator.reconcile.FakeStatefulSetController(tc, i -> "10.1.0." + (10 + i));
       pods.sync("apps");
       backupLifeCycle(tc);
+      scheduleLifeCycle(tc);
       editCluster(tc, newImage -> {
         newImage.getSpec().image = "valkey/valkey:8.1.1";
         newImage.getSpec().port = 6380;
@@ -165,6 +167,8 @@ class RbacTest {
     expected.put("vigil.dev/valkeyclusters/finalizers", new TreeSet<>(Set.of("update")));
     // Backup Jobs are owned with blockOwnerDeletion too.
     expected.put("vigil.dev/valkeybackups/finalizers", new TreeSet<>(Set.of("update")));
+    // A status write that meets a conflict reads the schedule again.
+    expected.computeIfAbsent("vigil.dev/valkeybackupschedules", k -> new TreeSet<>()).add("get");
     // Renewing its own Lease is a PATCH; taking over another holder's expired Lease may be a PUT.
     expected.get("coordination.k8s.io/leases").add("update");
     for (Map.Entry<String, Set<String>> e : expected.entrySet()) {
@@ -201,6 +205,49 @@ class RbacTest {
         .withName("snap-delete").get() != null);
     finish(tc, "snap-delete", "");
     await().atMost(Duration.ofSeconds(20)).until(() -> backups.withName("snap").get() == null);
+  }
+
+  /**
+   * A schedule with keepLast 1 over two completed backups of its own prunes the older; once a
+   * time is due (its last handled time set back here) it creates a backup.
+   */
+  private static void scheduleLifeCycle(KubernetesClient tc) {
+    var backups = tc.resources(ValkeyBackup.class).inNamespace("apps");
+    for (String name : new String[] {"old", "new"}) {
+      ValkeyBackup b = new ValkeyBackup();
+      b.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("apps")
+          .withLabels(Map.of(ValkeyBackupSchedule.LABEL, "every-minute")).build());
+      b.getSpec().cluster = "nope";
+      b.getSpec().destination.bucket = "backups";
+      backups.resource(b).create();
+      // Once the operator said it waits (for a cluster that does not exist), it writes no more:
+      // the status set here, as a finished backup's, stays.
+      await().atMost(Duration.ofSeconds(20)).until(() -> backups.withName(name).get().getStatus() != null
+          && backups.withName(name).get().getStatus().reason != null);
+      backups.withName(name).editStatus(x -> {
+        x.getStatus().phase = "Completed";
+        x.getStatus().completionTime = name.equals("old") ? "2026-01-01T00:00:00Z" : "2026-01-02T00:00:00Z";
+        return x;
+      });
+    }
+    ValkeyBackupSchedule s = new ValkeyBackupSchedule();
+    s.setMetadata(new ObjectMetaBuilder().withName("every-minute").withNamespace("apps").build());
+    s.getSpec().schedule = "* * * * *";
+    s.getSpec().keepLast = 1;
+    s.getSpec().backup.cluster = "nope";
+    s.getSpec().backup.destination.bucket = "backups";
+    var schedules = tc.resources(ValkeyBackupSchedule.class).inNamespace("apps");
+    schedules.resource(s).create();
+    await().atMost(Duration.ofSeconds(20)).until(() -> backups.withName("old").get() == null
+        && schedules.withName("every-minute").get().getStatus() != null);
+    schedules.withName("every-minute").editStatus(x -> {
+      x.getStatus().lastScheduleTime = "2026-01-01T00:00:00Z";
+      return x;
+    });
+    // Due now; and should an operator status write have raced the edit above, due at the next
+    // minute anyway.
+    await().atMost(Duration.ofSeconds(75)).until(() -> backups.list().getItems().stream()
+        .anyMatch(b -> b.getMetadata().getName().startsWith("every-minute-")));
   }
 
   /** A Job's pod ends with exit 0 and {@code message}; then the Job completes. */
