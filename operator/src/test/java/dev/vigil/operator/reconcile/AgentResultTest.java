@@ -18,6 +18,17 @@ class AgentResultTest {
   }
 
   @Test
+  void theAgentsOwnFormatReadsTheSame() {
+    AgentResult r = AgentResult.parse("{\"id\":\"c-1\",\"bucket\":\"b\",\"key\":\"p/c-1.rdb\","
+        + "\"manifestKey\":\"p/c-1.manifest.json\",\"size\":42,\"sha256\":\"ab\",\"durationSeconds\":1.5}")
+        .orElseThrow();
+    assertThat(r).isEqualTo(new AgentResult("p/c-1.rdb", "p/c-1.manifest.json", 42L, "ab", 1500L, null, null));
+    assertThat(AgentResult.parse("{\"error\":\"bucket nope does not exist\"}")).isEmpty();
+    assertThat(AgentResult.failureLine("{\"error\":\"bucket nope does not exist\"}"))
+        .isEqualTo("bucket nope does not exist");
+  }
+
+  @Test
   void aFailureIsTheLastNonBlankLineBounded() {
     assertThat(AgentResult.failureLine("a\nvigil backup: S3 unreachable\n\n")).isEqualTo("vigil backup: S3 unreachable");
     assertThat(AgentResult.failureLine("x".repeat(1000))).hasSize(300).endsWith("...");

@@ -38,10 +38,11 @@ class BackupReconcilerTest {
   static KubernetesClient client;
   private static final String NS = "test";
   private static final Instant NOW = Instant.parse("2026-12-01T01:00:00Z");
-  private static final String RESULT = "{\"objectKey\":\"valkey/cache/cache-20261201T005959000Z.rdb\","
+  /** What {@code vigil backup --result-file} writes. */
+  private static final String RESULT = "{\"id\":\"cache-20261201T005959000Z\",\"bucket\":\"backups\","
+      + "\"key\":\"valkey/cache/cache-20261201T005959000Z.rdb\","
       + "\"manifestKey\":\"valkey/cache/cache-20261201T005959000Z.manifest.json\",\"size\":1048576,"
-      + "\"sha256\":\"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\",\"durationMs\":65400,"
-      + "\"node\":\"cache-1.cache-headless.test.svc:6379\",\"role\":\"replica\"}";
+      + "\"sha256\":\"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\",\"durationSeconds\":65.4}";
 
   private FakeMasters masters;
   private FakeStatefulSetController pods;
@@ -277,13 +278,13 @@ class BackupReconcilerTest {
     reconcile("fails");
     jobPod("fails-backup", "fails-backup-1", 1, "older attempt");
     jobPod("fails-backup", "fails-backup-2", 1,
-        "01:00:00.000 WARN connecting to S3\nvigil backup: bucket nope does not exist\n");
+        "{\"error\":\"bucket nope does not exist\"}");
     jobStatus("fails-backup", "Failed", "BackoffLimitExceeded", "Job has reached the specified backoff limit");
     reconcile("fails");
     ValkeyBackupStatus st = get("fails").getStatus();
     assertThat(st.phase).isEqualTo("Failed");
     assertThat(st.reason).isEqualTo("BackoffLimitExceeded: Job has reached the specified backoff limit; "
-        + "the agent said: vigil backup: bucket nope does not exist");
+        + "the agent said: bucket nope does not exist");
     assertThat(st.completionTime).isEqualTo("2026-12-01T00:59:30Z");
     assertThat(st.conditions).anySatisfy(c -> assertThat(c.getType()).isEqualTo("Failed"));
     assertThat(events("fails")).contains("Failed");
