@@ -112,6 +112,7 @@ public final class Operator implements AutoCloseable {
         config.backupImage(), Clock.systemUTC()), Clock.systemUTC());
     this.queue = new WorkQueue(config.workers(), Backoff.standard(), this::work);
     reconciler.onCommandDone(queue::add);
+    reconciler.backupImage(config.backupImage());
   }
 
   /** For tests: what to do instead of exiting when the Lease is lost. */

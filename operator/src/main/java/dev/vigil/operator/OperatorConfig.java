@@ -49,17 +49,8 @@ public record OperatorConfig(List<String> namespaces, int metricsPort, String le
             backupImageBeside(env.getOrDefault("VIGIL_OPERATOR_DAEMON_IMAGE", DEFAULT_DAEMON_IMAGE))));
   }
 
-  /**
-   * The agent's image is built and pushed with the daemon's (same registry, same version), so a
-   * registry or tag override of the daemon image carries over: {@code r/vigil:T} becomes
-   * {@code r/vigil-backup:T}.
-   */
+  /** The backup agent's image beside {@code daemonImage} (see BackupJobModel#imageBeside). */
   static String backupImageBeside(String daemonImage) {
-    int slash = daemonImage.lastIndexOf('/');
-    int at = daemonImage.indexOf('@', slash + 1);
-    int colon = daemonImage.indexOf(':', slash + 1);
-    int end = at >= 0 ? at : colon >= 0 ? colon : daemonImage.length();
-    String tag = at >= 0 || colon < 0 ? "" : daemonImage.substring(colon);
-    return daemonImage.substring(0, end) + "-backup" + tag;
+    return dev.vigil.operator.model.BackupJobModel.imageBeside(daemonImage);
   }
 }

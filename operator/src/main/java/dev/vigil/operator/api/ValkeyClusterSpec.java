@@ -65,6 +65,9 @@ public class ValkeyClusterSpec {
   @JsonPropertyDescription("The Services applications use.")
   public ServiceSpec service = new ServiceSpec();
 
+  @JsonPropertyDescription("Restore a new cluster from a backup before it takes traffic.")
+  public RestoreSpec restore;
+
   /** The image actually run: {@code image}, or the official one for {@code version}. */
   public String effectiveImage() {
     return image != null && !image.isBlank() ? image : "valkey/valkey:" + version;

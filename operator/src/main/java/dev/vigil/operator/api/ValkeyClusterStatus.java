@@ -49,6 +49,9 @@ public class ValkeyClusterStatus {
   @JsonPropertyDescription("The last failover the operator saw.")
   public FailoverRecord lastFailover;
 
+  @JsonPropertyDescription("The restore from spec.restore.")
+  public RestoreStatus restore;
+
   @JsonPropertyDescription("Conditions: Ready, Progressing, Degraded, SpecInvalid, SplitBrain.")
   public List<Condition> conditions = new ArrayList<>();
 

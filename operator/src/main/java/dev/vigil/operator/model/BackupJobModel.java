@@ -41,6 +41,20 @@ public final class BackupJobModel {
 
   private BackupJobModel() {}
 
+  /**
+   * The agent's image is built and pushed with the daemon's (same registry, same version), so a
+   * registry or tag override of the daemon image carries over: {@code r/vigil:T} becomes
+   * {@code r/vigil-backup:T}.
+   */
+  public static String imageBeside(String daemonImage) {
+    int slash = daemonImage.lastIndexOf('/');
+    int at = daemonImage.indexOf('@', slash + 1);
+    int colon = daemonImage.indexOf(':', slash + 1);
+    int end = at >= 0 ? at : colon >= 0 ? colon : daemonImage.length();
+    String tag = at >= 0 || colon < 0 ? "" : daemonImage.substring(colon);
+    return daemonImage.substring(0, end) + "-backup" + tag;
+  }
+
   public static String jobName(ValkeyBackup b) {
     return truncated(b.getMetadata().getName(), "-backup");
   }

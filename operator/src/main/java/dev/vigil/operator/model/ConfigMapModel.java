@@ -66,6 +66,7 @@ public final class ConfigMapModel {
           .append(minReplicasMaxLag(c.getSpec().sentinel)).append('\n');
     }
     user.forEach((k, v) -> sb.append(k).append(' ').append(v).append('\n'));
+    sb.append(RestoreInitContainers.configOverride(in));
     return sb.toString();
   }
 

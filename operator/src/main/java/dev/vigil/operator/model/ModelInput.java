@@ -10,9 +10,14 @@ import dev.vigil.operator.api.ValkeyCluster;
  * @param masterPod the pod the daemons elected, or the last one recorded, or null for a
  *     brand-new cluster (pod 0 then bootstraps as master)
  * @param daemonImage the daemon image when the spec names none
+ * @param restore the restore in progress (spec.restore resolved), or null
  */
 public record ModelInput(ValkeyCluster cluster, String password, String masterPod,
-    String daemonImage) {
+    String daemonImage, RestoreSource restore) {
+
+  public ModelInput(ValkeyCluster cluster, String password, String masterPod, String daemonImage) {
+    this(cluster, password, masterPod, daemonImage, null);
+  }
 
   /** The master as far as the models are concerned: the elected one, else pod 0. */
   public String masterOrBootstrap() {

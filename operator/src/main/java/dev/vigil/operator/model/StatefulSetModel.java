@@ -99,6 +99,7 @@ public final class StatefulSetModel {
         .withNodeSelector(sched.nodeSelector.isEmpty() ? null : sched.nodeSelector)
         .withAffinity(sched.affinity)
         .withPriorityClassName(sched.priorityClassName);
+    RestoreInitContainers.addTo(in, b);
     return b.build();
   }
 

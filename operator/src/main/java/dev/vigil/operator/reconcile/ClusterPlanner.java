@@ -47,10 +47,13 @@ final class ClusterPlanner {
 
   private final Endpoints endpoints;
   private final String daemonImage;
+  /** The backup agent's image, for restores. */
+  volatile String backupImage;
 
   ClusterPlanner(Endpoints endpoints, String daemonImage) {
     this.endpoints = endpoints;
     this.daemonImage = daemonImage;
+    this.backupImage = dev.vigil.operator.model.BackupJobModel.imageBeside(daemonImage);
   }
 
   ClusterPlan plan(ClusterSnapshot s) {
@@ -74,8 +77,10 @@ final class ClusterPlanner {
     String elected = s.agreed().flatMap(m -> endpoints.podFor(cr, m, pods)).orElse(null);
     String recorded = cr.getStatus() == null ? null : cr.getStatus().master;
     MasterChange change = elected == null ? null : new MasterChange(elected, s.agreed().get().toString());
+    RestorePlan.Step restore = RestorePlan.next(cr, s.restoreBackup(), s.statefulSet() != null, elected, pods,
+        nodes(cr, pods), s.commands(), backupImage, s.now());
     ModelInput in = new ModelInput(cr, s.password(), elected != null ? elected : shownMaster(s, recorded),
-        daemonImage);
+        daemonImage, restore.source());
 
     StatefulSet sts = s.statefulSet();
     int current = sts == null || sts.getSpec().getReplicas() == null ? 0 : sts.getSpec().getReplicas();
@@ -85,6 +90,7 @@ final class ClusterPlanner {
     ScalePlan.Step scale = ScalePlan.next(wanted, current, elected, nodes, before, s.commands(),
         cr.getSpec().config.getOrDefault("replica-priority", "100"), s.now());
     List<Command> commands = new ArrayList<>(scale.commands());
+    commands.addAll(restore.commands());
     String holding = scale.hold();
     if (holding == null) {
       commands.addAll(minReplicasAcrossOnePod(cr, nodes, current, s));
@@ -93,6 +99,9 @@ final class ClusterPlanner {
     DesiredState desired = DesiredState.of(in);
     List<HasMetadata> apply = new ArrayList<>();
     for (HasMetadata o : desired.objects()) {
+      if (restore.holdPods() && o instanceof StatefulSet) {
+        continue;
+      }
       if (holding != null && o instanceof StatefulSet held) {
         held.getSpec().setReplicas(current);
       }
@@ -116,15 +125,15 @@ final class ClusterPlanner {
     SwitchoverPlan.Step switchover = SwitchoverPlan.next(moveOff, scale.decisions(), s.commands(), s.now(),
         Names.masterName(cr), daemons);
     switchover.command().ifPresent(commands::add);
-    String progress = holding != null ? holding : roll.progress();
+    String progress = holding != null ? holding : roll.progress() != null ? roll.progress() : restore.progress();
     if (progress == null && current == wanted) {
       forgetRemoved(cr, pods, s, daemons).ifPresent(commands::add);
     }
     Decisions after = switchover.decisions();
     return new ClusterPlan(watch, after.equals(before) ? Optional.empty() : Optional.of(after), apply, delete,
         roll.replace(), commands,
-        StatusPlan.observed(cr, pods, elected != null ? elected : recorded, s.disagreement().orElse(null),
-            progress, change, now),
+        RestorePlan.withRestore(cr, StatusPlan.observed(cr, pods, elected != null ? elected : recorded,
+            s.disagreement().orElse(null), progress, change, now), restore),
         progress != null ? Optional.of(IN_PROGRESS_RECHECK) : Optional.empty());
   }
 

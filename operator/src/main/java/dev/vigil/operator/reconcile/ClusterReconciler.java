@@ -65,6 +65,11 @@ public final class ClusterReconciler {
     steps.hook = hook;
   }
 
+  /** The backup agent's image, which restores run (default: beside the daemon image). */
+  public void backupImage(String image) {
+    planner.backupImage = image;
+  }
+
   public WriteServiceMover writeService() {
     return writeService;
   }

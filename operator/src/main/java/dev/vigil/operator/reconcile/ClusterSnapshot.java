@@ -19,10 +19,17 @@ import java.util.Optional;
  * @param agreed the master a majority of the daemons report now
  * @param commands the outcome of the last command per slot
  * @param now epoch milliseconds
+ * @param restoreBackup the ValkeyBackup spec.restore names, or null
  */
 public record ClusterSnapshot(ValkeyCluster cluster, List<Pod> pods, Map<String, HasMetadata> existing,
     String password, String passwordProblem, Optional<HostPort> agreed, Optional<String> disagreement,
-    Map<String, CommandLedger.Outcome> commands, long now) {
+    Map<String, CommandLedger.Outcome> commands, long now, dev.vigil.operator.api.ValkeyBackup restoreBackup) {
+
+  public ClusterSnapshot(ValkeyCluster cluster, List<Pod> pods, Map<String, HasMetadata> existing,
+      String password, String passwordProblem, Optional<HostPort> agreed, Optional<String> disagreement,
+      Map<String, CommandLedger.Outcome> commands, long now) {
+    this(cluster, pods, existing, password, passwordProblem, agreed, disagreement, commands, now, null);
+  }
 
   public ClusterSnapshot {
     pods = List.copyOf(pods);

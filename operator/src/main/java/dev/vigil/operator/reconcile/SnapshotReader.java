@@ -67,7 +67,9 @@ public final class SnapshotReader {
       problem = e.getMessage();
     }
     return new ClusterSnapshot(c, cache.pods(ns, c.getMetadata().getName()), existing, password, problem,
-        masters.master(key), masters.disagreement(key), ledger.view(key), clock.millis());
+        masters.master(key), masters.disagreement(key), ledger.view(key), clock.millis(),
+        c.getSpec().restore == null || c.getSpec().restore.backup == null ? null
+            : cache.get(dev.vigil.operator.api.ValkeyBackup.class, ns, c.getSpec().restore.backup));
   }
 
   /** The password in the existing Secret, or a new one for a cluster that has none yet. */

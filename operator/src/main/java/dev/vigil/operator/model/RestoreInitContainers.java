@@ -1,0 +1,93 @@
+package dev.vigil.operator.model;
+
+import dev.vigil.operator.api.ValkeyCluster;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The pod-spec and configuration parts of restoring a new cluster, present only while the
+ * restore is in progress (the reconciler drops them once the master has loaded, which rolls the
+ * pods once onto the plain template).
+ *
+ * <p>Every pod runs, after {@code init-node}: {@code restore} (the agent's image: {@code vigil
+ * restore} into an emptyDir, verifying SHA-256 and the RDB's CRC-64) and {@code restore-place}
+ * (the Valkey image's shell): only in the bootstrap master's pod, and only on a fresh volume, it
+ * copies the RDB into the data directory (temp file, then rename) and leaves a marker. As long
+ * as the marker is there and no AOF exists yet, it appends {@code appendonly no} to the node's
+ * generated valkey.conf, so that the RDB is what loads, even after a restart (Valkey with
+ * {@code appendonly yes} and no AOF would start empty). The reconciler turns AOF on with
+ * {@code CONFIG SET appendonly yes} once the master has loaded, if the configuration asks for
+ * it. The agent's image has no shell, hence the second container; a replica's download is
+ * wasted (it syncs from the master), the price of one pod template for all pods.
+ *
+ * <p>Failovers are held meanwhile: the configuration gives every node {@code replica-priority 0}
+ * (no replica can be promoted while the replicas are still empty), which the roll afterwards
+ * undoes.
+ */
+public final class RestoreInitContainers {
+  static final String VOLUME = "restore";
+  static final String DIR = "/restore";
+  /** On the data volume: this node's data came from a restore. */
+  public static final String MARKER = ".vigil-restored";
+
+  private RestoreInitContainers() {}
+
+  /** Adds the restore's init containers and volume to a pod spec, when a restore is in progress. */
+  static void addTo(ModelInput in, PodSpecBuilder b) {
+    RestoreSource r = in.restore();
+    if (r == null) {
+      return;
+    }
+    b.addAllToInitContainers(containers(in, r));
+    b.addNewVolume().withName(VOLUME).withNewEmptyDir().endEmptyDir().endVolume();
+  }
+
+  /** valkey.conf lines while a restore is in progress (after the user's: the last one wins). */
+  static String configOverride(ModelInput in) {
+    return in.restore() == null ? "" : "# restore in progress: no promotion until the master has loaded\n"
+        + "replica-priority 0\n";
+  }
+
+  private static List<Container> containers(ModelInput in, RestoreSource r) {
+    ValkeyCluster c = in.cluster();
+    String dbfilename = c.getSpec().config.getOrDefault("dbfilename", "dump.rdb");
+    String aofdir = c.getSpec().config.getOrDefault("appenddirname", "appendonlydir");
+    List<String> args = new ArrayList<>(List.of("restore", "--key", r.key(), "--dir", DIR,
+        "--dbfilename", dbfilename));
+    args.addAll(BackupAgentParts.s3Args(r.destination()));
+    ContainerBuilder fetch = new ContainerBuilder().withName("restore").withImage(r.image()).withArgs(args)
+        .withEnv(BackupAgentParts.s3Env(r.destination()))
+        .withResources(BackupJobModel.AGENT_DEFAULT)
+        .withTerminationMessagePolicy("FallbackToLogsOnError")
+        .withSecurityContext(PodParts.restricted())
+        .addNewVolumeMount().withName(VOLUME).withMountPath(DIR).endVolumeMount();
+    BackupAgentParts.caMount(r.destination()).ifPresent(fetch::addToVolumeMounts);
+    String bootstrap = Names.pod(c, 0);
+    String script = String.join("\n",
+        "set -e",
+        "rm -f /data/.restore.tmp",
+        "if [ \"$POD_NAME\" = \"" + bootstrap + "\" ] && [ ! -e /data/" + MARKER + " ] && [ ! -e /data/" + dbfilename
+            + " ] && [ ! -e /data/" + aofdir + " ]; then",
+        "  cp " + DIR + "/" + dbfilename + " /data/.restore.tmp",
+        "  sync /data/.restore.tmp 2>/dev/null || sync",
+        "  mv /data/.restore.tmp /data/" + dbfilename,
+        "  touch /data/" + MARKER,
+        "  echo \"restored " + r.url() + " into /data/" + dbfilename + "\"",
+        "fi",
+        "if [ -e /data/" + MARKER + " ] && [ ! -e /data/" + aofdir + " ]; then",
+        "  echo 'appendonly no' >> /data/conf/valkey.conf",
+        "fi");
+    Container place = new ContainerBuilder().withName("restore-place").withImage(c.getSpec().effectiveImage())
+        .withCommand("sh", "-c", script)
+        .withEnv(PodParts.fieldRef("POD_NAME", "metadata.name"))
+        .withResources(Resources.DAEMON_DEFAULT)
+        .withSecurityContext(PodParts.restricted())
+        .addNewVolumeMount().withName(VOLUME).withMountPath(DIR).withReadOnly(true).endVolumeMount()
+        .addNewVolumeMount().withName(StatefulSetModel.DATA).withMountPath("/data").endVolumeMount()
+        .build();
+    return List.of(fetch.build(), place);
+  }
+}

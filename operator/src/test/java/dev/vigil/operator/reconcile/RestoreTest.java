@@ -1,0 +1,164 @@
+package dev.vigil.operator.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.operator.api.RestoreSpec;
+import dev.vigil.operator.api.RestoreStatus;
+import dev.vigil.operator.api.S3Destination;
+import dev.vigil.operator.api.ValkeyBackup;
+import dev.vigil.operator.api.ValkeyBackupStatus;
+import dev.vigil.operator.api.ValkeyCluster;
+import dev.vigil.operator.master.Endpoints;
+import dev.vigil.operator.master.HostPort;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.time.Clock;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** spec.restore of a new cluster against fabric8's mock API server (CRUD mode). */
+@EnableKubernetesMockClient(crud = true)
+class RestoreTest {
+  static KubernetesClient client;
+  private static final String NS = "restore";
+
+  private FakeMasters masters;
+  private RecordingCommands commands;
+  private ClusterReconciler reconciler;
+  private FakeStatefulSetController pods;
+
+  @BeforeEach
+  void setUp() {
+    masters = new FakeMasters();
+    commands = new RecordingCommands();
+    reconciler = new ClusterReconciler(new ClusterReconciler.Parts(client, new ApiObjectCache(client),
+        new CreateOrReplaceApplier(client), masters, commands, Endpoints.POD_IPS, "vigil:test", () -> "pw",
+        Clock.systemUTC()));
+    reconciler.backupImage("vigil-backup:test");
+    pods = new FakeStatefulSetController(client, i -> "10.2.0." + (10 + i));
+  }
+
+  private ValkeyCluster get(String name) {
+    return client.resources(ValkeyCluster.class).inNamespace(NS).withName(name).get();
+  }
+
+  private StatefulSet sts(String name) {
+    return client.apps().statefulSets().inNamespace(NS).withName(name).get();
+  }
+
+  private static Container init(StatefulSet s, String name) {
+    return s.getSpec().getTemplate().getSpec().getInitContainers().stream()
+        .filter(c -> c.getName().equals(name)).findFirst().orElseThrow();
+  }
+
+  @Test
+  void aNewClusterWaitsForItsBackupThenRestoresItIntoTheMasterWithFailoversHeldAndAofOff() {
+    ValkeyBackup b = new ValkeyBackup();
+    b.setMetadata(new ObjectMetaBuilder().withName("snap").withNamespace(NS).build());
+    b.getSpec().cluster = "old";
+    b.getSpec().destination.bucket = "backups";
+    b.getSpec().destination.endpoint = "http://minio:9000";
+    b.getSpec().destination.credentialsSecret = new S3Destination.CredentialsSecret();
+    b.getSpec().destination.credentialsSecret.name = "s3-keys";
+    b = client.resources(ValkeyBackup.class).inNamespace(NS).resource(b).create();
+
+    ValkeyCluster c = new ValkeyCluster();
+    c.setMetadata(new ObjectMetaBuilder().withName("fresh").withNamespace(NS).build());
+    c.getSpec().restore = new RestoreSpec();
+    c.getSpec().restore.backup = "snap";
+    c.getSpec().config.put("appendonly", "yes");
+    client.resources(ValkeyCluster.class).inNamespace(NS).resource(c).create();
+
+    reconciler.reconcile(get("fresh"));
+    assertThat(sts("fresh")).as("no pod may start before its data is there").isNull();
+    assertThat(get("fresh").getStatus().restore.phase).isEqualTo(RestoreStatus.PENDING);
+    assertThat(get("fresh").getStatus().restore.reason).isEqualTo("ValkeyBackup snap is not done");
+
+    b.setStatus(new ValkeyBackupStatus());
+    b.getStatus().phase = ValkeyBackupStatus.COMPLETED;
+    b.getStatus().objectKey = "old/old-20261201T000000000Z.rdb";
+    client.resources(ValkeyBackup.class).inNamespace(NS).resource(b).updateStatus();
+    reconciler.reconcile(get("fresh"));
+
+    StatefulSet s = sts("fresh");
+    assertThat(s.getSpec().getTemplate().getSpec().getInitContainers()).extracting(Container::getName)
+        .containsExactly("init-node", "restore", "restore-place");
+    Container fetch = init(s, "restore");
+    assertThat(fetch.getImage()).isEqualTo("vigil-backup:test");
+    assertThat(fetch.getArgs()).containsExactly("restore", "--key", "old/old-20261201T000000000Z.rdb",
+        "--dir", "/restore", "--dbfilename", "dump.rdb", "--s3-endpoint", "http://minio:9000", "--bucket", "backups");
+    assertThat(fetch.getEnv()).extracting("name").containsExactly("VIGIL_S3_ACCESS_KEY", "VIGIL_S3_SECRET_KEY");
+    String script = String.join(" ", init(s, "restore-place").getCommand());
+    assertThat(script).contains("\"$POD_NAME\" = \"fresh-0\"", "mv /data/.restore.tmp /data/dump.rdb",
+        "echo 'appendonly no' >> /data/conf/valkey.conf");
+    assertThat(client.configMaps().inNamespace(NS).withName("fresh").get().getData().get("valkey.conf"))
+        .contains("appendonly yes\n", "replica-priority 0\n");
+    RestoreStatus st = get("fresh").getStatus().restore;
+    assertThat(st.phase).isEqualTo(RestoreStatus.RESTORING);
+    assertThat(st.source).isEqualTo("s3://backups/old/old-20261201T000000000Z.rdb");
+    assertThat(st.backup).isEqualTo("snap");
+
+    // The master's pod is not Ready while it loads: still restoring, nothing sent.
+    pods.notReady("fresh-0", true);
+    pods.sync(NS);
+    masters.elect(NS + "/fresh", new HostPort("10.2.0.10", 6379));
+    reconciler.reconcile(get("fresh"));
+    assertThat(get("fresh").getStatus().restore.phase).isEqualTo(RestoreStatus.RESTORING);
+    assertThat(commands.sent).isEmpty();
+
+    // Loaded: AOF goes back on at the master, then the restore is done and the pods lose its parts.
+    pods.notReady("fresh-0", false);
+    pods.sync(NS);
+    reconciler.reconcile(get("fresh"));
+    assertThat(commands.sent).containsExactly("config-set 10.2.0.10:6379 appendonly yes");
+    reconciler.reconcile(get("fresh"));
+    st = get("fresh").getStatus().restore;
+    assertThat(st.phase).isEqualTo(RestoreStatus.COMPLETED);
+    assertThat(st.completionTime).isNotNull();
+    assertThat(sts("fresh").getSpec().getTemplate().getSpec().getInitContainers()).extracting(Container::getName)
+        .containsExactly("init-node");
+    assertThat(client.configMaps().inNamespace(NS).withName("fresh").get().getData().get("valkey.conf"))
+        .doesNotContain("replica-priority 0");
+    assertThat(client.v1().events().inNamespace(NS).list().getItems()).extracting(e -> e.getReason())
+        .contains("RestoreStarted", "Restored");
+  }
+
+  @Test
+  void anS3LocationNeedsNoBackupResource() {
+    ValkeyCluster c = new ValkeyCluster();
+    c.setMetadata(new ObjectMetaBuilder().withName("direct").withNamespace(NS).build());
+    c.getSpec().restore = new RestoreSpec();
+    c.getSpec().restore.destination = new S3Destination();
+    c.getSpec().restore.destination.bucket = "archive";
+    c.getSpec().restore.destination.pathStyle = true;
+    c.getSpec().restore.key = "k/c.manifest.json";
+    client.resources(ValkeyCluster.class).inNamespace(NS).resource(c).create();
+    reconciler.reconcile(get("direct"));
+    assertThat(init(sts("direct"), "restore").getArgs()).containsSubsequence("--key", "k/c.manifest.json")
+        .contains("--path-style", "archive");
+    assertThat(get("direct").getStatus().restore.source).isEqualTo("s3://archive/k/c.manifest.json");
+  }
+
+  @Test
+  void aRestoreAddedToARunningClusterIsReportedIgnoredNotSilentlyDropped() {
+    ValkeyCluster c = new ValkeyCluster();
+    c.setMetadata(new ObjectMetaBuilder().withName("running").withNamespace(NS).build());
+    client.resources(ValkeyCluster.class).inNamespace(NS).resource(c).create();
+    reconciler.reconcile(get("running"));
+    ValkeyCluster later = get("running");
+    later.getSpec().restore = new RestoreSpec();
+    later.getSpec().restore.backup = "whatever";
+    client.resources(ValkeyCluster.class).inNamespace(NS).resource(later).update();
+    String template = client.getKubernetesSerialization().asJson(sts("running").getSpec().getTemplate());
+    reconciler.reconcile(get("running"));
+    assertThat(get("running").getStatus().restore.phase).isEqualTo(RestoreStatus.IGNORED);
+    assertThat(get("running").getStatus().restore.reason).contains("new cluster only");
+    assertThat(client.getKubernetesSerialization().asJson(sts("running").getSpec().getTemplate()))
+        .isEqualTo(template);
+    assertThat(client.v1().events().inNamespace(NS).list().getItems()).extracting(e -> e.getReason())
+        .contains("RestoreIgnored");
+  }
+}
