@@ -3,6 +3,7 @@ package dev.vigil.operator.model;
 import dev.vigil.operator.api.ValkeyCluster;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,24 +66,27 @@ public final class RestoreInitContainers {
         .withSecurityContext(PodParts.restricted())
         .addNewVolumeMount().withName(VOLUME).withMountPath(DIR).endVolumeMount();
     BackupAgentParts.caMount(r.destination()).ifPresent(fetch::addToVolumeMounts);
-    String bootstrap = Names.pod(c, 0);
+    // Names reach the script as environment variables, never spliced into it.
     String script = String.join("\n",
         "set -e",
         "rm -f /data/.restore.tmp",
-        "if [ \"$POD_NAME\" = \"" + bootstrap + "\" ] && [ ! -e /data/" + MARKER + " ] && [ ! -e /data/" + dbfilename
-            + " ] && [ ! -e /data/" + aofdir + " ]; then",
-        "  cp " + DIR + "/" + dbfilename + " /data/.restore.tmp",
+        "if [ \"$POD_NAME\" = \"$BOOTSTRAP_POD\" ] && [ ! -e /data/" + MARKER + " ] && [ ! -e \"/data/$DBFILENAME\" ]"
+            + " && [ ! -e \"/data/$AOFDIR\" ]; then",
+        "  cp \"" + DIR + "/$DBFILENAME\" /data/.restore.tmp",
         "  sync /data/.restore.tmp 2>/dev/null || sync",
-        "  mv /data/.restore.tmp /data/" + dbfilename,
+        "  mv /data/.restore.tmp \"/data/$DBFILENAME\"",
         "  touch /data/" + MARKER,
-        "  echo \"restored " + r.url() + " into /data/" + dbfilename + "\"",
+        "  echo \"restored $SOURCE into /data/$DBFILENAME\"",
         "fi",
-        "if [ -e /data/" + MARKER + " ] && [ ! -e /data/" + aofdir + " ]; then",
+        "if [ -e /data/" + MARKER + " ] && [ ! -e \"/data/$AOFDIR\" ]; then",
         "  echo 'appendonly no' >> /data/conf/valkey.conf",
-        "fi");
+        "fi",
+        "");
     Container place = new ContainerBuilder().withName("restore-place").withImage(c.getSpec().effectiveImage())
         .withCommand("sh", "-c", script)
-        .withEnv(PodParts.fieldRef("POD_NAME", "metadata.name"))
+        .withEnv(PodParts.fieldRef("POD_NAME", "metadata.name"), new EnvVar("BOOTSTRAP_POD", Names.pod(c, 0), null),
+            new EnvVar("DBFILENAME", dbfilename, null), new EnvVar("AOFDIR", aofdir, null),
+            new EnvVar("SOURCE", r.url(), null))
         .withResources(Resources.DAEMON_DEFAULT)
         .withSecurityContext(PodParts.restricted())
         .addNewVolumeMount().withName(VOLUME).withMountPath(DIR).withReadOnly(true).endVolumeMount()

@@ -91,9 +91,13 @@ class RestoreTest {
     assertThat(fetch.getArgs()).containsExactly("restore", "--key", "old/old-20261201T000000000Z.rdb",
         "--dir", "/restore", "--dbfilename", "dump.rdb", "--s3-endpoint", "http://minio:9000", "--bucket", "backups");
     assertThat(fetch.getEnv()).extracting("name").containsExactly("VIGIL_S3_ACCESS_KEY", "VIGIL_S3_SECRET_KEY");
-    String script = String.join(" ", init(s, "restore-place").getCommand());
-    assertThat(script).contains("\"$POD_NAME\" = \"fresh-0\"", "mv /data/.restore.tmp /data/dump.rdb",
+    Container place = init(s, "restore-place");
+    assertThat(place.getEnv()).filteredOn(e -> e.getValue() != null).extracting(e -> e.getName() + "=" + e.getValue())
+        .containsExactly("BOOTSTRAP_POD=fresh-0", "DBFILENAME=dump.rdb", "AOFDIR=appendonlydir",
+            "SOURCE=s3://backups/old/old-20261201T000000000Z.rdb");
+    assertThat(place.getCommand().get(2)).contains("mv /data/.restore.tmp \"/data/$DBFILENAME\"",
         "echo 'appendonly no' >> /data/conf/valkey.conf");
+    PlaceScript.check(place);
     assertThat(client.configMaps().inNamespace(NS).withName("fresh").get().getData().get("valkey.conf"))
         .contains("appendonly yes\n", "replica-priority 0\n");
     RestoreStatus st = get("fresh").getStatus().restore;
