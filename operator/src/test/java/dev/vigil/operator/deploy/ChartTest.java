@@ -69,6 +69,8 @@ class ChartTest {
     assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
     assertThat(c.getResources().getLimits()).isEqualTo(c.getResources().getRequests());
     assertThat(c.getEnv()).anySatisfy(e -> assertThat(e.getName()).isEqualTo("VIGIL_OPERATOR_LEASE_NAME"));
+    assertThat(c.getEnv()).filteredOn(e -> e.getName().equals("VIGIL_OPERATOR_BACKUP_IMAGE")).singleElement()
+        .satisfies(e -> assertThat(e.getValue()).isEqualTo("ghcr.io/vigil-dev/vigil-backup:0.1.0"));
   }
 
   @Test
