@@ -172,9 +172,14 @@ class BackupFaultsTest {
 
     List<String> noBucket = new ArrayList<>(s3.args());
     noBucket.set(noBucket.indexOf(S3Fixture.BUCKET), "nope");
-    Cli missing = Cli.run(noBucket, "backup", "--node", node.address());
+    Path result = tmp.resolve("termination-log");
+    Cli missing = Cli.run(noBucket, "backup", "--node", node.address(), "--json",
+        "--result-file", result.toString());
     assertThat(missing.exit()).isEqualTo(1);
     assertThat(missing.reason()).isEqualTo("vigil backup: bucket nope does not exist");
+    assertThat(missing.out()).isEmpty();
+    // The operator reads a failed Job's reason from its termination log.
+    assertThat(Files.readString(result)).isEqualTo("{\"error\":\"bucket nope does not exist\"}\n");
 
     s3.stop();
     Cli unreachable = Cli.run(s3.args(), "backup", "--node", node.address(), "--s3-timeout-s", "10");

@@ -3,6 +3,8 @@ package dev.vigil.backup.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.backup.manifest.BackupKeys;
 import dev.vigil.backup.manifest.Manifest;
 import dev.vigil.backup.manifest.ManifestJson;
@@ -182,6 +184,34 @@ class BackupRestoreTest {
     Cli again = Cli.run(s3.args(), "backups", "show", m.key());
     assertThat(again.exit()).isEqualTo(1);
     assertThat(again.reason()).contains("no manifest");
+  }
+
+  /**
+   * {@code --json} prints one line a script can parse, {@code --result-file} holds the same line
+   * (a Job's termination log), and both name what the manifest names.
+   */
+  @Test
+  void aBackupReportsOneJsonLine() throws Exception {
+    ValkeyServer node = servers.start();
+    Datasets.mixed(node, 1_000);
+    Path result = tmp.resolve("termination-log");
+    Cli backup = Cli.run(s3.args(), "backup", "--node", node.address(), "--prefix", "j",
+        "--json", "--result-file", result.toString());
+    assertThat(backup.exit()).as(backup.err()).isZero();
+    assertThat(backup.out()).endsWith("\n").doesNotContain("\n{").hasLineCount(1);
+    assertThat(Files.readString(result)).isEqualTo(backup.out().replace(System.lineSeparator(), "\n"));
+
+    JsonNode line = new ObjectMapper().readTree(backup.out());
+    assertThat(line.fieldNames()).toIterable().containsExactly("id", "bucket", "key",
+        "manifestKey", "size", "sha256", "durationSeconds");
+    Manifest m = ManifestJson.read(s3.get(line.get("manifestKey").asText()));
+    assertThat(line.get("key").asText()).isEqualTo(m.key()).startsWith("j/");
+    assertThat(line.get("id").asText()).isEqualTo(m.id());
+    assertThat(line.get("bucket").asText()).isEqualTo(S3Fixture.BUCKET);
+    assertThat(line.get("size").asLong()).isEqualTo(m.size()).isEqualTo(s3.get(m.key()).length);
+    assertThat(line.get("sha256").asText()).isEqualTo(m.sha256()).isEqualTo(sha256(s3.get(m.key())));
+    assertThat(line.get("durationSeconds").asDouble())
+        .isEqualTo(Duration.between(m.startedAt(), m.finishedAt()).toMillis() / 1000.0);
   }
 
   static String sha256(byte[] b) throws Exception {
