@@ -115,7 +115,9 @@ class BackupFaultsTest {
     Path log = tmp.resolve("agent.log");
     Process agent = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     try {
-      await().atMost(Duration.ofSeconds(30)).until(() -> s3.uploadsInProgress() == 1 || !agent.isAlive());
+      // A fresh JVM, the node's save and the S3 set-up before the upload exists: over 30 s on a
+      // 2-core machine under a load average of 40.
+      await().atMost(Duration.ofSeconds(90)).until(() -> s3.uploadsInProgress() == 1 || !agent.isAlive());
       assertThat(agent.isAlive()).as(Files.readString(log)).isTrue();
       agent.destroy(); // SIGTERM, as a Job's deadline or a deleted pod sends
       assertThat(agent.waitFor(30, TimeUnit.SECONDS)).isTrue();
