@@ -172,7 +172,7 @@ public final class BackupAgent {
       while (!inFlight.isEmpty()) {
         awaitPart(inFlight.poll().done());
       }
-      log.info(progress.now().line());
+      log.info("RDB streamed; {}", progress.now().line());
     } finally {
       uploader.shutdownNow();
     }

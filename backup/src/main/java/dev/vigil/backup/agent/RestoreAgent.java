@@ -8,15 +8,18 @@ import dev.vigil.backup.rdb.RdbSummary;
 import dev.vigil.backup.s3.BackupStore;
 import dev.vigil.backup.s3.S3Errors;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
@@ -65,7 +68,7 @@ public final class RestoreAgent {
       Path target = dir.install(temp, req.dbfilename());
       temp = null;
       log.info("restored backup {} ({} from {}, {} at offset {}) into {}", m.id(),
-          dev.vigil.backup.agent.Progress.size(m.size()), m.node(), m.replid(), m.offset(), target);
+          Progress.size(m.size()), m.node(), m.replid(), m.offset(), target);
       return m;
     } catch (IOException e) {
       throw new BackupFailure("cannot write into " + req.dir() + ": " + e.getMessage(), e);
@@ -112,25 +115,47 @@ public final class RestoreAgent {
     }
   }
 
+  /** Buffers the download reads ahead into: receiving overlaps with hashing and writing. */
+  static final int READ_AHEAD_BUFFERS = 4;
+  static final int READ_AHEAD_SIZE = 1 << 20;
+
   private RdbSummary download(Manifest m, Path temp, RestoreRequest req) throws IOException,
       BackupFailure {
     RdbDigest digest = new RdbDigest();
-    byte[] buf = new byte[1 << 20];
-    try (ProgressReporter progress = new ProgressReporter("restore", m.size(), req.progressEvery());
-         InputStream in = store.open(m.key());
-         OutputStream out = Files.newOutputStream(temp)) {
-      int n;
-      while ((n = in.read(buf)) >= 0) {
-        digest.update(buf, 0, n);
-        out.write(buf, 0, n);
-        progress.add(n);
-      }
-      log.info(progress.now().line());
+    log.info("downloading s3://{}/{} ({}) into {}", store.bucket(), m.key(),
+        Progress.size(m.size()), temp);
+    ResponseInputStream<GetObjectResponse> in;
+    try {
+      in = store.open(m.key());
     } catch (NoSuchKeyException e) {
       throw new BackupFailure("the manifest names s3://" + store.bucket() + "/" + m.key()
           + ", which does not exist", e);
     } catch (SdkException e) {
       throw new BackupFailure(S3Errors.describe(e, store.bucket()), e);
+    }
+    boolean whole = false;
+    try (ProgressReporter progress = new ProgressReporter("restore", m.size(), req.progressEvery());
+         FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE);
+         ReadAhead ahead = new ReadAhead(in, READ_AHEAD_BUFFERS, READ_AHEAD_SIZE, "s3-download")) {
+      ReadAhead.Chunk c;
+      while ((c = ahead.next()) != null) {
+        digest.update(c.data(), 0, c.length());
+        ByteBuffer b = ByteBuffer.wrap(c.data(), 0, c.length());
+        while (b.hasRemaining()) {
+          out.write(b);
+        }
+        progress.add(c.length());
+        ahead.release(c);
+      }
+      whole = true;
+      log.info("RDB downloaded; {}", progress.now().line());
+    } catch (SdkException e) {
+      throw new BackupFailure(S3Errors.describe(e, store.bucket()), e);
+    } finally {
+      if (!whole) {
+        in.abort(); // closing a half-read response would read the rest of it first
+      }
+      in.close();
     }
     return digest.summary();
   }

@@ -6,22 +6,16 @@ import dev.vigil.backup.manifest.BackupKeys;
 import dev.vigil.backup.manifest.Manifest;
 import dev.vigil.backup.manifest.ManifestJson;
 import dev.vigil.backup.s3.BackupStore;
-import dev.vigil.backup.s3.S3Errors;
-import java.io.IOException;
-import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
@@ -38,38 +32,14 @@ final class BackupsCommand implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "missing command: list, show, delete or uploads");
   }
 
-  /** Shared shape: open the store, run, one-line failure and exit 1. */
-  abstract static class StoreCommand implements Callable<Integer> {
-    @Mixin S3Options s3;
-
-    @Option(names = {"-o", "--output"}, defaultValue = "table",
-        description = "table or json; default: ${DEFAULT-VALUE}.")
-    Output output;
-
-    @Spec CommandSpec spec;
-    PrintWriter out;
-
+  /** The subcommands' failure lines say {@code vigil backups: ...}. */
+  abstract static class BackupsSubcommand extends StoreCommand {
     @Override
-    public final Integer call() {
-      out = spec.commandLine().getOut();
-      PrintWriter err = spec.commandLine().getErr();
-      try (BackupStore store = s3.open()) {
-        return run(store);
-      } catch (BackupFailure | IOException e) {
-        err.println("vigil backups: " + e.getMessage());
-        return 1;
-      } catch (SdkException e) {
-        err.println("vigil backups: " + S3Errors.describe(e, s3.bucket));
-        return 1;
-      } finally {
-        out.flush();
-        err.flush();
-      }
+    String name() {
+      return "vigil backups";
     }
 
-    abstract int run(BackupStore store) throws BackupFailure, IOException;
-
-    Manifest manifest(BackupStore store, String key) throws BackupFailure {
+    static Manifest manifest(BackupStore store, String key) throws BackupFailure {
       String mk = BackupKeys.manifestKeyOf(key);
       try {
         return ManifestJson.read(store.getBytes(mk));
@@ -83,7 +53,7 @@ final class BackupsCommand implements Runnable {
 
   @Command(name = "list", mixinStandardHelpOptions = true,
       description = "Lists the backups under a prefix, oldest first.")
-  static final class ListBackups extends StoreCommand {
+  static final class ListBackups extends BackupsSubcommand {
     @Option(names = "--prefix", defaultValue = "", description = "Key prefix (default: none).")
     String prefix;
 
@@ -93,7 +63,7 @@ final class BackupsCommand implements Runnable {
       for (String k : store.manifestKeys(prefix)) {
         all.add(manifest(store, k));
       }
-      if (output == Output.json) {
+      if (json()) {
         out.println(ManifestJson.pretty(all));
         return 0;
       }
@@ -108,14 +78,14 @@ final class BackupsCommand implements Runnable {
   }
 
   @Command(name = "show", mixinStandardHelpOptions = true, description = "Prints one manifest.")
-  static final class Show extends StoreCommand {
+  static final class Show extends BackupsSubcommand {
     @Parameters(paramLabel = "KEY", description = "The backup's RDB key or manifest key.")
     String key;
 
     @Override
     int run(BackupStore store) throws BackupFailure {
       Manifest m = manifest(store, key);
-      if (output == Output.json) {
+      if (json()) {
         out.println(ManifestJson.pretty(m));
       } else {
         ManifestJson.fields(m).forEach((k, v) -> out.printf("%-14s %s%n", k, v));
@@ -126,7 +96,7 @@ final class BackupsCommand implements Runnable {
 
   @Command(name = "delete", mixinStandardHelpOptions = true,
       description = "Deletes a backup: its manifest first (it stops being a backup), then the RDB.")
-  static final class Delete extends StoreCommand {
+  static final class Delete extends BackupsSubcommand {
     @Parameters(paramLabel = "KEY", description = "The backup's RDB key or manifest key.")
     String key;
 
@@ -135,7 +105,7 @@ final class BackupsCommand implements Runnable {
       Manifest m = manifest(store, key);
       store.delete(BackupKeys.manifestKeyOf(m.key()));
       store.delete(m.key());
-      if (output == Output.json) {
+      if (json()) {
         out.println(ManifestJson.pretty(Map.of("deleted", m.id(), "key", m.key())));
       } else {
         out.println("deleted backup " + m.id() + " (s3://" + store.bucket() + "/" + m.key() + ")");
@@ -147,7 +117,7 @@ final class BackupsCommand implements Runnable {
   @Command(name = "uploads", mixinStandardHelpOptions = true,
       description = {"Lists unfinished multipart uploads under a prefix (an agent killed with "
           + "SIGKILL leaves one; it is never a backup), and aborts them with --abort."})
-  static final class Uploads extends StoreCommand {
+  static final class Uploads extends BackupsSubcommand {
     @Option(names = "--prefix", defaultValue = "", description = "Key prefix (default: none).")
     String prefix;
 
@@ -168,7 +138,7 @@ final class BackupsCommand implements Runnable {
         row.put("aborted", abort);
         rows.add(row);
       }
-      if (output == Output.json) {
+      if (json()) {
         out.println(ManifestJson.pretty(rows));
       } else {
         for (Map<String, Object> r : rows) {

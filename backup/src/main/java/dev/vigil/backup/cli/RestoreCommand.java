@@ -7,16 +7,10 @@ import dev.vigil.backup.agent.RestoreRequest;
 import dev.vigil.backup.manifest.Manifest;
 import dev.vigil.backup.manifest.ManifestJson;
 import dev.vigil.backup.s3.BackupStore;
-import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "restore", mixinStandardHelpOptions = true,
     description = {"Downloads a backup into a data directory, before the server starts.",
@@ -25,8 +19,8 @@ import picocli.CommandLine.Spec;
     footer = {"", "Example:",
         "  vigil restore --s3-endpoint https://minio:9000 --path-style --bucket backups \\",
         "    --key valkey/orders/orders-20261130T211412000Z.rdb --dir /data"})
-final class RestoreCommand implements Callable<Integer> {
-  @Mixin S3Options s3;
+final class RestoreCommand extends StoreCommand {
+  @Mixin TransferOptions transfer;
 
   @Option(names = "--key", required = true, paramLabel = "K",
       description = "The backup's RDB object key (its .manifest.json key works too).")
@@ -52,36 +46,16 @@ final class RestoreCommand implements Callable<Integer> {
       description = "The server's appenddirname, removed (default: ${DEFAULT-VALUE}).")
   String appenddirname;
 
-  @Option(names = "--progress-interval-s", defaultValue = "5",
-      description = "Seconds between progress lines (default: ${DEFAULT-VALUE}).")
-  int progressSeconds;
-
-  @Option(names = {"-o", "--output"}, defaultValue = "table",
-      description = "table or json (the manifest restored); default: ${DEFAULT-VALUE}.")
-  Output output;
-
-  @Spec CommandSpec spec;
-
   @Override
-  public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    try (BackupStore store = s3.open()) {
-      Manifest m = new RestoreAgent(store).run(new RestoreRequest(key, dir, force, dbfilename,
-          appendfilename, appenddirname, Duration.ofSeconds(progressSeconds)));
-      if (output == Output.json) {
-        out.println(ManifestJson.pretty(m));
-      } else {
-        out.printf("restored %s: %s (%s) from %s, taken %s, into %s%n", m.id(),
-            Progress.size(m.size()), m.rdbVersion(), m.node(), m.finishedAt(), dir.resolve(dbfilename));
-      }
-      return 0;
-    } catch (BackupFailure | IOException e) {
-      err.println("vigil restore: " + e.getMessage());
-      return 1;
-    } finally {
-      out.flush();
-      err.flush();
+  int run(BackupStore store) throws BackupFailure {
+    Manifest m = new RestoreAgent(store).run(new RestoreRequest(key, dir, force, dbfilename,
+        appendfilename, appenddirname, transfer.progressEvery()));
+    if (json()) {
+      out.println(ManifestJson.pretty(m));
+    } else {
+      out.printf("restored %s: %s (%s) from %s, taken %s, into %s%n", m.id(),
+          Progress.size(m.size()), m.rdbVersion(), m.node(), m.finishedAt(), dir.resolve(dbfilename));
     }
+    return 0;
   }
 }

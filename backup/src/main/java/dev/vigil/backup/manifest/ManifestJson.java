@@ -59,6 +59,15 @@ public final class ManifestJson {
     }
   }
 
+  /** Any value as JSON on one line (a result line for scripts and a Job's termination log). */
+  public static String compact(Object value) {
+    try {
+      return MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** The manifest's fields in order, for a key/value listing. */
   @SuppressWarnings("unchecked")
   public static java.util.Map<String, Object> fields(Manifest m) {

@@ -1,6 +1,5 @@
 package dev.vigil.backup.bench;
 
-import dev.vigil.backup.cli.BackupCli;
 import dev.vigil.testkit.AdminConnection;
 import dev.vigil.testkit.ValkeyServer;
 import java.io.IOException;
@@ -26,19 +25,28 @@ import org.jclouds.blobstore.BlobStoreContext;
 /**
  * Not a test: backup and restore throughput of a large RDB (1 GiB by default) through the
  * in-process S3 (S3Proxy, filesystem backend) on loopback, against copying the RDB file locally,
- * the agent's peak RSS, and the master's latency while a backup is taken from its replica (and,
- * for comparison, from itself). The agent runs as its own JVM with bin/vigil's settings, under
- * /usr/bin/time. Run with bin/bench-backup [KEYS [VALUE_BYTES]].
+ * the agent's peak RSS, and (with {@code --latency}) the master's latency while a backup is taken
+ * from its replica (and, for comparison, from itself). The agent runs as bin/vigil runs it (its
+ * jar, its JVM flags, {@code VIGIL_BACKUP_JAVA_OPTS} to try others), under /usr/bin/time. Run with
+ * bin/bench-backup [--latency] [--diskless] [KEYS [VALUE_BYTES]].
  */
 public final class BackupBenchmark {
   public static void main(String[] args) throws Exception {
-    int keys = args.length > 0 ? Integer.parseInt(args[0]) : 7_000_000;
-    int valueBytes = args.length > 1 ? Integer.parseInt(args[1]) : 150;
+    List<String> flags = Arrays.stream(args).filter(a -> a.startsWith("--")).toList();
+    List<String> numbers = Arrays.stream(args).filter(a -> !a.startsWith("--")).toList();
+    boolean latency = flags.contains("--latency");
+    boolean diskless = flags.contains("--diskless");
+    int keys = numbers.size() > 0 ? Integer.parseInt(numbers.get(0)) : 7_000_000;
+    int valueBytes = numbers.size() > 1 ? Integer.parseInt(numbers.get(1)) : 150;
+    // Disk-based sync by default: the node saves the RDB to its disk first, then sends it with its
+    // length; --diskless has the node's fork write it into the socket as it serialises.
+    String sync = "repl-diskless-sync " + (diskless ? "yes" : "no");
     Path work = Files.createTempDirectory("vigil-bench-backup-");
     BlobStoreContext ctx = null;
     S3Proxy proxy = null;
     try (ValkeyServer node = ValkeyServer.builder().name("bench")
-        .config("rdbcompression no", "repl-diskless-sync no").start()) {
+        .config("rdbcompression no", sync, "repl-diskless-sync-delay 0").start()) {
+      String loadBefore = load();
       System.out.printf("populating %,d keys of %d bytes...%n", keys, valueBytes);
       try (AdminConnection c = node.admin(600_000)) {
         c.command("DEBUG", "POPULATE", Integer.toString(keys), "k", Integer.toString(valueBytes));
@@ -84,21 +92,33 @@ public final class BackupBenchmark {
 
       double mib = size / (double) (1 << 20);
       System.out.printf("%nRDB %.0f MiB (%,d keys of %d bytes, rdbcompression no)%n", mib, keys, valueBytes);
-      System.out.printf("%-28s %8s %10s %8s %12s%n", "", "seconds", "MiB/s", "x copy", "peak RSS");
-      System.out.printf("%-28s %8.2f %10.0f %8s %12s%n", "local copy + fsync", copySeconds,
+      System.out.printf("load average before / after: %s / %s (2 cores? %d)%n", loadBefore, load(),
+          Runtime.getRuntime().availableProcessors());
+      System.out.printf("%-36s %8s %10s %8s %12s%n", "", "seconds", "MiB/s", "x copy", "peak RSS");
+      System.out.printf("%-36s %8.2f %10.0f %8s %12s%n", "local copy + fsync", copySeconds,
           mib / copySeconds, "1.00", "-");
-      System.out.printf("%-28s %8.2f %10.0f %8.2f %9d MiB%n", "vigil backup (node -> S3)",
-          backup.seconds(), mib / backup.seconds(), backup.seconds() / copySeconds, backup.rssKib() / 1024);
-      System.out.printf("%-28s %8.2f %10.0f %8.2f %9d MiB%n", "vigil restore (S3 -> dir)",
-          restore.seconds(), mib / restore.seconds(), restore.seconds() / copySeconds, restore.rssKib() / 1024);
-      System.out.println("(agent times are whole processes: JVM start, INFO, the node's BGSAVE for "
-          + "the backup, S3 calls; the S3 server's filesystem backend concatenates the parts at "
-          + "completion, inside the backup's time)");
+      row("vigil backup, whole process", backup.seconds(), mib, copySeconds, backup.rssKib());
+      row("  of which the node's save", backup.phase("node sent FULLRESYNC") - backup.phase("backing up"),
+          mib, copySeconds, -1);
+      row("  of which streaming to S3", backup.phase("RDB streamed") - backup.phase("node sent FULLRESYNC"),
+          mib, copySeconds, -1);
+      row("  of which completing + manifest", backup.phase(" complete: ") - backup.phase("RDB streamed"),
+          mib, copySeconds, -1);
+      row("vigil restore, whole process", restore.seconds(), mib, copySeconds, restore.rssKib());
+      row("  of which download, verify, fsync", restore.phase("restored backup")
+          - restore.phase("downloading"), mib, copySeconds, -1);
+      System.out.println("(whole processes include JVM start, INFO and S3 set-up; the node's save is "
+          + (diskless ? "its fork writing into the socket (diskless), so it overlaps streaming"
+              : "a BGSAVE to its disk before the first byte is sent (disk-based sync)")
+          + "; the S3 server's filesystem backend concatenates the parts at completion)");
 
+      if (!latency) {
+        return;
+      }
       // The master's latency (PING round trips from one client) idle, while a backup is taken
       // from its replica, and while one is taken from the master itself.
       try (ValkeyServer replica = ValkeyServer.builder().name("replica")
-          .config("rdbcompression no", "repl-diskless-sync no").start()) {
+          .config("rdbcompression no", sync, "repl-diskless-sync-delay 0").start()) {
         replica.replicaOf(node);
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofMinutes(10))
             .pollInterval(java.time.Duration.ofMillis(200))
@@ -108,12 +128,13 @@ public final class BackupBenchmark {
             replica.address(), "--prefix", "r", "--progress-interval-s", "60"));
         Latency fromMaster = Latency.during(node, () -> agent(work, s3, "backup", "--node",
             node.address(), "--prefix", "m", "--progress-interval-s", "60"));
-        System.out.printf("%nmaster PING latency (ms)      %8s %8s %8s %8s%n", "p50", "p99", "p99.9", "max");
+        System.out.printf("%nmaster PING latency (ms), load %s  %8s %8s %8s %8s %8s%n", load(),
+            "p50", "p99", "p99.9", "max", "samples");
         for (var row : List.of(Map.entry("idle", idle), Map.entry("backup from the replica", fromReplica),
             Map.entry("backup from the master", fromMaster))) {
           Latency l = row.getValue();
-          System.out.printf("%-29s %8.2f %8.2f %8.2f %8.2f%n", row.getKey(), l.quantile(0.5),
-              l.quantile(0.99), l.quantile(0.999), l.quantile(1.0));
+          System.out.printf("%-41s %8.2f %8.2f %8.2f %8.2f %8d%n", row.getKey(), l.quantile(0.5),
+              l.quantile(0.99), l.quantile(0.999), l.quantile(1.0), l.sortedMillis().length);
         }
       }
     } finally {
@@ -129,7 +150,35 @@ public final class BackupBenchmark {
     }
   }
 
-  record Run(double seconds, long rssKib, Path out, Path err) {}
+  record Run(double seconds, long rssKib, Path out, Path err) {
+    /**
+     * When the first log line containing {@code marker} was written, in seconds of the day (the
+     * agent's log lines start with HH:mm:ss.SSS); NaN when there is none.
+     */
+    double phase(String marker) {
+      try {
+        return Files.readAllLines(err).stream().filter(l -> l.contains(marker) && l.length() > 12)
+            .map(l -> java.time.LocalTime.parse(l.substring(0, 12)).toNanoOfDay() / 1e9)
+            .findFirst().orElse(Double.NaN);
+      } catch (IOException | java.time.format.DateTimeParseException e) {
+        return Double.NaN;
+      }
+    }
+  }
+
+  private static void row(String what, double seconds, double mib, double copySeconds, long rssKib) {
+    System.out.printf("%-36s %8.2f %10.0f %8.2f %12s%n", what, seconds, mib / seconds,
+        seconds / copySeconds, rssKib < 0 ? "" : rssKib / 1024 + " MiB");
+  }
+
+  private static String load() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException e) {
+      return "?";
+    }
+  }
 
   /** Something to measure latency during. */
   interface Work {
@@ -171,24 +220,19 @@ public final class BackupBenchmark {
     }
   }
 
-  /** One agent process with bin/vigil's JVM flags, under /usr/bin/time for its peak RSS. */
+  /** One agent process as bin/vigil starts it (jar, JVM flags), under /usr/bin/time for its peak RSS. */
   private static Run agent(Path work, List<String> s3, String... args) throws IOException, InterruptedException {
     Path out = work.resolve(args[0] + ".out");
     Path err = work.resolve(args[0] + ".err");
     Path time = work.resolve(args[0] + ".time");
     List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-f", "%e %M", "-o", time.toString(),
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xms16m", "-Xmx64m", "-XX:+UseSerialGC", "-XX:MaxMetaspaceSize=96m",
-        "-XX:ReservedCodeCacheSize=32m", "-XX:MaxDirectMemorySize=32m", "-Xss512k"));
-    String extra = System.getenv("VIGIL_BENCH_AGENT_OPTS");
-    if (extra != null && !extra.isBlank()) {
-      cmd.addAll(List.of(extra.trim().split("\\s+")));
-    }
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), BackupCli.class.getName()));
+        Path.of("bin", "vigil").toAbsolutePath().toString()));
     cmd.addAll(List.of(args));
     cmd.addAll(s3);
     ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().put("MALLOC_ARENA_MAX", "2");
+    // bin/vigil runs `java` from PATH: the same runtime as this JVM's.
+    pb.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":"
+        + System.getenv("PATH"));
     Process pr = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     int exit = pr.waitFor();
     if (exit != 0) {

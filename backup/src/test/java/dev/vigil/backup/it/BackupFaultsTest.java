@@ -115,7 +115,9 @@ class BackupFaultsTest {
     Path log = tmp.resolve("agent.log");
     Process agent = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     try {
-      await().atMost(Duration.ofSeconds(30)).until(() -> s3.uploadsInProgress() == 1 || !agent.isAlive());
+      // A fresh JVM, the node's save and the S3 set-up before the upload exists: over 30 s on a
+      // 2-core machine under a load average of 40.
+      await().atMost(Duration.ofSeconds(90)).until(() -> s3.uploadsInProgress() == 1 || !agent.isAlive());
       assertThat(agent.isAlive()).as(Files.readString(log)).isTrue();
       agent.destroy(); // SIGTERM, as a Job's deadline or a deleted pod sends
       assertThat(agent.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -172,9 +174,14 @@ class BackupFaultsTest {
 
     List<String> noBucket = new ArrayList<>(s3.args());
     noBucket.set(noBucket.indexOf(S3Fixture.BUCKET), "nope");
-    Cli missing = Cli.run(noBucket, "backup", "--node", node.address());
+    Path result = tmp.resolve("termination-log");
+    Cli missing = Cli.run(noBucket, "backup", "--node", node.address(), "--json",
+        "--result-file", result.toString());
     assertThat(missing.exit()).isEqualTo(1);
     assertThat(missing.reason()).isEqualTo("vigil backup: bucket nope does not exist");
+    assertThat(missing.out()).isEmpty();
+    // The operator reads a failed Job's reason from its termination log.
+    assertThat(Files.readString(result)).isEqualTo("{\"error\":\"bucket nope does not exist\"}\n");
 
     s3.stop();
     Cli unreachable = Cli.run(s3.args(), "backup", "--node", node.address(), "--s3-timeout-s", "10");

@@ -3,6 +3,9 @@ package dev.vigil.backup.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.backup.cli.BackupCli;
 import dev.vigil.backup.manifest.BackupKeys;
 import dev.vigil.backup.manifest.Manifest;
 import dev.vigil.backup.manifest.ManifestJson;
@@ -182,6 +185,73 @@ class BackupRestoreTest {
     Cli again = Cli.run(s3.args(), "backups", "show", m.key());
     assertThat(again.exit()).isEqualTo(1);
     assertThat(again.reason()).contains("no manifest");
+  }
+
+  /**
+   * {@code --json} prints one line a script can parse, {@code --result-file} holds the same line
+   * (a Job's termination log), and both name what the manifest names.
+   */
+  @Test
+  void aBackupReportsOneJsonLine() throws Exception {
+    ValkeyServer node = servers.start();
+    Datasets.mixed(node, 1_000);
+    Path result = tmp.resolve("termination-log");
+    Cli backup = Cli.run(s3.args(), "backup", "--node", node.address(), "--prefix", "j",
+        "--json", "--result-file", result.toString());
+    assertThat(backup.exit()).as(backup.err()).isZero();
+    assertThat(backup.out()).endsWith("\n").doesNotContain("\n{").hasLineCount(1);
+    assertThat(Files.readString(result)).isEqualTo(backup.out().replace(System.lineSeparator(), "\n"));
+
+    JsonNode line = new ObjectMapper().readTree(backup.out());
+    assertThat(line.fieldNames()).toIterable().containsExactly("id", "bucket", "key",
+        "manifestKey", "size", "sha256", "durationSeconds");
+    Manifest m = ManifestJson.read(s3.get(line.get("manifestKey").asText()));
+    assertThat(line.get("key").asText()).isEqualTo(m.key()).startsWith("j/");
+    assertThat(line.get("id").asText()).isEqualTo(m.id());
+    assertThat(line.get("bucket").asText()).isEqualTo(S3Fixture.BUCKET);
+    assertThat(line.get("size").asLong()).isEqualTo(m.size()).isEqualTo(s3.get(m.key()).length);
+    assertThat(line.get("sha256").asText()).isEqualTo(m.sha256()).isEqualTo(sha256(s3.get(m.key())));
+    assertThat(line.get("durationSeconds").asDouble())
+        .isEqualTo(Duration.between(m.startedAt(), m.finishedAt()).toMillis() / 1000.0);
+  }
+
+  /**
+   * The agent's memory is a few parts, whatever the dataset's size: a backup and a restore of an
+   * RDB twice the size of the heap, each in its own JVM with bin/vigil's 64 MiB heap and 16 MiB
+   * of direct memory (the heap holds three 8 MiB parts or four 1 MiB read-ahead buffers; the
+   * pipe from the node holds 4 MiB), restore to the same digest.
+   */
+  @Test
+  void memoryIsBoundedByPartsNotByTheDataset() throws Exception {
+    ValkeyServer node = servers.start(ValkeyServer.builder().name("big")
+        .config("rdbcompression no", "repl-diskless-sync no"));
+    Datasets.bulk(node, 850_000, 150);
+    String digest = Datasets.digest(node);
+
+    List<String> jvm = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx64m", "-XX:MaxDirectMemorySize=16m", "-XX:+UseSerialGC",
+        "-cp", System.getProperty("java.class.path"), BackupCli.class.getName());
+    List<String> backup = new java.util.ArrayList<>(jvm);
+    backup.addAll(List.of("backup", "--node", node.address(), "--prefix", "big", "--json"));
+    backup.addAll(s3.args());
+    Path out = tmp.resolve("backup.out");
+    Process agent = new ProcessBuilder(backup).redirectOutput(out.toFile())
+        .redirectError(tmp.resolve("backup.err").toFile()).start();
+    assertThat(agent.waitFor()).as(Files.readString(tmp.resolve("backup.err"))).isZero();
+    // (The test class path's logback configuration logs to stdout too: the result is the last line.)
+    List<String> printed = Files.readAllLines(out);
+    JsonNode line = new ObjectMapper().readTree(printed.get(printed.size() - 1));
+    assertThat(line.get("size").asLong()).isGreaterThan(128L << 20);
+
+    Path dir = tmp.resolve("big-restored");
+    List<String> restore = new java.util.ArrayList<>(jvm);
+    restore.addAll(List.of("restore", "--key", line.get("key").asText(), "--dir", dir.toString()));
+    restore.addAll(s3.args());
+    Process restorer = new ProcessBuilder(restore).redirectOutput(tmp.resolve("restore.out").toFile())
+        .redirectError(tmp.resolve("restore.err").toFile()).start();
+    assertThat(restorer.waitFor()).as(Files.readString(tmp.resolve("restore.err"))).isZero();
+    ValkeyServer fresh = servers.start(ValkeyServer.builder().name("big-fresh").config("dir " + dir));
+    assertThat(Datasets.digest(fresh)).isEqualTo(digest);
   }
 
   static String sha256(byte[] b) throws Exception {

@@ -32,6 +32,41 @@ class RdbDigestTest {
     }
   }
 
+  /**
+   * The three-lane path (inputs of three lanes and more) against the bit-at-a-time definition,
+   * at offsets and lengths around the lane boundaries.
+   */
+  @Test
+  void crc64EqualsTheBitwiseDefinitionAcrossLanes() {
+    byte[] data = new byte[3 * Crc64.LANE * 2 + 100];
+    new Random(2).nextBytes(data);
+    int[] lengths = {0, 1, 7, 8, 9, 3 * Crc64.LANE - 1, 3 * Crc64.LANE, 3 * Crc64.LANE + 1,
+        3 * Crc64.LANE + 13, 6 * Crc64.LANE, 6 * Crc64.LANE + 99};
+    for (int off : new int[] {0, 1, 3, 8}) {
+      for (int len : lengths) {
+        if (off + len > data.length) {
+          continue;
+        }
+        Crc64 c = new Crc64();
+        c.update(data, off, len);
+        assertThat(c.value()).as("offset %d length %d", off, len)
+            .isEqualTo(bitwise(data, off, len));
+      }
+    }
+  }
+
+  /** src/crc64.c's definition, one bit at a time: reflected, initial 0, no final xor. */
+  private static long bitwise(byte[] b, int off, int len) {
+    long crc = 0;
+    for (int i = off; i < off + len; i++) {
+      crc ^= b[i] & 0xffL;
+      for (int k = 0; k < 8; k++) {
+        crc = (crc & 1) != 0 ? (crc >>> 1) ^ 0x95ac9329ac4bc9b5L : crc >>> 1;
+      }
+    }
+    return crc;
+  }
+
   @Test
   void headerForms() {
     assertThat(RdbHeader.parse("REDIS0011xx".getBytes(StandardCharsets.US_ASCII)))
