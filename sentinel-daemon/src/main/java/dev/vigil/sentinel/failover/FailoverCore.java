@@ -36,6 +36,11 @@ import java.util.Optional;
  *   <li>Promotion is confirmed by polling the candidate right after REPLICAOF NO ONE, and the
  *       new master is advertised (GET-MASTER-ADDR, hellos, +switch-master) the moment it is.
  *   <li>The master a failover replaced is demoted as soon as it answers again.
+ *   <li>A master that answers again before a replica is promoted ends the failover (Sentinel
+ *       goes on once elected, and the returning master takes writes, {@code WAIT} ones
+ *       included, that the promotion then discards); one that answers after REPLICAOF NO ONE
+ *       was sent is write-paused at once ({@code oldMasterFenced}) and demoted the moment the
+ *       promotion is confirmed.
  * </ul>
  */
 public final class FailoverCore {
@@ -175,6 +180,12 @@ public final class FailoverCore {
         return new Transition(g, fx);
       }
       case SELECT_REPLICA -> {
+        if (!f.forced() && !g.master().sdown()) {
+          // Nothing is promoted yet: the master that answers again has every write, and
+          // promoting now would discard those it takes from its returning clients meanwhile.
+          fx.add(masterEvent(g, "-failover-abort-master-back", null));
+          return new Transition(abort(g, now, random), fx);
+        }
         Optional<NodeState> chosen = ReplicaSelection.choose(g, now, timing);
         if (chosen.isEmpty()) {
           fx.add(masterEvent(g, "-failover-abort-no-good-slave", null));
@@ -183,26 +194,56 @@ public final class FailoverCore {
         Address r = chosen.get().address();
         fx.add(replicaEvent(g, r, "+selected-slave"));
         fx.add(replicaEvent(g, r, "+failover-state-send-slaveof-noone"));
+        Failover next = f.withPromoted(r).inPhase(Phase.WAIT_PROMOTION, now);
         if (f.coordinated()) {
           fx.add(new Effect.HandOver(g.masterAddress(), r, ft));
         } else {
+          // A forced failover's master still answers: paused before the promotion, so that it
+          // confirms nothing the promoted replica may not have.
+          next = fenceIfAnswering(g, next, now, fx);
           fx.add(new Effect.Promote(r));
         }
         fx.add(replicaEvent(g, r, "+failover-state-wait-promotion"));
-        return new Transition(withFailover(g, f.withPromoted(r).inPhase(Phase.WAIT_PROMOTION, now)), fx);
+        return new Transition(withFailover(g, next), fx);
       }
       case PROMOTE, WAIT_PROMOTION -> {
         if (now - f.phaseSince() > ft) {
           fx.add(masterEvent(g, "-failover-abort-slave-timeout", null));
+          if (f.fenced()) {
+            fx.add(new Effect.Unfence(f.oldMaster()));
+          }
           return new Transition(abort(g, now, random), fx);
         }
-        return new Transition(g, fx);
+        return new Transition(withFailover(g, fenceIfAnswering(g, f, now, fx)), fx);
       }
       case RECONF_REPLICAS -> {
         return reconf(g, f, now, fx);
       }
       default -> throw new IllegalStateException(f.phase().toString());
     }
+  }
+
+  /**
+   * The {@code oldMasterFenced} rule, from REPLICAOF NO ONE until the promotion is confirmed:
+   * the master being replaced that answers again is paused for writes at once (its clients and
+   * the replica not promoted reach it again, and it would confirm writes, {@code WAIT 1}
+   * included, that the new master never gets). The pause lasts a failover-timeout, as long as
+   * this phase at most; an abort lifts it, a confirmed promotion demotes the node (lifting it in
+   * the same transaction), and it expires by itself if this daemon is gone. A coordinated
+   * hand-over pauses the master itself. After the confirmation the master that returns is
+   * demoted on its first INFO instead ({@link #demoteIfStale}), which its return triggers.
+   */
+  private static Failover fenceIfAnswering(GroupState g, Failover f, long now, List<Effect> fx) {
+    if (f.fenced() || f.coordinated() || !f.oldMaster().equals(g.masterAddress())) {
+      return f;
+    }
+    NodeState old = g.master();
+    if (old.sdown() || !old.link().connected()) {
+      return f;
+    }
+    fx.add(new Effect.Fence(f.oldMaster(), g.spec().failoverTimeout().toMillis()));
+    fx.add(masterEvent(g, "+fence-old-master", null));
+    return f.withFencedAt(now);
   }
 
   private Optional<String> electionWinner(GroupState g, long epoch) {
@@ -317,6 +358,14 @@ public final class FailoverCore {
           + old.port() + " " + node.host() + " " + node.port())));
       fx.add(new Effect.Persist());
       fx.add(new Effect.PublishHelloNow());
+      if (f.fenced()) {
+        // It answered, so it is reachable: demoted now rather than on its next INFO, and
+        // unpaused in the same transaction once it is a replica.
+        fx.add(new Effect.ReplicaOf(old, node, true));
+        fx.add(replicaEvent(s, old, "+convert-to-slave"));
+        fx.add(new Effect.RefreshInfo(old));
+        s = s.withAgreement(s.agreement().withFix(old, now));
+      }
       if (f.coordinated()) {
         // The old master is already the new one's replica; its paused clients must re-resolve.
         fx.add(new Effect.DisconnectClients(old));
@@ -405,7 +454,9 @@ public final class FailoverCore {
     Long lastFix = a.lastFixAt().get(node);
     boolean rateLimited = lastFix != null && now - lastFix < timing.pingPeriod().toMillis();
     if ((known || settled) && !rateLimited) {
-      fx.add(new Effect.ReplicaOf(node, g.masterAddress()));
+      // With CLIENT UNPAUSE: the master we replaced may be fenced by us, and any other stale
+      // master may be by a leader that is gone; a paused replica would not replicate.
+      fx.add(new Effect.ReplicaOf(node, g.masterAddress(), true));
       fx.add(replicaEvent(g, node, "+convert-to-slave"));
       fx.add(new Effect.RefreshInfo(node));
       return new Transition(g.withAgreement(a.withFix(node, now)), fx);

@@ -276,7 +276,15 @@ final class SimDaemon {
         sim.send(this, p.replica(), () -> sim.node(p.replica()).replicaOf(null));
         sim.later(50, () -> info(p.replica()));
       } else if (e instanceof Effect.ReplicaOf r) {
-        sim.send(this, r.node(), () -> sim.node(r.node()).replicaOf(r.master()));
+        sim.send(this, r.node(), () -> sim.node(r.node()).replicaOf(r.master(), r.unpause()));
+      } else if (e instanceof Effect.Fence fence) {
+        checkFence(fence);
+        sim.send(this, fence.node(), () -> {
+          SimNode n = sim.node(fence.node());
+          n.pausedUntil = Math.max(n.pausedUntil, sim.now + fence.pauseMs());
+        });
+      } else if (e instanceof Effect.Unfence u) {
+        sim.send(this, u.node(), () -> sim.node(u.node()).pausedUntil = -1);
       } else if (e instanceof Effect.PublishHelloNow) {
         hellos();
       } else if (e instanceof Effect.RefreshInfo r) {
@@ -286,6 +294,25 @@ final class SimDaemon {
       }
     }
     sim.checkDaemon(this);
+  }
+
+  /**
+   * oldMasterFenced, its target: only the master that this daemon's own failover replaces is
+   * ever paused, only once REPLICAOF NO ONE went out for another node, and never for longer
+   * than the failover-timeout that bounds the wait for the promotion.
+   */
+  private void checkFence(Effect.Fence fence) {
+    var f = state.agreement().failover();
+    if (f == null || f.phase() != dev.vigil.sentinel.monitor.Failover.Phase.WAIT_PROMOTION
+        || f.promoted() == null || !fence.node().equals(f.oldMaster())
+        || fence.node().equals(f.promoted())) {
+      sim.violation("oldMasterFenced: " + id + " pauses " + fence.node() + " outside its own "
+          + "promotion (failover " + f + ")");
+    }
+    if (fence.pauseMs() > spec.failoverTimeout().toMillis()) {
+      sim.violation("oldMasterFenced: " + id + " pauses " + fence.node() + " for "
+          + fence.pauseMs() + " ms, beyond the failover-timeout");
+    }
   }
 
   /**

@@ -210,7 +210,8 @@ final class Simulation {
         }
       }
       case "+failover-end", "+failover-end-for-timeout", "-failover-abort-not-elected",
-          "-failover-abort-no-good-slave", "-failover-abort-slave-timeout" ->
+          "-failover-abort-no-good-slave", "-failover-abort-slave-timeout",
+          "-failover-abort-master-back" ->
           failoverInProgress.put(d.id, false);
       default -> { }
     }
@@ -334,7 +335,7 @@ final class Simulation {
 
   private void scheduleNodeProgress() {
     later(100, () -> {
-      nodes.values().forEach(n -> n.advance(nodes));
+      nodes.values().forEach(n -> n.advance(nodes, now));
       if (healedAt >= 0) {
         checkStaleMasters();
         boolean converged = converged();
@@ -485,7 +486,13 @@ final class Simulation {
       return;
     }
     Address m = masters.get(0).address;
+    if (masters.get(0).paused(now)) {
+      violation("liveness: the master " + m + " is still write-paused after healing");
+    }
     for (SimNode n : nodes.values()) {
+      if (n.role == NodeRole.REPLICA && n.paused(now)) {
+        violation("oldMasterFenced: replica " + n.address + " left write-paused");
+      }
       if (n != masters.get(0) && !m.equals(n.master)) {
         violation("liveness: " + n.address + " replicates " + n.master + ", not " + m);
       }
