@@ -38,9 +38,10 @@ import java.util.Optional;
  *   <li>The master a failover replaced is demoted as soon as it answers again.
  *   <li>A master that answers again before a replica is promoted ends the failover (Sentinel
  *       goes on once elected, and the returning master takes writes, {@code WAIT} ones
- *       included, that the promotion then discards); one that answers after REPLICAOF NO ONE
- *       was sent is write-paused at once ({@code oldMasterFenced}) and demoted the moment the
- *       promotion is confirmed.
+ *       included, that the promotion then discards); from REPLICAOF NO ONE on it is
+ *       write-paused over any link we have to it ({@code oldMasterFenced}: a link a partition
+ *       holds delivers the pause with the heal) and demoted the moment the promotion is
+ *       confirmed.
  * </ul>
  */
 public final class FailoverCore {
@@ -198,9 +199,10 @@ public final class FailoverCore {
         if (f.coordinated()) {
           fx.add(new Effect.HandOver(g.masterAddress(), r, ft));
         } else {
-          // A forced failover's master still answers: paused before the promotion, so that it
-          // confirms nothing the promoted replica may not have.
-          next = fenceIfAnswering(g, next, now, fx);
+          // Paused before the promotion, so that it confirms nothing the promoted replica may
+          // not have: at once if it answers (a forced failover), queued on a link that a
+          // partition holds open otherwise, so that it arrives with the heal.
+          next = fenceIfReachable(g, next, now, fx);
           fx.add(new Effect.Promote(r));
         }
         fx.add(replicaEvent(g, r, "+failover-state-wait-promotion"));
@@ -214,7 +216,7 @@ public final class FailoverCore {
           }
           return new Transition(abort(g, now, random), fx);
         }
-        return new Transition(withFailover(g, fenceIfAnswering(g, f, now, fx)), fx);
+        return new Transition(withFailover(g, fenceIfReachable(g, f, now, fx)), fx);
       }
       case RECONF_REPLICAS -> {
         return reconf(g, f, now, fx);
@@ -225,20 +227,22 @@ public final class FailoverCore {
 
   /**
    * The {@code oldMasterFenced} rule, from REPLICAOF NO ONE until the promotion is confirmed:
-   * the master being replaced that answers again is paused for writes at once (its clients and
-   * the replica not promoted reach it again, and it would confirm writes, {@code WAIT 1}
-   * included, that the new master never gets). The pause lasts a failover-timeout, as long as
-   * this phase at most; an abort lifts it, a confirmed promotion demotes the node (lifting it in
-   * the same transaction), and it expires by itself if this daemon is gone. A coordinated
-   * hand-over pauses the master itself. After the confirmation the master that returns is
-   * demoted on its first INFO instead ({@link #demoteIfStale}), which its return triggers.
+   * the master being replaced is paused for writes as soon as our link to it is up (its clients
+   * and the replica not promoted reach it again when a partition heals, and it would confirm
+   * writes, {@code WAIT 1} included, that the new master never gets). A link that a partition
+   * holds open carries the pause at once, to be delivered with the heal rather than a ping round
+   * trip after it (PartitionTest lost writes in that round trip); one that is down (a crashed
+   * master) carries it when it reconnects. The pause lasts a failover-timeout, as long as this
+   * phase at most; an abort lifts it, a confirmed promotion demotes the node (lifting it in the
+   * same transaction), and it expires by itself if this daemon is gone. A coordinated hand-over
+   * pauses the master itself. After the confirmation a master that comes back is demoted on its
+   * first INFO instead ({@link #demoteIfStale}), which its return triggers.
    */
-  private static Failover fenceIfAnswering(GroupState g, Failover f, long now, List<Effect> fx) {
+  private static Failover fenceIfReachable(GroupState g, Failover f, long now, List<Effect> fx) {
     if (f.fenced() || f.coordinated() || !f.oldMaster().equals(g.masterAddress())) {
       return f;
     }
-    NodeState old = g.master();
-    if (old.sdown() || !old.link().connected()) {
+    if (!g.master().link().connected()) {
       return f;
     }
     fx.add(new Effect.Fence(f.oldMaster(), g.spec().failoverTimeout().toMillis()));
@@ -358,9 +362,9 @@ public final class FailoverCore {
           + old.port() + " " + node.host() + " " + node.port())));
       fx.add(new Effect.Persist());
       fx.add(new Effect.PublishHelloNow());
-      if (f.fenced()) {
-        // It answered, so it is reachable: demoted now rather than on its next INFO, and
-        // unpaused in the same transaction once it is a replica.
+      if (f.fenced() && g.master().link().connected()) {
+        // Demoted now rather than on its next INFO (queued behind the pause on a link a
+        // partition holds), and unpaused in the same transaction once it is a replica.
         fx.add(new Effect.ReplicaOf(old, node, true));
         fx.add(replicaEvent(s, old, "+convert-to-slave"));
         fx.add(new Effect.RefreshInfo(old));

@@ -25,8 +25,9 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code oldMasterFenced} and {@code ackedWritesSurvive} when the master's partition heals during
  * a failover (e2e PartitionTest found WAIT-acknowledged writes lost there): a master that answers
- * before REPLICAOF NO ONE ends the failover; one that answers after it is write-paused at once,
- * demoted (and unpaused) when the promotion is confirmed, and unpaused if the failover aborts.
+ * before REPLICAOF NO ONE ends the failover; from REPLICAOF NO ONE on it is write-paused over any
+ * link we have to it (a partition holds a link open: the pause waits there for the heal), demoted
+ * (and unpaused) when the promotion is confirmed, and unpaused if the failover aborts.
  * Pure: states built by hand, the clock is a number.
  */
 class OldMasterFenceTest {
@@ -48,21 +49,30 @@ class OldMasterFenceTest {
 
   /** The old master, SDOWN (silent, link held open) or answering again. */
   private static NodeState oldMaster(boolean answering) {
+    return oldMaster(answering, true);
+  }
+
+  /** {@code linked}: false when our link to it is down (a crashed process). */
+  private static NodeState oldMaster(boolean answering, boolean linked) {
     NodeInfo info = new NodeInfo("run-old", NodeRole.MASTER, null, false, 0, 100, 1_000, true,
         List.of(), -1, null);
-    Link link = new Link(true, NOW - 50, answering ? -1 : NOW - 3_000,
+    Link link = new Link(linked, NOW - 50, answering ? -1 : NOW - 3_000,
         answering ? NOW - 10 : NOW - 3_000, answering ? NOW - 10 : NOW - 3_000);
     return new NodeState(OLD, link, info, NOW - 3_000, !answering, answering ? -1 : NOW - 2_000,
         -1, -1, false);
   }
 
   private static GroupState group(boolean masterAnswering, Failover f) {
+    return group(oldMaster(masterAnswering), f);
+  }
+
+  private static GroupState group(NodeState oldMaster, Failover f) {
     MasterSpec spec = MasterSpec.of("m", OLD, 2).withDownAfter(Duration.ofMillis(1_000))
         .withFailoverTimeout(Duration.ofMillis(FAILOVER_TIMEOUT));
     Map<Address, NodeState> replicas = new LinkedHashMap<>();
     replicas.put(R1, replica(R1, 1_000));
     replicas.put(R2, replica(R2, 900));
-    return new GroupState(spec, 0, f == null ? 0 : f.epoch(), oldMaster(masterAnswering), replicas,
+    return new GroupState(spec, 0, f == null ? 0 : f.epoch(), oldMaster, replicas,
         Map.of(), Agreement.IDLE.withLeader(ME).withFailover(f));
   }
 
@@ -84,18 +94,30 @@ class OldMasterFenceTest {
     assertThat(back.state().agreement().failover()).isNull();
     assertThat(back.state().agreement().retryNotBefore()).isGreaterThan(NOW);
 
-    // Still silent: the failover goes on and promotes the best replica, fencing nothing yet.
+    // Still silent: the failover goes on and promotes the best replica.
     Transition silent = core.tick(group(false, inPhase(Phase.SELECT_REPLICA, NOW - 5, false)), NOW, 1, 7);
-    assertThat(silent.effects()).contains(new Effect.Promote(R1))
-        .noneMatch(e -> e instanceof Effect.Fence);
+    assertThat(silent.effects()).contains(new Effect.Promote(R1));
     assertThat(silent.state().agreement().failover().phase()).isEqualTo(Phase.WAIT_PROMOTION);
   }
 
   @Test
-  void aMasterThatAnswersAfterReplicaofNoOneIsFencedOnceForAFailoverTimeout() {
-    GroupState waiting = group(false, inPhase(Phase.WAIT_PROMOTION, NOW - 200, false));
-    Transition stillSilent = core.tick(waiting, NOW, 1, 7);
-    assertThat(stillSilent.effects()).noneMatch(e -> e instanceof Effect.Fence);
+  void aSilentMasterBehindALinkAPartitionHoldsOpenIsFencedBeforeThePromotion() {
+    Transition t = core.tick(group(false, inPhase(Phase.SELECT_REPLICA, NOW - 5, false)), NOW, 1, 7);
+    int fence = t.effects().indexOf(new Effect.Fence(OLD, FAILOVER_TIMEOUT));
+    assertThat(fence).isNotNegative().isLessThan(t.effects().indexOf(new Effect.Promote(R1)));
+    assertThat(events(t)).contains("+fence-old-master");
+    assertThat(t.state().agreement().failover().fencedAt()).isEqualTo(NOW);
+  }
+
+  @Test
+  void aCrashedMasterIsFencedOnceWhenItsLinkComesBackBeforeThePromotionIsConfirmed() {
+    Transition promoted = core.tick(group(oldMaster(false, false),
+        inPhase(Phase.SELECT_REPLICA, NOW - 5, false)), NOW, 1, 7);
+    assertThat(promoted.effects()).contains(new Effect.Promote(R1))
+        .noneMatch(e -> e instanceof Effect.Fence);
+    Transition stillDown = core.tick(group(oldMaster(false, false),
+        inPhase(Phase.WAIT_PROMOTION, NOW - 200, false)), NOW, 1, 7);
+    assertThat(stillDown.effects()).noneMatch(e -> e instanceof Effect.Fence);
 
     Transition back = core.tick(group(true, inPhase(Phase.WAIT_PROMOTION, NOW - 200, false)), NOW, 1, 7);
     assertThat(back.effects()).contains(new Effect.Fence(OLD, FAILOVER_TIMEOUT));
@@ -117,8 +139,8 @@ class OldMasterFenceTest {
     assertThat(t.effects()).contains(new Effect.ReplicaOf(OLD, R1, true), new Effect.RefreshInfo(OLD));
     assertThat(t.effects()).noneMatch(e -> e instanceof Effect.Unfence);
 
-    // Not fenced (it never answered): no blind demotion, it is demoted when it answers.
-    GroupState unfenced = group(false, inPhase(Phase.WAIT_PROMOTION, NOW - 200, false));
+    // No link to it (crashed, never fenced): no blind demotion, it is demoted when it answers.
+    GroupState unfenced = group(oldMaster(false, false), inPhase(Phase.WAIT_PROMOTION, NOW - 200, false));
     assertThat(core.info(unfenced, R1, promoted, NOW).effects())
         .noneMatch(e -> e instanceof Effect.ReplicaOf r && r.node().equals(OLD));
   }
@@ -132,7 +154,8 @@ class OldMasterFenceTest {
     assertThat(aborted.effects()).contains(new Effect.Unfence(OLD));
     assertThat(aborted.state().agreement().failover()).isNull();
 
-    Transition abortedUnfenced = core.tick(group(false, inPhase(Phase.WAIT_PROMOTION, since, false)), NOW, 1, 7);
+    Transition abortedUnfenced = core.tick(group(oldMaster(false, false),
+        inPhase(Phase.WAIT_PROMOTION, since, false)), NOW, 1, 7);
     assertThat(abortedUnfenced.effects()).noneMatch(e -> e instanceof Effect.Unfence);
   }
 
