@@ -58,8 +58,10 @@
  *
  * MACROS (mutants and variants):
  *   NO_QUARANTINE      a fresh identity votes and starts at once (the guard removed)
- *   NO_EARLY_END       abstaining() without the early end on epoch-0 hellos
- *   Q_SURVIVES_RESTART a restart within the quarantine keeps it (the state file would record it)
+ *   EARLY_END          abstaining() ends early when every peer heard announced epoch 0 (refuted)
+ *   Q_DROPPED_ON_RESTART  a restart within the quarantine drops it (the state file did not
+ *                      record its end before vigil-quarantine-until; refuted)
+ *   NO_EARLY_END, Q_SURVIVES_RESTART  the defaults, kept as names (defining them changes nothing)
  *   ASYNC_QEND         the quarantine ends at any time (no timing assumption)
  *   NO_PERSIST_VOTE    a restart forgets the vote (persisted vote before the reply removed)
  *   NO_LEADER_REFUSAL  a leader past its election grants later epochs (the "leading" refusal off;
@@ -69,11 +71,11 @@
  *   LEADERS_ONLY       check only the leader and promotion properties (what a double vote leads to)
  *   CANDIDATES, LOSERS bit masks of the slots that may start elections / lose their state
  *
- * THE CODE AS IMPLEMENTED IS -DNO_EARLY_END: the early end on epoch-0 hellos was taken out of
- * FailoverCore after this model refuted it (with no macro the model still has it, as the mutant
- * that shows why); the code as implemented still fails on a restart within the quarantine (see the
- * README's "Model checking"); -DQ_SURVIVES_RESTART -DNO_EARLY_END is the quarantine as designed,
- * which holds.
+ * THE MODEL WITHOUT MACROS IS THE CODE AS IMPLEMENTED: no early end of the quarantine on epoch-0
+ * hellos (taken out of FailoverCore after this model refuted it; -DEARLY_END is that mutant), and
+ * a restart within the quarantine keeps it until its recorded end (SentinelDaemon reads
+ * "sentinel vigil-quarantine-until" from the state file, Quarantine.remainingMs;
+ * -DQ_DROPPED_ON_RESTART is the earlier code, which this model refuted too).
  *
  * PROPERTIES (assertions, checked at every step):
  *   leaderElectionSafety     at most one identity wins an epoch (leaderOf[])
@@ -90,6 +92,12 @@
  */
 
 #define N 3
+#ifndef EARLY_END
+#define NO_EARLY_END
+#endif
+#ifndef Q_DROPPED_ON_RESTART
+#define Q_SURVIVES_RESTART
+#endif
 #ifndef E
 #define E 3
 #endif

@@ -18,7 +18,8 @@ public final class StateLines {
   /** Directive names that carry state, not configuration. */
   public static final Set<String> NAMES = Set.of("sentinel myid", "sentinel current-epoch",
       "sentinel config-epoch", "sentinel leader-epoch", "sentinel known-replica",
-      "sentinel known-slave", "sentinel known-sentinel", "sentinel master-address");
+      "sentinel known-slave", "sentinel known-sentinel", "sentinel master-address",
+      "sentinel vigil-quarantine-until");
 
   private StateLines() {}
 
@@ -36,6 +37,7 @@ public final class StateLines {
       Map<String, Address> groups, List<String> warnings) {
     String myId = null;
     long epoch = 0;
+    long quarantineUntil = 0;
     Map<String, Address> master = new LinkedHashMap<>(groups);
     Map<String, long[]> epochs = new LinkedHashMap<>();
     Map<String, List<Address>> replicas = new LinkedHashMap<>();
@@ -59,6 +61,7 @@ public final class StateLines {
             }
           }
           case "sentinel current-epoch" -> epoch = Math.max(epoch, nonNegative(d.arg(0)));
+          case "sentinel vigil-quarantine-until" -> quarantineUntil = nonNegative(d.arg(0));
           default -> {
             String group = d.arg(0);
             if (!groups.containsKey(group)) {
@@ -95,7 +98,8 @@ public final class StateLines {
       records.put(g, new GroupRecord(g, master.get(g), e[0], e[1], replicas.get(g),
           sentinels.get(g)));
     }
-    return new DaemonState(myId == null ? DaemonState.newId() : myId, epoch, records);
+    return new DaemonState(myId == null ? DaemonState.newId() : myId, epoch, records,
+        quarantineUntil);
   }
 
   /**
@@ -106,6 +110,11 @@ public final class StateLines {
     List<String> out = new ArrayList<>();
     out.add("sentinel myid " + state.myId());
     out.add("sentinel current-epoch " + state.currentEpoch());
+    if (state.quarantineUntil() > 0) {
+      // Vigil's own line (Sentinel has no quarantine): the fresh identity's quarantine end, in
+      // wall-clock milliseconds, so that a restart within it does not end it early.
+      out.add("sentinel vigil-quarantine-until " + state.quarantineUntil());
+    }
     for (GroupRecord g : state.groups().values()) {
       String name = quote(g.name());
       if (withMasterAddress) {

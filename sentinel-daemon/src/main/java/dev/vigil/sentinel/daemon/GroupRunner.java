@@ -337,6 +337,11 @@ final class GroupRunner implements NodeLink.Listener {
           apply(monitor().pingReply(state, l.address, acceptable, now()));
           if (acceptable && l.address.equals(state.masterAddress())) {
             armSdownDeadline();
+            if (state.agreement().failover() != null) {
+              // The master answers during our failover: decide now (abort before the promotion,
+              // fence after it), not at the next tick, while its clients come back too.
+              decide();
+            }
           }
         });
       }
@@ -359,8 +364,14 @@ final class GroupRunner implements NodeLink.Listener {
   }
 
   private void sendHellos() {
+    var f = state.agreement().failover();
     for (NodeLink l : links.values()) {
       if (!l.isUp()) {
+        continue;
+      }
+      if (f != null && f.fenced() && l.address.equals(f.oldMaster())) {
+        // PUBLISH waits out a write pause, and every command after it on this link with it:
+        // the demotion that lifts the pause would wait for the pause to expire.
         continue;
       }
       String host = daemon.config().announceIp() != null ? daemon.config().announceIp() : l.localHost();
@@ -396,9 +407,23 @@ final class GroupRunner implements NodeLink.Listener {
       } else if (e instanceof Effect.AskPeers ask) {
         askPeers(ask.requestVote());
       } else if (e instanceof Effect.Promote p) {
-        reconfigure(p.replica(), null);
+        reconfigure(p.replica(), null, false);
       } else if (e instanceof Effect.ReplicaOf r) {
-        reconfigure(r.node(), r.master());
+        reconfigure(r.node(), r.master(), r.unpause());
+      } else if (e instanceof Effect.Fence f) {
+        NodeLink l = links.get(f.node());
+        if (l != null && l.isUp()) {
+          l.pauseWrites(f.pauseMs()).whenComplete((r, error) -> {
+            if (error != null) {
+              log.warn("CLIENT PAUSE WRITE on {} failed: {}", f.node(), error.getMessage());
+            }
+          });
+        }
+      } else if (e instanceof Effect.Unfence u) {
+        NodeLink l = links.get(u.node());
+        if (l != null && l.isUp()) {
+          l.unpause();
+        }
       } else if (e instanceof Effect.HandOver h) {
         NodeLink l = links.get(h.master());
         if (l == null || !l.isUp()) {
@@ -463,13 +488,13 @@ final class GroupRunner implements NodeLink.Listener {
   }
 
   /** REPLICAOF NO ONE (master null) or REPLICAOF master on a node, then a quick INFO to confirm. */
-  private void reconfigure(Address node, Address master) {
+  private void reconfigure(Address node, Address master, boolean unpause) {
     NodeLink l = links.get(node);
     if (l == null || !l.isUp()) {
       log.warn("cannot reconfigure {}: no link", node);
       return;
     }
-    l.replicaOf(master).whenComplete((r, error) -> observe(() -> {
+    l.replicaOf(master, unpause).whenComplete((r, error) -> observe(() -> {
       if (error != null) {
         log.warn("REPLICAOF {} on {} failed: {}", master == null ? "NO ONE" : master, node,
             error.getMessage());

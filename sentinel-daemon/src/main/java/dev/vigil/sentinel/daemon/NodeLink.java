@@ -108,15 +108,35 @@ final class NodeLink {
   /**
    * REPLICAOF as Sentinel sends it: one transaction that also rewrites the node's config and
    * disconnects its normal and pub/sub clients, which is how Sentinel-aware clients learn to
-   * re-resolve the master. {@code master} null means REPLICAOF NO ONE.
+   * re-resolve the master. {@code master} null means REPLICAOF NO ONE. {@code unpause} lifts a
+   * write pause right after REPLICAOF: the node is read-only before its held clients go on, and
+   * its link to the new master is not held back by the pause.
    */
-  CompletableFuture<?> replicaOf(Address master) {
+  CompletableFuture<?> replicaOf(Address master, boolean unpause) {
     RespCommand replicaOf = master == null
         ? RespCommand.of("REPLICAOF", "NO", "ONE")
         : RespCommand.of("REPLICAOF", master.host(), master.port());
-    return connection.transaction(java.util.List.of(replicaOf, RespCommand.of("CONFIG", "REWRITE"),
+    java.util.List<RespCommand> tx = new java.util.ArrayList<>(java.util.List.of(replicaOf));
+    if (unpause) {
+      tx.add(RespCommand.of("CLIENT", "UNPAUSE"));
+    }
+    tx.addAll(java.util.List.of(RespCommand.of("CONFIG", "REWRITE"),
         RespCommand.of("CLIENT", "KILL", "TYPE", "normal"),
         RespCommand.of("CLIENT", "KILL", "TYPE", "pubsub")));
+    return connection.transaction(tx);
+  }
+
+  /**
+   * CLIENT PAUSE ms WRITE: the node serves reads but holds every write (and WAIT) until the pause
+   * ends or is lifted.
+   */
+  CompletableFuture<?> pauseWrites(long ms) {
+    return connection.send("CLIENT", "PAUSE", ms, "WRITE");
+  }
+
+  /** CLIENT UNPAUSE. */
+  CompletableFuture<?> unpause() {
+    return connection.send("CLIENT", "UNPAUSE");
   }
 
   /** FAILOVER TO on a master: pause writes, let the target catch up, swap roles. */

@@ -44,6 +44,7 @@ public final class SentinelDaemon implements AutoCloseable {
   private final Map<String, MasterSpec> specs = new LinkedHashMap<>();
   private final long startedAt;
   private final long abstainUntil;
+  private final boolean restartedInQuarantine;
   private volatile Timing timing;
   private SentinelServer server;
   private HttpEndpoints http;
@@ -53,10 +54,24 @@ public final class SentinelDaemon implements AutoCloseable {
   private long totalTilt;
 
   public SentinelDaemon(LoadedConfig loaded, Clock clock) {
+    this(loaded, clock, System::currentTimeMillis);
+  }
+
+  /**
+   * @param wallClock wall-clock milliseconds, only for the fresh-identity quarantine's end, which
+   *     the state file records across restarts (the monotonic {@code clock} restarts with the JVM)
+   */
+  public SentinelDaemon(LoadedConfig loaded, Clock clock, java.util.function.LongSupplier wallClock) {
     this.config = loaded.config();
     this.clock = clock;
     this.timing = config.timing();
-    this.store = new StateStore(config, loaded.state());
+    long quarantineMs = config.failover().freshIdentityQuarantineMs();
+    long wallNow = wallClock.getAsLong();
+    long remaining = dev.vigil.sentinel.failover.Quarantine.remainingMs(loaded.freshIdentity(),
+        loaded.state().quarantineUntil(), wallNow, quarantineMs);
+    DaemonState initial = loaded.freshIdentity() && remaining > 0
+        ? loaded.state().withQuarantineUntil(wallNow + remaining) : loaded.state();
+    this.store = new StateStore(config, initial);
     config.masters().forEach(m -> specs.put(m.name(), m));
     store.specs(config.masters());
     // Before any thread or socket exists: a bad certificate or key fails the start in one line.
@@ -67,8 +82,8 @@ public final class SentinelDaemon implements AutoCloseable {
     this.loops = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     this.client = new RespClient(loops);
     this.startedAt = clock.millis();
-    this.abstainUntil = loaded.freshIdentity()
-        ? startedAt + config.failover().freshIdentityQuarantineMs() : -1;
+    this.abstainUntil = remaining > 0 ? startedAt + remaining : -1;
+    this.restartedInQuarantine = !loaded.freshIdentity() && remaining > 0;
     loaded.warnings().forEach(w -> log.warn("config: {}", w));
   }
 
@@ -78,7 +93,10 @@ public final class SentinelDaemon implements AutoCloseable {
     DaemonState state = store.state();
     log.info("vigil daemon {} starting: {} group(s), current epoch {}, state in {}",
         state.myId(), config.masters().size(), state.currentEpoch(), config.stateFile());
-    if (abstainUntil >= 0) {
+    if (restartedInQuarantine) {
+      log.info("restarted within the fresh-identity quarantine of run id {}: not voting or "
+          + "starting a failover for {} more ms", state.myId(), abstainUntil - startedAt);
+    } else if (abstainUntil >= 0) {
       log.info("no earlier state found: new run id {}; not voting or starting a failover for the "
           + "first {} ms (vigil.failover.fresh-identity-quarantine)", state.myId(),
           config.failover().freshIdentityQuarantineMs());

@@ -36,6 +36,12 @@ import java.util.Optional;
  *   <li>Promotion is confirmed by polling the candidate right after REPLICAOF NO ONE, and the
  *       new master is advertised (GET-MASTER-ADDR, hellos, +switch-master) the moment it is.
  *   <li>The master a failover replaced is demoted as soon as it answers again.
+ *   <li>A master that answers again before a replica is promoted ends the failover (Sentinel
+ *       goes on once elected, and the returning master takes writes, {@code WAIT} ones
+ *       included, that the promotion then discards); from REPLICAOF NO ONE on it is
+ *       write-paused over any link we have to it ({@code oldMasterFenced}: a link a partition
+ *       holds delivers the pause with the heal) and demoted the moment the promotion is
+ *       confirmed.
  * </ul>
  */
 public final class FailoverCore {
@@ -175,6 +181,12 @@ public final class FailoverCore {
         return new Transition(g, fx);
       }
       case SELECT_REPLICA -> {
+        if (!f.forced() && !g.master().sdown()) {
+          // Nothing is promoted yet: the master that answers again has every write, and
+          // promoting now would discard those it takes from its returning clients meanwhile.
+          fx.add(masterEvent(g, "-failover-abort-master-back", null));
+          return new Transition(abort(g, now, random), fx);
+        }
         Optional<NodeState> chosen = ReplicaSelection.choose(g, now, timing);
         if (chosen.isEmpty()) {
           fx.add(masterEvent(g, "-failover-abort-no-good-slave", null));
@@ -183,26 +195,59 @@ public final class FailoverCore {
         Address r = chosen.get().address();
         fx.add(replicaEvent(g, r, "+selected-slave"));
         fx.add(replicaEvent(g, r, "+failover-state-send-slaveof-noone"));
+        Failover next = f.withPromoted(r).inPhase(Phase.WAIT_PROMOTION, now);
         if (f.coordinated()) {
           fx.add(new Effect.HandOver(g.masterAddress(), r, ft));
         } else {
+          // Paused before the promotion, so that it confirms nothing the promoted replica may
+          // not have: at once if it answers (a forced failover), queued on a link that a
+          // partition holds open otherwise, so that it arrives with the heal.
+          next = fenceIfReachable(g, next, now, fx);
           fx.add(new Effect.Promote(r));
         }
         fx.add(replicaEvent(g, r, "+failover-state-wait-promotion"));
-        return new Transition(withFailover(g, f.withPromoted(r).inPhase(Phase.WAIT_PROMOTION, now)), fx);
+        return new Transition(withFailover(g, next), fx);
       }
       case PROMOTE, WAIT_PROMOTION -> {
         if (now - f.phaseSince() > ft) {
           fx.add(masterEvent(g, "-failover-abort-slave-timeout", null));
+          if (f.fenced()) {
+            fx.add(new Effect.Unfence(f.oldMaster()));
+          }
           return new Transition(abort(g, now, random), fx);
         }
-        return new Transition(g, fx);
+        return new Transition(withFailover(g, fenceIfReachable(g, f, now, fx)), fx);
       }
       case RECONF_REPLICAS -> {
         return reconf(g, f, now, fx);
       }
       default -> throw new IllegalStateException(f.phase().toString());
     }
+  }
+
+  /**
+   * The {@code oldMasterFenced} rule, from REPLICAOF NO ONE until the promotion is confirmed:
+   * the master being replaced is paused for writes as soon as our link to it is up (its clients
+   * and the replica not promoted reach it again when a partition heals, and it would confirm
+   * writes, {@code WAIT 1} included, that the new master never gets). A link that a partition
+   * holds open carries the pause at once, to be delivered with the heal rather than a ping round
+   * trip after it (PartitionTest lost writes in that round trip); one that is down (a crashed
+   * master) carries it when it reconnects. The pause lasts a failover-timeout, as long as this
+   * phase at most; an abort lifts it, a confirmed promotion demotes the node (lifting it in the
+   * same transaction), and it expires by itself if this daemon is gone. A coordinated hand-over
+   * pauses the master itself. After the confirmation a master that comes back is demoted on its
+   * first INFO instead ({@link #demoteIfStale}), which its return triggers.
+   */
+  private static Failover fenceIfReachable(GroupState g, Failover f, long now, List<Effect> fx) {
+    if (f.fenced() || f.coordinated() || !f.oldMaster().equals(g.masterAddress())) {
+      return f;
+    }
+    if (!g.master().link().connected()) {
+      return f;
+    }
+    fx.add(new Effect.Fence(f.oldMaster(), g.spec().failoverTimeout().toMillis()));
+    fx.add(masterEvent(g, "+fence-old-master", null));
+    return f.withFencedAt(now);
   }
 
   private Optional<String> electionWinner(GroupState g, long epoch) {
@@ -317,6 +362,14 @@ public final class FailoverCore {
           + old.port() + " " + node.host() + " " + node.port())));
       fx.add(new Effect.Persist());
       fx.add(new Effect.PublishHelloNow());
+      if (f.fenced() && g.master().link().connected()) {
+        // Demoted now rather than on its next INFO (queued behind the pause on a link a
+        // partition holds), and unpaused in the same transaction once it is a replica.
+        fx.add(new Effect.ReplicaOf(old, node, true));
+        fx.add(replicaEvent(s, old, "+convert-to-slave"));
+        fx.add(new Effect.RefreshInfo(old));
+        s = s.withAgreement(s.agreement().withFix(old, now));
+      }
       if (f.coordinated()) {
         // The old master is already the new one's replica; its paused clients must re-resolve.
         fx.add(new Effect.DisconnectClients(old));
@@ -405,7 +458,9 @@ public final class FailoverCore {
     Long lastFix = a.lastFixAt().get(node);
     boolean rateLimited = lastFix != null && now - lastFix < timing.pingPeriod().toMillis();
     if ((known || settled) && !rateLimited) {
-      fx.add(new Effect.ReplicaOf(node, g.masterAddress()));
+      // With CLIENT UNPAUSE: the master we replaced may be fenced by us, and any other stale
+      // master may be by a leader that is gone; a paused replica would not replicate.
+      fx.add(new Effect.ReplicaOf(node, g.masterAddress(), true));
       fx.add(replicaEvent(g, node, "+convert-to-slave"));
       fx.add(new Effect.RefreshInfo(node));
       return new Transition(g.withAgreement(a.withFix(node, now)), fx);

@@ -25,8 +25,26 @@ public sealed interface Effect {
   /** REPLICAOF NO ONE on the chosen replica, the way Sentinel does it (one transaction). */
   record Promote(Address replica) implements Effect {}
 
-  /** REPLICAOF {@code master} on {@code node} (re-pointing or demoting), in one transaction. */
-  record ReplicaOf(Address node, Address master) implements Effect {}
+  /**
+   * REPLICAOF {@code master} on {@code node} (re-pointing or demoting), in one transaction;
+   * {@code unpause} adds CLIENT UNPAUSE after it, for a demoted master that may be fenced: a
+   * write-paused replica would hold back its own replication stream from the new master.
+   */
+  record ReplicaOf(Address node, Address master, boolean unpause) implements Effect {
+    public ReplicaOf(Address node, Address master) {
+      this(node, master, false);
+    }
+  }
+
+  /**
+   * CLIENT PAUSE {@code pauseMs} WRITE on a master being replaced: from the moment it answers
+   * again it confirms no write (WAIT included) that the promoted replica would never get. The
+   * pause ends by itself, so a fence outlives no failover even if no daemon lifts it.
+   */
+  record Fence(Address node, long pauseMs) implements Effect {}
+
+  /** CLIENT UNPAUSE on a fenced master whose replacement failed: it stays the master. */
+  record Unfence(Address node) implements Effect {}
 
   /**
    * A planned switchover: {@code FAILOVER TO target} on the master, which pauses writes, waits

@@ -18,6 +18,8 @@ import java.util.Map;
  * @param oldMaster the master being replaced
  * @param promoted the replica chosen, once chosen
  * @param reconf re-pointing progress of the other replicas
+ * @param fencedAt when the old master was write-paused after REPLICAOF NO ONE was sent (it
+ *     answered again), or -1
  */
 public record Failover(
     long epoch,
@@ -28,7 +30,8 @@ public record Failover(
     boolean coordinated,
     Address oldMaster,
     Address promoted,
-    Map<Address, Reconf> reconf) {
+    Map<Address, Reconf> reconf,
+    long fencedAt) {
 
   /** Sentinel's failover states, with its names for replies and events. */
   public enum Phase {
@@ -54,17 +57,31 @@ public record Failover(
     reconf = Collections.unmodifiableMap(new LinkedHashMap<>(reconf));
   }
 
+  public Failover(long epoch, Phase phase, long startedAt, long phaseSince, boolean forced,
+      boolean coordinated, Address oldMaster, Address promoted, Map<Address, Reconf> reconf) {
+    this(epoch, phase, startedAt, phaseSince, forced, coordinated, oldMaster, promoted, reconf, -1);
+  }
+
+  public boolean fenced() {
+    return fencedAt >= 0;
+  }
+
+  public Failover withFencedAt(long now) {
+    return new Failover(epoch, phase, startedAt, phaseSince, forced, coordinated, oldMaster,
+        promoted, reconf, now);
+  }
+
   public Failover inPhase(Phase p, long now) {
-    return new Failover(epoch, p, startedAt, now, forced, coordinated, oldMaster, promoted, reconf);
+    return new Failover(epoch, p, startedAt, now, forced, coordinated, oldMaster, promoted, reconf, fencedAt);
   }
 
   public Failover withPromoted(Address a) {
-    return new Failover(epoch, phase, startedAt, phaseSince, forced, coordinated, oldMaster, a, reconf);
+    return new Failover(epoch, phase, startedAt, phaseSince, forced, coordinated, oldMaster, a, reconf, fencedAt);
   }
 
   public Failover withReconf(Address a, Reconf.State s, long now) {
     Map<Address, Reconf> m = new LinkedHashMap<>(reconf);
     m.put(a, new Reconf(s, now));
-    return new Failover(epoch, phase, startedAt, phaseSince, forced, coordinated, oldMaster, promoted, m);
+    return new Failover(epoch, phase, startedAt, phaseSince, forced, coordinated, oldMaster, promoted, m, fencedAt);
   }
 }

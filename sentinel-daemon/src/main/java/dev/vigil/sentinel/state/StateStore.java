@@ -53,7 +53,8 @@ public final class StateStore {
   public synchronized DaemonState update(UnaryOperator<DaemonState> change) {
     DaemonState next = change.apply(state);
     if (next.currentEpoch() < state.currentEpoch()) {
-      next = new DaemonState(next.myId(), state.currentEpoch(), next.groups());
+      next = new DaemonState(next.myId(), state.currentEpoch(), next.groups(),
+          next.quarantineUntil());
     }
     write(next);
     state = next;

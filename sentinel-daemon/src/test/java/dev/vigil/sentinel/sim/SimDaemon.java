@@ -4,6 +4,7 @@ import dev.vigil.sentinel.config.Address;
 import dev.vigil.sentinel.config.MasterSpec;
 import dev.vigil.sentinel.config.Timing;
 import dev.vigil.sentinel.failover.FailoverCore;
+import dev.vigil.sentinel.failover.Quarantine;
 import dev.vigil.sentinel.monitor.Effect;
 import dev.vigil.sentinel.monitor.GroupMonitor;
 import dev.vigil.sentinel.monitor.GroupState;
@@ -38,6 +39,9 @@ final class SimDaemon {
   GroupState state;
   private GroupRecord persisted;
   private long persistedEpoch;
+  /** The state file's fresh-identity quarantine end (virtual time stands in for the wall clock). */
+  private long persistedQuarantineUntil;
+  private final dev.vigil.sentinel.config.FailoverTuning tuning;
   private final Map<Address, Boolean> linked = new HashMap<>();
   private final Map<Address, Long> lastInfo = new HashMap<>();
   private final java.util.Set<Address> infoInFlight = new java.util.HashSet<>();
@@ -54,7 +58,12 @@ final class SimDaemon {
     this.spec = spec;
     this.timing = timing;
     this.monitor = new GroupMonitor(id, timing, 3_600_000);
-    this.core = new FailoverCore(id, timing, dev.vigil.sentinel.config.FailoverTuning.DEFAULT);
+    var d = dev.vigil.sentinel.config.FailoverTuning.DEFAULT;
+    this.tuning = new dev.vigil.sentinel.config.FailoverTuning(d.electionTimeoutMs(),
+        d.retryMinMs(), d.retryMaxMs(), d.reportValidityMs(), d.reconfSentTimeoutMs(),
+        d.fastAskMs(), d.startStaggerMs(),
+        Long.getLong("vigil.sim.quarantine", d.freshIdentityQuarantineMs()));
+    this.core = new FailoverCore(id, timing, tuning);
     this.persisted = record;
     this.state = GroupState.initial(spec, record, sim.now);
   }
@@ -81,22 +90,25 @@ final class SimDaemon {
   void startWithoutState() {
     int index = Integer.parseInt(address.host().substring(address.host().lastIndexOf('.') + 1));
     id = String.format("%032x%08x", 0xeL, (index << 16) | ++identities);
-    var d = dev.vigil.sentinel.config.FailoverTuning.DEFAULT;
-    long quarantine = Long.getLong("vigil.sim.quarantine", d.freshIdentityQuarantineMs());
-    var tuning = new dev.vigil.sentinel.config.FailoverTuning(d.electionTimeoutMs(), d.retryMinMs(),
-        d.retryMaxMs(), d.reportValidityMs(), d.reconfSentTimeoutMs(), d.fastAskMs(),
-        d.startStaggerMs(), quarantine);
+    long remaining = Quarantine.remainingMs(true, 0, sim.now, tuning.freshIdentityQuarantineMs());
     monitor = new GroupMonitor(id, timing, 3_600_000);
-    core = new FailoverCore(id, timing, tuning, sim.now + quarantine);
+    core = new FailoverCore(id, timing, tuning, sim.now + remaining);
+    persistedQuarantineUntil = remaining > 0 ? sim.now + remaining : 0;
     persisted = GroupRecord.fresh(spec.name(), spec.address());
     persistedEpoch = 0;
     currentEpoch = 0;
     state = GroupState.initial(spec, persisted, sim.now);
   }
 
-  /** Restarts from what was persisted (votes' epochs, config epoch, master, peers). */
+  /**
+   * Restarts from what was persisted (votes' epochs, config epoch, master, peers, and the
+   * quarantine's end), as SentinelDaemon starts from its state file.
+   */
   void restart() {
     up = true;
+    long remaining = Quarantine.remainingMs(false, persistedQuarantineUntil, sim.now,
+        tuning.freshIdentityQuarantineMs());
+    core = new FailoverCore(id, timing, tuning, remaining > 0 ? sim.now + remaining : -1);
     currentEpoch = persistedEpoch;
     state = GroupState.initial(spec, persisted, sim.now);
     linked.clear();
@@ -276,7 +288,15 @@ final class SimDaemon {
         sim.send(this, p.replica(), () -> sim.node(p.replica()).replicaOf(null));
         sim.later(50, () -> info(p.replica()));
       } else if (e instanceof Effect.ReplicaOf r) {
-        sim.send(this, r.node(), () -> sim.node(r.node()).replicaOf(r.master()));
+        sim.send(this, r.node(), () -> sim.node(r.node()).replicaOf(r.master(), r.unpause()));
+      } else if (e instanceof Effect.Fence fence) {
+        checkFence(fence);
+        sim.send(this, fence.node(), () -> {
+          SimNode n = sim.node(fence.node());
+          n.pausedUntil = Math.max(n.pausedUntil, sim.now + fence.pauseMs());
+        });
+      } else if (e instanceof Effect.Unfence u) {
+        sim.send(this, u.node(), () -> sim.node(u.node()).pausedUntil = -1);
       } else if (e instanceof Effect.PublishHelloNow) {
         hellos();
       } else if (e instanceof Effect.RefreshInfo r) {
@@ -286,6 +306,25 @@ final class SimDaemon {
       }
     }
     sim.checkDaemon(this);
+  }
+
+  /**
+   * oldMasterFenced, its target: only the master that this daemon's own failover replaces is
+   * ever paused, only once REPLICAOF NO ONE went out for another node, and never for longer
+   * than the failover-timeout that bounds the wait for the promotion.
+   */
+  private void checkFence(Effect.Fence fence) {
+    var f = state.agreement().failover();
+    if (f == null || f.phase() != dev.vigil.sentinel.monitor.Failover.Phase.WAIT_PROMOTION
+        || f.promoted() == null || !fence.node().equals(f.oldMaster())
+        || fence.node().equals(f.promoted())) {
+      sim.violation("oldMasterFenced: " + id + " pauses " + fence.node() + " outside its own "
+          + "promotion (failover " + f + ")");
+    }
+    if (fence.pauseMs() > spec.failoverTimeout().toMillis()) {
+      sim.violation("oldMasterFenced: " + id + " pauses " + fence.node() + " for "
+          + fence.pauseMs() + " ms, beyond the failover-timeout");
+    }
   }
 
   /**

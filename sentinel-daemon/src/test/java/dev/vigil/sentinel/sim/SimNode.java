@@ -16,6 +16,8 @@ final class SimNode {
   NodeRole role;
   Address master;
   long offset;
+  /** Until when writes are paused (CLIENT PAUSE WRITE), or -1; a restart forgets it. */
+  long pausedUntil = -1;
   private int restarts;
 
   SimNode(Address address, NodeRole role, Address master, int priority) {
@@ -36,7 +38,20 @@ final class SimNode {
 
   void restart() {
     up = true;
+    pausedUntil = -1;
     runId = runIdFor(address, ++restarts);
+  }
+
+  /** REPLICAOF, then CLIENT UNPAUSE when {@code unpause} (one transaction). */
+  void replicaOf(Address m, boolean unpause) {
+    replicaOf(m);
+    if (unpause) {
+      pausedUntil = -1;
+    }
+  }
+
+  boolean paused(long now) {
+    return now < pausedUntil;
   }
 
   /** REPLICAOF: null for NO ONE. */
@@ -55,9 +70,12 @@ final class SimNode {
     return role == NodeRole.REPLICA && m != null && m.up && m.role == NodeRole.MASTER;
   }
 
-  /** Masters take writes; linked replicas follow their master's offset. */
-  void advance(Map<Address, SimNode> all) {
-    if (!up) {
+  /**
+   * Masters take writes; linked replicas follow their master's offset. A write pause stops both
+   * (a paused replica holds back its master's replication stream, as Valkey's does).
+   */
+  void advance(Map<Address, SimNode> all, long now) {
+    if (!up || paused(now)) {
       return;
     }
     if (role == NodeRole.MASTER) {

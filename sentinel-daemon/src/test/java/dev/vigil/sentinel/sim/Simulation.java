@@ -29,7 +29,8 @@ import java.util.SplittableRandom;
 final class Simulation {
   /** What the run checked and found. */
   record Result(long seed, List<String> violations, int promotions, int elections,
-      long convergedAfterHealMs, int stateLosses, boolean coldStart) {}
+      long convergedAfterHealMs, int stateLosses, boolean coldStart, int fences,
+      int masterBackAborts) {}
 
   /** A stale master must be demoted this long after healing, at the latest. */
   static final long DEMOTE_BOUND_MS = 3_000;
@@ -54,6 +55,8 @@ final class Simulation {
   /** Whether daemon crashes in this run may lose the state file. */
   private final boolean stateLossRun;
   private int stateLosses;
+  private int fences;
+  private int masterBackAborts;
   /**
    * Whether every daemon starts without state (a new group, or all pods restarted with their
    * state lost): new run ids, no peers known, the fresh-identity quarantine, faults from 2 s on.
@@ -204,6 +207,11 @@ final class Simulation {
       }
     }
     switch (e.type()) {
+      case "+fence-old-master" -> fences++;
+      case "-failover-abort-master-back" -> {
+        masterBackAborts++;
+        failoverInProgress.put(d.id, false);
+      }
       case "+try-failover" -> {
         if (Boolean.TRUE.equals(failoverInProgress.put(d.id, true))) {
           violation("oneFailoverAtATime: " + d.id + " started a failover while one was running");
@@ -322,7 +330,8 @@ final class Simulation {
     }
     int promotions = promotedByEpoch.values().stream().mapToInt(Set::size).sum();
     return new Result(seed, violations, promotions, electedByEpoch.size(),
-        convergedSince < 0 ? -1 : convergedSince - healedAt, stateLosses, coldStart);
+        convergedSince < 0 ? -1 : convergedSince - healedAt, stateLosses, coldStart, fences,
+        masterBackAborts);
   }
 
   private void scheduleTicks(SimDaemon d, long at) {
@@ -334,7 +343,7 @@ final class Simulation {
 
   private void scheduleNodeProgress() {
     later(100, () -> {
-      nodes.values().forEach(n -> n.advance(nodes));
+      nodes.values().forEach(n -> n.advance(nodes, now));
       if (healedAt >= 0) {
         checkStaleMasters();
         boolean converged = converged();
@@ -485,7 +494,13 @@ final class Simulation {
       return;
     }
     Address m = masters.get(0).address;
+    if (masters.get(0).paused(now)) {
+      violation("liveness: the master " + m + " is still write-paused after healing");
+    }
     for (SimNode n : nodes.values()) {
+      if (n.role == NodeRole.REPLICA && n.paused(now)) {
+        violation("oldMasterFenced: replica " + n.address + " left write-paused");
+      }
       if (n != masters.get(0) && !m.equals(n.master)) {
         violation("liveness: " + n.address + " replicates " + n.master + ", not " + m);
       }

@@ -27,6 +27,8 @@ class SimulationTest {
     int coldStarts = 0;
     int coldWithFailover = 0;
     long slowestConvergence = 0;
+    int fences = 0;
+    int masterBackAborts = 0;
     for (long seed = FIRST; seed < FIRST + SEEDS && failures.size() < 5; seed++) {
       int daemons = 3 + (int) (seed % 3);
       int replicas = 1 + (int) ((seed / 3) % 3);
@@ -37,6 +39,8 @@ class SimulationTest {
       coldStarts += r.coldStart() ? 1 : 0;
       coldWithFailover += r.coldStart() && r.promotions() > 0 ? 1 : 0;
       slowestConvergence = Math.max(slowestConvergence, r.convergedAfterHealMs());
+      fences += r.fences();
+      masterBackAborts += r.masterBackAborts();
       if (!r.violations().isEmpty()) {
         failures.add("seed " + seed + " (" + daemons + " daemons, " + replicas + " replicas): "
             + r.violations());
@@ -44,12 +48,15 @@ class SimulationTest {
     }
     System.out.printf("simulation: %d seeds, %d with a failover, %d promotions, %d daemon restarts"
         + " that lost their state, %d cold starts (%d with a failover); slowest convergence after"
-        + " healing %d ms%n", SEEDS, runsWithFailover, promotions, stateLosses, coldStarts,
-        coldWithFailover, slowestConvergence);
+        + " healing %d ms; %d old masters fenced, %d failovers ended by the master's return%n",
+        SEEDS, runsWithFailover, promotions, stateLosses, coldStarts, coldWithFailover,
+        slowestConvergence, fences, masterBackAborts);
     assertThat(failures).as("replay with -Dvigil.sim.seed=N -Dvigil.sim.seeds=1").isEmpty();
     // The faults must actually exercise failovers, or the invariants were checked on nothing.
     assertThat(runsWithFailover).isGreaterThan(SEEDS / 4);
     assertThat(stateLosses).isGreaterThan(SEEDS / 100);
     assertThat(coldWithFailover).isGreaterThanOrEqualTo(SEEDS / 20);
+    // The fence's checks (oldMasterFenced) ran on real fences, not on none.
+    assertThat(fences).isPositive();
   }
 }
