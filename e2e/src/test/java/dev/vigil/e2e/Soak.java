@@ -65,7 +65,10 @@ public final class Soak {
       System.exit(2);
       return;
     }
-    SoakTotals t = new Soak(o, System.out, Path.of("target", "soak-logs")).run();
+    // One directory per soak, so that a later soak does not overwrite the logs of this one.
+    Path logs = Path.of("target", "soak-logs", o.watcher().name() + "-" + o.downAfterMs() + "ms-seed-"
+        + o.seed());
+    SoakTotals t = new Soak(o, System.out, logs).run();
     System.exit(t.exitCode());
   }
 
