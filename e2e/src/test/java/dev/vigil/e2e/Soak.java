@@ -162,7 +162,13 @@ public final class Soak {
     long convergedMs = -1;
     String finalMaster = master;
     try {
-      await().atMost(BOUND).until(() -> history.count(master) > 200);
+      try {
+        await().atMost(BOUND).until(() -> history.count(master) > 200);
+      } catch (ConditionTimeoutException noWritesBeforeTheFault) {
+        // The group is not taking writes at all: a failed run, and a fresh group for the next.
+        return new RunResult(SoakVerdict.of(master, List.of(), false, false, 0, 0), null, -1, -1,
+            null, List.of(), Instant.now(), lag.takeWorstMs());
+      }
       // The fault's phase against the watchers' ping period is random.
       TimeUnit.MILLISECONDS.sleep(random.nextInt((int) Math.max(1, options.downAfterMs())));
       faultAt = System.nanoTime();
@@ -192,7 +198,9 @@ public final class Soak {
         convergedMs = (System.nanoTime() - restoredAt) / 1_000_000;
         TimeUnit.MILLISECONDS.sleep(Math.max(2_000, 3 * options.downAfterMs()));
         finalMaster = g.awaitConverged(BOUND);
-      } catch (ConditionTimeoutException notConverged) {
+      } catch (ConditionTimeoutException | IllegalStateException | java.io.UncheckedIOException
+          notConverged) {
+        // Not within the bound, or a node's INFO timed out on a machine loaded past it.
         convergedMs = -1;
       }
     } finally {
@@ -204,13 +212,24 @@ public final class Soak {
     if (convergedMs < 0) {
       finalMaster = null;
     }
-    HistoryChecker.Report report = finalMaster == null ? null
-        : HistoryChecker.check(history, HistoryWriter.contents(g.node(finalMaster)));
+    HistoryChecker.Report report = null;
+    if (finalMaster != null) {
+      try {
+        report = HistoryChecker.check(history, HistoryWriter.contents(g.node(finalMaster)));
+      } catch (IllegalStateException | java.io.UncheckedIOException unreadable) {
+        convergedMs = -1;
+        finalMaster = null;
+      }
+    }
     SoakVerdict v = SoakVerdict.of(master, events, writableMs >= 0, convergedMs >= 0,
         report == null ? 0 : report.lostWithWait().size(), report == null ? 0 : report.lost().size());
     if (finalMaster != null) {
       // The next run's history starts empty (the DEL replicates before any of its writes).
-      g.node(finalMaster).command("DEL", HistoryWriter.KEY);
+      try {
+        g.node(finalMaster).command("DEL", HistoryWriter.KEY);
+      } catch (IllegalStateException | java.io.UncheckedIOException busy) {
+        // Only the list grows: the next check compares that run's acks with it all the same.
+      }
     }
     return new RunResult(v, finalMaster, writableMs, convergedMs, report, events, faultInstant,
         lag.takeWorstMs());
