@@ -15,7 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** A daemon started as users start it: {@code bin/vigil sentinel sentinel.conf}, in its own process. */
+/**
+ * A daemon started as users start it: {@code bin/vigil sentinel sentinel.conf}, in its own process
+ * (or, for comparisons, Sentinel itself on the same file: {@link WatcherKind}).
+ */
 final class DaemonProcess implements AutoCloseable {
   /** The repository root: the working directory (benchmark) or its parent (Maven, in e2e/). */
   static final Path ROOT = Files.isExecutable(Path.of("bin/vigil"))
@@ -27,12 +30,14 @@ final class DaemonProcess implements AutoCloseable {
   private final Path conf;
 
   private final boolean plain;
+  private final WatcherKind kind;
 
-  private DaemonProcess(int port, Path dir, Path conf, boolean plain) {
+  private DaemonProcess(int port, Path dir, Path conf, boolean plain, WatcherKind kind) {
     this.port = port;
     this.dir = dir;
     this.conf = conf;
     this.plain = plain;
+    this.kind = kind;
   }
 
   /** A daemon watching group {@code name} with a sentinel.conf (the drop-in path). */
@@ -54,6 +59,13 @@ final class DaemonProcess implements AutoCloseable {
    */
   static DaemonProcess start(String name, String masterHost, int masterPort, int quorum,
       long downAfterMs, int port, List<String> extraLines) throws IOException {
+    return start(WatcherKind.VIGIL, name, masterHost, masterPort, quorum, downAfterMs, port,
+        extraLines);
+  }
+
+  /** As above, running {@code kind} (Sentinel needs a working directory to rewrite its file in). */
+  static DaemonProcess start(WatcherKind kind, String name, String masterHost, int masterPort,
+      int quorum, long downAfterMs, int port, List<String> extraLines) throws IOException {
     Path dir = Files.createTempDirectory("vigil-e2e-daemon-");
     Path conf = dir.resolve("sentinel.conf");
     StringBuilder extra = new StringBuilder();
@@ -61,8 +73,9 @@ final class DaemonProcess implements AutoCloseable {
     Files.writeString(conf, "port " + port + "\nbind 127.0.0.1\n"
         + "sentinel monitor " + name + " " + masterHost + " " + masterPort + " " + quorum + "\n"
         + "sentinel down-after-milliseconds " + name + " " + downAfterMs + "\n"
-        + "sentinel failover-timeout " + name + " 10000\n" + extra);
-    DaemonProcess d = new DaemonProcess(port, dir, conf, false);
+        + "sentinel failover-timeout " + name + " 10000\n" + extra
+        + (kind.isSentinel() ? "dir " + dir + "\n" : ""));
+    DaemonProcess d = new DaemonProcess(port, dir, conf, false, kind);
     d.launch();
     return d;
   }
@@ -80,7 +93,7 @@ final class DaemonProcess implements AutoCloseable {
         + "sentinel down-after-milliseconds " + name + " " + downAfterMs + "\n"
         + "sentinel failover-timeout " + name + " 10000\n"
         + "sentinel parallel-syncs " + name + " 1\n");
-    DaemonProcess d = new DaemonProcess(port, dir, conf, true);
+    DaemonProcess d = new DaemonProcess(port, dir, conf, true, WatcherKind.VIGIL);
     d.launch();
     return d;
   }
@@ -112,15 +125,14 @@ final class DaemonProcess implements AutoCloseable {
   }
 
   private void launch() throws IOException {
-    Path vigil = ROOT.resolve("bin/vigil");
-    ProcessBuilder pb = new ProcessBuilder(vigil.toString(), "sentinel", conf.toString())
+    ProcessBuilder pb = new ProcessBuilder(kind.command(ROOT, conf))
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("daemon.log").toFile()));
     if (plain) {
       pb.environment().keySet().removeIf(k -> k.startsWith("VIGIL_"));
     } else {
       pb.environment().put("VIGIL_HTTP_PORT", "0");
-      pb.environment().put("VIGIL_JAVA_OPTS", "-Xmx96m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+      pb.environment().put("VIGIL_JAVA_OPTS", kind.isSentinel() ? "" : kind.javaOpts());
     }
     process = pb.start();
     await().atMost(Duration.ofSeconds(30)).until(() -> {

@@ -28,11 +28,19 @@ final class HistoryWriter implements Runnable {
   private final int daemon;
   private final boolean waitForReplica;
   private final History history;
+  private final long pauseMicros;
   final AtomicBoolean stop = new AtomicBoolean();
   private Thread thread;
 
   HistoryWriter(String name, String localIp, ProxiedGroup group, int daemon,
       boolean waitForReplica, History history) {
+    this(name, localIp, group, daemon, waitForReplica, history, 0);
+  }
+
+  /** As above, pausing {@code pauseMicros} after each write (a paced client, not a tight loop). */
+  HistoryWriter(String name, String localIp, ProxiedGroup group, int daemon,
+      boolean waitForReplica, History history, long pauseMicros) {
+    this.pauseMicros = pauseMicros;
     this.name = name;
     this.localIp = localIp;
     this.group = group;
@@ -76,6 +84,9 @@ final class HistoryWriter implements Runnable {
           } finally {
             // The RPUSH was acknowledged whatever WAIT does next.
             history.record(new Ack(name, value, node, at, waited));
+          }
+          if (pauseMicros > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(pauseMicros * 1_000);
           }
         }
       } catch (IOException | RuntimeException reconnect) {

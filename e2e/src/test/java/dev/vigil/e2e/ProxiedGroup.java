@@ -57,6 +57,12 @@ final class ProxiedGroup implements AutoCloseable {
   /** A master {@code n0}, {@code replicas} replicas and {@code n} daemons, all discovered. */
   static ProxiedGroup start(ValkeyServers servers, DaemonProcesses tracked, int replicas, int n,
       int quorum, long downAfterMs) {
+    return start(servers, tracked, replicas, n, quorum, downAfterMs, WatcherKind.VIGIL);
+  }
+
+  /** As above, with {@code kind} as the daemons (Vigil with some JVM options, or Sentinel). */
+  static ProxiedGroup start(ValkeyServers servers, DaemonProcesses tracked, int replicas, int n,
+      int quorum, long downAfterMs, WatcherKind kind) {
     ProxiedGroup g = new ProxiedGroup(downAfterMs);
     try {
       for (int i = 0; i <= replicas; i++) {
@@ -68,6 +74,8 @@ final class ProxiedGroup implements AutoCloseable {
         s.command("CONFIG", "SET", "min-replicas-max-lag", Integer.toString(MIN_REPLICAS_MAX_LAG_S));
         s.command("CONFIG", "SET", "replica-announce-ip", "127.0.0.1");
         s.command("CONFIG", "SET", "replica-announce-port", Integer.toString(p.port()));
+        // Kept in its file, so that a node restarted after kill -9 still announces its proxy.
+        s.command("CONFIG", "REWRITE");
         g.nodes.add(s);
       }
       int masterProxy = g.proxies.get("n0").port();
@@ -81,7 +89,7 @@ final class ProxiedGroup implements AutoCloseable {
         FaultProxy p = g.proxy(name, "127.0.0.1", 0);
         int port = DaemonProcess.freePort();
         p.retarget(new InetSocketAddress("127.0.0.1", port));
-        DaemonProcess d = tracked.track(DaemonProcess.start(GROUP, "127.0.0.1", masterProxy, quorum,
+        DaemonProcess d = tracked.track(DaemonProcess.start(kind, GROUP, "127.0.0.1", masterProxy, quorum,
             downAfterMs, port, List.of("sentinel announce-ip 127.0.0.1",
                 "sentinel announce-port " + p.port())));
         g.owners.registerProcess(d.pid(), name);
@@ -102,6 +110,11 @@ final class ProxiedGroup implements AutoCloseable {
     FaultProxy p = FaultProxy.start(name, new InetSocketAddress(host, port), owners, loop);
     proxies.put(name, p);
     return p;
+  }
+
+  /** The event loop every proxy runs on: a stall there is a stall of every link at once. */
+  EventLoopGroup proxyLoop() {
+    return loop;
   }
 
   /** Every source a link can come from. */
@@ -159,6 +172,13 @@ final class ProxiedGroup implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** Restarts node {@code name} after kill -9; its new process is still known by its name. */
+  void restart(String name) {
+    ValkeyServer s = node(name);
+    s.restart();
+    owners.registerProcess(s.pid(), name);
   }
 
   void heal() {
