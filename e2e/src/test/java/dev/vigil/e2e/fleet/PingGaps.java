@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
  * least one whole period passed without a PING: a missed period. A connection silent since its
  * last PING counts as a gap at the time of the summary. Only on the fleet's loop.
  */
-final class PingGaps {
+public final class PingGaps {
   /**
    * @param connections connections that sent a PING since the reset
    * @param pings PINGs since the reset
@@ -19,7 +19,7 @@ final class PingGaps {
    * @param maxGapMs the longest gap
    * @param p99GapMs the 99th percentile gap (1 ms buckets up to 60 s)
    */
-  record Summary(int connections, long pings, long missed, long maxGapMs, long p99GapMs) {}
+  public record Summary(int connections, long pings, long missed, long maxGapMs, long p99GapMs) {}
 
   private final Map<Object, Long> lastPing = new HashMap<>();
   private final long[] histogram = new long[60_001];
