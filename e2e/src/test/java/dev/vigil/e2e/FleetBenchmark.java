@@ -38,7 +38,7 @@ public final class FleetBenchmark {
   record Result(String watcher, int groups, int daemons, int nodes, double cpuPercentPerDaemon,
       double cpuPercentMax, long rssKib, long hwmKib, long threads, long connections, long pings,
       long missed, long p99GapMs, long maxGapMs, double fleetCpuPercent, long sdownMs,
-      long odownMs, long switchMs, long repointedMs, String load) {}
+      long odownMs, long switchMs, long repointedMs, long tilts, String load) {}
 
   public static void main(String[] argv) throws Exception {
     Map<String, String> opts = new LinkedHashMap<>(Map.of("--groups", "500", "--daemons", "1",
@@ -79,7 +79,7 @@ public final class FleetBenchmark {
     long pingPeriod = vigil ? Math.min(1_000, downAfter / 5) : Math.min(1_000, downAfter);
     int quorum = daemons / 2 + 1;
     List<ValkeyServer> real = new ArrayList<>();
-    List<Watcher> procs = new ArrayList<>();
+    List<WatcherProcess> procs = new ArrayList<>();
     try (FakeFleet fleet = new FakeFleet()) {
       List<FakeFleet.Group> fake = fleet.startGroups(groups - realGroups, 2);
       StringBuilder monitors = new StringBuilder();
@@ -97,7 +97,16 @@ public final class FleetBenchmark {
         monitors.append(monitor("r" + g, m.port(), quorum, downAfter));
       }
       for (int d = 0; d < daemons; d++) {
-        procs.add(Watcher.start(watcher, monitors.toString(), d == 0 ? jfr : ""));
+        Map<String, String> env = new LinkedHashMap<>();
+        if (System.getenv("VIGIL_JAVA_OPTS") != null) {
+          env.put("VIGIL_JAVA_OPTS", System.getenv("VIGIL_JAVA_OPTS"));
+        }
+        if (d == 0 && !jfr.isEmpty()) {
+          env.put("JAVA_TOOL_OPTIONS",
+              "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + jfr);
+        }
+        procs.add(vigil ? WatcherProcess.vigil(monitors.toString(), env)
+            : WatcherProcess.redisSentinel(monitors.toString()));
       }
       int fleetNodes = fleet.size();
       long warmDeadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
@@ -106,7 +115,7 @@ public final class FleetBenchmark {
           throw new IllegalStateException(watcher + ": only " + fleet.nodesPingedWithin(3 * pingPeriod)
               + " of " + fleetNodes + " nodes pinged after 3 minutes");
         }
-        for (Watcher p : procs) {
+        for (WatcherProcess p : procs) {
           if (!p.process.isAlive()) {
             throw new IllegalStateException(watcher + " exited:\n" + p.log());
           }
@@ -143,7 +152,7 @@ public final class FleetBenchmark {
 
       Map<String, Long> firstEvent = new ConcurrentHashMap<>();
       List<Socket> listeners = new ArrayList<>();
-      for (Watcher p : procs) {
+      for (WatcherProcess p : procs) {
         listeners.add(listen(p.port, "g0", firstEvent));
       }
       FakeFleet.Group victim = fake.get(0);
@@ -171,13 +180,22 @@ public final class FleetBenchmark {
       for (Socket s : listeners) {
         s.close();
       }
+      long tilts = 0;
+      for (WatcherProcess p : procs) {
+        tilts += p.log().lines().filter(l -> l.contains("+tilt")).count();
+        String keep = System.getenv("FLEET_KEEP_LOGS");
+        if (keep != null) {
+          Files.writeString(Path.of(keep, watcher + "-" + groups + "-" + p.port + ".log"),
+              p.log());
+        }
+      }
       return new Result(watcher, groups, daemons, fleetNodes + real.size(), sum / procs.size(),
           max, rss, hwm, threads, gaps.connections(), gaps.pings(), gaps.missed(),
           gaps.p99GapMs(), gaps.maxGapMs(), fleetCpu, ms(firstEvent.get("+sdown"), faultAt),
           ms(firstEvent.get("+odown"), faultAt), ms(firstEvent.get("+switch-master"), faultAt),
-          repointedAt < 0 ? -1 : ms(repointedAt, faultAt), load);
+          repointedAt < 0 ? -1 : ms(repointedAt, faultAt), tilts, load);
     } finally {
-      procs.forEach(Watcher::close);
+      procs.forEach(WatcherProcess::close);
       real.forEach(ValkeyServer::close);
     }
   }
@@ -231,10 +249,10 @@ public final class FleetBenchmark {
         + " per daemon (max %.2f), RSS %d MiB (HWM %d MiB), %d threads; %d PINGs on %d"
         + " connections, %d missed periods, gap p99 %d ms max %d ms; fleet process %.1f %%;"
         + " failover of g0: +sdown %d ms, +odown %d ms, +switch-master %d ms, replicas"
-        + " re-pointed %d ms; load %s%n", r.watcher, r.groups, r.daemons, r.nodes,
+        + " re-pointed %d ms; %d +tilt in the logs; load %s%n", r.watcher, r.groups, r.daemons, r.nodes,
         r.cpuPercentPerDaemon, r.cpuPercentMax, r.rssKib / 1024, r.hwmKib / 1024, r.threads,
         r.pings, r.connections, r.missed, r.p99GapMs, r.maxGapMs, r.fleetCpuPercent, r.sdownMs,
-        r.odownMs, r.switchMs, r.repointedMs, r.load);
+        r.odownMs, r.switchMs, r.repointedMs, r.tilts, r.load);
   }
 
   private static void table(List<Result> rs) {
@@ -251,6 +269,7 @@ public final class FleetBenchmark {
     row("missed ping periods", v.missed, s.missed);
     row("PING gap p99, ms", v.p99GapMs, s.p99GapMs);
     row("PING gap max, ms", v.maxGapMs, s.maxGapMs);
+    row("+tilt in the logs", v.tilts, s.tilts);
     row("fault to +sdown, ms", v.sdownMs, s.sdownMs);
     row("fault to +odown, ms", v.odownMs, s.odownMs);
     row("fault to +switch-master, ms", v.switchMs, s.switchMs);
@@ -262,76 +281,5 @@ public final class FleetBenchmark {
   private static void row(String name, double v, double s) {
     String ratio = s > 0 && v >= 0 ? String.format(Locale.ROOT, "%.2f", v / s) : "-";
     System.out.printf(Locale.ROOT, "%-34s %12.2f %14.2f %8s%n", name, v, s, ratio);
-  }
-
-  /** A watcher process: {@code bin/vigil sentinel} or {@code redis-sentinel}, on its own port. */
-  private static final class Watcher implements AutoCloseable {
-    final Process process;
-    final int port;
-    final Path dir;
-
-    private Watcher(Process process, int port, Path dir) {
-      this.process = process;
-      this.port = port;
-      this.dir = dir;
-    }
-
-    static Watcher start(String kind, String monitors, String jfr) throws IOException {
-      int port = DaemonProcess.freePort();
-      Path dir = Files.createTempDirectory("vigil-fleet-" + kind + "-");
-      Path conf = dir.resolve("sentinel.conf");
-      ProcessBuilder pb;
-      if (kind.equals("vigil")) {
-        Files.writeString(conf, "port " + port + "\nbind 127.0.0.1\n" + monitors);
-        pb = new ProcessBuilder(DaemonProcess.ROOT.resolve("bin/vigil").toString(), "sentinel",
-            conf.toString());
-        pb.environment().keySet().removeIf(k -> k.startsWith("VIGIL_"));
-        // As a sidecar would run it, but three on one host need their own HTTP ports.
-        pb.environment().put("VIGIL_HTTP_PORT", "0");
-        if (System.getenv("VIGIL_JAVA_OPTS") != null) {
-          pb.environment().put("VIGIL_JAVA_OPTS", System.getenv("VIGIL_JAVA_OPTS"));
-        }
-        if (!jfr.isEmpty()) {
-          pb.environment().put("JAVA_TOOL_OPTIONS",
-              "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + jfr);
-        }
-      } else {
-        Files.writeString(conf, "port " + port + "\nbind 127.0.0.1\ndir " + dir + "\nlogfile "
-            + dir.resolve("sentinel.log") + "\n" + monitors);
-        pb = new ProcessBuilder(ServerBinary.sentinel().toString(), conf.toString());
-      }
-      Process p = pb.redirectErrorStream(true)
-          .redirectOutput(dir.resolve("stdout.log").toFile()).start();
-      return new Watcher(p, port, dir);
-    }
-
-    long pid() {
-      return process.pid();
-    }
-
-    String log() {
-      try {
-        return Files.readString(dir.resolve("stdout.log"));
-      } catch (IOException e) {
-        return "(no log: " + e.getMessage() + ")";
-      }
-    }
-
-    @Override
-    public void close() {
-      process.destroy();
-      try {
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      try (var files = Files.walk(dir)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-      } catch (IOException ignored) {
-        // temporary
-      }
-    }
   }
 }
