@@ -110,10 +110,13 @@ public final class FleetBenchmark {
       }
       int fleetNodes = fleet.size();
       long warmDeadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-      while (fleet.nodesPingedWithin(3 * pingPeriod) < fleetNodes) {
+      int pinged;
+      while ((pinged = fleet.nodesPingedWithin(3 * pingPeriod)) < fleetNodes) {
         if (System.nanoTime() > warmDeadline) {
-          throw new IllegalStateException(watcher + ": only " + fleet.nodesPingedWithin(3 * pingPeriod)
-              + " of " + fleetNodes + " nodes pinged after 3 minutes");
+          // Measured all the same: a watcher that cannot reach every node is a result too.
+          System.out.printf(Locale.ROOT, "%s: only %d of %d fake nodes pinged within %d ms after"
+              + " 3 minutes; measuring anyway%n", watcher, pinged, fleetNodes, 3 * pingPeriod);
+          break;
         }
         for (WatcherProcess p : procs) {
           if (!p.process.isAlive()) {
