@@ -1,55 +1,138 @@
 package dev.vigil.resp3.client;
 
+import java.util.AbstractMap;
+import java.util.AbstractSet;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 
 /**
  * An INFO reply parsed into sections of {@code key:value} fields, in the server's order. Section
  * names are lower-cased ({@code replication}, {@code server}); keys are kept as sent.
+ *
+ * <p>A section's fields are split out of the text the first time they are read: a daemon polls
+ * every node's INFO and reads three or four of its dozen sections, and with hundreds of groups
+ * splitting the rest was a good part of what it allocated.
  */
-public record InfoReply(Map<String, Map<String, String>> sections) {
-  public InfoReply {
-    Map<String, Map<String, String>> copy = new LinkedHashMap<>();
-    sections.forEach((k, v) -> copy.put(k, Collections.unmodifiableMap(new LinkedHashMap<>(v))));
-    sections = Collections.unmodifiableMap(copy);
+public final class InfoReply {
+  private final String text;
+  /** Each section by name, in the server's order. */
+  private final Map<String, Section> index;
+  private final Map<String, Map<String, String>> sections;
+
+  /**
+   * Where a section's lines are in the text (start/end pairs: a repeated header continues the
+   * section, as it always did); its fields once read (immutable, so caching them racily is safe).
+   */
+  private static final class Section {
+    int[] ranges;
+    Map<String, String> fields;
+
+    Section(int start, int end) {
+      this.ranges = new int[] {start, end};
+    }
+
+    void add(int start, int end) {
+      int[] r = java.util.Arrays.copyOf(ranges, ranges.length + 2);
+      r[ranges.length] = start;
+      r[ranges.length + 1] = end;
+      ranges = r;
+    }
   }
 
+  private InfoReply(String text, Map<String, Section> index) {
+    this.text = text;
+    this.index = index;
+    this.sections = new LazySections();
+  }
+
+  /** Finds where each section is; a section's fields are split when it is first read. */
   public static InfoReply parse(String text) {
-    Map<String, Map<String, String>> sections = new LinkedHashMap<>();
-    Map<String, String> current = null;
-    for (String raw : text.split("\n")) {
-      String line = raw.endsWith("\r") ? raw.substring(0, raw.length() - 1) : raw;
-      if (line.isEmpty()) {
-        continue;
+    Map<String, Section> index = new LinkedHashMap<>();
+    String name = "";
+    int sectionStart = 0;
+    int pos = 0;
+    int n = text.length();
+    while (pos < n) {
+      int nl = text.indexOf('\n', pos);
+      int lineEnd = nl < 0 ? n : nl;
+      if (lineEnd > pos && text.charAt(pos) == '#') {
+        addSection(index, text, name, sectionStart, pos);
+        int end = text.charAt(lineEnd - 1) == '\r' ? lineEnd - 1 : lineEnd;
+        name = text.substring(pos + 1, end).trim().toLowerCase(Locale.ROOT);
+        index.computeIfAbsent(name, k -> new Section(0, 0));
+        sectionStart = lineEnd + 1;
       }
-      if (line.startsWith("#")) {
-        current = sections.computeIfAbsent(
-            line.substring(1).trim().toLowerCase(Locale.ROOT), k -> new LinkedHashMap<>());
-        continue;
-      }
-      int colon = line.indexOf(':');
-      if (colon <= 0) {
-        continue;
-      }
-      if (current == null) {
-        current = sections.computeIfAbsent("", k -> new LinkedHashMap<>());
-      }
-      current.put(line.substring(0, colon), line.substring(colon + 1));
+      pos = lineEnd + 1;
     }
-    return new InfoReply(sections);
+    addSection(index, text, name, Math.min(sectionStart, n), n);
+    return new InfoReply(text, index);
+  }
+
+  /** Fields before any header go to section "", which exists only when there are some. */
+  private static void addSection(Map<String, Section> index, String text, String name, int start,
+      int end) {
+    if (start >= end) {
+      return;
+    }
+    Section s = index.get(name);
+    if (s == null) {
+      if (!name.isEmpty() || parseFields(text, new int[] {start, end}).isEmpty()) {
+        return;
+      }
+      index.put(name, new Section(start, end));
+    } else {
+      s.add(start, end);
+    }
+  }
+
+  private Map<String, String> fields(Section s) {
+    Map<String, String> f = s.fields;
+    if (f == null) {
+      f = parseFields(text, s.ranges);
+      s.fields = f;
+    }
+    return f;
+  }
+
+  private static Map<String, String> parseFields(String text, int[] ranges) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (int r = 0; r < ranges.length; r += 2) {
+      int pos = ranges[r];
+      int limit = ranges[r + 1];
+      while (pos < limit) {
+        int nl = text.indexOf('\n', pos);
+        int lineEnd = nl < 0 || nl > limit ? limit : nl;
+        int end = lineEnd > pos && text.charAt(lineEnd - 1) == '\r' ? lineEnd - 1 : lineEnd;
+        int colon = text.indexOf(':', pos);
+        if (colon > pos && colon < end) {
+          out.put(text.substring(pos, colon), text.substring(colon + 1, end));
+        }
+        pos = lineEnd + 1;
+      }
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
+  /** Every section by name, in the server's order (a section's fields are split when read). */
+  public Map<String, Map<String, String>> sections() {
+    return sections;
   }
 
   /** A section's fields, empty when absent. */
   public Map<String, String> section(String name) {
-    return sections.getOrDefault(name.toLowerCase(Locale.ROOT), Map.of());
+    Section s = index.get(name.toLowerCase(Locale.ROOT));
+    return s == null ? Map.of() : fields(s);
   }
 
-  /** A field from whichever section holds it, or null. */
+  /** A field from whichever section holds it (reading sections in order until found), or null. */
   public String get(String key) {
-    for (Map<String, String> s : sections.values()) {
-      String v = s.get(key);
+    for (Section s : index.values()) {
+      String v = fields(s).get(key);
       if (v != null) {
         return v;
       }
@@ -83,5 +166,71 @@ public record InfoReply(Map<String, Map<String, String>> sections) {
       }
     }
     return out;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof InfoReply other && sections.equals(other.sections);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(sections);
+  }
+
+  @Override
+  public String toString() {
+    return "InfoReply" + sections;
+  }
+
+  /** The sections as an unmodifiable map whose values are split only when read. */
+  private final class LazySections extends AbstractMap<String, Map<String, String>> {
+    @Override
+    public boolean containsKey(Object key) {
+      return index.containsKey(key);
+    }
+
+    @Override
+    public Map<String, String> get(Object key) {
+      Section s = index.get(key);
+      return s == null ? null : fields(s);
+    }
+
+    @Override
+    public int size() {
+      return index.size();
+    }
+
+    @Override
+    public Set<String> keySet() {
+      return Collections.unmodifiableSet(index.keySet());
+    }
+
+    @Override
+    public Set<Entry<String, Map<String, String>>> entrySet() {
+      return new AbstractSet<>() {
+        @Override
+        public Iterator<Entry<String, Map<String, String>>> iterator() {
+          Iterator<Map.Entry<String, Section>> it = index.entrySet().iterator();
+          return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+              return it.hasNext();
+            }
+
+            @Override
+            public Entry<String, Map<String, String>> next() {
+              Map.Entry<String, Section> e = it.next();
+              return new SimpleImmutableEntry<>(e.getKey(), fields(e.getValue()));
+            }
+          };
+        }
+
+        @Override
+        public int size() {
+          return index.size();
+        }
+      };
+    }
   }
 }

@@ -6,6 +6,7 @@ import static dev.vigil.resp3.value.Resp.integer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ReplyParsingTest {
@@ -24,6 +25,59 @@ class ReplyParsingTest {
         .containsExactly(java.util.Map.entry("ip", "127.0.0.1"), java.util.Map.entry("port", "6380"),
             java.util.Map.entry("state", "online"), java.util.Map.entry("offset", "42"),
             java.util.Map.entry("lag", "0"));
+  }
+
+  /**
+   * Sections are split lazily now; what they hold is what the eager line-by-line reading gave
+   * (kept here as the oracle), on the shapes a server or a proxy can send.
+   */
+  @Test
+  void lazySectionsHoldWhatALineByLineReadingGives() {
+    java.util.List<String> replies = java.util.List.of(
+        "# Server\r\nredis_version:7.0.15\r\nexecutable:/usr/bin/redis-server:x\r\n\r\n"
+            + "# Clients\r\n\r\n# Replication\r\nrole:slave\r\nmaster_host:10.0.0.1\r\n",
+        "role:master\nconnected_slaves:0\n",
+        "orphan:1\r\n# Server\r\nrun_id:abc\r\n# server\r\nrun_id:def\r\nmore:2\r\n",
+        "# Keyspace\r\n",
+        "# Keyspace",
+        "\r\n\r\n# A\r\nno colon here\r\n:novalue\r\nk:\r\n#B\nx:y",
+        "");
+    for (String text : replies) {
+      InfoReply info = InfoReply.parse(text);
+      Map<String, Map<String, String>> expected = lineByLine(text);
+      assertThat(info.section("replication")).isEqualTo(expected.getOrDefault("replication", Map.of()));
+      assertThat(info.sections()).as(text).isEqualTo(expected);
+      assertThat(info.sections().keySet()).containsExactlyElementsOf(expected.keySet());
+      assertThat(info).isEqualTo(InfoReply.parse(text));
+      for (Map<String, String> fields : expected.values()) {
+        fields.forEach((k, v) -> assertThat(info.get(k)).isNotNull());
+      }
+    }
+  }
+
+  private static Map<String, Map<String, String>> lineByLine(String text) {
+    Map<String, Map<String, String>> sections = new java.util.LinkedHashMap<>();
+    Map<String, String> current = null;
+    for (String raw : text.split("\n")) {
+      String line = raw.endsWith("\r") ? raw.substring(0, raw.length() - 1) : raw;
+      if (line.isEmpty()) {
+        continue;
+      }
+      if (line.startsWith("#")) {
+        current = sections.computeIfAbsent(line.substring(1).trim().toLowerCase(java.util.Locale.ROOT),
+            k -> new java.util.LinkedHashMap<>());
+        continue;
+      }
+      int colon = line.indexOf(':');
+      if (colon <= 0) {
+        continue;
+      }
+      if (current == null) {
+        current = sections.computeIfAbsent("", k -> new java.util.LinkedHashMap<>());
+      }
+      current.put(line.substring(0, colon), line.substring(colon + 1));
+    }
+    return sections;
   }
 
   @Test
