@@ -65,6 +65,9 @@ public class ValkeyClusterSpec {
   @JsonPropertyDescription("The Services applications use.")
   public ServiceSpec service = new ServiceSpec();
 
+  @JsonPropertyDescription("TLS on every link, certificates from cert-manager or a Secret.")
+  public TlsSpec tls = new TlsSpec();
+
   /** The image actually run: {@code image}, or the official one for {@code version}. */
   public String effectiveImage() {
     return image != null && !image.isBlank() ? image : "valkey/valkey:" + version;

@@ -49,7 +49,11 @@ public class ValkeyClusterStatus {
   @JsonPropertyDescription("The last failover the operator saw.")
   public FailoverRecord lastFailover;
 
-  @JsonPropertyDescription("Conditions: Ready, Progressing, Degraded, SpecInvalid, SplitBrain.")
+  @JsonPropertyDescription("Certificates in use and their expiry, with spec.tls on.")
+  public TlsStatus tls;
+
+  @JsonPropertyDescription("Conditions: Ready, Progressing, Degraded, SpecInvalid, SplitBrain, "
+      + "CertificateExpiringSoon (with spec.tls on).")
   public List<Condition> conditions = new ArrayList<>();
 
   /** A master change the daemons made. */

@@ -38,6 +38,7 @@ public final class GroupWatch implements AutoCloseable {
   private static final int BURST_QUERIES = 50;
 
   private final RespClient client;
+  private final TlsLinks tls;
   private final EventLoop loop;
   private final String masterName;
   private final String password;
@@ -58,6 +59,13 @@ public final class GroupWatch implements AutoCloseable {
    */
   public GroupWatch(RespClient client, EventLoop loop, String masterName, String password,
       Consumer<HostPort> listener, Duration resyncPeriod) {
+    this(client, loop, masterName, password, listener, resyncPeriod, new TlsLinks());
+  }
+
+  /** @param tls which daemons are reached over TLS, and with what (read at each new connection) */
+  public GroupWatch(RespClient client, EventLoop loop, String masterName, String password,
+      Consumer<HostPort> listener, Duration resyncPeriod, TlsLinks tls) {
+    this.tls = tls;
     this.client = client;
     this.loop = loop;
     this.masterName = masterName;
@@ -125,7 +133,8 @@ public final class GroupWatch implements AutoCloseable {
   private RespConnection open(HostPort d) {
     RespClientOptions o = RespClientOptions.of(d.host(), d.port())
         .withConnectTimeout(Duration.ofSeconds(2)).withCommandTimeout(Duration.ofSeconds(2))
-        .withClientName("vigil-operator").withReconnect(ReconnectPolicy.DEFAULT);
+        .withClientName("vigil-operator").withReconnect(ReconnectPolicy.DEFAULT)
+        .withSsl(tls.sslFor(d.host()));
     if (password != null && !password.isEmpty()) {
       o = o.withAuth(null, password);
     }

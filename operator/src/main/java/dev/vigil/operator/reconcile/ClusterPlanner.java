@@ -89,6 +89,7 @@ final class ClusterPlanner {
     if (holding == null) {
       commands.addAll(minReplicasAcrossOnePod(cr, nodes, current, s));
     }
+    commands.addAll(TlsObserved.reloads(s, nodes));
 
     DesiredState desired = DesiredState.of(in);
     List<HasMetadata> apply = new ArrayList<>();
@@ -124,8 +125,8 @@ final class ClusterPlanner {
     return new ClusterPlan(watch, after.equals(before) ? Optional.empty() : Optional.of(after), apply, delete,
         roll.replace(), commands,
         StatusPlan.observed(cr, pods, elected != null ? elected : recorded, s.disagreement().orElse(null),
-            progress, change, now),
-        progress != null ? Optional.of(IN_PROGRESS_RECHECK) : Optional.empty());
+            progress, change, now, st -> TlsObserved.status(s, st, now)),
+        progress != null || TlsObserved.reloading(s, nodes) ? Optional.of(IN_PROGRESS_RECHECK) : Optional.empty());
   }
 
   /**
