@@ -166,6 +166,17 @@ public final class TlsParts {
     }
   }
 
+  /**
+   * The Service port of a TLS container port that exists only while plaintext is kept (a
+   * migration): {@code valkey-tls} or {@code sentinel-tls}; none otherwise.
+   */
+  static List<io.fabric8.kubernetes.api.model.ServicePort> migrationPorts(ValkeyCluster c, String name) {
+    if (!spec(c).keepsPlaintext()) {
+      return List.of();
+    }
+    return List.of(ServiceParts.port(name, name.startsWith("valkey") ? valkeyTlsPort(c) : daemonTlsPort(c)));
+  }
+
   /** What the connection Secret says about TLS: whether, where, which name to check, which CA. */
   static void connection(ValkeyCluster c, Map<String, String> d) {
     d.put("tls", Boolean.toString(on(c)));

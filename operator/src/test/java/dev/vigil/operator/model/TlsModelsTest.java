@@ -168,6 +168,16 @@ class TlsModelsTest {
         .contains("valkey:6379", "valkey-tls:6380");
     assertThat(container(p, "vigil").getPorts()).extracting(x -> x.getName() + ":" + x.getContainerPort())
         .contains("sentinel:26379", "sentinel-tls:26381");
+    // Clients find the TLS ports through the same Services, by the containers' port names.
+    for (var svc : List.of(WriteServiceModel.desired(in(c)), ReadServiceModel.desired(in(c)))) {
+      assertThat(svc.getSpec().getPorts()).extracting(x -> x.getName() + ":" + x.getPort() + "->"
+          + x.getTargetPort().getStrVal()).containsExactly("valkey:6379->valkey", "valkey-tls:6380->valkey-tls");
+    }
+    assertThat(SentinelServiceModel.desired(in(c)).getSpec().getPorts()).extracting(x -> x.getName() + ":" + x.getPort())
+        .containsExactly("sentinel:26379", "sentinel-tls:26381");
+    c.getSpec().tls.plaintext = false;
+    assertThat(WriteServiceModel.desired(in(c)).getSpec().getPorts()).extracting(x -> x.getName())
+        .containsExactly("valkey");
   }
 
   @Test
