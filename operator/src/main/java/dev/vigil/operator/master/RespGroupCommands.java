@@ -37,7 +37,14 @@ public final class RespGroupCommands implements GroupCommands {
 
   @Override
   public void useTls(String clusterKey, Optional<TlsMaterial> material, java.util.Collection<String> hosts) {
-    tls.use(clusterKey, material, hosts);
+    try {
+      tls.use(clusterKey, material, hosts);
+    } catch (IllegalArgumentException e) {
+      // A key that does not parse: links to this cluster cannot use TLS; the rest of the
+      // reconcile (status, other commands) goes on.
+      log.warn("{}", e.getMessage());
+      tls.use(clusterKey, Optional.empty(), hosts);
+    }
   }
 
   @Override
