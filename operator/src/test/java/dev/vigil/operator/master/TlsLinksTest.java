@@ -107,6 +107,8 @@ class TlsLinksTest {
       // The files are swapped in place (as the kubelet does); the next attempt takes.
       Files.copy(newCert, files.cert(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       Files.copy(newKey, files.key(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      assertThat(served(node, client, ca)).as("this server does not notice new files by itself")
+          .isEqualTo(original);
       assertThat(await(commands.reloadTls(at, "secret", next, reloadParameters(files)))).isTrue();
       assertThat(served(node, client, ca)).isEqualTo(renewed.certificate());
       // No restart: the same process answers, with its data.
