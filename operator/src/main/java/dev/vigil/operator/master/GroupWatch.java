@@ -44,6 +44,8 @@ public final class GroupWatch implements AutoCloseable {
   private final String password;
   private final Consumer<HostPort> listener;
   private final Map<HostPort, RespConnection> connections = new HashMap<>();
+  /** The TLS context each connection was opened with (null: plain TCP). */
+  private final Map<HostPort, io.netty.handler.ssl.SslContext> openedWith = new HashMap<>();
   private List<HostPort> daemons = List.of();
   private int quorum;
   private HostPort agreed;
@@ -79,12 +81,14 @@ public final class GroupWatch implements AutoCloseable {
   public void daemons(List<HostPort> next) {
     List<HostPort> copy = List.copyOf(next);
     loop.execute(() -> {
-      if (closed || copy.equals(daemons)) {
+      if (closed || copy.equals(daemons) && copy.stream().allMatch(this::tlsCurrent)) {
         return;
       }
+      // A daemon whose TLS changed (turned on, renewed material) gets a new connection.
       for (HostPort gone : new ArrayList<>(connections.keySet())) {
-        if (!copy.contains(gone)) {
+        if (!copy.contains(gone) || !tlsCurrent(gone)) {
           connections.remove(gone).closeAsync();
+          openedWith.remove(gone);
         }
       }
       copy.forEach(d -> connections.computeIfAbsent(d, this::open));
@@ -130,11 +134,18 @@ public final class GroupWatch implements AutoCloseable {
     return Optional.ofNullable(disagreement);
   }
 
+  /** Whether a daemon's connection was opened with the TLS its host has now. */
+  private boolean tlsCurrent(HostPort d) {
+    return !connections.containsKey(d) || openedWith.get(d) == tls.sslFor(d.host());
+  }
+
   private RespConnection open(HostPort d) {
+    io.netty.handler.ssl.SslContext ssl = tls.sslFor(d.host());
+    openedWith.put(d, ssl);
     RespClientOptions o = RespClientOptions.of(d.host(), d.port())
         .withConnectTimeout(Duration.ofSeconds(2)).withCommandTimeout(Duration.ofSeconds(2))
         .withClientName("vigil-operator").withReconnect(ReconnectPolicy.DEFAULT)
-        .withSsl(tls.sslFor(d.host()));
+        .withSsl(ssl);
     if (password != null && !password.isEmpty()) {
       o = o.withAuth(null, password);
     }

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The operator's master tracker follows a TLS-only, mutual-TLS Sentinel port (Debian's
  * redis-sentinel, which speaks the protocol the daemons speak) once the cluster's TLS material
- * is registered for that host.
+ * is registered for that host, also when it was followed in plain TCP before.
  */
 class TlsTrackerTest {
   @RegisterExtension final ValkeyServers servers = new ValkeyServers();
@@ -49,9 +49,13 @@ class TlsTrackerTest {
     MultiThreadIoEventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     try (SentinelProcess sentinel = SentinelProcess.fromConfig(conf, port, files);
         MasterTracker tracker = new MasterTracker(loops, (k, m) -> { }, Duration.ofSeconds(1), links)) {
+      List<HostPort> daemons = List.of(new HostPort("127.0.0.1", sentinel.port()));
+      // Followed before the cluster's TLS is known (as when TLS is turned on): plain TCP, no answer.
+      tracker.watch("ns/cache", "cache", null, daemons, 1);
       links.use("ns/cache", Optional.of(new TlsMaterial(Files.readString(files.cert()),
           Files.readString(files.key()), Files.readString(files.caCert()))), List.of("127.0.0.1"));
-      tracker.watch("ns/cache", "cache", null, List.of(new HostPort("127.0.0.1", sentinel.port())), 1);
+      // The next reconcile says the same daemons: the connection is made again, with TLS.
+      tracker.watch("ns/cache", "cache", null, daemons, 1);
       await().atMost(Duration.ofSeconds(20)).until(() -> tracker.master("ns/cache").isPresent());
       assertThat(tracker.master("ns/cache")).contains(new HostPort(master.host(), master.port()));
     } finally {
