@@ -8,6 +8,7 @@ import dev.vigil.operator.master.HostPort;
 import dev.vigil.operator.master.MasterTracker;
 import dev.vigil.operator.master.Masters;
 import dev.vigil.operator.master.RespGroupCommands;
+import dev.vigil.operator.master.TlsLinks;
 import dev.vigil.operator.model.AuthSecretModel;
 import dev.vigil.operator.model.Labels;
 import dev.vigil.operator.queue.Backoff;
@@ -91,7 +92,14 @@ public final class Operator implements AutoCloseable {
   };
 
   public Operator(KubernetesClient client, OperatorConfig config, Applier applier, Endpoints endpoints) {
-    this(client, config, applier, endpoints, MasterTracker::new, RespGroupCommands::new);
+    this(client, config, applier, endpoints, new TlsLinks());
+  }
+
+  /** The tracker and the commands share one view of which links use TLS (the reconciler's). */
+  private Operator(KubernetesClient client, OperatorConfig config, Applier applier, Endpoints endpoints,
+      TlsLinks tls) {
+    this(client, config, applier, endpoints, (loops, listener, resync) -> new MasterTracker(loops, listener,
+        resync, tls), resp -> new RespGroupCommands(resp, tls));
   }
 
   /** How the operator's view of the daemons is made (tests stand in for daemons that cannot run). */

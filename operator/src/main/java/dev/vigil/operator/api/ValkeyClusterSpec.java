@@ -68,6 +68,9 @@ public class ValkeyClusterSpec {
   @JsonPropertyDescription("Restore a new cluster from a backup before it takes traffic.")
   public RestoreSpec restore;
 
+  @JsonPropertyDescription("TLS on every link, certificates from cert-manager or a Secret.")
+  public TlsSpec tls = new TlsSpec();
+
   /** The image actually run: {@code image}, or the official one for {@code version}. */
   public String effectiveImage() {
     return image != null && !image.isBlank() ? image : "valkey/valkey:" + version;

@@ -52,7 +52,11 @@ public class ValkeyClusterStatus {
   @JsonPropertyDescription("The restore from spec.restore.")
   public RestoreStatus restore;
 
-  @JsonPropertyDescription("Conditions: Ready, Progressing, Degraded, SpecInvalid, SplitBrain.")
+  @JsonPropertyDescription("Certificates in use and their expiry, with spec.tls on.")
+  public TlsStatus tls;
+
+  @JsonPropertyDescription("Conditions: Ready, Progressing, Degraded, SpecInvalid, SplitBrain, "
+      + "CertificateExpiringSoon (with spec.tls on).")
   public List<Condition> conditions = new ArrayList<>();
 
   /** A master change the daemons made. */

@@ -28,4 +28,21 @@ public interface GroupCommands {
    */
   CompletionStage<Optional<HostPort>> forgetGone(String masterName, List<HostPort> daemons,
       int expectedDaemons, int expectedReplicas);
+
+  /**
+   * The TLS the links to a cluster's hosts (pod IPs) use from now on; empty: plain TCP. Called by
+   * each reconcile before anything is sent.
+   */
+  default void useTls(String clusterKey, Optional<TlsMaterial> material, java.util.Collection<String> hosts) {}
+
+  /**
+   * Makes a node serve {@code material}'s certificate: done (true) when it already does;
+   * otherwise {@code CONFIG SET} of the TLS file paths it already has (one call, which re-reads
+   * them), then true only if a new connection is shown the new certificate. False while the
+   * kubelet has not yet written the renewed Secret into the pod: the reconciler asks again.
+   */
+  default CompletionStage<Boolean> reloadTls(HostPort node, String password, TlsMaterial material,
+      Map<String, String> parameters) {
+    return java.util.concurrent.CompletableFuture.completedFuture(false);
+  }
 }

@@ -38,11 +38,14 @@ public final class GroupWatch implements AutoCloseable {
   private static final int BURST_QUERIES = 50;
 
   private final RespClient client;
+  private final TlsLinks tls;
   private final EventLoop loop;
   private final String masterName;
   private final String password;
   private final Consumer<HostPort> listener;
   private final Map<HostPort, RespConnection> connections = new HashMap<>();
+  /** The TLS context each connection was opened with (null: plain TCP). */
+  private final Map<HostPort, io.netty.handler.ssl.SslContext> openedWith = new HashMap<>();
   private List<HostPort> daemons = List.of();
   private int quorum;
   private HostPort agreed;
@@ -58,6 +61,13 @@ public final class GroupWatch implements AutoCloseable {
    */
   public GroupWatch(RespClient client, EventLoop loop, String masterName, String password,
       Consumer<HostPort> listener, Duration resyncPeriod) {
+    this(client, loop, masterName, password, listener, resyncPeriod, new TlsLinks());
+  }
+
+  /** @param tls which daemons are reached over TLS, and with what (read at each new connection) */
+  public GroupWatch(RespClient client, EventLoop loop, String masterName, String password,
+      Consumer<HostPort> listener, Duration resyncPeriod, TlsLinks tls) {
+    this.tls = tls;
     this.client = client;
     this.loop = loop;
     this.masterName = masterName;
@@ -71,12 +81,14 @@ public final class GroupWatch implements AutoCloseable {
   public void daemons(List<HostPort> next) {
     List<HostPort> copy = List.copyOf(next);
     loop.execute(() -> {
-      if (closed || copy.equals(daemons)) {
+      if (closed || copy.equals(daemons) && copy.stream().allMatch(this::tlsCurrent)) {
         return;
       }
+      // A daemon whose TLS changed (turned on, renewed material) gets a new connection.
       for (HostPort gone : new ArrayList<>(connections.keySet())) {
-        if (!copy.contains(gone)) {
+        if (!copy.contains(gone) || !tlsCurrent(gone)) {
           connections.remove(gone).closeAsync();
+          openedWith.remove(gone);
         }
       }
       copy.forEach(d -> connections.computeIfAbsent(d, this::open));
@@ -122,10 +134,18 @@ public final class GroupWatch implements AutoCloseable {
     return Optional.ofNullable(disagreement);
   }
 
+  /** Whether a daemon's connection was opened with the TLS its host has now. */
+  private boolean tlsCurrent(HostPort d) {
+    return !connections.containsKey(d) || openedWith.get(d) == tls.sslFor(d.host());
+  }
+
   private RespConnection open(HostPort d) {
+    io.netty.handler.ssl.SslContext ssl = tls.sslFor(d.host());
+    openedWith.put(d, ssl);
     RespClientOptions o = RespClientOptions.of(d.host(), d.port())
         .withConnectTimeout(Duration.ofSeconds(2)).withCommandTimeout(Duration.ofSeconds(2))
-        .withClientName("vigil-operator").withReconnect(ReconnectPolicy.DEFAULT);
+        .withClientName("vigil-operator").withReconnect(ReconnectPolicy.DEFAULT)
+        .withSsl(ssl);
     if (password != null && !password.isEmpty()) {
       o = o.withAuth(null, password);
     }

@@ -15,12 +15,19 @@ import java.util.function.BiConsumer;
  */
 public final class MasterTracker implements Masters {
   private final RespClient client;
+  private final TlsLinks tls;
   private final EventLoopGroup loops;
   private final BiConsumer<String, HostPort> listener;
   private final Duration resync;
   private final Map<String, GroupWatch> watches = new ConcurrentHashMap<>();
 
   public MasterTracker(EventLoopGroup loops, BiConsumer<String, HostPort> listener, Duration resync) {
+    this(loops, listener, resync, new TlsLinks());
+  }
+
+  public MasterTracker(EventLoopGroup loops, BiConsumer<String, HostPort> listener, Duration resync,
+      TlsLinks tls) {
+    this.tls = tls;
     this.client = new RespClient(loops);
     this.loops = loops;
     this.listener = listener;
@@ -31,7 +38,7 @@ public final class MasterTracker implements Masters {
   public void watch(String key, String masterName, String password, List<HostPort> daemons,
       int quorum) {
     GroupWatch w = watches.computeIfAbsent(key, k -> new GroupWatch(client, loops.next(), masterName,
-        password, m -> listener.accept(key, m), resync));
+        password, m -> listener.accept(key, m), resync, tls));
     w.quorum(quorum);
     w.daemons(daemons);
   }

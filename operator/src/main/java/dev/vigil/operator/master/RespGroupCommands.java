@@ -24,9 +24,84 @@ public final class RespGroupCommands implements GroupCommands {
   private static final Logger log = LoggerFactory.getLogger(RespGroupCommands.class);
   private static final Duration TIMEOUT = Duration.ofSeconds(3);
   private final RespClient client;
+  private final TlsLinks tls;
 
   public RespGroupCommands(RespClient client) {
+    this(client, new TlsLinks());
+  }
+
+  public RespGroupCommands(RespClient client, TlsLinks tls) {
     this.client = client;
+    this.tls = tls;
+  }
+
+  @Override
+  public void useTls(String clusterKey, Optional<TlsMaterial> material, java.util.Collection<String> hosts) {
+    try {
+      tls.use(clusterKey, material, hosts);
+    } catch (IllegalArgumentException e) {
+      // A key that does not parse: links to this cluster cannot use TLS; the rest of the
+      // reconcile (status, other commands) goes on.
+      log.warn("{}", e.getMessage());
+      tls.use(clusterKey, Optional.empty(), hosts);
+    }
+  }
+
+  @Override
+  public CompletionStage<Boolean> reloadTls(HostPort node, String password, TlsMaterial material,
+      Map<String, String> parameters) {
+    String wanted = material.leafSha256();
+    List<Object> args = new ArrayList<>(List.of("CONFIG", "SET"));
+    parameters.forEach((k, v) -> {
+      args.add(k);
+      args.add(v);
+    });
+    return served(node, password, material).thenCompose(before -> {
+      if (before.equals(wanted)) {
+        return CompletableFuture.completedFuture(true);
+      }
+      return exchange(node, password, material, x -> { }, c -> c.send(args.toArray()))
+          .thenCompose(ok -> served(node, password, material))
+          .thenApply(after -> {
+            if (after.equals(wanted)) {
+              log.info("{}: reloaded its TLS certificate ({} -> {})", node, before.substring(0, 12),
+                  after.substring(0, 12));
+            } else {
+              log.debug("{}: still serves {} after CONFIG SET; the pod's files are not updated yet", node,
+                  after.substring(0, 12));
+            }
+            return after.equals(wanted);
+          });
+    }).handle((ok, e) -> {
+      if (e != null) {
+        log.debug("TLS reload of {}: {}", node, e.toString());
+      }
+      return e == null && Boolean.TRUE.equals(ok);
+    });
+  }
+
+  /** SHA-256 of the leaf certificate a node presents to a new connection. */
+  private CompletableFuture<String> served(HostPort node, String password, TlsMaterial material) {
+    java.util.concurrent.atomic.AtomicReference<String> seen = new java.util.concurrent.atomic.AtomicReference<>();
+    return exchange(node, password, material, cert -> {
+      try {
+        seen.set(TlsMaterial.sha256(cert.getEncoded()));
+      } catch (java.security.cert.CertificateEncodingException e) {
+        throw new IllegalStateException(e);
+      }
+    }, c -> c.send("PING")).thenApply(pong -> seen.get());
+  }
+
+  private <T> CompletableFuture<T> exchange(HostPort a, String password, TlsMaterial material,
+      java.util.function.Consumer<java.security.cert.X509Certificate> presented,
+      Function<RespConnection, CompletableFuture<T>> use) {
+    io.netty.handler.ssl.SslContext ssl;
+    try {
+      ssl = TlsLinks.context(material, presented);
+    } catch (javax.net.ssl.SSLException | RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return exchange(a, password, ssl, use);
   }
 
   @Override
@@ -90,8 +165,13 @@ public final class RespGroupCommands implements GroupCommands {
   /** Connects, runs {@code use}, closes the connection whatever happened. */
   private <T> CompletableFuture<T> exchange(HostPort a, String password,
       Function<RespConnection, CompletableFuture<T>> use) {
+    return exchange(a, password, tls.sslFor(a.host()), use);
+  }
+
+  private <T> CompletableFuture<T> exchange(HostPort a, String password, io.netty.handler.ssl.SslContext ssl,
+      Function<RespConnection, CompletableFuture<T>> use) {
     RespClientOptions o = RespClientOptions.of(a.host(), a.port()).withConnectTimeout(TIMEOUT)
-        .withCommandTimeout(TIMEOUT).withClientName("vigil-operator");
+        .withCommandTimeout(TIMEOUT).withClientName("vigil-operator").withSsl(ssl);
     if (password != null) {
       o = o.withAuth(null, password);
     }

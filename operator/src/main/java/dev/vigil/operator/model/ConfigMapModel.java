@@ -48,7 +48,8 @@ public final class ConfigMapModel {
   private static String valkeyConf(ModelInput in, boolean replicated) {
     ValkeyCluster c = in.cluster();
     StringBuilder sb = new StringBuilder("# Written by the Vigil operator; edit spec.config instead.\n");
-    sb.append("port ").append(in.port()).append('\n');
+    sb.append("port ").append(TlsParts.valkeyPlainPort(c)).append('\n');
+    sb.append(TlsParts.valkeyConf(c));
     sb.append("bind * -::*\n");
     sb.append("protected-mode no\n");
     sb.append("dir /data\n");
@@ -94,7 +95,7 @@ public final class ConfigMapModel {
         # a daemon without state starts looking: its state file and its peers' hellos win.
         vigil {
           port = %d
-          http-port = %d
+          http-port = %d%s
           announce-hostnames = true
           resolve-hostnames = true
           state-file = "/data/vigil-state.conf"
@@ -109,7 +110,7 @@ public final class ConfigMapModel {
             }
           }
         }
-        """.formatted(s.port, DAEMON_HTTP_PORT, Names.masterName(c), bootstrap, in.port(),
+        """.formatted(TlsParts.daemonPlainPort(c), DAEMON_HTTP_PORT, TlsParts.vigilConf(c), Names.masterName(c), bootstrap, in.port(),
         quorum, s.downAfterMilliseconds, s.failoverTimeout, s.parallelSyncs);
   }
 

@@ -20,6 +20,7 @@ public final class ConnectionSecretModel {
     d.put("sentinelPort", Integer.toString(in.sentinelPort()));
     d.put("masterName", Names.masterName(c));
     d.put("password", in.password());
+    TlsParts.connection(c, d);
     return new SecretBuilder().withMetadata(Labels.meta(c, Names.connectionSecret(c), Labels.VALKEY))
         .withType("Opaque").withData(Labels.base64(d)).build();
   }

@@ -66,6 +66,11 @@ final class PodParts {
         .withResources(Resources.orDefault(c.getSpec().sentinel.resources, Resources.DAEMON_DEFAULT))
         .withSecurityContext(restricted())
         .addNewVolumeMount().withName("config").withMountPath("/etc/vigil").withReadOnly(true).endVolumeMount();
-    return b.build();
+    if (TlsParts.spec(c).keepsPlaintext()) {
+      b.addNewPort().withName("sentinel-tls").withContainerPort(TlsParts.daemonTlsPort(c)).endPort();
+    }
+    Container d = b.build();
+    TlsParts.mountInto(c, d.getVolumeMounts());
+    return d;
   }
 }

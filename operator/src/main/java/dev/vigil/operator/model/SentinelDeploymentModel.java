@@ -40,6 +40,7 @@ public final class SentinelDeploymentModel {
         .withContainers(d)
         .addNewVolume().withName("config").withNewConfigMap().withName(Names.configMap(c)).endConfigMap().endVolume()
         .addNewVolume().withName("state").withNewEmptyDir().endEmptyDir().endVolume()
+        .addAllToVolumes(TlsParts.on(c) ? java.util.List.of(TlsParts.volume(c)) : java.util.List.of())
         .addNewTopologySpreadConstraint().withMaxSkew(1).withTopologyKey("kubernetes.io/hostname")
         .withWhenUnsatisfiable("ScheduleAnyway").withNewLabelSelector()
         .withMatchLabels(Labels.selector(c, Labels.SENTINEL)).endLabelSelector().endTopologySpreadConstraint()

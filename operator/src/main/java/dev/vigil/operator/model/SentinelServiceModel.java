@@ -14,6 +14,7 @@ public final class SentinelServiceModel {
     Map<String, String> selector = Labels.selector(c, in.sidecar() ? Labels.VALKEY : Labels.SENTINEL);
     return new ServiceBuilder().withMetadata(Labels.meta(c, Names.sentinelService(c), Labels.SENTINEL))
         .withNewSpec().withType("ClusterIP").withSelector(selector)
-        .withPorts(ServiceParts.port("sentinel", in.sentinelPort())).endSpec().build();
+        .withPorts(ServiceParts.port("sentinel", in.sentinelPort()))
+        .addAllToPorts(TlsParts.migrationPorts(c, "sentinel-tls")).endSpec().build();
   }
 }

@@ -94,6 +94,7 @@ public final class StatefulSetModel {
         .withContainers(containers)
         .addNewVolume().withName("config").withNewConfigMap().withName(Names.configMap(c)).endConfigMap()
         .endVolume()
+        .addAllToVolumes(TlsParts.on(c) ? List.of(TlsParts.volume(c)) : List.of())
         .withTopologySpreadConstraints(spread(c))
         .withTolerations(sched.tolerations)
         .withNodeSelector(sched.nodeSelector.isEmpty() ? null : sched.nodeSelector)
@@ -163,7 +164,7 @@ public final class StatefulSetModel {
         .addNewVolumeMount().withName(DATA).withMountPath("/data").endVolumeMount()
         // Alive while it answers at all; LOADING a large dataset is alive too.
         .withNewLivenessProbe().withExec(new ExecActionBuilder().withCommand("sh", "-c",
-            "valkey-cli -p " + in.port() + " -a \"$VALKEY_PASSWORD\" --no-auth-warning ping | grep -Eq 'PONG|LOADING'")
+            TlsParts.cli(c) + " -a \"$VALKEY_PASSWORD\" --no-auth-warning ping | grep -Eq 'PONG|LOADING'")
             .build()).withInitialDelaySeconds(30).withPeriodSeconds(10).withFailureThreshold(6)
         .endLivenessProbe();
     if (in.sidecar()) {
@@ -175,9 +176,14 @@ public final class StatefulSetModel {
           .endLifecycle();
     } else {
       b.withNewReadinessProbe().withExec(new ExecActionBuilder().withCommand("sh", "-c",
-              "valkey-cli -p " + in.port() + " -a \"$VALKEY_PASSWORD\" --no-auth-warning ping | grep -q PONG")
+              TlsParts.cli(c) + " -a \"$VALKEY_PASSWORD\" --no-auth-warning ping | grep -q PONG")
               .build()).withPeriodSeconds(5).endReadinessProbe();
     }
-    return b.build();
+    if (TlsParts.spec(c).keepsPlaintext()) {
+      b.addNewPort().withName("valkey-tls").withContainerPort(TlsParts.valkeyTlsPort(c)).endPort();
+    }
+    Container valkey = b.build();
+    TlsParts.mountInto(c, valkey.getVolumeMounts());
+    return valkey;
   }
 }

@@ -95,6 +95,7 @@ final class ClusterPlanner {
     if (holding == null) {
       commands.addAll(minReplicasAcrossOnePod(cr, nodes, current, s));
     }
+    commands.addAll(TlsObserved.reloads(s, nodes));
 
     DesiredState desired = DesiredState.of(in);
     List<HasMetadata> apply = new ArrayList<>();
@@ -133,8 +134,8 @@ final class ClusterPlanner {
     return new ClusterPlan(watch, after.equals(before) ? Optional.empty() : Optional.of(after), apply, delete,
         roll.replace(), commands,
         RestorePlan.withRestore(cr, StatusPlan.observed(cr, pods, elected != null ? elected : recorded,
-            s.disagreement().orElse(null), progress, change, now), restore),
-        progress != null ? Optional.of(IN_PROGRESS_RECHECK) : Optional.empty());
+            s.disagreement().orElse(null), progress, change, now, st -> TlsObserved.status(s, st, now)), restore),
+        progress != null || TlsObserved.reloading(s, nodes) ? Optional.of(IN_PROGRESS_RECHECK) : Optional.empty());
   }
 
   /**

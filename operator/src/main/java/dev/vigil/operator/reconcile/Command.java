@@ -18,6 +18,13 @@ public sealed interface Command {
   record ConfigSet(String slot, String value, HostPort node, Map<String, String> parameters)
       implements Command {}
 
+  /**
+   * Makes a node re-read its certificate files (CONFIG SET of the same paths) until a new
+   * connection is shown {@code material}'s certificate.
+   */
+  record TlsReload(String slot, String value, HostPort node, dev.vigil.operator.master.TlsMaterial material,
+      Map<String, String> parameters) implements Command {}
+
   /** SENTINEL FAILOVER ... COORDINATED through the first daemon that takes it. */
   record Switchover(String value, String masterName, List<HostPort> daemons) implements Command {
     @Override

@@ -1,7 +1,9 @@
 package dev.vigil.operator.reconcile;
 
 import dev.vigil.operator.model.AuthSecretModel;
+import dev.vigil.operator.model.CertificateModel;
 import dev.vigil.operator.model.ConfigMapModel;
+import dev.vigil.operator.model.TlsParts;
 import dev.vigil.operator.model.ConnectionSecretModel;
 import dev.vigil.operator.model.ModelInput;
 import dev.vigil.operator.model.Names;
@@ -38,6 +40,9 @@ record DesiredState(List<HasMetadata> objects, List<Absent> absent) {
     o.add(WriteServiceModel.desired(in));
     o.add(ReadServiceModel.desired(in));
     o.add(SentinelServiceModel.desired(in));
+    // Before the pods: cert-manager writes the Secret they mount.
+    CertificateModel.desired(in).ifPresentOrElse(o::add, () -> absent.add(
+        new Absent(io.fabric8.certmanager.api.model.v1.Certificate.class, TlsParts.certificateName(in.cluster()))));
     o.add(StatefulSetModel.desired(in));
     SentinelDeploymentModel.desired(in).ifPresentOrElse(o::add,
         () -> absent.add(new Absent(Deployment.class, Names.sentinelDeployment(in.cluster()))));

@@ -61,6 +61,8 @@ final class PlanSteps {
   }
 
   void execute(ClusterSnapshot s, ClusterPlan p) {
+    // Before the daemons are watched or anything is sent: which links are TLS, and with what.
+    commands.useTls(s.key(), TlsObserved.linkMaterial(s), TlsObserved.hosts(s));
     watchDaemons(s, p.watch());
     String version = p.decisions().map(d -> recordDecisions(s.cluster(), d))
         .orElse(s.cluster().getMetadata().getResourceVersion());
@@ -111,6 +113,8 @@ final class PlanSteps {
     CompletionStage<Boolean> result;
     if (c instanceof Command.ConfigSet set) {
       result = commands.configSet(set.node(), password, set.parameters());
+    } else if (c instanceof Command.TlsReload r) {
+      result = commands.reloadTls(r.node(), password, r.material(), r.parameters());
     } else if (c instanceof Command.Switchover sw) {
       result = commands.switchover(sw.masterName(), sw.daemons());
     } else {

@@ -59,6 +59,7 @@ public final class SnapshotReader {
         existing.put(ClusterSnapshot.ref(ref.getKey(), ref.getValue()), o);
       }
     }
+    TlsObserved.read(c, cache, existing);
     String password = null;
     String problem = null;
     try {

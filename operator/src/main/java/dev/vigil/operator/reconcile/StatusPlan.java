@@ -54,6 +54,12 @@ final class StatusPlan {
    */
   static Optional<Change> observed(ValkeyCluster cr, List<Pod> pods, String master, String disagreement,
       String progress, MasterChange elected, String now) {
+    return observed(cr, pods, master, disagreement, progress, elected, now, s -> { });
+  }
+
+  /** As above, with {@code more} adding what other parts observed (TLS certificates). */
+  static Optional<Change> observed(ValkeyCluster cr, List<Pod> pods, String master, String disagreement,
+      String progress, MasterChange elected, String now, Consumer<ValkeyClusterStatus> more) {
     List<Pod> valkey = pods.stream()
         .filter(p -> Labels.VALKEY.equals(p.getMetadata().getLabels().get(Labels.COMPONENT))).toList();
     int ready = (int) valkey.stream().filter(StatusPlan::isReady).count();
@@ -77,6 +83,7 @@ final class StatusPlan {
       condition(cr, s, ValkeyClusterStatus.SPLIT_BRAIN, disagreement != null,
           disagreement != null ? "DaemonsDisagree" : "DaemonsAgree",
           disagreement != null ? disagreement : "the daemons agree on the master", now);
+      more.accept(s);
     }, events, null);
   }
 
@@ -118,7 +125,7 @@ final class StatusPlan {
     return Optional.of(new Change(after, List.copyOf(all)));
   }
 
-  private static void condition(ValkeyCluster cr, ValkeyClusterStatus s, String type, boolean on, String reason,
+  static void condition(ValkeyCluster cr, ValkeyClusterStatus s, String type, boolean on, String reason,
       String message, String now) {
     String state = on ? "True" : "False";
     Condition existing = s.conditions.stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);

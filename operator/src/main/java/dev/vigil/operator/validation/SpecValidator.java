@@ -71,6 +71,7 @@ public final class SpecValidator {
     if (s.auth.existingSecret != null && s.auth.existingSecret.isBlank()) {
       p.add("spec.auth.existingSecret must name a Secret, or be left out to generate one");
     }
+    p.addAll(TlsValidator.problems(s));
     return p;
   }
 

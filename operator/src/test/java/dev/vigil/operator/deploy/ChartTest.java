@@ -89,6 +89,23 @@ class ChartTest {
         });
   }
 
+  @Test
+  void certificatesAreGrantedForSpecTlsUnlessCertManagerIsOff() {
+    var rule = only(render(), ClusterRole.class).getRules().stream()
+        .filter(r -> r.getApiGroups().contains("cert-manager.io")).toList();
+    assertThat(rule).singleElement().satisfies(r -> {
+      assertThat(r.getResources()).containsExactly("certificates");
+      // Read one by one (no informer): no list or watch.
+      assertThat(r.getVerbs()).containsExactlyInAnyOrder("get", "create", "update", "patch", "delete");
+    });
+    assertThat(only(render("certManager.enabled", "false"), ClusterRole.class).getRules())
+        .noneMatch(r -> r.getApiGroups().contains("cert-manager.io"));
+    List<HasMetadata> namespaced = render("watchNamespaces[0]", "apps");
+    assertThat(namespaced.stream().filter(Role.class::isInstance).map(Role.class::cast)
+        .filter(r -> r.getMetadata().getNamespace().equals("apps")).findFirst().orElseThrow().getRules())
+        .anyMatch(r -> r.getApiGroups().contains("cert-manager.io"));
+  }
+
   /** Every rule the chart grants, with the Lease role, for RbacTest. */
   static List<PolicyRule> grantedRules() {
     List<HasMetadata> docs = render();

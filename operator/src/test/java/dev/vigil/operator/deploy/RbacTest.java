@@ -106,6 +106,33 @@ class RbacTest {
         return tc.pods().inNamespace("apps").withLabel("app.kubernetes.io/instance", "life").list()
             .getItems().stream().anyMatch(p -> p.getSpec().getContainers().get(0).getImage().endsWith("8.1.1"));
       });
+      // TLS through cert-manager: the operator creates the Certificate, and deletes it when
+      // TLS goes off again.
+      editCluster(tc, tls -> {
+        tls.getSpec().tls.enabled = true;
+        tls.getSpec().tls.issuerRef = new dev.vigil.operator.api.TlsSpec.IssuerRef();
+        tls.getSpec().tls.issuerRef.name = "corp-ca";
+        return tls;
+      });
+      var certificates = tc.resources(io.fabric8.certmanager.api.model.v1.Certificate.class).inNamespace("apps");
+      await().atMost(Duration.ofSeconds(20)).until(() -> certificates.withName("life-tls").get() != null
+          && tc.resources(ValkeyCluster.class).inNamespace("apps").withName("life").get().getStatus().tls != null);
+      assertThat(certificates.withName("life-tls").get().getSpec().getDnsNames())
+          .contains("life.apps.svc", "*.life-headless.apps.svc");
+      assertThat(tc.apps().statefulSets().inNamespace("apps").withName("life").get().getSpec().getTemplate()
+          .getSpec().getVolumes()).filteredOn(v -> v.getName().equals("tls")).singleElement()
+          .satisfies(v -> assertThat(v.getProjected().getSources().get(0).getSecret().getName()).isEqualTo("life-tls"));
+      editCluster(tc, moreNames -> {
+        moreNames.getSpec().tls.dnsNames.add("life.example.com");
+        return moreNames;
+      });
+      await().atMost(Duration.ofSeconds(20)).until(() ->
+          certificates.withName("life-tls").get().getSpec().getDnsNames().contains("life.example.com"));
+      editCluster(tc, plain -> {
+        plain.getSpec().tls.enabled = false;
+        return plain;
+      });
+      await().atMost(Duration.ofSeconds(20)).until(() -> certificates.withName("life-tls").get() == null);
       editCluster(tc, invalid -> {
         invalid.getSpec().config.put("port", "1");
         return invalid;
