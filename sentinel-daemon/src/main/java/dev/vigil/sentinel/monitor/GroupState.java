@@ -161,11 +161,15 @@ public record GroupState(
         r.put(n.address(), n);
       }
     }
-    // The promoted node keeps its link, but its role clock restarts: it reported "replica" until
-    // a moment ago, which must not read as a master claiming to be a replica (a spurious SDOWN
-    // of the new master right after the switch, the Sentinel failure mode of reference §5.4).
+    // The promoted node keeps its connection, but its role clock and its link's silence restart:
+    // it reported "replica" until a moment ago, which must not read as a master claiming to be a
+    // replica, and a PING left unanswered in the failover's busiest second (the node's promotion,
+    // the replicas' resync, a loaded host) must not count towards the new master's down-after.
+    // Either was a spurious SDOWN of the new master right after the switch, then a second
+    // failover: the Sentinel failure mode of reference §5.4, seen in bin/soak under load.
     NodeState promoted = replicas.containsKey(newMaster)
         ? replicas.get(newMaster).withSdown(false, now).withRoleChangedAt(now)
+            .withLink(replicas.get(newMaster).link().graceFrom(now))
         : NodeState.watching(newMaster, now);
     return new GroupState(spec.withAddress(newMaster), newConfigEpoch, leaderEpoch, promoted, r,
         peers, supersededBySwitch(agreement.withOdown(false, now), newConfigEpoch, newMaster));

@@ -43,6 +43,15 @@ public record Link(
   }
 
   /**
+   * The link's silence so far forgiven: the node counts as answering from {@code now}, as Sentinel
+   * gives a master it switched to fresh links (sentinelResetMaster). A PING still in flight is
+   * answered as usual; if it never is, the next one starts the count from here.
+   */
+  public Link graceFrom(long now) {
+    return new Link(connected, lastPingSentAt, -1, Math.max(lastOkReplyAt, now), lastReplyAt);
+  }
+
+  /**
    * How long the node has gone without an acceptable reply while we were asking it (or could not
    * reach it); zero while it answers. This is the {@code sdownThreshold} measure: counted from
    * the last valid reply, not from the first unanswered PING as Sentinel does, so a node that

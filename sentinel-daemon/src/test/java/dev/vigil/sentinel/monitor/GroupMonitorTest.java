@@ -177,6 +177,32 @@ class GroupMonitorTest {
     assertThat(monitor.hello(t.state(), stale, 4, 200).state().masterAddress()).isEqualTo(REPLICA);
   }
 
+  /**
+   * A follower that learns of a promotion from a hello counts the new master's silence from the
+   * switch, not from a PING to the replica left unanswered while it was being promoted: only a
+   * full down-after without a reply after the switch makes it SDOWN (it was SDOWN 0.3-0.5 s
+   * after the switch under load, and a second failover followed).
+   */
+  @Test
+  void theNewMastersSilenceCountsFromTheSwitch() {
+    GroupState s = monitor.info(fresh(0), MASTER, NodeInfo.parse(InfoReply.parse(
+        "# Replication\r\nrole:master\r\nslave0:ip=10.0.0.2,port=6379,state=online,offset=1\r\n")),
+        0).state();
+    s = monitor.connected(s, REPLICA, 0).state();
+    s = monitor.pingSent(s, REPLICA, 100).state();
+    s = monitor.pingReply(s, REPLICA, true, 101).state();
+    s = monitor.pingSent(s, REPLICA, 300).state(); // never answered: the replica is being promoted
+    Hello h = new Hello(new Address("10.0.0.5", 26379), PEER, 4, "mymaster", REPLICA, 4);
+    s = monitor.hello(s, h, 4, 900).state();
+    assertThat(s.masterAddress()).isEqualTo(REPLICA);
+
+    assertThat(monitor.tick(s, 1_500).state().master().sdown()).isFalse();
+    s = monitor.pingSent(s, REPLICA, 1_300).state();
+    assertThat(monitor.tick(s, 1_850).state().master().sdown()).isFalse();
+    assertThat(monitor.tick(s, 1_901).state().master().sdown())
+        .as("down-after without a reply since the switch").isTrue();
+  }
+
   @Test
   void aMasterRebornEmptyWhileReplicasHoldDataIsDown() {
     GroupState s = monitor.connected(fresh(0), MASTER, 0).state();
