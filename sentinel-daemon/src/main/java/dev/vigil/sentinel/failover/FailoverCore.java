@@ -42,6 +42,9 @@ import java.util.Optional;
  *       write-paused over any link we have to it ({@code oldMasterFenced}: a link a partition
  *       holds delivers the pause with the heal) and demoted the moment the promotion is
  *       confirmed.
+ *   <li>The other replicas are re-pointed at the promoted one with REPLICAOF NO ONE, not after
+ *       the promotion is confirmed and parallel-syncs at a time, so that none of them confirms
+ *       writes of a returning old master ({@link #detachOtherReplicas}).
  * </ul>
  */
 public final class FailoverCore {
@@ -204,6 +207,7 @@ public final class FailoverCore {
           // partition holds open otherwise, so that it arrives with the heal.
           next = fenceIfReachable(g, next, now, fx);
           fx.add(new Effect.Promote(r));
+          next = detachOtherReplicas(g, next, now, fx);
         }
         fx.add(replicaEvent(g, r, "+failover-state-wait-promotion"));
         return new Transition(withFailover(g, next), fx);
@@ -248,6 +252,34 @@ public final class FailoverCore {
     fx.add(new Effect.Fence(f.oldMaster(), g.spec().failoverTimeout().toMillis()));
     fx.add(masterEvent(g, "+fence-old-master", null));
     return f.withFencedAt(now);
+  }
+
+  /**
+   * The other reachable replicas follow the promoted one from REPLICAOF NO ONE on, not once the
+   * promotion is confirmed: while they still follow the master being replaced, a heal of its
+   * partition lets them confirm its new writes ({@code WAIT 1} included) that the promotion then
+   * discards (PartitionTest's flapping links lost them so, the fence on the old master notwithstanding:
+   * a write held by the partition can be read before the pause). Write-pausing them would hold
+   * their acknowledgements back too, but leaves them paused and falling behind for up to a
+   * failover-timeout when this daemon dies mid-failover; a re-pointed replica has nothing to undo.
+   * They are sent together, not parallel-syncs at a time: each continues from the promoted
+   * replica's history with a partial resync, the load parallel-syncs exists to bound is a full
+   * one. A replica we cannot reach now is re-pointed after the promotion as before; if the
+   * failover is aborted, the re-pointed ones are sent back to the master by the misdirected
+   * replica rule.
+   */
+  private static Failover detachOtherReplicas(GroupState g, Failover f, long now, List<Effect> fx) {
+    Failover next = f;
+    for (NodeState n : g.replicas().values()) {
+      Address a = n.address();
+      if (a.equals(f.promoted()) || a.equals(f.oldMaster()) || !n.link().connected() || n.sdown()) {
+        continue;
+      }
+      fx.add(new Effect.ReplicaOf(a, f.promoted()));
+      fx.add(replicaEvent(g, a, "+slave-reconf-sent"));
+      next = next.withReconf(a, Reconf.State.SENT, now);
+    }
+    return next;
   }
 
   private Optional<String> electionWinner(GroupState g, long epoch) {

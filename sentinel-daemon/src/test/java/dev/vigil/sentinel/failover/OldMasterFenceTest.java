@@ -192,4 +192,42 @@ class OldMasterFenceTest {
     Transition t = core.info(switched, OLD, oldClaims, NOW);
     assertThat(t.effects()).contains(new Effect.ReplicaOf(OLD, R1, true));
   }
+
+  /**
+   * The replica not promoted stops following the master being replaced with REPLICAOF NO ONE,
+   * so that it cannot confirm the writes the old master takes when its partition heals (a
+   * write-paused replica would still acknowledge them). It then counts as re-pointing, so the
+   * failover ends when it is in sync with the new master without a second REPLICAOF.
+   */
+  @Test
+  void theOtherReplicasFollowThePromotedOneFromThePromotionOn() {
+    Transition t = core.tick(group(false, inPhase(Phase.SELECT_REPLICA, NOW - 5, false)), NOW, 1, 7);
+    List<Effect> fx = t.effects();
+    assertThat(fx).contains(new Effect.ReplicaOf(R2, R1));
+    assertThat(fx.indexOf(new Effect.ReplicaOf(R2, R1))).isGreaterThan(fx.indexOf(new Effect.Promote(R1)));
+    assertThat(fx).noneMatch(e -> e instanceof Effect.ReplicaOf r && !r.node().equals(R2));
+    assertThat(t.state().agreement().failover().reconf()).containsKey(R2);
+
+    NodeInfo promoted = new NodeInfo("run-r1", NodeRole.MASTER, null, false, 0, 100, 1_000, true,
+        List.of(), -1, null);
+    Transition confirmed = core.info(t.state(), R1, promoted, NOW + 50);
+    NodeInfo following = new NodeInfo("run-r2", NodeRole.REPLICA, R1, true, 0, 100, 1_000, true,
+        List.of(), -1, null);
+    Transition synced = core.info(confirmed.state(), R2, following, NOW + 100);
+    Transition end = core.tick(synced.state(), NOW + 150, 1, 7);
+    assertThat(events(end)).contains("+failover-end");
+    assertThat(List.of(confirmed, synced, end)).flatExtracting(Transition::effects)
+        .noneMatch(e -> e instanceof Effect.ReplicaOf r && r.node().equals(R2));
+
+    // Unreachable now: re-pointed after the promotion, as before.
+    GroupState r2Down = group(false, inPhase(Phase.SELECT_REPLICA, NOW - 5, false));
+    r2Down = new GroupState(r2Down.spec(), r2Down.configEpoch(), r2Down.leaderEpoch(), r2Down.master(),
+        Map.of(R1, r2Down.replicas().get(R1), R2, r2Down.replicas().get(R2)
+            .withLink(r2Down.replicas().get(R2).link().disconnected(NOW))), r2Down.peers(), r2Down.agreement());
+    assertThat(core.tick(r2Down, NOW, 1, 7).effects()).noneMatch(e -> e instanceof Effect.ReplicaOf);
+
+    // A coordinated hand-over re-points nothing early: the master hands over itself.
+    Transition coordinated = core.force(group(true, null), NOW, 0, true).orElseThrow();
+    assertThat(coordinated.effects()).noneMatch(e -> e instanceof Effect.ReplicaOf);
+  }
 }
