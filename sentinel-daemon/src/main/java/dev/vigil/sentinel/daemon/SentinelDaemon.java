@@ -18,6 +18,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +41,12 @@ public final class SentinelDaemon implements AutoCloseable {
   private final EventLoopGroup loops;
   private final RespClient client;
   private final dev.vigil.sentinel.tls.TlsReloader tls;
-  private final Map<String, GroupRunner> runners = new LinkedHashMap<>();
+  /**
+   * Group membership, in configuration order. MONITOR and REMOVE (serialized by this object's
+   * lock) replace the whole unmodifiable map; any thread reads the current one without a lock and
+   * always sees a complete set, never one half-way through a change.
+   */
+  private volatile Map<String, GroupRunner> runners = Map.of();
   private final Map<String, MasterSpec> specs = new LinkedHashMap<>();
   private final long startedAt;
   private final long abstainUntil;
@@ -101,14 +107,16 @@ public final class SentinelDaemon implements AutoCloseable {
           + "first {} ms (vigil.failover.fresh-identity-quarantine)", state.myId(),
           config.failover().freshIdentityQuarantineMs());
     }
+    Map<String, GroupRunner> configured = new LinkedHashMap<>();
     for (MasterSpec spec : config.masters()) {
       GroupRecord record = state.groups().get(spec.name());
       GroupState initial = GroupState.initial(spec, record, clock.millis());
       GroupRunner runner = new GroupRunner(this, loops.next(), initial);
-      runners.put(spec.name(), runner);
+      configured.put(spec.name(), runner);
       events.publish(SentinelEvent.master("+monitor", spec.name(), initial.masterAddress(),
           "quorum " + spec.quorum()));
     }
+    runners = Collections.unmodifiableMap(configured);
     if (tls != null) {
       tls.start(loops);
     }
@@ -197,13 +205,14 @@ public final class SentinelDaemon implements AutoCloseable {
   }
 
   /** Snapshots of every group, in configuration order. */
-  public synchronized List<GroupState> groups() {
-    List<GroupState> out = new ArrayList<>(runners.size());
-    runners.values().forEach(r -> out.add(r.state()));
+  public List<GroupState> groups() {
+    Map<String, GroupRunner> current = runners;
+    List<GroupState> out = new ArrayList<>(current.size());
+    current.values().forEach(r -> out.add(r.state()));
     return out;
   }
 
-  public synchronized GroupState group(String name) {
+  public GroupState group(String name) {
     GroupRunner r = runners.get(name);
     return r == null ? null : r.state();
   }
@@ -311,7 +320,9 @@ public final class SentinelDaemon implements AutoCloseable {
     GroupRecord record = GroupRecord.fresh(spec.name(), spec.address());
     GroupState initial = GroupState.initial(spec, record, clock.millis());
     GroupRunner runner = new GroupRunner(this, loops.next(), initial);
-    runners.put(spec.name(), runner);
+    Map<String, GroupRunner> next = new LinkedHashMap<>(runners);
+    next.put(spec.name(), runner);
+    runners = Collections.unmodifiableMap(next);
     specs.put(spec.name(), spec);
     store.specs(List.copyOf(specs.values()));
     store.update(s -> s.withGroup(record));
@@ -322,10 +333,13 @@ public final class SentinelDaemon implements AutoCloseable {
 
   /** SENTINEL REMOVE. */
   public synchronized boolean removeGroup(String name) {
-    GroupRunner r = runners.remove(name);
+    GroupRunner r = runners.get(name);
     if (r == null) {
       return false;
     }
+    Map<String, GroupRunner> next = new LinkedHashMap<>(runners);
+    next.remove(name);
+    runners = Collections.unmodifiableMap(next);
     r.stop();
     specs.remove(name);
     store.specs(List.copyOf(specs.values()));
@@ -350,7 +364,7 @@ public final class SentinelDaemon implements AutoCloseable {
   }
 
   /** SENTINEL RESET pattern: the number of groups reset. */
-  public synchronized java.util.concurrent.CompletableFuture<Integer> resetGroups(String pattern) {
+  public java.util.concurrent.CompletableFuture<Integer> resetGroups(String pattern) {
     List<java.util.concurrent.CompletableFuture<Void>> resets = new ArrayList<>();
     for (GroupRunner r : runners.values()) {
       if (dev.vigil.sentinel.server.Glob.matches(pattern, r.name())) {
