@@ -11,6 +11,7 @@ import dev.vigil.resp3.value.SimpleString;
 import dev.vigil.sentinel.config.Address;
 import dev.vigil.sentinel.config.MasterSpec;
 import dev.vigil.sentinel.config.Timing;
+import dev.vigil.sentinel.failover.Election;
 import dev.vigil.sentinel.daemon.SentinelDaemon;
 import dev.vigil.sentinel.monitor.GroupState;
 import dev.vigil.sentinel.monitor.NodeState;
@@ -245,7 +246,7 @@ final class SentinelCommands {
   private RespValue ckquorum(GroupState g) {
     int usable = 1 + (int) g.peers().values().stream().filter(p -> !p.sdown()).count();
     int voters = g.peers().size() + 1;
-    int majority = voters / 2 + 1;
+    int majority = Election.majority(voters);
     List<String> problems = new ArrayList<>();
     if (usable < g.spec().quorum()) {
       problems.add("Not enough available Sentinels to reach the specified quorum for this master");
