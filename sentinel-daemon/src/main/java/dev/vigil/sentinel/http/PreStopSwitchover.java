@@ -1,6 +1,5 @@
 package dev.vigil.sentinel.http;
 
-import dev.vigil.sentinel.daemon.SentinelDaemon;
 import dev.vigil.sentinel.monitor.GroupState;
 import dev.vigil.sentinel.monitor.NodeReadiness;
 import io.netty.channel.EventLoopGroup;
@@ -27,13 +26,13 @@ final class PreStopSwitchover {
   private static final long POLL_MS = 100;
   private static final long RETRY_MS = 1_000;
 
-  private final SentinelDaemon daemon;
+  private final DaemonStatus daemon;
   private final EventLoopGroup loops;
   private final Map<NodeQuery, CompletableFuture<FullHttpResponse>> running = new ConcurrentHashMap<>();
 
   private final java.util.function.Function<QueryStringDecoder, NodeQuery> parse;
 
-  PreStopSwitchover(SentinelDaemon daemon, EventLoopGroup loops,
+  PreStopSwitchover(DaemonStatus daemon, EventLoopGroup loops,
       java.util.function.Function<QueryStringDecoder, NodeQuery> parse) {
     this.daemon = daemon;
     this.loops = loops;

@@ -12,7 +12,6 @@ import dev.vigil.sentinel.config.Address;
 import dev.vigil.sentinel.config.MasterSpec;
 import dev.vigil.sentinel.config.Timing;
 import dev.vigil.sentinel.failover.Election;
-import dev.vigil.sentinel.daemon.SentinelDaemon;
 import dev.vigil.sentinel.monitor.GroupState;
 import dev.vigil.sentinel.monitor.NodeState;
 import dev.vigil.sentinel.monitor.PeerState;
@@ -29,9 +28,9 @@ import java.util.concurrent.CompletableFuture;
  * reply shapes and error texts as Valkey Sentinel.
  */
 final class SentinelCommands {
-  private final SentinelDaemon daemon;
+  private final DaemonCommands daemon;
 
-  SentinelCommands(SentinelDaemon daemon) {
+  SentinelCommands(DaemonCommands daemon) {
     this.daemon = daemon;
   }
 
@@ -291,7 +290,7 @@ final class SentinelCommands {
       return error("ERR Duplicate master name.");
     }
     try {
-      daemon.addGroup(daemon.masterDefaults(args.get(2), new Address(host, port), quorum));
+      daemon.addGroup(MasterSpec.of(args.get(2), new Address(host, port), quorum));
     } catch (IllegalArgumentException e) {
       return error("ERR " + e.getMessage());
     }
