@@ -424,8 +424,17 @@ final class SentinelCommands {
       "tilt-trigger", "tilt-trigger",
       "tilt-period", "tilt-period");
 
+  /*
+   * Shown by SENTINEL DEBUG for tools that read every field, with Sentinel's values: Vigil runs no
+   * scripts, and its links reconnect with their own back-off (reference.conf), not this period.
+   */
+  private static final long SENTINEL_MIN_LINK_RECONNECT_MS = 15_000;
+  private static final long SENTINEL_SCRIPT_MAX_RUNTIME_MS = 60_000;
+  private static final long SENTINEL_SCRIPT_RETRY_DELAY_MS = 30_000;
+
   private RespValue debug(List<String> args) {
     Timing t = daemon.timing();
+    dev.vigil.sentinel.config.FailoverTuning failover = daemon.config().failover();
     if (args.size() == 2) {
       List<Object> kv = new ArrayList<>(List.of(
           "INFO-PERIOD", t.infoPeriod().toMillis(),
@@ -436,11 +445,11 @@ final class SentinelCommands {
           "DEFAULT-FAILOVER-TIMEOUT", MasterSpec.DEFAULT_FAILOVER_TIMEOUT.toMillis(),
           "TILT-TRIGGER", t.tiltTrigger().toMillis(),
           "TILT-PERIOD", t.tiltPeriod().toMillis(),
-          "SLAVE-RECONF-TIMEOUT", 10_000,
-          "MIN-LINK-RECONNECT-PERIOD", 15_000,
-          "ELECTION-TIMEOUT", 10_000,
-          "SCRIPT-MAX-RUNTIME", 60_000,
-          "SCRIPT-RETRY-DELAY", 30_000));
+          "SLAVE-RECONF-TIMEOUT", failover.reconfSentTimeoutMs(),
+          "MIN-LINK-RECONNECT-PERIOD", SENTINEL_MIN_LINK_RECONNECT_MS,
+          "ELECTION-TIMEOUT", failover.electionTimeoutMs(),
+          "SCRIPT-MAX-RUNTIME", SENTINEL_SCRIPT_MAX_RUNTIME_MS,
+          "SCRIPT-RETRY-DELAY", SENTINEL_SCRIPT_RETRY_DELAY_MS));
       return Replies.bulkMap(kv);
     }
     if (args.size() % 2 != 0) {
