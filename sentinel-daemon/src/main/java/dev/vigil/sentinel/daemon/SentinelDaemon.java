@@ -10,7 +10,7 @@ import dev.vigil.sentinel.http.HttpEndpoints;
 import dev.vigil.sentinel.monitor.Clock;
 import dev.vigil.sentinel.monitor.GroupState;
 import dev.vigil.sentinel.monitor.SentinelEvent;
-import dev.vigil.sentinel.monitor.Tilt;
+import dev.vigil.sentinel.monitor.TiltState;
 import dev.vigil.sentinel.server.DaemonCommands;
 import dev.vigil.sentinel.server.SentinelServer;
 import dev.vigil.sentinel.state.DaemonState;
@@ -59,7 +59,7 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
   private SentinelServer server;
   private HttpEndpoints http;
   private Runnable onShutdownRequest = () -> { };
-  private Tilt tilt = Tilt.NEVER;
+  private TiltState tilt = TiltState.NEVER;
 
   public SentinelDaemon(LoadedConfig loaded, Clock clock) {
     this(loaded, clock, System::currentTimeMillis);
@@ -236,10 +236,10 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
   }
 
   /**
-   * A group loop reports the gap between two of its ticks; a stall enters TILT (see {@link Tilt}).
+   * A group loop reports the gap between two of its ticks; a stall enters TILT (see {@link TiltState}).
    */
   public synchronized void noteTickGap(long gapMs, long now) {
-    Tilt next = tilt.afterTickGap(gapMs, now, timing.tiltTrigger());
+    TiltState next = tilt.afterTickGap(gapMs, now, timing.tiltTrigger());
     if (next.active() && !tilt.active()) {
       events.publish(new SentinelEvent("+tilt", "#tilt mode entered"));
     }
@@ -254,8 +254,8 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
 
   /** TILT as of {@code now}, having left it (with -tilt) if its period has passed. */
   @Override
-  public synchronized Tilt tilt(long now) {
-    Tilt next = tilt.at(now, timing.tiltPeriod());
+  public synchronized TiltState tilt(long now) {
+    TiltState next = tilt.at(now, timing.tiltPeriod());
     if (tilt.active() && !next.active()) {
       events.publish(new SentinelEvent("-tilt", "#tilt mode exited"));
     }

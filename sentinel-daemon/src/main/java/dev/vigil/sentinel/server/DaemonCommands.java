@@ -6,7 +6,7 @@ import dev.vigil.sentinel.config.Timing;
 import dev.vigil.sentinel.monitor.Clock;
 import dev.vigil.sentinel.monitor.GroupState;
 import dev.vigil.sentinel.monitor.Hello;
-import dev.vigil.sentinel.monitor.Tilt;
+import dev.vigil.sentinel.monitor.TiltState;
 import dev.vigil.sentinel.tls.TlsReloader;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +40,7 @@ public interface DaemonCommands {
   boolean inTilt(long now);
 
   /** TILT as of {@code now}, for INFO. */
-  Tilt tilt(long now);
+  TiltState tilt(long now);
 
   /** The periods (SENTINEL DEBUG shows and changes them). */
   Timing timing();

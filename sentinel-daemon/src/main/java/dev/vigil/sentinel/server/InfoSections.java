@@ -1,7 +1,7 @@
 package dev.vigil.sentinel.server;
 
 import dev.vigil.sentinel.monitor.GroupState;
-import dev.vigil.sentinel.monitor.Tilt;
+import dev.vigil.sentinel.monitor.TiltState;
 import java.lang.management.ManagementFactory;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -94,7 +94,7 @@ final class InfoSections {
     sb.append("# Sentinel\r\n");
     line(sb, "sentinel_masters", groups.size());
     long now = d.clock().millis();
-    Tilt tilt = d.tilt(now);
+    TiltState tilt = d.tilt(now);
     line(sb, "sentinel_tilt", tilt.active() ? 1 : 0);
     line(sb, "sentinel_tilt_since_seconds", tilt.sinceSeconds(now));
     line(sb, "sentinel_total_tilt", tilt.total());

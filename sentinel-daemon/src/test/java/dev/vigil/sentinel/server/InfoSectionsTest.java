@@ -9,7 +9,7 @@ import dev.vigil.sentinel.config.Timing;
 import dev.vigil.sentinel.monitor.Clock;
 import dev.vigil.sentinel.monitor.GroupState;
 import dev.vigil.sentinel.monitor.Hello;
-import dev.vigil.sentinel.monitor.Tilt;
+import dev.vigil.sentinel.monitor.TiltState;
 import dev.vigil.sentinel.state.GroupRecord;
 import dev.vigil.sentinel.tls.TlsReloader;
 import java.util.List;
@@ -27,7 +27,7 @@ class InfoSectionsTest {
     Address a = new Address("10.0.0.1", 6380);
     GroupState g = GroupState.initial(MasterSpec.of("mymaster", a, 2),
         GroupRecord.fresh("mymaster", a), 0);
-    Tilt tilt = Tilt.NEVER.afterTickGap(5_000, 40_000, Timing.DEFAULT.tiltTrigger());
+    TiltState tilt = TiltState.NEVER.afterTickGap(5_000, 40_000, Timing.DEFAULT.tiltTrigger());
     String info = InfoSections.render(new View(List.of(g), tilt, 47_900), List.of("sentinel"),
         new Counters());
     assertThat(info).contains("sentinel_masters:1\r\n", "sentinel_tilt:1\r\n",
@@ -59,14 +59,14 @@ class InfoSectionsTest {
   }
 
   /** A daemon seen only through what INFO reads; anything else is not this test's business. */
-  private record View(List<GroupState> groups, Tilt tiltNow, long now) implements DaemonCommands {
+  private record View(List<GroupState> groups, TiltState tiltNow, long now) implements DaemonCommands {
     @Override
     public Clock clock() {
       return () -> now;
     }
 
     @Override
-    public Tilt tilt(long at) {
+    public TiltState tilt(long at) {
       return tiltNow;
     }
 

@@ -6,14 +6,14 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** TILT as a value: entered by a stall, extended by another, left a period after the last. */
-class TiltRuleTest {
+class TiltStateTest {
   private static final Duration TRIGGER = Duration.ofSeconds(2);
   private static final Duration PERIOD = Duration.ofSeconds(30);
 
   @Test
   void aStallEntersTiltAndThePeriodCountsFromTheLastStall() {
-    Tilt t = Tilt.NEVER.afterTickGap(2_000, 1_000, TRIGGER);
-    assertThat(t).isEqualTo(Tilt.NEVER); // a gap of exactly the trigger is no stall
+    TiltState t = TiltState.NEVER.afterTickGap(2_000, 1_000, TRIGGER);
+    assertThat(t).isEqualTo(TiltState.NEVER); // a gap of exactly the trigger is no stall
     assertThat(t.sinceSeconds(1_000)).isEqualTo(-1);
 
     t = t.afterTickGap(2_001, 10_000, TRIGGER);
@@ -26,7 +26,7 @@ class TiltRuleTest {
     assertThat(t.at(49_999, PERIOD).active()).isTrue();
     assertThat(t.sinceSeconds(49_999)).isEqualTo(39);
 
-    Tilt left = t.at(50_000, PERIOD);
+    TiltState left = t.at(50_000, PERIOD);
     assertThat(left.active()).isFalse();
     assertThat(left.total()).isEqualTo(1);
     assertThat(left.sinceSeconds(50_000)).isEqualTo(-1);

@@ -8,32 +8,31 @@ import java.time.Duration;
  * stale and it acts on nothing until the period has passed since the last stall (it still
  * watches and votes). Immutable: each step returns the next value.
  *
- * @param since when the current TILT began, or -1 outside TILT
- * @param lastStallAt when the last stall was noticed, or -1 if never
+ * @param active whether the daemon is in TILT (a flag, not a -1 time: the monotonic clock may be
+ *     negative)
+ * @param since when the current TILT began; meaningful while active
+ * @param lastStallAt when the last stall was noticed; meaningful while active
  * @param total how many times TILT was entered
  */
-public record Tilt(long since, long lastStallAt, long total) {
-  public static final Tilt NEVER = new Tilt(-1, -1, 0);
-
-  public boolean active() {
-    return since >= 0;
-  }
+public record TiltState(boolean active, long since, long lastStallAt, long total) {
+  public static final TiltState NEVER = new TiltState(false, 0, 0, 0);
 
   /** After a gap of {@code gapMs} between two ticks observed at {@code now}. */
-  public Tilt afterTickGap(long gapMs, long now, Duration trigger) {
+  public TiltState afterTickGap(long gapMs, long now, Duration trigger) {
     if (gapMs <= trigger.toMillis()) {
       return this;
     }
-    return active() ? new Tilt(since, now, total) : new Tilt(now, now, total + 1);
+    return active ? new TiltState(true, since, now, total) : new TiltState(true, now, now, total + 1);
   }
 
   /** As of {@code now}: left once {@code period} has passed since the last stall. */
-  public Tilt at(long now, Duration period) {
-    return active() && now - lastStallAt >= period.toMillis() ? new Tilt(-1, lastStallAt, total) : this;
+  public TiltState at(long now, Duration period) {
+    return active && now - lastStallAt >= period.toMillis()
+        ? new TiltState(false, since, lastStallAt, total) : this;
   }
 
   /** Whole seconds spent in the current TILT (INFO's sentinel_tilt_since_seconds), or -1. */
   public long sinceSeconds(long now) {
-    return active() ? Duration.ofMillis(now - since).toSeconds() : -1;
+    return active ? Duration.ofMillis(now - since).toSeconds() : -1;
   }
 }
