@@ -1,6 +1,7 @@
 package dev.vigil.sentinel.cli;
 
 import dev.vigil.sentinel.config.Address;
+import dev.vigil.sentinel.failover.Election;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -107,14 +108,15 @@ final class Diagnosis {
     int known = ok.stream().mapToInt(Snapshot.DaemonView::knownDaemons).max().orElse(1);
     int quorum = ref.quorum();
     long healthy = ok.stream().filter(d -> !d.tilt()).count();
-    if (healthy < quorum || healthy <= known / 2) {
+    int majority = Election.majority(known);
+    if (healthy < quorum || healthy < majority) {
       p.add(problem("no-quorum", healthy + " of " + known + " daemons reachable and healthy; "
-          + "failover needs quorum " + quorum + " and a majority " + (known / 2 + 1),
+          + "failover needs quorum " + quorum + " and a majority " + majority,
           "start the missing daemons, or SENTINEL RESET " + s.group() + " on each to forget gone ones"));
     }
     if (quorum > known) {
       p.add(problem("quorum-too-high", "quorum " + quorum + " exceeds the " + known + " known daemons",
-          "SENTINEL SET " + s.group() + " quorum " + (known / 2 + 1)));
+          "SENTINEL SET " + s.group() + " quorum " + majority));
     }
     if (known % 2 == 0) {
       p.add(warning("even-daemons", known + " daemons: a partition in halves can elect no leader",

@@ -5,10 +5,13 @@ import dev.vigil.sentinel.config.DaemonConfig;
 import dev.vigil.sentinel.config.LoadedConfig;
 import dev.vigil.sentinel.config.MasterSpec;
 import dev.vigil.sentinel.config.Timing;
+import dev.vigil.sentinel.http.DaemonStatus;
 import dev.vigil.sentinel.http.HttpEndpoints;
 import dev.vigil.sentinel.monitor.Clock;
 import dev.vigil.sentinel.monitor.GroupState;
 import dev.vigil.sentinel.monitor.SentinelEvent;
+import dev.vigil.sentinel.monitor.TiltState;
+import dev.vigil.sentinel.server.DaemonCommands;
 import dev.vigil.sentinel.server.SentinelServer;
 import dev.vigil.sentinel.state.DaemonState;
 import dev.vigil.sentinel.state.GroupRecord;
@@ -18,6 +21,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,9 +31,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One daemon: its state store, a group runner per monitored master, the Sentinel-protocol server
- * and the HTTP endpoints, on one small event loop group.
+ * and the HTTP endpoints, on one small event loop group. The server and the endpoints see it only
+ * through the interfaces they own ({@link DaemonCommands}, {@link DaemonStatus}).
  */
-public final class SentinelDaemon implements AutoCloseable {
+public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SentinelDaemon.class);
 
   private volatile DaemonConfig config;
@@ -40,7 +45,12 @@ public final class SentinelDaemon implements AutoCloseable {
   private final EventLoopGroup loops;
   private final RespClient client;
   private final dev.vigil.sentinel.tls.TlsReloader tls;
-  private final Map<String, GroupRunner> runners = new LinkedHashMap<>();
+  /**
+   * Group membership, in configuration order. MONITOR and REMOVE (serialized by this object's
+   * lock) replace the whole unmodifiable map; any thread reads the current one without a lock and
+   * always sees a complete set, never one half-way through a change.
+   */
+  private volatile Map<String, GroupRunner> runners = Map.of();
   private final Map<String, MasterSpec> specs = new LinkedHashMap<>();
   private final long startedAt;
   private final long abstainUntil;
@@ -49,9 +59,7 @@ public final class SentinelDaemon implements AutoCloseable {
   private SentinelServer server;
   private HttpEndpoints http;
   private Runnable onShutdownRequest = () -> { };
-  private long tiltSince = -1;
-  private long lastStallAt = -1;
-  private long totalTilt;
+  private TiltState tilt = TiltState.NEVER;
 
   public SentinelDaemon(LoadedConfig loaded, Clock clock) {
     this(loaded, clock, System::currentTimeMillis);
@@ -101,14 +109,16 @@ public final class SentinelDaemon implements AutoCloseable {
           + "first {} ms (vigil.failover.fresh-identity-quarantine)", state.myId(),
           config.failover().freshIdentityQuarantineMs());
     }
+    Map<String, GroupRunner> configured = new LinkedHashMap<>();
     for (MasterSpec spec : config.masters()) {
       GroupRecord record = state.groups().get(spec.name());
       GroupState initial = GroupState.initial(spec, record, clock.millis());
       GroupRunner runner = new GroupRunner(this, loops.next(), initial);
-      runners.put(spec.name(), runner);
+      configured.put(spec.name(), runner);
       events.publish(SentinelEvent.master("+monitor", spec.name(), initial.masterAddress(),
           "quorum " + spec.quorum()));
     }
+    runners = Collections.unmodifiableMap(configured);
     if (tls != null) {
       tls.start(loops);
     }
@@ -116,7 +126,9 @@ public final class SentinelDaemon implements AutoCloseable {
       log.warn("config: TLS only (port 0) without tls-replication: peers connect in plaintext "
           + "and cannot reach this daemon; set tls-replication yes");
     }
-    server = new SentinelServer(this, loops).start();
+    server = new SentinelServer(this, loops);
+    events.subscribe(server::publish);
+    server.start();
     server.onShutdown(() -> onShutdownRequest.run());
     if (config.httpPort() > 0) {
       http = new HttpEndpoints(this, loops).start();
@@ -130,26 +142,32 @@ public final class SentinelDaemon implements AutoCloseable {
     this.onShutdownRequest = r;
   }
 
+  @Override
   public DaemonConfig config() {
     return config;
   }
 
+  @Override
   public String myId() {
     return store.state().myId();
   }
 
+  @Override
   public long currentEpoch() {
     return store.state().currentEpoch();
   }
 
+  @Override
   public Timing timing() {
     return timing;
   }
 
+  @Override
   public void timing(Timing t) {
     this.timing = t;
   }
 
+  @Override
   public Clock clock() {
     return clock;
   }
@@ -184,6 +202,7 @@ public final class SentinelDaemon implements AutoCloseable {
   }
 
   /** The TLS contexts (listener, outbound links), or null when TLS is off. */
+  @Override
   public dev.vigil.sentinel.tls.TlsReloader tls() {
     return tls;
   }
@@ -192,18 +211,22 @@ public final class SentinelDaemon implements AutoCloseable {
     return http == null ? 0 : http.port();
   }
 
+  @Override
   public long uptimeMillis() {
     return clock.millis() - startedAt;
   }
 
   /** Snapshots of every group, in configuration order. */
-  public synchronized List<GroupState> groups() {
-    List<GroupState> out = new ArrayList<>(runners.size());
-    runners.values().forEach(r -> out.add(r.state()));
+  @Override
+  public List<GroupState> groups() {
+    Map<String, GroupRunner> current = runners;
+    List<GroupState> out = new ArrayList<>(current.size());
+    current.values().forEach(r -> out.add(r.state()));
     return out;
   }
 
-  public synchronized GroupState group(String name) {
+  @Override
+  public GroupState group(String name) {
     GroupRunner r = runners.get(name);
     return r == null ? null : r.state();
   }
@@ -213,38 +236,31 @@ public final class SentinelDaemon implements AutoCloseable {
   }
 
   /**
-   * A group loop reports the gap between two of its ticks. A gap beyond tilt-trigger means the
-   * process stalled (GC, CPU throttling, a suspended VM): what was observed before it is stale,
-   * so the daemon enters TILT and acts on nothing for tilt-period (it still watches and votes).
+   * A group loop reports the gap between two of its ticks; a stall enters TILT (see {@link TiltState}).
    */
   public synchronized void noteTickGap(long gapMs, long now) {
-    if (gapMs <= timing.tiltTrigger().toMillis()) {
-      return;
-    }
-    lastStallAt = now;
-    if (tiltSince < 0) {
-      tiltSince = now;
-      totalTilt++;
+    TiltState next = tilt.afterTickGap(gapMs, now, timing.tiltTrigger());
+    if (next.active() && !tilt.active()) {
       events.publish(new SentinelEvent("+tilt", "#tilt mode entered"));
     }
+    tilt = next;
   }
 
   /** True while in TILT; leaves it (with -tilt) once tilt-period has passed since the last stall. */
-  public synchronized boolean inTilt(long now) {
-    if (tiltSince < 0) {
-      return false;
-    }
-    if (now - lastStallAt >= timing.tiltPeriod().toMillis()) {
-      tiltSince = -1;
-      events.publish(new SentinelEvent("-tilt", "#tilt mode exited"));
-      return false;
-    }
-    return true;
+  @Override
+  public boolean inTilt(long now) {
+    return tilt(now).active();
   }
 
-  /** For INFO: {since seconds or -1, total}. */
-  public synchronized long[] tiltInfo(long now) {
-    return new long[] {tiltSince < 0 ? -1 : (now - tiltSince) / 1000, totalTilt};
+  /** TILT as of {@code now}, having left it (with -tilt) if its period has passed. */
+  @Override
+  public synchronized TiltState tilt(long now) {
+    TiltState next = tilt.at(now, timing.tiltPeriod());
+    if (tilt.active() && !next.active()) {
+      events.publish(new SentinelEvent("-tilt", "#tilt mode exited"));
+    }
+    tilt = next;
+    return next;
   }
 
   /** Failover tunables (see reference.conf, vigil.failover). */
@@ -275,6 +291,7 @@ public final class SentinelDaemon implements AutoCloseable {
   }
 
   /** SENTINEL FAILOVER name [COORDINATED]: false when one is already running. */
+  @Override
   public java.util.concurrent.CompletableFuture<Boolean> forceFailover(String name,
       boolean coordinated) {
     GroupRunner r = runners.get(name);
@@ -283,6 +300,7 @@ public final class SentinelDaemon implements AutoCloseable {
   }
 
   /** Delivers a hello received on our own port (a peer's PUBLISH) to its group. */
+  @Override
   public void helloFromPeer(dev.vigil.sentinel.monitor.Hello h) {
     GroupRunner r = runners.get(h.masterName());
     if (r != null) {
@@ -304,6 +322,7 @@ public final class SentinelDaemon implements AutoCloseable {
   }
 
   /** SENTINEL MONITOR: starts watching a new group (persisted in sentinel.conf mode). */
+  @Override
   public synchronized void addGroup(MasterSpec spec) {
     if (runners.containsKey(spec.name())) {
       throw new IllegalArgumentException("Duplicate master name.");
@@ -311,7 +330,9 @@ public final class SentinelDaemon implements AutoCloseable {
     GroupRecord record = GroupRecord.fresh(spec.name(), spec.address());
     GroupState initial = GroupState.initial(spec, record, clock.millis());
     GroupRunner runner = new GroupRunner(this, loops.next(), initial);
-    runners.put(spec.name(), runner);
+    Map<String, GroupRunner> next = new LinkedHashMap<>(runners);
+    next.put(spec.name(), runner);
+    runners = Collections.unmodifiableMap(next);
     specs.put(spec.name(), spec);
     store.specs(List.copyOf(specs.values()));
     store.update(s -> s.withGroup(record));
@@ -321,11 +342,15 @@ public final class SentinelDaemon implements AutoCloseable {
   }
 
   /** SENTINEL REMOVE. */
+  @Override
   public synchronized boolean removeGroup(String name) {
-    GroupRunner r = runners.remove(name);
+    GroupRunner r = runners.get(name);
     if (r == null) {
       return false;
     }
+    Map<String, GroupRunner> next = new LinkedHashMap<>(runners);
+    next.remove(name);
+    runners = Collections.unmodifiableMap(next);
     r.stop();
     specs.remove(name);
     store.specs(List.copyOf(specs.values()));
@@ -335,6 +360,7 @@ public final class SentinelDaemon implements AutoCloseable {
   }
 
   /** SENTINEL SET: one option of a group changed. */
+  @Override
   public synchronized java.util.concurrent.CompletableFuture<Void> updateGroup(MasterSpec spec,
       String option, String shownValue) {
     GroupRunner r = runners.get(spec.name());
@@ -350,7 +376,8 @@ public final class SentinelDaemon implements AutoCloseable {
   }
 
   /** SENTINEL RESET pattern: the number of groups reset. */
-  public synchronized java.util.concurrent.CompletableFuture<Integer> resetGroups(String pattern) {
+  @Override
+  public java.util.concurrent.CompletableFuture<Integer> resetGroups(String pattern) {
     List<java.util.concurrent.CompletableFuture<Void>> resets = new ArrayList<>();
     for (GroupRunner r : runners.values()) {
       if (dev.vigil.sentinel.server.Glob.matches(pattern, r.name())) {
@@ -361,17 +388,13 @@ public final class SentinelDaemon implements AutoCloseable {
         resets.toArray(java.util.concurrent.CompletableFuture[]::new)).thenApply(x -> resets.size());
   }
 
-  /** Defaults for a group added at run time. */
-  public MasterSpec masterDefaults(String name, dev.vigil.sentinel.config.Address address, int quorum) {
-    return MasterSpec.of(name, address, quorum);
-  }
-
   /**
    * SENTINEL CONFIG SET: every pair is validated before any is applied (all or nothing), then
    * the configuration is swapped and persisted (into the sentinel.conf in that mode).
    *
    * @throws IllegalArgumentException naming the first bad parameter or value
    */
+  @Override
   public synchronized void configSet(Map<String, String> values) {
     DaemonConfig next = config;
     for (Map.Entry<String, String> e : values.entrySet()) {
@@ -394,6 +417,7 @@ public final class SentinelDaemon implements AutoCloseable {
   }
 
   /** The values SENTINEL CONFIG GET reports. */
+  @Override
   public Map<String, String> configValues() {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("resolve-hostnames", config.resolveHostnames() ? "yes" : "no");
@@ -407,6 +431,7 @@ public final class SentinelDaemon implements AutoCloseable {
   }
 
   /** SENTINEL FLUSHCONFIG. */
+  @Override
   public void flushConfig() {
     store.flush();
   }

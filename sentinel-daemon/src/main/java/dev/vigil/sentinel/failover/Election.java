@@ -15,6 +15,14 @@ public final class Election {
   private Election() {}
 
   /**
+   * The majority rule, the one place it is written: more than half of every daemon known for the
+   * group, this one included. Winning, ruling out a split vote, CKQUORUM and diagnostics use it.
+   */
+  public static int majority(int voters) {
+    return voters / 2 + 1;
+  }
+
+  /**
    * @param votes each voter's vote in this epoch (voter run id → candidate run id), ours included
    * @param voters every daemon known for the group, this one included
    * @param quorum the group's quorum
@@ -32,8 +40,7 @@ public final class Election {
         bestVotes = e.getValue();
       }
     }
-    int majority = voters / 2 + 1;
-    return best != null && bestVotes >= majority && bestVotes >= quorum
+    return best != null && bestVotes >= majority(voters) && bestVotes >= quorum
         ? Optional.of(best) : Optional.empty();
   }
 

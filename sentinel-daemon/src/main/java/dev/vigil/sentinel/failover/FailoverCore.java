@@ -304,7 +304,7 @@ public final class FailoverCore {
   private boolean splitVote(GroupState g, long epoch) {
     Map<String, String> votes = votesIn(g, epoch);
     int voters = g.peers().size() + 1;
-    int needed = Math.max(voters / 2 + 1, g.spec().quorum());
+    int needed = Math.max(Election.majority(voters), g.spec().quorum());
     int unknown = voters - votes.size();
     Map<String, Integer> tally = new HashMap<>();
     votes.values().forEach(c -> tally.merge(c, 1, Integer::sum));

@@ -1,6 +1,5 @@
 package dev.vigil.sentinel.http;
 
-import dev.vigil.sentinel.daemon.SentinelDaemon;
 import dev.vigil.sentinel.monitor.GroupState;
 import dev.vigil.sentinel.monitor.Link;
 import dev.vigil.sentinel.monitor.NodeState;
@@ -25,7 +24,7 @@ final class DaemonMetrics {
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
 
-  DaemonMetrics(SentinelDaemon d) {
+  DaemonMetrics(DaemonStatus d) {
     nodeGauge(d, "vigil_node_link_up", "1 while the connection to the node or peer is up",
         (n, now) -> n.connected() ? 1 : 0);
     nodeGauge(d, "vigil_node_last_ok_ping_reply_seconds",
@@ -57,7 +56,7 @@ final class DaemonMetrics {
 
   private record Instance(String role, String address, Link link, boolean sdown) {}
 
-  private static void forEachInstance(SentinelDaemon d, BiConsumer<GroupState, Instance> f) {
+  private static void forEachInstance(DaemonStatus d, BiConsumer<GroupState, Instance> f) {
     for (GroupState g : d.groups()) {
       List<Instance> all = new ArrayList<>();
       NodeState m = g.master();
@@ -75,7 +74,7 @@ final class DaemonMetrics {
     double of(Link link, long now);
   }
 
-  private void nodeGauge(SentinelDaemon d, String name, String help, LinkValue value) {
+  private void nodeGauge(DaemonStatus d, String name, String help, LinkValue value) {
     GaugeWithCallback.builder().name(name).help(help).labelNames("master", "role", "address")
         .callback(cb -> {
           long now = d.clock().millis();

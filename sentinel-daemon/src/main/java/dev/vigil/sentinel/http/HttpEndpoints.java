@@ -1,7 +1,6 @@
 package dev.vigil.sentinel.http;
 
-import dev.vigil.sentinel.daemon.Listeners;
-import dev.vigil.sentinel.daemon.SentinelDaemon;
+import dev.vigil.sentinel.net.Listeners;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -37,13 +36,13 @@ import java.util.List;
  * master role over before the pod stops), both taking {@code group}, {@code host}, {@code port}.
  */
 public final class HttpEndpoints implements AutoCloseable {
-  private final SentinelDaemon daemon;
+  private final DaemonStatus daemon;
   private final EventLoopGroup loops;
   private final DaemonMetrics metrics;
   private final List<Channel> listeners = new ArrayList<>();
   private final PreStopSwitchover preStop;
 
-  public HttpEndpoints(SentinelDaemon daemon, EventLoopGroup loops) {
+  public HttpEndpoints(DaemonStatus daemon, EventLoopGroup loops) {
     this.daemon = daemon;
     this.loops = loops;
     this.metrics = new DaemonMetrics(daemon);

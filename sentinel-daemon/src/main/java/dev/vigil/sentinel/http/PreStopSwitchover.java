@@ -1,6 +1,5 @@
 package dev.vigil.sentinel.http;
 
-import dev.vigil.sentinel.daemon.SentinelDaemon;
 import dev.vigil.sentinel.monitor.GroupState;
 import dev.vigil.sentinel.monitor.NodeReadiness;
 import io.netty.channel.EventLoopGroup;
@@ -24,16 +23,16 @@ final class PreStopSwitchover {
   private static final Logger log = LoggerFactory.getLogger(PreStopSwitchover.class);
   /** Kubernetes' default terminationGracePeriodSeconds is 30 s; leave time for the shutdown. */
   static final long DEFAULT_TIMEOUT_MS = 20_000;
-  private static final long POLL_MS = 100;
-  private static final long RETRY_MS = 1_000;
+  /** No switchover asked for yet (the monotonic clock may be negative: no -1). */
+  private static final long NEVER = Long.MIN_VALUE;
 
-  private final SentinelDaemon daemon;
+  private final DaemonStatus daemon;
   private final EventLoopGroup loops;
   private final Map<NodeQuery, CompletableFuture<FullHttpResponse>> running = new ConcurrentHashMap<>();
 
   private final java.util.function.Function<QueryStringDecoder, NodeQuery> parse;
 
-  PreStopSwitchover(SentinelDaemon daemon, EventLoopGroup loops,
+  PreStopSwitchover(DaemonStatus daemon, EventLoopGroup loops,
       java.util.function.Function<QueryStringDecoder, NodeQuery> parse) {
     this.daemon = daemon;
     this.loops = loops;
@@ -59,18 +58,23 @@ final class PreStopSwitchover {
       return CompletableFuture.completedFuture(plain(HttpResponseStatus.OK,
           n.host() + ":" + n.port() + " is not the master; nothing to hand over"));
     }
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    long deadline = daemon.clock().millis() + timeoutMs;
     return running.computeIfAbsent(n, k -> {
       CompletableFuture<FullHttpResponse> done = new CompletableFuture<>();
       log.info("preStop: {}:{} is the master of {}; handing over with a coordinated switchover",
           n.host(), n.port(), n.group());
-      attempt(n, deadline, -1, done);
+      attempt(n, deadline, NEVER, done);
       done.whenComplete((r, e) -> running.remove(n));
       return done;
     });
   }
 
-  private void attempt(NodeQuery n, long deadline, long lastStartNanos, CompletableFuture<FullHttpResponse> done) {
+  /**
+   * One look at the group, then another a tick-period later (its state changes no faster). A
+   * switchover that aborted is asked for again once the failover back-off's upper bound has passed,
+   * as the daemon itself would retry an automatic one.
+   */
+  private void attempt(NodeQuery n, long deadline, long lastStart, CompletableFuture<FullHttpResponse> done) {
     GroupState g = daemon.group(n.group());
     if (g == null) {
       done.complete(plain(HttpResponseStatus.NOT_FOUND, "group " + n.group() + " was removed"));
@@ -81,7 +85,7 @@ final class PreStopSwitchover {
       done.complete(plain(HttpResponseStatus.OK, "handed over to " + g.masterAddress()));
       return;
     }
-    long now = System.nanoTime();
+    long now = daemon.clock().millis();
     if (now >= deadline) {
       String why = "no switchover within the timeout; the master stops without a handover "
           + "(the daemons will fail over once it is down)";
@@ -89,15 +93,16 @@ final class PreStopSwitchover {
       done.complete(plain(HttpResponseStatus.SERVICE_UNAVAILABLE, why));
       return;
     }
-    long last = lastStartNanos;
+    long last = lastStart;
     if (g.agreement().failover() == null
-        && (last < 0 || now - last >= TimeUnit.MILLISECONDS.toNanos(RETRY_MS))) {
+        && (last == NEVER || now - last >= daemon.config().failover().retryMaxMs())) {
       // Not started yet, or the last attempt aborted (e.g. no replica in sync yet): try again.
       daemon.forceFailover(n.group(), true);
       last = now;
     }
     long started = last;
-    loops.next().schedule(() -> attempt(n, deadline, started, done), POLL_MS, TimeUnit.MILLISECONDS);
+    loops.next().schedule(() -> attempt(n, deadline, started, done),
+        daemon.config().timing().tickPeriod().toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private static FullHttpResponse plain(HttpResponseStatus status, String body) {

@@ -11,7 +11,6 @@ import dev.vigil.resp3.value.RespInteger;
 import dev.vigil.resp3.value.RespMap;
 import dev.vigil.resp3.value.RespValue;
 import dev.vigil.resp3.value.SimpleString;
-import dev.vigil.sentinel.daemon.SentinelDaemon;
 import dev.vigil.sentinel.monitor.Hello;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -35,11 +34,11 @@ final class CommandHandler extends SimpleChannelInboundHandler<RespValue> {
   private static final Set<String> BEFORE_AUTH = Set.of("AUTH", "HELLO", "QUIT");
 
   private final SentinelServer server;
-  private final SentinelDaemon daemon;
+  private final DaemonCommands daemon;
   private final SentinelCommands sentinel;
   private ClientSession session;
 
-  CommandHandler(SentinelServer server, SentinelDaemon daemon) {
+  CommandHandler(SentinelServer server, DaemonCommands daemon) {
     this.server = server;
     this.daemon = daemon;
     this.sentinel = new SentinelCommands(daemon);

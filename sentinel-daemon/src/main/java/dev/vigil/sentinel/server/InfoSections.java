@@ -1,7 +1,7 @@
 package dev.vigil.sentinel.server;
 
-import dev.vigil.sentinel.daemon.SentinelDaemon;
 import dev.vigil.sentinel.monitor.GroupState;
+import dev.vigil.sentinel.monitor.TiltState;
 import java.lang.management.ManagementFactory;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,7 +21,7 @@ final class InfoSections {
 
   private InfoSections() {}
 
-  static String render(SentinelDaemon d, List<String> requested, Stats stats) {
+  static String render(DaemonCommands d, List<String> requested, Stats stats) {
     Set<String> sections = new LinkedHashSet<>();
     if (requested.isEmpty()) {
       sections.addAll(ALL);
@@ -43,7 +43,7 @@ final class InfoSections {
         sb.append("\r\n");
       }
       switch (s) {
-        case "server" -> server(sb, d);
+        case "server" -> server(sb, d, stats.boundPort());
         case "clients" -> line(sb.append("# Clients\r\n"), "connected_clients", stats.connectedClients());
         case "cpu" -> cpu(sb);
         case "stats" -> {
@@ -58,7 +58,7 @@ final class InfoSections {
     return sb.toString();
   }
 
-  private static void server(StringBuilder sb, SentinelDaemon d) {
+  private static void server(StringBuilder sb, DaemonCommands d, int port) {
     long uptime = d.uptimeMillis() / 1000;
     sb.append("# Server\r\n");
     line(sb, "redis_version", COMPAT_VERSION);
@@ -70,7 +70,7 @@ final class InfoSections {
     line(sb, "arch_bits", System.getProperty("sun.arch.data.model", "64"));
     line(sb, "process_id", ProcessHandle.current().pid());
     line(sb, "run_id", d.myId());
-    line(sb, "tcp_port", d.port());
+    line(sb, "tcp_port", port);
     line(sb, "server_time_usec", System.currentTimeMillis() * 1000);
     line(sb, "uptime_in_seconds", uptime);
     line(sb, "uptime_in_days", uptime / 86400);
@@ -89,15 +89,15 @@ final class InfoSections {
     line(sb, "used_cpu_user", String.format(Locale.ROOT, "%.6f", cpu));
   }
 
-  private static void sentinel(StringBuilder sb, SentinelDaemon d) {
+  private static void sentinel(StringBuilder sb, DaemonCommands d) {
     List<GroupState> groups = d.groups();
     sb.append("# Sentinel\r\n");
     line(sb, "sentinel_masters", groups.size());
     long now = d.clock().millis();
-    long[] tilt = d.tiltInfo(now);
-    line(sb, "sentinel_tilt", d.inTilt(now) ? 1 : 0);
-    line(sb, "sentinel_tilt_since_seconds", tilt[0]);
-    line(sb, "sentinel_total_tilt", tilt[1]);
+    TiltState tilt = d.tilt(now);
+    line(sb, "sentinel_tilt", tilt.active() ? 1 : 0);
+    line(sb, "sentinel_tilt_since_seconds", tilt.sinceSeconds(now));
+    line(sb, "sentinel_total_tilt", tilt.total());
     line(sb, "sentinel_running_scripts", 0);
     line(sb, "sentinel_scripts_queue_length", 0);
     line(sb, "sentinel_simulate_failure_flags", 0);
@@ -114,8 +114,11 @@ final class InfoSections {
     sb.append(key).append(':').append(value).append("\r\n");
   }
 
-  /** Counters the server keeps for INFO. */
+  /** What the server itself knows for INFO: its port and its counters. */
   interface Stats {
+    /** The port clients reach this server on (the TLS one when it listens on TLS only). */
+    int boundPort();
+
     long connectedClients();
 
     long totalConnections();

@@ -11,7 +11,7 @@ import dev.vigil.resp3.value.SimpleString;
 import dev.vigil.sentinel.config.Address;
 import dev.vigil.sentinel.config.MasterSpec;
 import dev.vigil.sentinel.config.Timing;
-import dev.vigil.sentinel.daemon.SentinelDaemon;
+import dev.vigil.sentinel.failover.Election;
 import dev.vigil.sentinel.monitor.GroupState;
 import dev.vigil.sentinel.monitor.NodeState;
 import dev.vigil.sentinel.monitor.PeerState;
@@ -28,9 +28,9 @@ import java.util.concurrent.CompletableFuture;
  * reply shapes and error texts as Valkey Sentinel.
  */
 final class SentinelCommands {
-  private final SentinelDaemon daemon;
+  private final DaemonCommands daemon;
 
-  SentinelCommands(SentinelDaemon daemon) {
+  SentinelCommands(DaemonCommands daemon) {
     this.daemon = daemon;
   }
 
@@ -245,7 +245,7 @@ final class SentinelCommands {
   private RespValue ckquorum(GroupState g) {
     int usable = 1 + (int) g.peers().values().stream().filter(p -> !p.sdown()).count();
     int voters = g.peers().size() + 1;
-    int majority = voters / 2 + 1;
+    int majority = Election.majority(voters);
     List<String> problems = new ArrayList<>();
     if (usable < g.spec().quorum()) {
       problems.add("Not enough available Sentinels to reach the specified quorum for this master");
@@ -290,7 +290,7 @@ final class SentinelCommands {
       return error("ERR Duplicate master name.");
     }
     try {
-      daemon.addGroup(daemon.masterDefaults(args.get(2), new Address(host, port), quorum));
+      daemon.addGroup(MasterSpec.of(args.get(2), new Address(host, port), quorum));
     } catch (IllegalArgumentException e) {
       return error("ERR " + e.getMessage());
     }
@@ -424,8 +424,17 @@ final class SentinelCommands {
       "tilt-trigger", "tilt-trigger",
       "tilt-period", "tilt-period");
 
+  /*
+   * Shown by SENTINEL DEBUG for tools that read every field, with Sentinel's values: Vigil runs no
+   * scripts, and its links reconnect with their own back-off (reference.conf), not this period.
+   */
+  private static final long SENTINEL_MIN_LINK_RECONNECT_MS = 15_000;
+  private static final long SENTINEL_SCRIPT_MAX_RUNTIME_MS = 60_000;
+  private static final long SENTINEL_SCRIPT_RETRY_DELAY_MS = 30_000;
+
   private RespValue debug(List<String> args) {
     Timing t = daemon.timing();
+    dev.vigil.sentinel.config.FailoverTuning failover = daemon.config().failover();
     if (args.size() == 2) {
       List<Object> kv = new ArrayList<>(List.of(
           "INFO-PERIOD", t.infoPeriod().toMillis(),
@@ -436,11 +445,11 @@ final class SentinelCommands {
           "DEFAULT-FAILOVER-TIMEOUT", MasterSpec.DEFAULT_FAILOVER_TIMEOUT.toMillis(),
           "TILT-TRIGGER", t.tiltTrigger().toMillis(),
           "TILT-PERIOD", t.tiltPeriod().toMillis(),
-          "SLAVE-RECONF-TIMEOUT", 10_000,
-          "MIN-LINK-RECONNECT-PERIOD", 15_000,
-          "ELECTION-TIMEOUT", 10_000,
-          "SCRIPT-MAX-RUNTIME", 60_000,
-          "SCRIPT-RETRY-DELAY", 30_000));
+          "SLAVE-RECONF-TIMEOUT", failover.reconfSentTimeoutMs(),
+          "MIN-LINK-RECONNECT-PERIOD", SENTINEL_MIN_LINK_RECONNECT_MS,
+          "ELECTION-TIMEOUT", failover.electionTimeoutMs(),
+          "SCRIPT-MAX-RUNTIME", SENTINEL_SCRIPT_MAX_RUNTIME_MS,
+          "SCRIPT-RETRY-DELAY", SENTINEL_SCRIPT_RETRY_DELAY_MS));
       return Replies.bulkMap(kv);
     }
     if (args.size() % 2 != 0) {

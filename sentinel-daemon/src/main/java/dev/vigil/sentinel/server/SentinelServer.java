@@ -4,8 +4,8 @@ import dev.vigil.resp3.codec.RespDecoder;
 import dev.vigil.resp3.codec.RespEncoder;
 import dev.vigil.resp3.codec.RespLimits;
 import dev.vigil.sentinel.config.TlsSettings;
-import dev.vigil.sentinel.daemon.Listeners;
-import dev.vigil.sentinel.daemon.SentinelDaemon;
+import dev.vigil.sentinel.monitor.SentinelEvent;
+import dev.vigil.sentinel.net.Listeners;
 import dev.vigil.sentinel.tls.HandshakeLogger;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -30,7 +30,7 @@ public final class SentinelServer implements InfoSections.Stats, AutoCloseable {
   /** Requests to a sentinel are small: 1 MiB bulks and 1,024 arguments are plenty. */
   private static final RespLimits LIMITS = new RespLimits(1 << 20, 1024, 8, 64 * 1024);
 
-  private final SentinelDaemon daemon;
+  private final DaemonCommands daemon;
   private final EventLoopGroup loops;
   private final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
   private final PubSubHub pubsub = new PubSubHub();
@@ -41,10 +41,14 @@ public final class SentinelServer implements InfoSections.Stats, AutoCloseable {
   private final HandshakeLogger handshakes = new HandshakeLogger();
   private volatile Runnable onShutdown = () -> { };
 
-  public SentinelServer(SentinelDaemon daemon, EventLoopGroup loops) {
+  public SentinelServer(DaemonCommands daemon, EventLoopGroup loops) {
     this.daemon = daemon;
     this.loops = loops;
-    daemon.events().subscribe(pubsub::publish);
+  }
+
+  /** Publishes a daemon event to the clients subscribed to its channel. */
+  public void publish(SentinelEvent e) {
+    pubsub.publish(e);
   }
 
   public SentinelServer start() throws InterruptedException {
@@ -127,6 +131,11 @@ public final class SentinelServer implements InfoSections.Stats, AutoCloseable {
 
   void countCommand() {
     commands.incrementAndGet();
+  }
+
+  @Override
+  public int boundPort() {
+    return port();
   }
 
   @Override

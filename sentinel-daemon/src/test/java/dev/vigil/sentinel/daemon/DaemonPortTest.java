@@ -123,6 +123,11 @@ class DaemonPortTest {
       @SuppressWarnings("unchecked")
       List<Object> debug = (List<Object>) c.command("SENTINEL", "DEBUG");
       assertThat(debug.get(debug.indexOf("PING-PERIOD") + 1)).isEqualTo("300");
+      // The timeouts the daemon really uses (vigil.failover), not Sentinel's numbers.
+      assertThat(debug.get(debug.indexOf("ELECTION-TIMEOUT") + 1)).isEqualTo(
+          Long.toString(d.failoverSettings().electionTimeoutMs()));
+      assertThat(debug.get(debug.indexOf("SLAVE-RECONF-TIMEOUT") + 1)).isEqualTo(
+          Long.toString(d.failoverSettings().reconfSentTimeoutMs()));
       @SuppressWarnings("unchecked")
       List<Object> cfg = (List<Object>) c.command("SENTINEL", "CONFIG", "GET", "*");
       assertThat(cfg).contains("resolve-hostnames", "announce-ip");

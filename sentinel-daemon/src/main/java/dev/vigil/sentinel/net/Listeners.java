@@ -1,4 +1,4 @@
-package dev.vigil.sentinel.daemon;
+package dev.vigil.sentinel.net;
 
 import dev.vigil.sentinel.config.ConfigException;
 import io.netty.bootstrap.ServerBootstrap;
