@@ -7,7 +7,7 @@ require_tools
 
 cd "$ROOT"
 log "building images (mvn ... jib:buildTar)"
-mvn -B -q -DskipTests -pl sentinel-daemon,operator -am package jib:buildTar
+mvn -B -q -DskipTests -pl sentinel-daemon,operator,backup -am package jib:buildTar
 VERSION=$(mvn -q -DforceStdout help:evaluate -Dexpression=project.version)
 
 if ! kind get clusters | grep -qx vigil-e2e; then
@@ -20,11 +20,14 @@ kubectl config use-context kind-vigil-e2e >/dev/null
 log "loading images"
 kind load image-archive sentinel-daemon/target/jib-image.tar --name vigil-e2e
 kind load image-archive operator/target/jib-image.tar --name vigil-e2e
+# The backup agent: ValkeyBackup Jobs and restore init containers run it.
+kind load image-archive backup/target/jib-image.tar --name vigil-e2e
 
 log "installing the chart"
 kubectl create namespace "$NS" --dry-run=client -o yaml | kubectl apply -f -
 helm upgrade --install vigil charts/vigil --namespace vigil-system --create-namespace \
-  --set image.tag="$VERSION" --set daemonImage.tag="$VERSION" --set image.pullPolicy=Never \
+  --set image.tag="$VERSION" --set daemonImage.tag="$VERSION" --set backupImage.tag="$VERSION" \
+  --set image.pullPolicy=Never \
   --wait --timeout 5m
 
 for t in test-basic-deploy.sh test-scale.sh test-failover.sh; do

@@ -11,17 +11,20 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The Jobs of a {@link ValkeyBackup}, owned by it: the backup ({@code vigil backup}, which writes
@@ -76,13 +79,15 @@ public final class BackupJobModel {
   /**
    * The backup Job: the agent streams the RDB of {@code sourcePod} to S3 and writes its result to
    * the termination log (the operator reads size and SHA-256 from there; a failure leaves the end
-   * of its log instead, FallbackToLogsOnError).
+   * of its log instead, FallbackToLogsOnError). Port and TLS are what that pod serves
+   * ({@link BackupNodeLink}).
    */
-  public static Job backup(ValkeyBackup b, ValkeyCluster c, String sourcePod, String image) {
+  public static Job backup(ValkeyBackup b, ValkeyCluster c, Pod sourcePod, String image) {
     S3Destination d = b.getSpec().destination;
-    List<String> args = new ArrayList<>(List.of("backup",
-        "--node", Names.podHost(c, sourcePod) + ":" + c.getSpec().port,
-        "--cluster", c.getMetadata().getName()));
+    BackupNodeLink node = BackupNodeLink.of(c, sourcePod);
+    List<String> args = new ArrayList<>(List.of("backup"));
+    args.addAll(node.args());
+    args.addAll(List.of("--cluster", c.getMetadata().getName()));
     args.addAll(BackupAgentParts.s3Args(d));
     String prefix = BackupAgentParts.prefix(d);
     if (!prefix.isEmpty()) {
@@ -94,7 +99,7 @@ public final class BackupJobModel {
     List<EnvVar> env = new ArrayList<>();
     env.add(PodParts.password(c, "VIGIL_AUTH_PASS"));
     env.addAll(BackupAgentParts.s3Env(d));
-    return job(b, jobName(b), "backup", image, args, env);
+    return job(b, jobName(b), "backup", image, args, env, node.certificates(), node.mount());
   }
 
   /** Deletes a backup's objects: its manifest first (it stops being a backup), then the RDB. */
@@ -103,11 +108,12 @@ public final class BackupJobModel {
     List<String> args = new ArrayList<>(List.of("backups", "delete"));
     args.addAll(BackupAgentParts.s3Args(d));
     args.add(objectKey);
-    return job(b, deleteJobName(b), "delete", image, args, new ArrayList<>(BackupAgentParts.s3Env(d)));
+    return job(b, deleteJobName(b), "delete", image, args, new ArrayList<>(BackupAgentParts.s3Env(d)),
+        Optional.empty(), Optional.empty());
   }
 
   private static Job job(ValkeyBackup b, String name, String component, String image, List<String> args,
-      List<EnvVar> env) {
+      List<EnvVar> env, Optional<Volume> nodeTls, Optional<VolumeMount> nodeTlsMount) {
     BackupJobSpec js = b.getSpec().job;
     S3Destination d = b.getSpec().destination;
     ContainerBuilder cb = new ContainerBuilder().withName(component).withImage(image).withArgs(args)
@@ -118,11 +124,13 @@ public final class BackupJobModel {
         .withSecurityContext(PodParts.restricted())
         .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount();
     BackupAgentParts.caMount(d).ifPresent(cb::addToVolumeMounts);
+    nodeTlsMount.ifPresent(cb::addToVolumeMounts);
     cb.editSecurityContext().withReadOnlyRootFilesystem(true).endSecurityContext();
     Container container = cb.build();
     List<Volume> volumes = new ArrayList<>();
     volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
     BackupAgentParts.caVolume(d).ifPresent(volumes::add);
+    nodeTls.ifPresent(volumes::add);
     Map<String, String> labels = labels(b, component);
     boolean sa = d.serviceAccountName != null && !d.serviceAccountName.isBlank();
     return new JobBuilder()
@@ -138,6 +146,8 @@ public final class BackupJobModel {
         // Web identity (IRSA) reads the service account's projected token; nothing else needs one.
         .withAutomountServiceAccountToken(sa)
         .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(AGENT_UID).withRunAsGroup(AGENT_UID)
+        // The node's certificate files are 0440 (as in the Valkey pods): the group makes them readable.
+        .withFsGroup(AGENT_UID)
         .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().endSecurityContext()
         .withContainers(container)
         .withVolumes(volumes)

@@ -6,6 +6,7 @@ import dev.vigil.operator.api.ValkeyBackupStatus;
 import dev.vigil.operator.model.BackupJobModel;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,7 +69,9 @@ final class BackupPlanner {
       st.reason = null;
       events.add(new StatusPlan.Event("Normal", "Started", "backing up " + source.pod() + " (" + source.role()
           + ") to s3://" + st.bucket + "/" + Objects.toString(b.getSpec().destination.prefix, "")));
-      return new BackupPlan(finalizer, BackupJobModel.backup(b, s.cluster(), source.pod(), image),
+      Pod pod = s.clusterPods().stream().filter(p -> p.getMetadata().getName().equals(source.pod()))
+          .findFirst().orElseThrow();
+      return new BackupPlan(finalizer, BackupJobModel.backup(b, s.cluster(), pod, image),
           Optional.of(st), events, Optional.empty());
     }
     if (s.job() == null) {
