@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 import dev.vigil.testkit.AdminConnection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,10 +45,8 @@ final class DaemonProcess implements AutoCloseable {
   }
 
   /** A free loopback port, for a daemon whose port must be known before it starts. */
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
+  static int freePort() {
+    return dev.vigil.testkit.FreePorts.loopback();
   }
 
   /**

@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -152,11 +150,8 @@ public final class ValkeyServer implements AutoCloseable {
 
   /** A port nobody listens on now; the server binding it later may still race, hence retries. */
   private static int freePort(String bind) {
-    try (ServerSocket s = new ServerSocket()) {
-      s.setReuseAddress(false);
-      s.bind(new InetSocketAddress(InetAddress.getByName(bind), 0));
-      int port = s.getLocalPort();
-      return port == 6379 ? freePort(bind) : port;
+    try {
+      return FreePorts.on(InetAddress.getByName(bind));
     } catch (IOException e) {
       throw new UncheckedIOException("no free port on " + bind, e);
     }

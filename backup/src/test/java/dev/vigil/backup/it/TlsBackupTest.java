@@ -8,8 +8,6 @@ import dev.vigil.backup.manifest.ManifestJson;
 import dev.vigil.testkit.ValkeyServer;
 import dev.vigil.testkit.ValkeyServers;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -93,10 +91,8 @@ class TlsBackupTest {
     return java.util.stream.Stream.concat(a.stream(), b.stream()).toArray(String[]::new);
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
+  private static int freePort() {
+    return dev.vigil.testkit.FreePorts.loopback();
   }
 
   private void makeCertificates() throws IOException, InterruptedException {

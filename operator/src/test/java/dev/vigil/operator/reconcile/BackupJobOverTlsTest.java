@@ -31,8 +31,6 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeProjection;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -314,9 +312,7 @@ class BackupJobOverTlsTest {
     return new Agent(p.exitValue(), "args " + args + "\n" + Files.readString(log));
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort() == 6379 ? freePort() : s.getLocalPort();
-    }
+  private static int freePort() {
+    return dev.vigil.testkit.FreePorts.loopback();
   }
 }

@@ -97,12 +97,7 @@ public final class TestDaemons implements AfterEachCallback {
   }
 
   private static int freePort() {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1,
-        java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    return dev.vigil.testkit.FreePorts.loopback();
   }
 
   public synchronized void stop(SentinelDaemon d) {

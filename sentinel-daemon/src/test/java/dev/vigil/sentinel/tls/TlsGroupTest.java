@@ -16,8 +16,6 @@ import dev.vigil.testkit.ValkeyServers;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,10 +42,8 @@ class TlsGroupTest {
   @RegisterExtension final TestDaemons daemons = new TestDaemons();
   @TempDir Path certs;
 
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
+  static int freePort() {
+    return dev.vigil.testkit.FreePorts.loopback();
   }
 
   /** HOCON for a TLS-only daemon watching the group (extra keys in the tls block). */
