@@ -8,11 +8,9 @@ import dev.vigil.operator.master.Endpoints;
 import dev.vigil.operator.master.Masters;
 import dev.vigil.operator.model.BackupJobModel;
 import dev.vigil.operator.model.Labels;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,14 +61,7 @@ public final class BackupReconciler {
       });
     }
     if (plan.create() != null) {
-      try {
-        client.resource(plan.create()).create();
-      } catch (KubernetesClientException e) {
-        // Made by an earlier reconcile whose status write did not land: it is the same Job.
-        if (e.getCode() != 409) {
-          throw e;
-        }
-      }
+      StatusWrites.createOnce(client, plan.create()); // the Job is named after the backup
     }
     if (plan.status().isPresent() && current != null) {
       current = writeStatus(current, plan.status().get());
@@ -82,25 +73,7 @@ public final class BackupReconciler {
   }
 
   private ValkeyBackup writeStatus(ValkeyBackup b, ValkeyBackupStatus status) {
-    var op = client.resources(ValkeyBackup.class).inNamespace(b.getMetadata().getNamespace());
-    ValkeyBackup copy = new ValkeyBackup();
-    copy.setMetadata(new ObjectMetaBuilder(b.getMetadata()).build());
-    copy.setSpec(b.getSpec());
-    copy.setStatus(status);
-    try {
-      return op.resource(copy).updateStatus();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 409) {
-        throw e;
-      }
-      // The status is the operator's alone: a conflict only means our copy was older.
-      ValkeyBackup latest = op.withName(b.getMetadata().getName()).get();
-      if (latest == null) {
-        return null;
-      }
-      copy.getMetadata().setResourceVersion(latest.getMetadata().getResourceVersion());
-      return op.resource(copy).updateStatus();
-    }
+    return StatusWrites.write(client, ValkeyBackup.class, b, null, status, ValkeyBackup::new);
   }
 
   BackupSnapshot read(ValkeyBackup b) {

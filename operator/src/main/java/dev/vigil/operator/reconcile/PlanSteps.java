@@ -6,7 +6,6 @@ import dev.vigil.operator.master.Masters;
 import dev.vigil.operator.model.Names;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -174,24 +173,10 @@ final class PlanSteps {
    */
   private void writeStatus(ValkeyCluster cr, String version, StatusPlan.Change change) {
     hook.before("writeStatus");
-    ValkeyCluster copy = new ValkeyCluster();
-    copy.setMetadata(new ObjectMetaBuilder(cr.getMetadata()).withResourceVersion(version).build());
-    copy.setSpec(cr.getSpec());
-    copy.setStatus(change.status());
-    var op = client.resources(ValkeyCluster.class).inNamespace(cr.getMetadata().getNamespace());
-    ValkeyCluster written;
-    try {
-      written = op.resource(copy).updateStatus();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 409) {
-        throw e;
-      }
-      ValkeyCluster latest = op.withName(cr.getMetadata().getName()).get();
-      if (latest == null) {
-        return;
-      }
-      copy.getMetadata().setResourceVersion(latest.getMetadata().getResourceVersion());
-      written = op.resource(copy).updateStatus();
+    ValkeyCluster written = StatusWrites.write(client, ValkeyCluster.class, cr, version,
+        change.status(), ValkeyCluster::new);
+    if (written == null) {
+      return;
     }
     for (StatusPlan.Event e : change.events()) {
       event(written, e);

@@ -3,9 +3,7 @@ package dev.vigil.operator.reconcile;
 import dev.vigil.operator.api.ValkeyBackup;
 import dev.vigil.operator.api.ValkeyBackupSchedule;
 import dev.vigil.operator.api.ValkeyBackupScheduleStatus;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -44,14 +42,7 @@ public final class ScheduleReconciler {
           + " (retention)"));
     }
     if (plan.create() != null) {
-      try {
-        client.resources(ValkeyBackup.class).inNamespace(ns).resource(plan.create()).create();
-      } catch (KubernetesClientException e) {
-        // Named after its due time: a 409 is this very backup, made by an earlier reconcile.
-        if (e.getCode() != 409) {
-          throw e;
-        }
-      }
+      StatusWrites.createOnce(client, plan.create()); // named after its due time
     }
     ValkeyBackupSchedule current = sch;
     if (plan.status().isPresent()) {
@@ -64,23 +55,7 @@ public final class ScheduleReconciler {
   }
 
   private ValkeyBackupSchedule writeStatus(ValkeyBackupSchedule sch, ValkeyBackupScheduleStatus status) {
-    var op = client.resources(ValkeyBackupSchedule.class).inNamespace(sch.getMetadata().getNamespace());
-    ValkeyBackupSchedule copy = new ValkeyBackupSchedule();
-    copy.setMetadata(new ObjectMetaBuilder(sch.getMetadata()).build());
-    copy.setSpec(sch.getSpec());
-    copy.setStatus(status);
-    try {
-      return op.resource(copy).updateStatus();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 409) {
-        throw e;
-      }
-      ValkeyBackupSchedule latest = op.withName(sch.getMetadata().getName()).get();
-      if (latest == null) {
-        return null;
-      }
-      copy.getMetadata().setResourceVersion(latest.getMetadata().getResourceVersion());
-      return op.resource(copy).updateStatus();
-    }
+    return StatusWrites.write(client, ValkeyBackupSchedule.class, sch, null, status,
+        ValkeyBackupSchedule::new);
   }
 }
