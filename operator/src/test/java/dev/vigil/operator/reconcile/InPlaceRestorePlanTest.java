@@ -367,4 +367,25 @@ class InPlaceRestorePlanTest {
     assertThat(status().steps).extracting(x -> x.name + " " + x.phase).containsExactly("HoldFailovers "
         + RestoreStepStatus.RUNNING);
   }
+
+  @Test
+  void aClusterCreatedWithInPlaceIsRestoredOnceAsANewClusterAndNotAgainInPlace() {
+    cr.setStatus(null);
+    assertThat(InPlaceRestorePlan.applies(cr, false)).as("no pods yet: the new-cluster restore").isFalse();
+    RestorePlan.Step fresh = RestorePlan.next(cr, backup, false, null, List.of(), List.of(), Map.of(),
+        "vigil-backup:test", now);
+    assertThat(fresh.status().id).isEqualTo("r1");
+    assertThat(fresh.status().step).isNull();
+    cr.setStatus(new ValkeyClusterStatus());
+    cr.getStatus().restore = fresh.status();
+    assertThat(InPlaceRestorePlan.applies(cr, true)).as("its pods exist now; still the new-cluster restore's")
+        .isFalse();
+    cr.getStatus().restore.phase = RestoreStatus.COMPLETED;
+    assertThat(InPlaceRestorePlan.applies(cr, true)).isTrue();
+    RestorePlan.Step s = plan();
+    assertThat(s.commands()).isEmpty();
+    assertThat(s.inPlace()).isFalse();
+    assertThat(s.status().phase).isEqualTo(RestoreStatus.COMPLETED);
+  }
 }
+
