@@ -413,6 +413,10 @@ final class InPlaceRestorePlan {
       return "the cluster is changing size";
     }
     for (Pod p : in.pods()) {
+      if (!dev.vigil.operator.model.Labels.VALKEY.equals(p.getMetadata().getLabels() == null ? null
+          : p.getMetadata().getLabels().get(dev.vigil.operator.model.Labels.COMPONENT))) {
+        continue; // the daemons' own pods (deployment mode) answer the hold's check, or it waits
+      }
       if (!StatusPlan.isReady(p) || p.getMetadata().getDeletionTimestamp() != null) {
         return p.getMetadata().getName() + " is not ready";
       }

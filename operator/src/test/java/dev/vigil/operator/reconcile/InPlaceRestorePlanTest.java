@@ -73,7 +73,7 @@ class InPlaceRestorePlanTest {
 
   private static Pod pod(int i, String uid, boolean ready) {
     return new PodBuilder().withNewMetadata().withName("c-" + i).withNamespace("ns").withUid(uid)
-        .endMetadata().withNewStatus().withPodIP("10.0.0." + i).addNewCondition()
+        .withLabels(Map.of(Labels.COMPONENT, Labels.VALKEY)).endMetadata().withNewStatus().withPodIP("10.0.0." + i).addNewCondition()
         .withType("Ready").withStatus(ready ? "True" : "False").endCondition().endStatus().build();
   }
 
