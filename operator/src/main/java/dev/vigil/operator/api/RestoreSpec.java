@@ -5,9 +5,10 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /**
- * Where a new cluster's data comes from: a {@link ValkeyBackup}, or an S3 location and key (a
- * backup whose resource is gone: the objects describe themselves). Only a new cluster is
- * restored; on a cluster that has pods already it is reported as ignored.
+ * Where a cluster's data comes from: a {@link ValkeyBackup}, or an S3 location and key (a
+ * backup whose resource is gone: the objects describe themselves). Without {@link #inPlace} only
+ * a new cluster is restored (on a cluster that has pods already it is reported as ignored); with
+ * it, a running cluster is restored in place.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "has(self.backup) != (has(self.destination) && has(self.key))",
@@ -21,4 +22,11 @@ public class RestoreSpec {
 
   @JsonPropertyDescription("With destination: the backup's RDB object key (its manifest's key works too).")
   public String key;
+
+  @JsonPropertyDescription("Restore a running cluster in place: failovers are held, writes refused on the "
+      + "master, the master's pod restarted onto the backup, the replicas fully resynced from it, then the "
+      + "hold lifted. Writes are refused (NOREPLICAS) once failovers are held, until the master has loaded the "
+      + "backup; the data taken since the backup is lost. Needs confirm (this cluster's name) and id "
+      + "(each id is restored once).")
+  public InPlaceRestore inPlace;
 }

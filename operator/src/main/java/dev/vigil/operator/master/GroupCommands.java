@@ -45,4 +45,21 @@ public interface GroupCommands {
       Map<String, String> parameters) {
     return java.util.concurrent.CompletableFuture.completedFuture(false);
   }
+
+  /**
+   * True when every daemon answers and reports at least {@code replicas} replicas of the group,
+   * each with replica-priority 0 (an in-place restore's hold on failovers has taken).
+   */
+  default CompletionStage<Boolean> holdSeen(String masterName, List<HostPort> daemons, int replicas) {
+    return java.util.concurrent.CompletableFuture.completedFuture(false);
+  }
+
+  /**
+   * True when {@code master} is a master and every one of {@code replicas} follows it, link up,
+   * no sync in progress, with the master's replication ID: a replica has that ID only after
+   * syncing from the master since its last start (a full sync after a restore).
+   */
+  default CompletionStage<Boolean> inSync(HostPort master, List<HostPort> replicas, String password) {
+    return java.util.concurrent.CompletableFuture.completedFuture(false);
+  }
 }

@@ -4,6 +4,7 @@ import dev.vigil.resp3.client.RespClient;
 import dev.vigil.resp3.client.RespClientOptions;
 import dev.vigil.resp3.client.RespConnection;
 import dev.vigil.resp3.value.Resp;
+import dev.vigil.resp3.value.RespValue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -146,6 +147,65 @@ public final class RespGroupCommands implements GroupCommands {
             return Optional.of(d);
           });
         })), e -> log.debug("{}: cannot check a daemon: {}", masterName, e.toString()));
+  }
+
+  @Override
+  public CompletionStage<Boolean> holdSeen(String masterName, List<HostPort> daemons, int replicas) {
+    if (daemons.isEmpty()) {
+      return CompletableFuture.completedFuture(false);
+    }
+    // Every daemon: any one that still reads an older priority could start a failover.
+    List<CompletableFuture<Boolean>> each = daemons.stream()
+        .map(d -> exchange(d, null, c -> c.send("SENTINEL", "REPLICAS", masterName)).thenApply(reply -> {
+          List<RespValue> listed = Resp.elements(reply);
+          boolean held = listed.size() >= replicas && listed.stream().allMatch(r -> {
+            var f = Resp.asMap(r).asStringKeyed();
+            RespValue p = f.get("slave-priority") != null ? f.get("slave-priority") : f.get("replica-priority");
+            return p != null && Resp.longValue(p) == 0;
+          });
+          if (!held) {
+            log.debug("{}: daemon {} does not see all {} replicas at priority 0 yet", masterName, d, replicas);
+          }
+          return held;
+        }).exceptionally(e -> {
+          log.debug("{}: cannot ask daemon {} for its replicas: {}", masterName, d, e.toString());
+          return false;
+        }))
+        .toList();
+    return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
+        .thenApply(x -> each.stream().allMatch(CompletableFuture::join));
+  }
+
+  @Override
+  public CompletionStage<Boolean> inSync(HostPort master, List<HostPort> replicas, String password) {
+    return replication(master, password).thenCompose(m -> {
+      if (!"master".equals(m.get("role")) || m.get("master_replid") == null) {
+        log.debug("in-sync check: {} is not a master: {}", master, m.get("role"));
+        return CompletableFuture.completedFuture(false);
+      }
+      String replid = m.get("master_replid");
+      List<CompletableFuture<Boolean>> each = replicas.stream().map(r -> replication(r, password).thenApply(i -> {
+        boolean ok = "slave".equals(i.get("role")) && "up".equals(i.get("master_link_status"))
+            && "0".equals(i.get("master_sync_in_progress")) && replid.equals(i.get("master_replid"));
+        if (!ok) {
+          log.debug("in-sync check: {} is not in sync with {} yet (role {}, link {}, replid {} vs {})", r, master,
+              i.get("role"), i.get("master_link_status"), i.get("master_replid"), replid);
+        }
+        return ok;
+      })).toList();
+      return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
+          .thenApply(x -> each.stream().allMatch(CompletableFuture::join));
+    }).handle((ok, e) -> {
+      if (e != null) {
+        log.debug("in-sync check of {}: {}", master, e.toString());
+      }
+      return e == null && Boolean.TRUE.equals(ok);
+    });
+  }
+
+  private CompletableFuture<java.util.Map<String, String>> replication(HostPort node, String password) {
+    return exchange(node, password, c -> c.send("INFO", "replication"))
+        .thenApply(v -> dev.vigil.resp3.client.InfoReply.parse(Resp.text(v)).section("replication"));
   }
 
   /** Tries each target in turn until one gives a present result; never completes exceptionally. */

@@ -21,7 +21,9 @@ import java.util.List;
  * generated valkey.conf, so that the RDB is what loads, even after a restart (Valkey with
  * {@code appendonly yes} and no AOF would start empty). The reconciler turns AOF on with
  * {@code CONFIG SET appendonly yes} once the master has loaded, if the configuration asks for
- * it. The agent's image has no shell, hence the second container; a replica's download is
+ * it. In place ({@link RestoreSource#id()} set) the pod is the running cluster's master and the
+ * RDB replaces what its volume holds, AOF included, once per restore id. The agent's image has
+ * no shell, hence the second container; a replica's download is
  * wasted (it syncs from the master), the price of one pod template for all pods.
  *
  * <p>Failovers are held meanwhile: the configuration gives every node {@code replica-priority 0}
@@ -70,12 +72,17 @@ public final class RestoreInitContainers {
     String script = String.join("\n",
         "set -e",
         "rm -f /data/.restore.tmp",
-        "if [ \"$POD_NAME\" = \"$BOOTSTRAP_POD\" ] && [ ! -e /data/" + MARKER + " ] && [ ! -e \"/data/$DBFILENAME\" ]"
-            + " && [ ! -e \"/data/$AOFDIR\" ]; then",
+        "fresh=no; [ ! -e /data/" + MARKER + " ] && [ ! -e \"/data/$DBFILENAME\" ] && [ ! -e \"/data/$AOFDIR\" ] && fresh=yes",
+        // In place (RESTORE_ID set): whatever the volume holds, once per id (the marker keeps it).
+        "again=no; [ -n \"$RESTORE_ID\" ] && [ \"$(cat /data/" + MARKER + " 2>/dev/null)\" != \"$RESTORE_ID\" ] && again=yes",
+        "if [ \"$POD_NAME\" = \"$BOOTSTRAP_POD\" ] && { [ $fresh = yes ] || [ $again = yes ]; }; then",
         "  cp \"" + DIR + "/$DBFILENAME\" /data/.restore.tmp",
         "  sync /data/.restore.tmp 2>/dev/null || sync",
+        // Without its AOF the node loads the RDB (appendonly no below); a crash from here on
+        // places it again, the marker not being written yet.
+        "  rm -rf \"/data/$AOFDIR\"",
         "  mv /data/.restore.tmp \"/data/$DBFILENAME\"",
-        "  touch /data/" + MARKER,
+        "  printf '%s' \"$RESTORE_ID\" > /data/" + MARKER,
         "  echo \"restored $SOURCE into /data/$DBFILENAME\"",
         "fi",
         "if [ -e /data/" + MARKER + " ] && [ ! -e \"/data/$AOFDIR\" ]; then",
@@ -84,7 +91,8 @@ public final class RestoreInitContainers {
         "");
     Container place = new ContainerBuilder().withName("restore-place").withImage(c.getSpec().effectiveImage())
         .withCommand("sh", "-c", script)
-        .withEnv(PodParts.fieldRef("POD_NAME", "metadata.name"), new EnvVar("BOOTSTRAP_POD", Names.pod(c, 0), null),
+        .withEnv(PodParts.fieldRef("POD_NAME", "metadata.name"), new EnvVar("BOOTSTRAP_POD",
+            r.placePod() != null ? r.placePod() : Names.pod(c, 0), null),
             new EnvVar("DBFILENAME", dbfilename, null), new EnvVar("AOFDIR", aofdir, null),
             new EnvVar("SOURCE", r.url(), null))
         .withResources(Resources.DAEMON_DEFAULT)
@@ -92,6 +100,9 @@ public final class RestoreInitContainers {
         .addNewVolumeMount().withName(VOLUME).withMountPath(DIR).withReadOnly(true).endVolumeMount()
         .addNewVolumeMount().withName(StatefulSetModel.DATA).withMountPath("/data").endVolumeMount()
         .build();
+    if (r.id() != null) {
+      place.getEnv().add(new EnvVar("RESTORE_ID", r.id(), null));
+    }
     return List.of(fetch.build(), place);
   }
 }

@@ -77,8 +77,11 @@ final class ClusterPlanner {
     String elected = s.agreed().flatMap(m -> endpoints.podFor(cr, m, pods)).orElse(null);
     String recorded = cr.getStatus() == null ? null : cr.getStatus().master;
     MasterChange change = elected == null ? null : new MasterChange(elected, s.agreed().get().toString());
-    RestorePlan.Step restore = RestorePlan.next(cr, s.restoreBackup(), s.statefulSet() != null, elected, pods,
-        nodes(cr, pods), s.commands(), backupImage, s.now());
+    RestorePlan.Step restore = InPlaceRestorePlan.applies(cr, s.statefulSet() != null)
+        ? InPlaceRestorePlan.next(new InPlaceRestorePlan.Input(cr, s.restoreBackup(), s.statefulSet() != null,
+            s.statefulSet(), elected, pods, nodes(cr, pods), daemons, s.commands(), backupImage, s.now()))
+        : RestorePlan.next(cr, s.restoreBackup(), s.statefulSet() != null, elected, pods, nodes(cr, pods),
+            s.commands(), backupImage, s.now());
     ModelInput in = new ModelInput(cr, s.password(), elected != null ? elected : shownMaster(s, recorded),
         daemonImage, restore.source());
 
@@ -87,12 +90,17 @@ final class ClusterPlanner {
     int wanted = cr.getSpec().replicas;
     List<NodeView> nodes = nodes(cr, pods);
     Decisions before = s.decisions();
-    ScalePlan.Step scale = ScalePlan.next(wanted, current, elected, nodes, before, s.commands(),
-        cr.getSpec().config.getOrDefault("replica-priority", "100"), s.now());
+    // An in-place restore holds every change of size or template: they would move or restart
+    // pods, and a switchover cannot happen while failovers are held.
+    ScalePlan.Step scale = restore.inPlace()
+        ? new ScalePlan.Step(current == wanted || current == 0 ? null : "scaling to " + wanted
+            + " waits for the in-place restore", null, List.of(), before)
+        : ScalePlan.next(wanted, current, elected, nodes, before, s.commands(),
+            cr.getSpec().config.getOrDefault("replica-priority", "100"), s.now());
     List<Command> commands = new ArrayList<>(scale.commands());
     commands.addAll(restore.commands());
     String holding = scale.hold();
-    if (holding == null) {
+    if (holding == null && !restore.inPlace()) {
       commands.addAll(minReplicasAcrossOnePod(cr, nodes, current, s));
     }
     commands.addAll(TlsObserved.reloads(s, nodes));
@@ -119,7 +127,8 @@ final class ClusterPlanner {
     }
 
     // A roll waits while the size changes: both remove pods, and only one may at a time.
-    RollStep roll = holding != null || sts == null ? RollStep.NONE : current != wanted
+    RollStep roll = restore.inPlace() ? new RollStep(null, restore.replace(), null)
+        : holding != null || sts == null ? RollStep.NONE : current != wanted
         ? new RollStep("rolling changes wait until scaling to " + wanted + " is done", null, null)
         : roll(s, sts, pods, elected);
     String moveOff = scale.moveMasterOff() != null ? scale.moveMasterOff() : roll.moveMasterOff();

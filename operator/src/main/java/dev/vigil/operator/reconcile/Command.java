@@ -46,4 +46,27 @@ public sealed interface Command {
       return expectedDaemons + "/" + expectedReplicas;
     }
   }
+
+  /**
+   * Asks every daemon whether it sees each of {@code replicas} replicas with replica-priority 0:
+   * a daemon reads priorities from its periodic INFO, so a CONFIG SET holds failovers only once
+   * every daemon has read it. Done when all do.
+   */
+  record HoldSeen(String value, String masterName, List<HostPort> daemons, int replicas) implements Command {
+    @Override
+    public String slot() {
+      return "restore-hold-seen";
+    }
+  }
+
+  /**
+   * Asks the master and each replica for their replication state. Done when every replica follows
+   * the master with its link up, no sync under way, in the master's current replication history.
+   */
+  record ResyncDone(String value, HostPort master, List<HostPort> replicas) implements Command {
+    @Override
+    public String slot() {
+      return "restore-resync";
+    }
+  }
 }

@@ -114,6 +114,10 @@ final class PlanSteps {
       result = commands.configSet(set.node(), password, set.parameters());
     } else if (c instanceof Command.TlsReload r) {
       result = commands.reloadTls(r.node(), password, r.material(), r.parameters());
+    } else if (c instanceof Command.HoldSeen h) {
+      result = commands.holdSeen(h.masterName(), h.daemons(), h.replicas());
+    } else if (c instanceof Command.ResyncDone r) {
+      result = commands.inSync(r.master(), r.replicas(), password);
     } else if (c instanceof Command.Switchover sw) {
       result = commands.switchover(sw.masterName(), sw.daemons());
     } else {

@@ -26,8 +26,8 @@ import java.util.Objects;
  *       master, which a node still LOADING does not) and, if the configuration has
  *       {@code appendonly yes}, a {@code CONFIG SET appendonly yes} on it succeeded. The model
  *       then drops the restore parts, which rolls the pods once.
- *   <li>Ignored (with a Warning Event): spec.restore on a cluster whose pods exist already;
- *       restoring a running cluster in place is not supported.
+ *   <li>Ignored (with a Warning Event): spec.restore on a cluster whose pods exist already,
+ *       without {@code inPlace} ({@link InPlaceRestorePlan} restores a running cluster).
  * </ul>
  */
 final class RestorePlan {
@@ -39,10 +39,27 @@ final class RestorePlan {
    * @param source the restore for the pod template, or null
    * @param status the next restore status (null: none)
    * @param progress what is in progress, for the Progressing condition, or null
+   * @param replace the pod an in-place restore deletes now, or null
+   * @param inPlace an in-place restore is under way: rolls and changes of size wait
    */
   record Step(boolean holdPods, RestoreSource source, RestoreStatus status, List<StatusPlan.Event> events,
-      List<Command> commands, String progress) {
-    static final Step NONE = new Step(false, null, null, List.of(), List.of(), null);
+      List<Command> commands, String progress, ClusterPlan.PodToReplace replace, boolean inPlace) {
+    static final Step NONE = new Step(false, null, null, List.of(), List.of(), null, null, false);
+
+    Step(boolean holdPods, RestoreSource source, RestoreStatus status, List<StatusPlan.Event> events,
+        List<Command> commands, String progress) {
+      this(holdPods, source, status, events, commands, progress, null, false);
+    }
+
+    static Step of(RestoreSource source, RestoreStatus status, List<StatusPlan.Event> events, List<Command> commands,
+        String progress) {
+      return new Step(false, source, status, List.copyOf(events), commands, progress, null, false);
+    }
+
+    static Step inPlace(RestoreSource source, RestoreStatus status, List<StatusPlan.Event> events,
+        List<Command> commands, String progress, ClusterPlan.PodToReplace replace) {
+      return new Step(false, source, status, List.copyOf(events), commands, progress, replace, true);
+    }
   }
 
   private RestorePlan() {}
@@ -62,12 +79,14 @@ final class RestorePlan {
     List<StatusPlan.Event> events = new ArrayList<>();
     if (before == null && podsExist) {
       st.phase = RestoreStatus.IGNORED;
-      st.reason = "spec.restore applies to a new cluster only: this one had pods already (restoring a "
-          + "running cluster in place is not supported)";
+      st.reason = "spec.restore applies to a new cluster only: this one had pods already (to restore it in "
+          + "place, add spec.restore.inPlace)";
       events.add(new StatusPlan.Event("Warning", "RestoreIgnored", st.reason));
       return new Step(false, null, st, events, List.of(), null);
     }
     st.backup = spec.backup;
+    // Created with inPlace: this restore is that id's, which an in-place restore must not repeat.
+    st.id = spec.inPlace == null ? null : spec.inPlace.id;
     RestoreSource source;
     if (spec.backup != null) {
       ValkeyBackupStatus bs = backup == null ? null : backup.getStatus();

@@ -62,7 +62,8 @@ public final class FakeStatefulSetController {
         }
       }
       sts.setStatus(new io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder()
-          .withReplicas(replicas).withUpdateRevision(revision).build());
+          .withReplicas(replicas).withUpdateRevision(revision)
+          .withObservedGeneration(sts.getMetadata().getGeneration()).build());
       client.apps().statefulSets().inNamespace(ns).resource(sts).updateStatus();
     }
   }

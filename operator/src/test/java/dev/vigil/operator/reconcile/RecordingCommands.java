@@ -42,6 +42,16 @@ public final class RecordingCommands implements GroupCommands {
     return record("forget " + masterName).thenApply(x -> Optional.empty());
   }
 
+  @Override
+  public CompletionStage<Boolean> holdSeen(String masterName, List<HostPort> daemons, int replicas) {
+    return record("hold-seen " + masterName + " " + replicas);
+  }
+
+  @Override
+  public CompletionStage<Boolean> inSync(HostPort master, List<HostPort> replicas, String password) {
+    return record("in-sync " + master + " " + replicas);
+  }
+
   private CompletableFuture<Boolean> record(String command) {
     sent.add(command);
     return answer.apply(command);

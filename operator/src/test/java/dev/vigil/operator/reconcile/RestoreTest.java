@@ -165,4 +165,124 @@ class RestoreTest {
     assertThat(client.v1().events().inNamespace(NS).list().getItems()).extracting(e -> e.getReason())
         .contains("RestoreIgnored");
   }
+
+  private String writeSelector(String name) {
+    return client.services().inNamespace(NS).withName(name).get().getSpec().getSelector()
+        .get(dev.vigil.operator.model.Labels.POD_NAME);
+  }
+
+  private static String env(Container c, String name) {
+    return c.getEnv().stream().filter(e -> e.getName().equals(name)).map(e -> e.getValue()).findFirst().orElse(null);
+  }
+
+  @Test
+  void aRunningClusterIsRestoredInPlaceStepByStepWithTheWriteServiceNeverOnAReplica() {
+    ValkeyBackup b = new ValkeyBackup();
+    b.setMetadata(new ObjectMetaBuilder().withName("nightly").withNamespace(NS).build());
+    b.getSpec().cluster = "live";
+    b.getSpec().destination.bucket = "backups";
+    b = client.resources(ValkeyBackup.class).inNamespace(NS).resource(b).create();
+    b.setStatus(new ValkeyBackupStatus());
+    b.getStatus().phase = ValkeyBackupStatus.COMPLETED;
+    b.getStatus().objectKey = "live/live-1.rdb";
+    client.resources(ValkeyBackup.class).inNamespace(NS).resource(b).updateStatus();
+
+    ValkeyCluster c = new ValkeyCluster();
+    c.setMetadata(new ObjectMetaBuilder().withName("live").withNamespace(NS).build());
+    c.getSpec().config.put("appendonly", "yes");
+    client.resources(ValkeyCluster.class).inNamespace(NS).resource(c).create();
+    reconciler.reconcile(get("live"));
+    pods.sync(NS);
+    masters.elect(NS + "/live", new HostPort("10.2.0.10", 6379));
+    reconciler.reconcile(get("live"));
+    commands.sent.clear();
+    String uid0 = client.pods().inNamespace(NS).withName("live-0").get().getMetadata().getUid();
+
+    // A wrong confirmation: reported, nothing held.
+    ValkeyCluster edit = get("live");
+    edit.getSpec().restore = new RestoreSpec();
+    edit.getSpec().restore.backup = "nightly";
+    edit.getSpec().restore.inPlace = new dev.vigil.operator.api.InPlaceRestore();
+    edit.getSpec().restore.inPlace.confirm = "prod";
+    edit.getSpec().restore.inPlace.id = "2026-12-01";
+    client.resources(ValkeyCluster.class).inNamespace(NS).resource(edit).update();
+    reconciler.reconcile(get("live"));
+    assertThat(get("live").getStatus().restore.phase).isEqualTo(RestoreStatus.PENDING);
+    assertThat(commands.sent).isEmpty();
+
+    edit = get("live");
+    edit.getSpec().restore.inPlace.confirm = "live";
+    client.resources(ValkeyCluster.class).inNamespace(NS).resource(edit).update();
+    reconciler.reconcile(get("live"));
+    assertThat(commands.sent).containsExactly("config-set 10.2.0.10:6379 replica-priority 0",
+        "config-set 10.2.0.11:6379 replica-priority 0", "config-set 10.2.0.12:6379 replica-priority 0");
+    assertThat(get("live").getStatus().restore.step).isEqualTo(InPlaceRestorePlan.HOLD);
+    assertThat(client.configMaps().inNamespace(NS).withName("live").get().getData().get("valkey.conf"))
+        .contains("replica-priority 0\n");
+    Container place = init(sts("live"), "restore-place");
+    assertThat(env(place, "BOOTSTRAP_POD")).isEqualTo("live-0");
+    assertThat(env(place, "RESTORE_ID")).isEqualTo("2026-12-01");
+
+    reconciler.reconcile(get("live"));
+    assertThat(commands.sent).last().asString().startsWith("hold-seen ");
+    reconciler.reconcile(get("live"));
+    assertThat(commands.sent).last().isEqualTo("config-set 10.2.0.10:6379 min-replicas-to-write 3");
+    reconciler.reconcile(get("live"));
+    assertThat(get("live").getStatus().restore.step).isEqualTo(InPlaceRestorePlan.RESTORE);
+    assertThat(get("live").getStatus().restore.masterPodUid).isEqualTo(uid0);
+    assertThat(client.pods().inNamespace(NS).withName("live-0").get().getMetadata().getUid())
+        .as("recorded first, deleted after").isEqualTo(uid0);
+
+    // An operator restart here: a new reconciler (empty ledger) resumes at the recorded step.
+    reconciler = new ClusterReconciler(new ClusterReconciler.Parts(client, new ApiObjectCache(client),
+        new CreateOrReplaceApplier(client), masters, commands, Endpoints.POD_IPS, "vigil:test", () -> "pw",
+        Clock.systemUTC()));
+    reconciler.backupImage("vigil-backup:test");
+    pods.sync(NS); // the StatefulSet controller has seen the template
+    int before = commands.sent.size();
+    reconciler.reconcile(get("live"));
+    assertThat(client.pods().inNamespace(NS).withName("live-0").get()).as("the master's pod deleted").isNull();
+    assertThat(commands.sent.subList(before, commands.sent.size())).noneMatch(x -> x.startsWith("switchover"));
+    assertThat(client.pods().inNamespace(NS).withName("live-1").get()).as("no replica replaced").isNotNull();
+
+    // Its new pod loads the backup: not Ready; the write Service keeps selecting it (no endpoint).
+    pods.notReady("live-0", true);
+    pods.sync(NS);
+    String uid0b = client.pods().inNamespace(NS).withName("live-0").get().getMetadata().getUid();
+    assertThat(uid0b).isNotEqualTo(uid0);
+    reconciler.reconcile(get("live"));
+    reconciler.reconcile(get("live"));
+    assertThat(client.pods().inNamespace(NS).withName("live-0").get().getMetadata().getUid()).isEqualTo(uid0b);
+    assertThat(get("live").getStatus().restore.step).isEqualTo(InPlaceRestorePlan.RESTORE);
+    assertThat(writeSelector("live")).isEqualTo("live-0");
+
+    pods.notReady("live-0", false);
+    pods.sync(NS);
+    reconciler.reconcile(get("live"));
+    assertThat(commands.sent).last().asString().startsWith("in-sync 10.2.0.10:6379 ");
+    reconciler.reconcile(get("live"));
+    assertThat(commands.sent).last().isEqualTo("config-set 10.2.0.10:6379 appendonly yes");
+    reconciler.reconcile(get("live"));
+    assertThat(commands.sent.subList(commands.sent.size() - 4, commands.sent.size())).containsExactly(
+        "config-set 10.2.0.10:6379 replica-priority 100", "config-set 10.2.0.10:6379 min-replicas-to-write 1",
+        "config-set 10.2.0.11:6379 replica-priority 100", "config-set 10.2.0.12:6379 replica-priority 100");
+    reconciler.reconcile(get("live"));
+    RestoreStatus st = get("live").getStatus().restore;
+    assertThat(st.phase).isEqualTo(RestoreStatus.COMPLETED);
+    assertThat(st.steps).extracting(x -> x.name + " " + x.phase).containsExactly("HoldFailovers Done",
+        "StopWrites Done", "RestoreMaster Done", "ResyncReplicas Done", "EnableAof Done", "LiftHold Done");
+    assertThat(writeSelector("live")).isEqualTo("live-0");
+    assertThat(sts("live").getSpec().getTemplate().getSpec().getInitContainers()).extracting(Container::getName)
+        .containsExactly("init-node");
+    assertThat(client.configMaps().inNamespace(NS).withName("live").get().getData().get("valkey.conf"))
+        .doesNotContain("replica-priority 0");
+    assertThat(client.v1().events().inNamespace(NS).list().getItems()).extracting(e -> e.getReason())
+        .contains("RestoreUnconfirmed", "RestoreStarted", "RestoreStep", "Restored");
+
+    // Applied again (GitOps): nothing more happens.
+    before = commands.sent.size();
+    reconciler.reconcile(get("live"));
+    assertThat(get("live").getStatus().restore.phase).isEqualTo(RestoreStatus.COMPLETED);
+    assertThat(commands.sent.subList(before, commands.sent.size())).noneMatch(x -> x.contains("replica-priority 0"));
+  }
 }
