@@ -163,10 +163,10 @@ final class GroupRunner implements NodeLink.Listener {
   /**
    * A peer asks for our vote (IS-MASTER-DOWN-BY-ADDR with its run id). Decided on the group's
    * loop and persisted before the future completes, so the reply never promises an unwritten
-   * vote. The future holds {leader run id or null, leader epoch}.
+   * vote.
    */
-  java.util.concurrent.CompletableFuture<Object[]> voteRequest(long epoch, String runId) {
-    java.util.concurrent.CompletableFuture<Object[]> done = new java.util.concurrent.CompletableFuture<>();
+  java.util.concurrent.CompletableFuture<VoteReply> voteRequest(long epoch, String runId) {
+    java.util.concurrent.CompletableFuture<VoteReply> done = new java.util.concurrent.CompletableFuture<>();
     loop.execute(() -> {
       try {
         var outcome = core().vote(state, daemon.currentEpoch(), epoch, runId, now(), random.nextLong());
@@ -178,7 +178,7 @@ final class GroupRunner implements NodeLink.Listener {
           daemon.persist(state);
         }
         apply(new Transition(state, outcome.effects()));
-        done.complete(new Object[] {outcome.leader(), outcome.leaderEpoch()});
+        done.complete(new VoteReply(outcome.leader(), outcome.leaderEpoch()));
       } catch (RuntimeException e) {
         done.completeExceptionally(e);
       }
