@@ -30,7 +30,10 @@ final class Simulation {
   /** What the run checked and found. */
   record Result(long seed, List<String> violations, int promotions, int elections,
       long convergedAfterHealMs, int stateLosses, boolean coldStart, int fences,
-      int masterBackAborts) {}
+      int masterBackAborts, int tilts, int clientDisconnects) {}
+
+  /** -Dvigil.sim.debug=true: the event trace of every daemon. */
+  static final boolean DEBUG = Boolean.getBoolean("vigil.sim.debug");
 
   /** A stale master must be demoted this long after healing, at the latest. */
   static final long DEMOTE_BOUND_MS = 3_000;
@@ -57,6 +60,8 @@ final class Simulation {
   private int stateLosses;
   private int fences;
   private int masterBackAborts;
+  private int clientDisconnects;
+  private int tilts;
   /**
    * Whether every daemon starts without state (a new group, or all pods restarted with their
    * state lost): new run ids, no peers known, the fresh-identity quarantine, faults from 2 s on.
@@ -97,7 +102,8 @@ final class Simulation {
         .withFailoverTimeout(Duration.ofMillis(6_000));
     Timing timing = new Timing(Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(250),
         Duration.ofMillis(500), Duration.ofMillis(250), Duration.ofMillis(100), Duration.ofSeconds(2),
-        Duration.ofSeconds(30));
+        // TILT lasts 5 s here, not 30: the run's 40 s must hold a stall, its TILT and recovery.
+        Duration.ofSeconds(5));
     List<Address> daemonAddrs = new ArrayList<>();
     for (int i = 0; i < daemonCount; i++) {
       daemonAddrs.add(new Address("10.0.1." + (1 + i), 26379));
@@ -129,6 +135,15 @@ final class Simulation {
 
   void later(long delay, Runnable action) {
     queue.add(new Event(now + delay, seq++, action));
+  }
+
+  void at(long time, Runnable action) {
+    queue.add(new Event(time, seq++, action));
+  }
+
+  /** CLIENT KILL on a node (with a REPLICAOF, or on its own): its clients re-resolve the master. */
+  void clientsDisconnected(Address node) {
+    clientDisconnects++;
   }
 
   SimNode node(Address a) {
@@ -197,10 +212,10 @@ final class Simulation {
   }
 
   void recordEvent(SimDaemon d, SentinelEvent e) {
-    if (Boolean.getBoolean("vigil.sim.debug")) {
+    if (DEBUG) {
       System.out.println("t=" + now + " " + d.id.substring(36) + " " + e.type() + " " + e.payload());
       if (e.type().equals("-failover-abort-no-good-slave")) {
-        d.state.replicas().values().forEach(r -> System.out.println("   replica " + r.address()
+        d.state().replicas().values().forEach(r -> System.out.println("   replica " + r.address()
             + " sdown=" + r.sdown() + " link=" + r.link() + " info=" + (r.info() == null ? null
             : r.info().role() + " prio " + r.info().priority() + " linkDown " + r.info().masterLinkDownMs())
             + " infoAge=" + (now - r.infoAt())));
@@ -208,6 +223,7 @@ final class Simulation {
     }
     switch (e.type()) {
       case "+fence-old-master" -> fences++;
+      case "+tilt" -> tilts++;
       case "-failover-abort-master-back" -> {
         masterBackAborts++;
         failoverInProgress.put(d.id, false);
@@ -222,8 +238,8 @@ final class Simulation {
           failoverInProgress.put(d.id, false);
       default -> { }
     }
-    if (e.type().equals("+elected-leader") && d.state.agreement().failover() != null) {
-      long epoch = d.state.agreement().failover().epoch();
+    if (e.type().equals("+elected-leader") && d.state().agreement().failover() != null) {
+      long epoch = d.state().agreement().failover().epoch();
       Set<String> leaders = electedByEpoch.computeIfAbsent(epoch, k -> new HashSet<>());
       leaders.add(d.id);
       if (leaders.size() > 1) {
@@ -284,20 +300,20 @@ final class Simulation {
   void checkDaemon(SimDaemon d) {
     // A failover ends with an event, or silently when a newer configuration supersedes it
     // (as in Sentinel); one never runs without its +try-failover.
-    if (d.up && d.state.agreement().failover() == null) {
+    if (d.up && d.state().agreement().failover() == null) {
       failoverInProgress.put(d.id, false);
     } else if (d.up && !Boolean.TRUE.equals(failoverInProgress.get(d.id))) {
-      violation("oneFailoverAtATime: " + d.id + " runs " + d.state.agreement().failover()
+      violation("oneFailoverAtATime: " + d.id + " runs " + d.state().agreement().failover()
           + " without +try-failover");
     }
     long[] seen = epochsSeen.computeIfAbsent(d.id, k -> new long[2]);
-    if (d.currentEpoch < seen[0] || d.state.configEpoch() < seen[1]) {
+    if (d.currentEpoch < seen[0] || d.state().configEpoch() < seen[1]) {
       violation("epochMonotonic: " + d.id + " went from " + seen[0] + "/" + seen[1] + " to "
-          + d.currentEpoch + "/" + d.state.configEpoch());
+          + d.currentEpoch + "/" + d.state().configEpoch());
     }
     seen[0] = Math.max(seen[0], d.currentEpoch);
-    seen[1] = Math.max(seen[1], d.state.configEpoch());
-    var f = d.state.agreement().failover();
+    seen[1] = Math.max(seen[1], d.state().configEpoch());
+    var f = d.state().agreement().failover();
     if (f != null && now - f.startedAt() > spec.failoverTimeout().toMillis() * 2 + 1_000) {
       violation("failoverBounded: " + d.id + " failover of epoch " + f.epoch() + " in "
           + f.phase() + " for " + (now - f.startedAt()) + " ms");
@@ -312,8 +328,7 @@ final class Simulation {
 
   Result run(long faultMs, long healMs) {
     for (SimDaemon d : daemons) {
-      long phase = rnd.nextInt(100);
-      scheduleTicks(d, phase);
+      d.boot(rnd.nextInt(100));
     }
     scheduleNodeProgress();
     scheduleFaults(faultMs);
@@ -331,14 +346,7 @@ final class Simulation {
     int promotions = promotedByEpoch.values().stream().mapToInt(Set::size).sum();
     return new Result(seed, violations, promotions, electedByEpoch.size(),
         convergedSince < 0 ? -1 : convergedSince - healedAt, stateLosses, coldStart, fences,
-        masterBackAborts);
-  }
-
-  private void scheduleTicks(SimDaemon d, long at) {
-    later(at, () -> {
-      d.tick();
-      scheduleTicks(d, 100);
-    });
+        masterBackAborts, tilts, clientDisconnects);
   }
 
   private void scheduleNodeProgress() {
@@ -361,7 +369,7 @@ final class Simulation {
     int faults = rnd.nextInt(1, 6);
     for (int i = 0; i < faults; i++) {
       long at = 2_000 + rnd.nextLong(Math.max(1, faultMs - 4_000));
-      int kind = rnd.nextInt(6);
+      int kind = rnd.nextInt(8);
       later(at, () -> fault(kind));
     }
   }
@@ -377,7 +385,7 @@ final class Simulation {
   }
 
   private void fault(int kind) {
-    if (Boolean.getBoolean("vigil.sim.debug")) {
+    if (DEBUG) {
       System.out.println("t=" + now + " FAULT " + kind);
     }
     List<SimNode> ns = new ArrayList<>(nodes.values());
@@ -426,7 +434,19 @@ final class Simulation {
         isolated.add(a);
         later(500 + rnd.nextInt(6_000), () -> isolated.remove(a));
       }
-      default -> {
+      case 6 -> {
+        // a daemon stalls (GC, a suspended VM) beyond tilt-trigger: it comes back in TILT
+        SimDaemon d = daemons.get(rnd.nextInt(daemons.size()));
+        if (d.up) {
+          d.stalledUntil = now + 2_100 + rnd.nextInt(2_000);
+        }
+      }
+      case 7 -> {
+        // a replica's replication lags behind its master for a while
+        SimNode n = ns.get(rnd.nextInt(ns.size()));
+        n.lagUntil = now + 1_000 + rnd.nextInt(5_000);
+      }
+      case 4 -> {
         SimNode target = ns.stream().filter(n -> n.role == NodeRole.MASTER && n.up).findFirst()
             .orElse(ns.get(0));
         isolated.add(target.address);
@@ -453,11 +473,11 @@ final class Simulation {
   private void checkStaleMasters() {
     SimDaemon newest = null;
     for (SimDaemon d : daemons) {
-      if (d.up && (newest == null || d.state.configEpoch() > newest.state.configEpoch())) {
+      if (d.up && (newest == null || d.state().configEpoch() > newest.state().configEpoch())) {
         newest = d;
       }
     }
-    Address current = newest == null ? null : newest.state.masterAddress();
+    Address current = newest == null ? null : newest.state().masterAddress();
     SimNode cur = current == null ? null : nodes.get(current);
     for (SimNode n : nodes.values()) {
       boolean stale = cur != null && cur != n && cur.up && cur.role == NodeRole.MASTER && n.up
@@ -469,7 +489,7 @@ final class Simulation {
       long since = staleMasterSince.computeIfAbsent(n.address, k -> now);
       if (now - since > DEMOTE_BOUND_MS) {
         violation("oldMasterDemoted: " + n.address + " still master " + (now - since)
-            + " ms after " + current + " took over (config epoch " + newest.state.configEpoch() + ")");
+            + " ms after " + current + " took over (config epoch " + newest.state().configEpoch() + ")");
         staleMasterSince.put(n.address, now);
       }
     }
@@ -482,7 +502,7 @@ final class Simulation {
     }
     Address m = masters.get(0).address;
     return nodes.values().stream().allMatch(n -> n == masters.get(0) || m.equals(n.master))
-        && daemons.stream().allMatch(d -> d.state.masterAddress().equals(m));
+        && daemons.stream().allMatch(d -> d.state().masterAddress().equals(m));
   }
 
   /** Liveness: after healing, exactly one master that every node and daemon follows. */
@@ -506,8 +526,8 @@ final class Simulation {
       }
     }
     for (SimDaemon d : daemons) {
-      if (!d.state.masterAddress().equals(m)) {
-        violation("liveness: daemon " + d.id.substring(34) + " says " + d.state.masterAddress()
+      if (!d.state().masterAddress().equals(m)) {
+        violation("liveness: daemon " + d.id.substring(34) + " says " + d.state().masterAddress()
             + ", master is " + m);
       }
     }
