@@ -19,10 +19,12 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * A deterministic simulation of one group: N daemons running the real pure cores, simulated
- * nodes and network on virtual time, with random crashes, restarts (state kept, or in some runs
- * lost: a new run id, as a daemon whose state file is gone), isolations, slow nodes and daemons,
- * message loss and delays that reorder messages, during a fault phase, then a healing phase.
+ * A deterministic simulation of one group: N daemons running the production
+ * {@link dev.vigil.sentinel.daemon.GroupDriver} (and through it the pure cores), simulated nodes
+ * and network on virtual time, with random crashes, restarts (state kept, or in some runs lost:
+ * a new run id, as a daemon whose state file is gone), isolations, slow nodes and daemons,
+ * stalls that put a daemon in TILT, replicas whose replication lags, message loss and delays
+ * that reorder messages, during a fault phase, then a healing phase.
  * Every step checks the safety invariants; after healing, returning old masters must be demoted
  * within a bound, and the end checks liveness. A run is a pure function of its seed.
  */
