@@ -226,6 +226,14 @@ final class SimDaemon implements GroupDriver.Host {
     current.driver.helloReceived(payload);
   }
 
+  /** SENTINEL FAILOVER [COORDINATED] from an operator, handled as SentinelCommands does. */
+  void forceFailover(boolean coordinated) {
+    if (up) {
+      Incarnation run = current;
+      run.execute(() -> run.driver.forceFailover(coordinated));
+    }
+  }
+
   boolean inTiltNow() {
     return up && current.tilt.info(sim.now).sinceSeconds() >= 0;
   }

@@ -92,6 +92,7 @@ final class SimNode {
         t.replicaOf(null);
         replicaOf(target);
         pausedUntil = -1;
+        sim.handedOver();
       } else if (sim.now >= deadline) {
         pausedUntil = -1;
       } else {

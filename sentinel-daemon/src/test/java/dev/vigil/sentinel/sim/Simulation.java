@@ -32,7 +32,7 @@ final class Simulation {
   /** What the run checked and found. */
   record Result(long seed, List<String> violations, int promotions, int elections,
       long convergedAfterHealMs, int stateLosses, boolean coldStart, int fences,
-      int masterBackAborts, int tilts, int clientDisconnects) {}
+      int masterBackAborts, int tilts, int clientDisconnects, int switchovers, int handOvers) {}
 
   /** -Dvigil.sim.debug=true: the event trace of every daemon. */
   static final boolean DEBUG = Boolean.getBoolean("vigil.sim.debug");
@@ -63,6 +63,8 @@ final class Simulation {
   private int fences;
   private int masterBackAborts;
   private int clientDisconnects;
+  private int switchovers;
+  private int handOvers;
   private int tilts;
   /**
    * Whether every daemon starts without state (a new group, or all pods restarted with their
@@ -141,6 +143,11 @@ final class Simulation {
 
   void at(long time, Runnable action) {
     queue.add(new Event(time, seq++, action));
+  }
+
+  /** A FAILOVER TO completed: the master and its replica swapped roles. */
+  void handedOver() {
+    handOvers++;
   }
 
   /** CLIENT KILL on a node (with a REPLICAOF, or on its own): its clients re-resolve the master. */
@@ -348,7 +355,7 @@ final class Simulation {
     int promotions = promotedByEpoch.values().stream().mapToInt(Set::size).sum();
     return new Result(seed, violations, promotions, electedByEpoch.size(),
         convergedSince < 0 ? -1 : convergedSince - healedAt, stateLosses, coldStart, fences,
-        masterBackAborts, tilts, clientDisconnects);
+        masterBackAborts, tilts, clientDisconnects, switchovers, handOvers);
   }
 
   private void scheduleNodeProgress() {
@@ -457,7 +464,30 @@ final class Simulation {
     }
   }
 
+  /**
+   * In a third of the runs an operator switches the master over once the group has healed and
+   * converged: SENTINEL FAILOVER on one daemon, half of them COORDINATED (FAILOVER TO on the
+   * master, then clients disconnected on both nodes). Only then: a forced failover takes the next
+   * epoch without an election, so during faults a daemon that had not heard of it yet can be
+   * elected in the same epoch (as in Sentinel), which leaderElectionSafety would report.
+   */
+  private void scheduleSwitchover() {
+    SplittableRandom op = new SplittableRandom(seed ^ 0x5A17C40L);
+    if (op.nextInt(3) != 0) {
+      return;
+    }
+    SimDaemon d = daemons.get(op.nextInt(daemons.size()));
+    boolean coordinated = op.nextBoolean();
+    later(2_000 + op.nextInt(3_000), () -> {
+      if (converged()) {
+        switchovers++;
+        d.forceFailover(coordinated);
+      }
+    });
+  }
+
   private void healAll() {
+    scheduleSwitchover();
     healedAt = now;
     slow.clear();
     isolated.clear();

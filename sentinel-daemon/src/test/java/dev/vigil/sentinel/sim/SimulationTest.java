@@ -31,6 +31,8 @@ class SimulationTest {
     int masterBackAborts = 0;
     int tilts = 0;
     int clientDisconnects = 0;
+    int switchovers = 0;
+    int handOvers = 0;
     for (long seed = FIRST; seed < FIRST + SEEDS && failures.size() < 5; seed++) {
       int daemons = 3 + (int) (seed % 3);
       int replicas = 1 + (int) ((seed / 3) % 3);
@@ -45,6 +47,8 @@ class SimulationTest {
       masterBackAborts += r.masterBackAborts();
       tilts += r.tilts();
       clientDisconnects += r.clientDisconnects();
+      switchovers += r.switchovers();
+      handOvers += r.handOvers();
       if (!r.violations().isEmpty()) {
         failures.add("seed " + seed + " (" + daemons + " daemons, " + replicas + " replicas): "
             + r.violations());
@@ -53,9 +57,11 @@ class SimulationTest {
     System.out.printf("simulation: %d seeds, %d with a failover, %d promotions, %d daemon restarts"
         + " that lost their state, %d cold starts (%d with a failover); slowest convergence after"
         + " healing %d ms; %d old masters fenced, %d failovers ended by the master's return;"
-        + " %d TILTs entered; %d client disconnections%n",
+        + " %d TILTs entered; %d client disconnections; %d operator switchovers, %d completed"
+        + " by FAILOVER TO%n",
         SEEDS, runsWithFailover, promotions, stateLosses, coldStarts, coldWithFailover,
-        slowestConvergence, fences, masterBackAborts, tilts, clientDisconnects);
+        slowestConvergence, fences, masterBackAborts, tilts, clientDisconnects, switchovers,
+        handOvers);
     assertThat(failures).as("replay with -Dvigil.sim.seed=N -Dvigil.sim.seeds=1").isEmpty();
     // The faults must actually exercise failovers, or the invariants were checked on nothing.
     assertThat(runsWithFailover).isGreaterThan(SEEDS / 4);
@@ -66,5 +72,8 @@ class SimulationTest {
     // Stalls put daemons in TILT, and promotions and demotions disconnected clients.
     assertThat(tilts).isGreaterThan(SEEDS / 20);
     assertThat(clientDisconnects).isGreaterThanOrEqualTo(promotions);
+    // Operators switched over after healing, and coordinated ones went through FAILOVER TO.
+    assertThat(switchovers).isGreaterThan(SEEDS / 10);
+    assertThat(handOvers).isGreaterThan(switchovers / 4);
   }
 }
