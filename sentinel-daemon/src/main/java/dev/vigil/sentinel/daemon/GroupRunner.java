@@ -3,513 +3,107 @@ package dev.vigil.sentinel.daemon;
 import dev.vigil.resp3.client.ReconnectPolicy;
 import dev.vigil.resp3.client.RespClientOptions;
 import dev.vigil.sentinel.config.Address;
+import dev.vigil.sentinel.config.FailoverTuning;
 import dev.vigil.sentinel.config.MasterSpec;
 import dev.vigil.sentinel.config.Timing;
-import dev.vigil.sentinel.monitor.Effect;
-import dev.vigil.sentinel.monitor.GroupMonitor;
 import dev.vigil.sentinel.monitor.GroupState;
 import dev.vigil.sentinel.monitor.Hello;
-import dev.vigil.sentinel.monitor.NodeInfo;
-import dev.vigil.sentinel.monitor.NodeState;
-import dev.vigil.sentinel.monitor.PeerState;
-import dev.vigil.sentinel.monitor.Transition;
+import dev.vigil.sentinel.monitor.SentinelEvent;
 import io.netty.channel.EventLoop;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
+import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
 
 /**
- * The imperative shell around one group's {@link GroupMonitor}: owns the group's links, feeds
- * what they observe into the pure core and carries out the effects. Every mutation happens on
- * the group's event loop (one owner, no locks); readers get the latest immutable
- * {@link GroupState} through a volatile field.
+ * The imperative shell around one group's {@link GroupDriver}: runs it on the group's Netty
+ * event loop (one owner, no locks), gives it RESP3 links ({@link NodeLink}) and the daemon's
+ * epochs, state file and events. Every decision and command order lives in the driver, which
+ * the simulation runs too.
  */
-final class GroupRunner implements NodeLink.Listener {
-  private static final Logger log = LoggerFactory.getLogger(GroupRunner.class);
-
-  private final SentinelDaemon daemon;
+final class GroupRunner {
   private final EventLoop loop;
-  private final Map<Address, NodeLink> links = new HashMap<>();
-  private volatile GroupState state;
-  private GroupMonitor monitor;
-  private dev.vigil.sentinel.failover.FailoverCore core;
-  private Timing monitorTiming;
-  private final java.util.SplittableRandom random = new java.util.SplittableRandom();
-  private ScheduledFuture<?> ticker;
-  private ScheduledFuture<?> sdownDeadline;
-  private long lastHelloAt = -1;
-  private long lastTickAt = -1;
-  private boolean warnedNoQuorum;
+  private final GroupDriver driver;
 
   GroupRunner(SentinelDaemon daemon, EventLoop loop, GroupState initial) {
-    this.daemon = daemon;
     this.loop = loop;
-    this.state = initial;
+    SplittableRandom random = new SplittableRandom();
+    this.driver = new GroupDriver(new DaemonHost(daemon), new NettyLoop(loop),
+        (a, peer, spec, events) -> open(daemon, a, peer, spec, events), daemon.clock(),
+        random::nextLong, LoggerFactory.getLogger(GroupRunner.class), initial);
   }
 
   GroupState state() {
-    return state;
+    return driver.state();
   }
 
   String name() {
-    return state.name();
+    return driver.state().name();
   }
 
   void start() {
-    loop.execute(() -> {
-      connect(state.masterAddress(), false);
-      state.replicas().keySet().forEach(a -> connect(a, false));
-      state.peers().values().forEach(p -> connect(p.address(), true));
-      long period = daemon.timing().tickPeriod().toMillis();
-      ticker = loop.scheduleAtFixedRate(this::tick, 0, period, TimeUnit.MILLISECONDS);
-    });
+    loop.execute(driver::start);
   }
 
   /** Stops acting and closes every link; completes once their channels are closed. */
-  java.util.concurrent.CompletableFuture<Void> stop() {
-    java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
-    loop.execute(() -> {
-      if (ticker != null) {
-        ticker.cancel(false);
-      }
-      if (sdownDeadline != null) {
-        sdownDeadline.cancel(false);
-      }
-      java.util.concurrent.CompletableFuture<?>[] closing = links.values().stream()
-          .map(NodeLink::close).toArray(java.util.concurrent.CompletableFuture[]::new);
-      links.clear();
-      java.util.concurrent.CompletableFuture.allOf(closing).whenComplete((v, e) -> done.complete(null));
-    });
+  CompletableFuture<Void> stop() {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    loop.execute(() -> driver.stop().whenComplete((v, e) -> done.complete(null)));
     return done;
   }
 
   /** SENTINEL RESET: forget replicas and peers; they are rediscovered within seconds. */
-  java.util.concurrent.CompletableFuture<Void> reset() {
+  CompletableFuture<Void> reset() {
     return onLoop(() -> {
-      for (NodeLink l : List.copyOf(links.values())) {
-        if (!l.address.equals(state.masterAddress())) {
-          links.remove(l.address).close();
-        }
-      }
-      GroupState before = state;
-      state = GroupState.initial(before.spec(), new dev.vigil.sentinel.state.GroupRecord(
-          before.name(), before.masterAddress(), before.configEpoch(), before.leaderEpoch(),
-          List.of(), List.of()), now());
-      NodeLink master = links.get(state.masterAddress());
-      if (master != null && master.isUp()) {
-        state = monitor().connected(state, state.masterAddress(), now()).state();
-      }
-      daemon.persist(state);
-      daemon.events().publish(dev.vigil.sentinel.monitor.SentinelEvent.master("+reset-master",
-          state.name(), state.masterAddress(), null));
+      driver.reset();
+      return null;
     });
   }
 
   /** Replaces the group's parameters (SENTINEL SET); links reconnect if credentials changed. */
-  java.util.concurrent.CompletableFuture<Void> updateSpec(MasterSpec spec) {
+  CompletableFuture<Void> updateSpec(MasterSpec spec) {
     return onLoop(() -> {
-      if (spec.equals(state.spec())) {
-        return;
-      }
-      boolean authChanged = !java.util.Objects.equals(spec.authPass(), state.spec().authPass())
-          || !java.util.Objects.equals(spec.authUser(), state.spec().authUser());
-      state = state.withSpec(spec);
-      if (authChanged) {
-        for (NodeLink l : List.copyOf(links.values())) {
-          if (!l.peer) {
-            links.remove(l.address).close();
-            connect(l.address, false);
-          }
-        }
-      }
+      driver.updateSpec(spec);
+      return null;
     });
-  }
-
-  /** Runs on the group's loop; the future completes once the change is applied. */
-  private java.util.concurrent.CompletableFuture<Void> onLoop(Runnable r) {
-    java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
-    loop.execute(() -> {
-      try {
-        r.run();
-        done.complete(null);
-      } catch (RuntimeException e) {
-        done.completeExceptionally(e);
-      }
-    });
-    return done;
-  }
-
-  private GroupMonitor monitor() {
-    Timing t = daemon.timing();
-    if (monitor == null || t != monitorTiming) {
-      monitor = new GroupMonitor(daemon.myId(), t, daemon.config().forgetAfter().toMillis());
-      core = new dev.vigil.sentinel.failover.FailoverCore(daemon.myId(), t, daemon.failoverSettings(),
-          daemon.abstainUntil());
-      monitorTiming = t;
-    }
-    return monitor;
-  }
-
-  private dev.vigil.sentinel.failover.FailoverCore core() {
-    monitor();
-    return core;
   }
 
   /**
-   * A peer asks for our vote (IS-MASTER-DOWN-BY-ADDR with its run id). Decided on the group's
-   * loop and persisted before the future completes, so the reply never promises an unwritten
-   * vote. The future holds {leader run id or null, leader epoch}.
+   * A peer asks for our vote: decided on the group's loop and persisted before the future
+   * completes, so the reply never promises an unwritten vote.
    */
-  java.util.concurrent.CompletableFuture<Object[]> voteRequest(long epoch, String runId) {
-    java.util.concurrent.CompletableFuture<Object[]> done = new java.util.concurrent.CompletableFuture<>();
-    loop.execute(() -> {
-      try {
-        var outcome = core().vote(state, daemon.currentEpoch(), epoch, runId, now(), random.nextLong());
-        if (outcome.currentEpoch() > daemon.currentEpoch()) {
-          daemon.adoptEpoch(outcome.currentEpoch());
-        }
-        state = outcome.state();
-        if (outcome.persist()) {
-          daemon.persist(state);
-        }
-        apply(new Transition(state, outcome.effects()));
-        done.complete(new Object[] {outcome.leader(), outcome.leaderEpoch()});
-      } catch (RuntimeException e) {
-        done.completeExceptionally(e);
-      }
-    });
-    return done;
+  CompletableFuture<VoteReply> voteRequest(long epoch, String runId) {
+    return onLoop(() -> driver.vote(epoch, runId));
   }
 
   /** SENTINEL FAILOVER: completes with false when a failover is already in progress. */
-  java.util.concurrent.CompletableFuture<Boolean> forceFailover(boolean coordinated) {
-    java.util.concurrent.CompletableFuture<Boolean> done = new java.util.concurrent.CompletableFuture<>();
+  CompletableFuture<Boolean> forceFailover(boolean coordinated) {
+    return onLoop(() -> driver.forceFailover(coordinated));
+  }
+
+  /** A hello for this group, from a peer's PUBLISH to our port. */
+  void hello(Hello h) {
+    driver.hello(h);
+  }
+
+  /** Runs on the group's loop; the future completes with its result once applied. */
+  private <T> CompletableFuture<T> onLoop(Supplier<T> r) {
+    CompletableFuture<T> done = new CompletableFuture<>();
     loop.execute(() -> {
-      var t = core().force(state, now(), daemon.currentEpoch(), coordinated);
-      t.ifPresent(this::apply);
-      done.complete(t.isPresent());
+      try {
+        done.complete(r.get());
+      } catch (RuntimeException e) {
+        done.completeExceptionally(e);
+      }
     });
     return done;
   }
 
-  private long now() {
-    return daemon.clock().millis();
-  }
-
-  // ---- observations from links (any thread) ----
-
-  /**
-   * Hands an observation to this group's loop; dropped once the daemon is closing (links report
-   * their loss while the loop shuts down, and there is nothing left to decide then).
-   */
-  private void observe(Runnable r) {
-    if (loop.isShuttingDown()) {
-      return;
-    }
-    try {
-      loop.execute(r);
-    } catch (java.util.concurrent.RejectedExecutionException closing) {
-      // shut down between the check and the call
-    }
-  }
-
-  @Override
-  public void linkUp(Address address) {
-    observe(() -> {
-      apply(monitor().connected(state, address, now()));
-      NodeLink l = links.get(address);
-      if (l != null) {
-        l.lastInfoRequestAt = -1;
-        l.infoInFlight = false;
-        sendPing(l);
-      }
-    });
-  }
-
-  @Override
-  public void linkDown(Address address) {
-    observe(() -> apply(monitor().disconnected(state, address, now())));
-  }
-
-  @Override
-  public void helloReceived(String payload) {
-    Hello.parse(payload).ifPresent(this::hello);
-  }
-
-  /** A hello for this group, from a node's channel or a peer's PUBLISH to our port. */
-  void hello(Hello h) {
-    observe(() -> apply(monitor().hello(state, h, daemon.currentEpoch(), now())));
-  }
-
-  // ---- the periodic work ----
-
-  /**
-   * Decides again the moment the master's down-after runs out since its last valid reply, not at
-   * the next tick: the tick period would otherwise add up to 100 ms to every failover.
-   */
-  private void armSdownDeadline() {
-    if (sdownDeadline != null) {
-      sdownDeadline.cancel(false);
-    }
-    sdownDeadline = loop.schedule(this::decide, state.spec().downAfter().toMillis() + 1,
-        TimeUnit.MILLISECONDS);
-  }
-
-  private void decide() {
-    long now = now();
-    if (!daemon.inTilt(now)) {
-      apply(monitor().tick(state, now));
-      apply(core().tick(state, now, daemon.currentEpoch(), random.nextLong() & Long.MAX_VALUE));
-    }
-  }
-
-  private void tick() {
-    try {
-      long now = now();
-      if (lastTickAt >= 0) {
-        daemon.noteTickGap(now - lastTickAt, now);
-      }
-      lastTickAt = now;
-      if (!daemon.inTilt(now)) {
-        apply(monitor().tick(state, now));
-        apply(core().tick(state, now, daemon.currentEpoch(), random.nextLong() & Long.MAX_VALUE));
-        warnIfBlocked(now);
-      }
-      List<dev.vigil.sentinel.monitor.PollPlan.LinkView> views = new java.util.ArrayList<>();
-      for (NodeLink l : links.values()) {
-        views.add(new dev.vigil.sentinel.monitor.PollPlan.LinkView(l.address, l.peer, l.isUp(),
-            l.infoInFlight, l.lastInfoRequestAt));
-      }
-      var plan = dev.vigil.sentinel.monitor.PollPlan.next(state, daemon.timing(), now, views, lastHelloAt);
-      for (Address a : plan.ping()) {
-        NodeLink l = links.get(a);
-        if (l != null) {
-          sendPing(l);
-        }
-      }
-      for (Address a : plan.info()) {
-        NodeLink l = links.get(a);
-        if (l != null) {
-          sendInfo(l, now);
-        }
-      }
-      if (plan.hello()) {
-        lastHelloAt = now;
-        sendHellos();
-      }
-    } catch (RuntimeException e) {
-      log.error("tick of {} failed", state.name(), e);
-    }
-  }
-
-  /**
-   * Says once per outage why a master we see down is not being failed over: too few daemons
-   * agree (ODOWN needs the quorum), so an operator reading the log knows what is missing.
-   */
-  private void warnIfBlocked(long now) {
-    NodeState m = state.master();
-    if (!m.sdown()) {
-      warnedNoQuorum = false;
-      return;
-    }
-    long askPeriod = daemon.timing().askPeriod().toMillis();
-    if (!warnedNoQuorum && !state.agreement().odown() && now - m.sdownSince() > 3 * askPeriod) {
-      warnedNoQuorum = true;
-      long agreeing = 1 + state.peers().values().stream().filter(p -> p.report() != null
-          && p.report().countsFor(m.address(), state.configEpoch(), now, 5 * askPeriod)).count();
-      long reachable = 1 + state.peers().values().stream().filter(p -> !p.sdown()).count();
-      log.warn("master {} of {} is down here but no failover: {} of the {} known daemons agree"
-          + " ({} reachable), quorum is {}", m.address(), state.name(), agreeing,
-          state.peers().size() + 1, reachable, state.spec().quorum());
-    }
-  }
-
-  private void sendPing(NodeLink l) {
-    apply(monitor().pingSent(state, l.address, now()));
-    l.ping().whenComplete((acceptable, error) -> {
-      if (error == null) {
-        observe(() -> {
-          apply(monitor().pingReply(state, l.address, acceptable, now()));
-          if (acceptable && l.address.equals(state.masterAddress())) {
-            armSdownDeadline();
-            if (state.agreement().failover() != null) {
-              // The master answers during our failover: decide now (abort before the promotion,
-              // fence after it), not at the next tick, while its clients come back too.
-              decide();
-            }
-          }
-        });
-      }
-    });
-  }
-
-  private void sendInfo(NodeLink l, long now) {
-    l.infoInFlight = true;
-    l.lastInfoRequestAt = now;
-    l.info().whenComplete((info, error) -> observe(() -> {
-      l.infoInFlight = false;
-      if (error == null) {
-        NodeInfo parsed = NodeInfo.parse(info);
-        apply(monitor().info(state, l.address, parsed, now()));
-        if (!daemon.inTilt(now())) {
-          apply(core().info(state, l.address, parsed, now()));
-        }
-      }
-    }));
-  }
-
-  private void sendHellos() {
-    var f = state.agreement().failover();
-    for (NodeLink l : links.values()) {
-      if (!l.isUp()) {
-        continue;
-      }
-      if (f != null && f.fenced() && l.address.equals(f.oldMaster())) {
-        // PUBLISH waits out a write pause, and every command after it on this link with it:
-        // the demotion that lifts the pause would wait for the pause to expire.
-        continue;
-      }
-      String host = daemon.config().announceIp() != null ? daemon.config().announceIp() : l.localHost();
-      if (host == null) {
-        continue;
-      }
-      int port = daemon.config().announcePort() > 0 ? daemon.config().announcePort() : daemon.helloPort();
-      Hello h = new Hello(new Address(host, port), daemon.myId(), daemon.currentEpoch(),
-          state.name(), state.masterAddress(), state.configEpoch());
-      l.publishHello(h.payload());
-    }
-  }
-
-  // ---- effects ----
-
-  private void apply(Transition t) {
-    state = t.state();
-    boolean persist = false;
-    for (Effect e : t.effects()) {
-      if (e instanceof Effect.Emit emit) {
-        daemon.events().publish(emit.event());
-      } else if (e instanceof Effect.Connect c) {
-        connect(c.address(), c.peer());
-      } else if (e instanceof Effect.Disconnect d) {
-        NodeLink l = links.remove(d.address());
-        if (l != null) {
-          l.close();
-        }
-      } else if (e instanceof Effect.Persist) {
-        persist = true;
-      } else if (e instanceof Effect.AdoptEpoch a) {
-        daemon.adoptEpoch(a.epoch());
-      } else if (e instanceof Effect.AskPeers ask) {
-        askPeers(ask.requestVote());
-      } else if (e instanceof Effect.Promote p) {
-        reconfigure(p.replica(), null, false);
-      } else if (e instanceof Effect.ReplicaOf r) {
-        reconfigure(r.node(), r.master(), r.unpause());
-      } else if (e instanceof Effect.Fence f) {
-        NodeLink l = links.get(f.node());
-        if (l != null && l.isUp()) {
-          l.pauseWrites(f.pauseMs()).whenComplete((r, error) -> {
-            if (error != null) {
-              log.warn("CLIENT PAUSE WRITE on {} failed: {}", f.node(), error.getMessage());
-            }
-          });
-        }
-      } else if (e instanceof Effect.Unfence u) {
-        NodeLink l = links.get(u.node());
-        if (l != null && l.isUp()) {
-          l.unpause();
-        }
-      } else if (e instanceof Effect.HandOver h) {
-        NodeLink l = links.get(h.master());
-        if (l == null || !l.isUp()) {
-          log.warn("cannot hand over: no link to master {}", h.master());
-        } else {
-          l.failoverTo(h.target(), h.timeoutMs()).whenComplete((r, error) -> {
-            if (error != null) {
-              log.warn("FAILOVER TO {} on {} failed: {}", h.target(), h.master(), error.getMessage());
-            }
-          });
-        }
-      } else if (e instanceof Effect.DisconnectClients d) {
-        NodeLink l = links.get(d.node());
-        if (l != null && l.isUp()) {
-          l.disconnectClients();
-        }
-      } else if (e instanceof Effect.PublishHelloNow) {
-        lastHelloAt = now();
-        sendHellos();
-      } else if (e instanceof Effect.RefreshInfo r) {
-        NodeLink l = links.get(r.node());
-        if (l != null && l.isUp() && !l.infoInFlight) {
-          sendInfo(l, now());
-        }
-      }
-    }
-    if (persist) {
-      daemon.persist(state);
-    }
-  }
-
-  private void askPeers(boolean requestVote) {
-    Address master = state.masterAddress();
-    long configEpoch = state.configEpoch();
-    long epoch = daemon.currentEpoch();
-    String runId = requestVote ? daemon.myId() : "*";
-    for (NodeLink l : links.values()) {
-      if (!l.peer || !l.isUp()) {
-        continue;
-      }
-      l.isMasterDown(master, epoch, runId).whenComplete((reply, error) -> {
-        if (error != null || reply.size() != 3) {
-          return;
-        }
-        try {
-          boolean down = dev.vigil.resp3.value.Resp.longValue(reply.get(0)) == 1;
-          String leader = dev.vigil.resp3.value.Resp.text(reply.get(1));
-          long leaderEpoch = dev.vigil.resp3.value.Resp.longValue(reply.get(2));
-          observe(() -> state.peerAt(l.address).ifPresent(p -> {
-            state = core().peerAnswer(state, p.runId(), down, leader, leaderEpoch, master,
-                configEpoch, now());
-            // A vote or a down report just arrived: count it now rather than at the next tick.
-            if (state.agreement().failover() != null || state.master().sdown()) {
-              apply(core().tick(state, now(), daemon.currentEpoch(), random.nextLong() & Long.MAX_VALUE));
-            }
-          }));
-        } catch (RuntimeException malformed) {
-          log.debug("malformed is-master-down reply from {}: {}", l.address, reply);
-        }
-      });
-    }
-  }
-
-  /** REPLICAOF NO ONE (master null) or REPLICAOF master on a node, then a quick INFO to confirm. */
-  private void reconfigure(Address node, Address master, boolean unpause) {
-    NodeLink l = links.get(node);
-    if (l == null || !l.isUp()) {
-      log.warn("cannot reconfigure {}: no link", node);
-      return;
-    }
-    l.replicaOf(master, unpause).whenComplete((r, error) -> observe(() -> {
-      if (error != null) {
-        log.warn("REPLICAOF {} on {} failed: {}", master == null ? "NO ONE" : master, node,
-            error.getMessage());
-      }
-      if (!l.infoInFlight) {
-        sendInfo(l, now());
-      }
-    }));
-  }
-
-  private void connect(Address a, boolean peer) {
-    if (links.containsKey(a)) {
-      return;
-    }
-    MasterSpec spec = state.spec();
+  private static LinkIo open(SentinelDaemon daemon, Address a, boolean peer, MasterSpec spec,
+      LinkIo.Events events) {
     Timing timing = daemon.timing();
     RespClientOptions options = RespClientOptions.of(a.host(), a.port())
         .withClientName("vigil-" + daemon.myId().substring(0, 8) + (peer ? "-peer" : "-cmd"))
@@ -533,8 +127,109 @@ final class GroupRunner implements NodeLink.Listener {
     } else if (spec.authPass() != null) {
       options = options.withAuth(spec.authUser(), spec.authPass());
     }
-    NodeLink l = new NodeLink(daemon.client(), a, peer, options, this);
-    links.put(a, l);
+    NodeLink l = new NodeLink(daemon.client(), a, peer, options, events);
     l.start();
+    return l;
+  }
+
+  /** The group's Netty event loop as the driver's loop. */
+  private record NettyLoop(EventLoop loop) implements GroupDriver.Loop {
+    /**
+     * Dropped once the daemon is closing: links report their loss while the loop shuts down,
+     * and there is nothing left to decide then.
+     */
+    @Override
+    public void execute(Runnable r) {
+      if (loop.isShuttingDown()) {
+        return;
+      }
+      try {
+        loop.execute(r);
+      } catch (RejectedExecutionException closing) {
+        // shut down between the check and the call
+      }
+    }
+
+    @Override
+    public GroupDriver.Cancel schedule(long delayMs, Runnable r) {
+      var f = loop.schedule(r, delayMs, TimeUnit.MILLISECONDS);
+      return () -> f.cancel(false);
+    }
+
+    @Override
+    public GroupDriver.Cancel every(long periodMs, Runnable r) {
+      var f = loop.scheduleAtFixedRate(r, 0, periodMs, TimeUnit.MILLISECONDS);
+      return () -> f.cancel(false);
+    }
+  }
+
+  /** The daemon as the driver's host. */
+  private record DaemonHost(SentinelDaemon daemon) implements GroupDriver.Host {
+    @Override
+    public String myId() {
+      return daemon.myId();
+    }
+
+    @Override
+    public long currentEpoch() {
+      return daemon.currentEpoch();
+    }
+
+    @Override
+    public void adoptEpoch(long epoch) {
+      daemon.adoptEpoch(epoch);
+    }
+
+    @Override
+    public void persist(GroupState g) {
+      daemon.persist(g);
+    }
+
+    @Override
+    public void publish(SentinelEvent e) {
+      daemon.events().publish(e);
+    }
+
+    @Override
+    public Timing timing() {
+      return daemon.timing();
+    }
+
+    @Override
+    public FailoverTuning failoverSettings() {
+      return daemon.failoverSettings();
+    }
+
+    @Override
+    public long abstainUntil() {
+      return daemon.abstainUntil();
+    }
+
+    @Override
+    public long forgetAfterMs() {
+      return daemon.config().forgetAfter().toMillis();
+    }
+
+    @Override
+    public void noteTickGap(long gapMs, long now) {
+      daemon.noteTickGap(gapMs, now);
+    }
+
+    @Override
+    public boolean inTilt(long now) {
+      return daemon.inTilt(now);
+    }
+
+    @Override
+    public Address helloAddress(LinkIo via) {
+      String host = daemon.config().announceIp() != null ? daemon.config().announceIp()
+          : via.localHost();
+      if (host == null) {
+        return null;
+      }
+      int port = daemon.config().announcePort() > 0 ? daemon.config().announcePort()
+          : daemon.helloPort();
+      return new Address(host, port);
+    }
   }
 }

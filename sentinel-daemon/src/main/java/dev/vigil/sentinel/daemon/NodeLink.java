@@ -10,6 +10,7 @@ import dev.vigil.resp3.value.Push;
 import dev.vigil.resp3.value.Resp;
 import dev.vigil.sentinel.config.Address;
 import dev.vigil.sentinel.monitor.Hello;
+import dev.vigil.sentinel.monitor.NodeInfo;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 
@@ -18,27 +19,17 @@ import java.util.concurrent.CompletableFuture;
  * carries the {@code __sentinel__:hello} subscription: RESP3 delivers pushes on the same
  * connection as replies, so a node needs no second link.
  */
-final class NodeLink {
-  /** Where the link reports what it sees; called on the connection's event loop. */
-  interface Listener {
-    void linkUp(Address address);
-
-    void linkDown(Address address);
-
-    void helloReceived(String payload);
-  }
-
+final class NodeLink implements LinkIo {
   final Address address;
   final boolean peer;
   private final RespConnection connection;
-  private final Listener listener;
+  private final LinkIo.Events listener;
   private final LinkFailures failures;
   private boolean subscribed;
-  long lastInfoRequestAt = -1;
-  boolean infoInFlight;
 
+  /** Reports what it sees on the connection's event loop. */
   NodeLink(RespClient client, Address address, boolean peer, RespClientOptions options,
-      Listener listener) {
+      LinkIo.Events listener) {
     this.address = address;
     this.peer = peer;
     this.listener = listener;
@@ -79,7 +70,8 @@ final class NodeLink {
     }
   }
 
-  boolean isUp() {
+  @Override
+  public boolean isUp() {
     return connection.isConnected();
   }
 
@@ -87,7 +79,8 @@ final class NodeLink {
    * PING; completes with whether the reply was acceptable (PONG, LOADING, MASTERDOWN, as
    * Sentinel), or exceptionally when no reply came (lost link, timeout).
    */
-  CompletableFuture<Boolean> ping() {
+  @Override
+  public CompletableFuture<Boolean> ping() {
     return connection.ping().handle((reply, error) -> {
       if (error == null) {
         return reply.toUpperCase().startsWith("PONG");
@@ -100,9 +93,10 @@ final class NodeLink {
     });
   }
 
-  /** INFO (default sections, as Sentinel asks), as text. */
-  CompletableFuture<String> info() {
-    return connection.send("INFO").thenApply(Resp::text);
+  /** INFO (default sections, as Sentinel asks). */
+  @Override
+  public CompletableFuture<NodeInfo> info() {
+    return connection.send("INFO").thenApply(r -> NodeInfo.parse(Resp.text(r)));
   }
 
   /**
@@ -112,7 +106,8 @@ final class NodeLink {
    * write pause right after REPLICAOF: the node is read-only before its held clients go on, and
    * its link to the new master is not held back by the pause.
    */
-  CompletableFuture<?> replicaOf(Address master, boolean unpause) {
+  @Override
+  public CompletableFuture<?> replicaOf(Address master, boolean unpause) {
     RespCommand replicaOf = master == null
         ? RespCommand.of("REPLICAOF", "NO", "ONE")
         : RespCommand.of("REPLICAOF", master.host(), master.port());
@@ -130,40 +125,54 @@ final class NodeLink {
    * CLIENT PAUSE ms WRITE: the node serves reads but holds every write (and WAIT) until the pause
    * ends or is lifted.
    */
-  CompletableFuture<?> pauseWrites(long ms) {
+  @Override
+  public CompletableFuture<?> pauseWrites(long ms) {
     return connection.send("CLIENT", "PAUSE", ms, "WRITE");
   }
 
   /** CLIENT UNPAUSE. */
-  CompletableFuture<?> unpause() {
+  @Override
+  public CompletableFuture<?> unpause() {
     return connection.send("CLIENT", "UNPAUSE");
   }
 
   /** FAILOVER TO on a master: pause writes, let the target catch up, swap roles. */
-  CompletableFuture<?> failoverTo(Address target, long timeoutMs) {
+  @Override
+  public CompletableFuture<?> failoverTo(Address target, long timeoutMs) {
     return connection.send("FAILOVER", "TO", target.host(), target.port(), "TIMEOUT", timeoutMs);
   }
 
   /** CONFIG REWRITE, then disconnect normal and pub/sub clients so they re-resolve the master. */
-  CompletableFuture<?> disconnectClients() {
+  @Override
+  public CompletableFuture<?> disconnectClients() {
     return connection.transaction(java.util.List.of(RespCommand.of("CONFIG", "REWRITE"),
         RespCommand.of("CLIENT", "KILL", "TYPE", "normal"),
         RespCommand.of("CLIENT", "KILL", "TYPE", "pubsub")));
   }
 
   /** SENTINEL IS-MASTER-DOWN-BY-ADDR to a peer: [down, leader run id or *, leader epoch]. */
-  CompletableFuture<java.util.List<dev.vigil.resp3.value.RespValue>> isMasterDown(Address master,
-      long currentEpoch, String runIdOrStar) {
+  @Override
+  public CompletableFuture<PeerAnswer> isMasterDown(Address master, long currentEpoch,
+      String runIdOrStar) {
     return connection.send("SENTINEL", "is-master-down-by-addr", master.host(), master.port(),
-        currentEpoch, runIdOrStar).thenApply(Resp::elements);
+        currentEpoch, runIdOrStar).thenApply(Resp::elements).thenApply(reply -> {
+          if (reply.size() != 3) {
+            throw new IllegalStateException("malformed is-master-down reply: " + reply);
+          }
+          String leader = Resp.text(reply.get(1));
+          return new PeerAnswer(Resp.longValue(reply.get(0)) == 1,
+              leader == null || leader.equals("*") ? null : leader, Resp.longValue(reply.get(2)));
+        });
   }
 
-  CompletableFuture<?> publishHello(String payload) {
-    return connection.publish(Hello.CHANNEL, payload);
+  @Override
+  public void publishHello(String payload) {
+    connection.publish(Hello.CHANNEL, payload);
   }
 
   /** The local address of the link: what this daemon announces when no announce-ip is set. */
-  String localHost() {
+  @Override
+  public String localHost() {
     InetSocketAddress a = connection.localAddress();
     return a == null ? null : a.getAddress().getHostAddress();
   }
@@ -172,7 +181,8 @@ final class NodeLink {
     return connection;
   }
 
-  java.util.concurrent.CompletableFuture<Void> close() {
+  @Override
+  public CompletableFuture<Void> close() {
     return connection.closeAsync();
   }
 }

@@ -280,13 +280,13 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
 
   /**
    * IS-MASTER-DOWN-BY-ADDR with a run id: the vote of the group watching that master address.
-   * Completes with {leader or null, leader epoch}, after the vote is persisted.
+   * Completes with the vote given, after it is persisted.
    */
-  public java.util.concurrent.CompletableFuture<Object[]> voteRequest(GroupState group,
+  public java.util.concurrent.CompletableFuture<VoteReply> voteRequest(GroupState group,
       long epoch, String runId) {
     GroupRunner r = runners.get(group.name());
     return r == null
-        ? java.util.concurrent.CompletableFuture.completedFuture(new Object[] {null, 0L})
+        ? java.util.concurrent.CompletableFuture.completedFuture(VoteReply.NONE)
         : r.voteRequest(epoch, runId);
   }
 

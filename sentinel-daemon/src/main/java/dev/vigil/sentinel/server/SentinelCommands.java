@@ -211,8 +211,8 @@ final class SentinelCommands {
     }
     // A vote request: decided and persisted on the group's loop before we answer.
     return daemon.voteRequest(found, epoch, runId).thenApply(v -> RespArray.of(
-        RespInteger.of(down ? 1 : 0), bulk(v[0] == null ? "*" : v[0]),
-        RespInteger.of((Long) v[1])));
+        RespInteger.of(down ? 1 : 0), bulk(v.leader() == null ? "*" : v.leader()),
+        RespInteger.of(v.leaderEpoch())));
   }
 
   private CompletableFuture<RespValue> failover(List<String> args) {

@@ -1,54 +1,123 @@
 package dev.vigil.sentinel.sim;
 
 import dev.vigil.sentinel.config.Address;
+import dev.vigil.sentinel.config.FailoverTuning;
 import dev.vigil.sentinel.config.MasterSpec;
 import dev.vigil.sentinel.config.Timing;
-import dev.vigil.sentinel.failover.FailoverCore;
+import dev.vigil.sentinel.daemon.GroupDriver;
+import dev.vigil.sentinel.daemon.LinkIo;
+import dev.vigil.sentinel.daemon.Tilt;
+import dev.vigil.sentinel.daemon.VoteReply;
 import dev.vigil.sentinel.failover.Quarantine;
-import dev.vigil.sentinel.monitor.Effect;
-import dev.vigil.sentinel.monitor.GroupMonitor;
 import dev.vigil.sentinel.monitor.GroupState;
-import dev.vigil.sentinel.monitor.Hello;
 import dev.vigil.sentinel.monitor.NodeState;
-import dev.vigil.sentinel.monitor.PeerState;
-import dev.vigil.sentinel.monitor.PollPlan;
 import dev.vigil.sentinel.monitor.SentinelEvent;
-import dev.vigil.sentinel.monitor.Transition;
 import dev.vigil.sentinel.state.GroupRecord;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.helpers.NOPLogger;
 
 /**
- * A daemon in the simulation: the real pure cores ({@link GroupMonitor}, {@link FailoverCore}),
- * driven the way GroupRunner drives them (tick, PING/INFO/hello periods, effects), over the
- * simulated network. Its persisted record and epoch survive crashes, as the state file does.
+ * A daemon process in the simulation: the production {@link GroupDriver} (and through it the
+ * pure cores) over simulated links and timers on virtual time. Its persisted record and epoch
+ * survive crashes, as the state file does; a crash discards the driver with its links, timers
+ * and TILT state, a restart builds a new one from what was persisted.
  */
-final class SimDaemon {
+final class SimDaemon implements GroupDriver.Host {
   String id;
   final Address address;
   private final Simulation sim;
   private final MasterSpec spec;
   private final Timing timing;
-  private GroupMonitor monitor;
-  private FailoverCore core;
+  private final FailoverTuning tuning;
   private int identities;
-  boolean up = true;
+  boolean up;
+  /** The persisted global epoch: the real daemon's lives in its state file, written first. */
   long currentEpoch;
-  GroupState state;
   private GroupRecord persisted;
-  private long persistedEpoch;
   /** The state file's fresh-identity quarantine end (virtual time stands in for the wall clock). */
   private long persistedQuarantineUntil;
-  private final dev.vigil.sentinel.config.FailoverTuning tuning;
-  private final Map<Address, Boolean> linked = new HashMap<>();
-  private final Map<Address, Long> lastInfo = new HashMap<>();
-  private final java.util.Set<Address> infoInFlight = new java.util.HashSet<>();
-  private final Map<Address, Long> infoRequestOf = new HashMap<>();
-  private long infoRequests;
-  private long lastHello = -1;
-  private long sdownDeadline;
+  private long abstainUntil = -1;
+  /** The tick's offset within its period: a restarted process keeps its place in the schedule. */
+  private long tickPhase;
+  /** Until when the process is stalled (a GC pause, a suspended VM): it runs nothing until then. */
+  long stalledUntil = -1;
+  private Incarnation current;
+
+  /** One run of the process: its driver, open links, timers and TILT; gone with a crash. */
+  private final class Incarnation implements GroupDriver.Loop, GroupDriver.Links {
+    final Map<Address, SimLink> links = new LinkedHashMap<>();
+    /** When each hello payload was last handed to the driver (see {@link #onHello}). */
+    final Map<String, Long> hellosSeen = new java.util.HashMap<>();
+    final Tilt tilt = new Tilt(() -> timing, e -> sim.recordEvent(SimDaemon.this, e));
+    boolean alive = true;
+    GroupDriver driver;
+
+    @Override
+    public void execute(Runnable r) {
+      whenResponsive(() -> {
+        if (alive) {
+          r.run();
+          sim.checkDaemon(SimDaemon.this);
+        }
+      });
+    }
+
+    @Override
+    public GroupDriver.Cancel schedule(long delayMs, Runnable r) {
+      boolean[] cancelled = {false};
+      sim.later(delayMs, () -> {
+        if (!cancelled[0]) {
+          execute(r);
+        }
+      });
+      return () -> cancelled[0] = true;
+    }
+
+    /**
+     * The tick, at this process's phase; each tick first lets the links notice what changed in
+     * the network (a link is as up as the path to its target), as the real links reconnect.
+     */
+    @Override
+    public GroupDriver.Cancel every(long periodMs, Runnable r) {
+      boolean[] cancelled = {false};
+      long first = Math.floorMod(tickPhase - sim.now, periodMs);
+      sim.later(first, new Runnable() {
+        @Override
+        public void run() {
+          if (cancelled[0] || !alive) {
+            return;
+          }
+          execute(() -> {
+            refreshLinks();
+            r.run();
+          });
+          // A stalled tick runs late; the next one follows a period after it ran.
+          sim.later(Math.max(periodMs, stalledUntil - sim.now + periodMs), this);
+        }
+      });
+      return () -> cancelled[0] = true;
+    }
+
+    @Override
+    public LinkIo open(Address a, boolean peer, MasterSpec s, LinkIo.Events events) {
+      SimLink l = new SimLink(sim, SimDaemon.this, a, peer, events);
+      links.put(a, l);
+      return l;
+    }
+
+    private void refreshLinks() {
+      for (SimLink l : List.copyOf(links.values())) {
+        if (l.closed) {
+          links.remove(l.address);
+        } else {
+          l.refresh();
+        }
+      }
+    }
+  }
 
   SimDaemon(Simulation sim, String id, Address address, MasterSpec spec, Timing timing,
       GroupRecord record) {
@@ -57,20 +126,33 @@ final class SimDaemon {
     this.address = address;
     this.spec = spec;
     this.timing = timing;
-    this.monitor = new GroupMonitor(id, timing, 3_600_000);
-    var d = dev.vigil.sentinel.config.FailoverTuning.DEFAULT;
-    this.tuning = new dev.vigil.sentinel.config.FailoverTuning(d.electionTimeoutMs(),
+    var d = FailoverTuning.DEFAULT;
+    this.tuning = new FailoverTuning(d.electionTimeoutMs(),
         d.retryMinMs(), d.retryMaxMs(), d.reportValidityMs(), d.reconfSentTimeoutMs(),
         d.fastAskMs(), d.startStaggerMs(),
         Long.getLong("vigil.sim.quarantine", d.freshIdentityQuarantineMs()));
-    this.core = new FailoverCore(id, timing, tuning);
     this.persisted = record;
-    this.state = GroupState.initial(spec, record, sim.now);
+  }
+
+  GroupState state() {
+    return current.driver.state();
+  }
+
+  /** Starts the process for the first time, ticking at {@code phase} within each period. */
+  void boot(long phase) {
+    tickPhase = phase;
+    up = true;
+    current = new Incarnation();
+    current.driver = new GroupDriver(this, current, current, () -> sim.now, sim::random,
+        NOPLogger.NOP_LOGGER, GroupState.initial(spec, persisted, sim.now));
+    current.driver.start();
   }
 
   void crash() {
     up = false;
-    linked.clear();
+    stalledUntil = -1;
+    current.alive = false;
+    current.driver.stop();
   }
 
   /**
@@ -91,13 +173,10 @@ final class SimDaemon {
     int index = Integer.parseInt(address.host().substring(address.host().lastIndexOf('.') + 1));
     id = String.format("%032x%08x", 0xeL, (index << 16) | ++identities);
     long remaining = Quarantine.remainingMs(true, 0, sim.now, tuning.freshIdentityQuarantineMs());
-    monitor = new GroupMonitor(id, timing, 3_600_000);
-    core = new FailoverCore(id, timing, tuning, sim.now + remaining);
+    abstainUntil = sim.now + remaining;
     persistedQuarantineUntil = remaining > 0 ? sim.now + remaining : 0;
     persisted = GroupRecord.fresh(spec.name(), spec.address());
-    persistedEpoch = 0;
     currentEpoch = 0;
-    state = GroupState.initial(spec, persisted, sim.now);
   }
 
   /**
@@ -105,207 +184,168 @@ final class SimDaemon {
    * quarantine's end), as SentinelDaemon starts from its state file.
    */
   void restart() {
-    up = true;
+    if (up) {
+      crash();
+    }
     long remaining = Quarantine.remainingMs(false, persistedQuarantineUntil, sim.now,
         tuning.freshIdentityQuarantineMs());
-    core = new FailoverCore(id, timing, tuning, remaining > 0 ? sim.now + remaining : -1);
-    currentEpoch = persistedEpoch;
-    state = GroupState.initial(spec, persisted, sim.now);
-    linked.clear();
-    lastInfo.clear();
-    infoInFlight.clear();
-    lastHello = -1;
+    abstainUntil = remaining > 0 ? sim.now + remaining : -1;
+    boot(tickPhase);
   }
 
-  private List<Address> targets() {
-    List<Address> t = new ArrayList<>();
-    t.add(state.masterAddress());
-    t.addAll(state.replicas().keySet());
-    state.peers().values().forEach(p -> t.add(p.address()));
-    return t;
+  /** Runs {@code r} now, or when a stall ends: a stalled process handles nothing meanwhile. */
+  void whenResponsive(Runnable r) {
+    if (sim.now < stalledUntil) {
+      sim.at(stalledUntil, () -> whenResponsive(r));
+    } else {
+      r.run();
+    }
+  }
+
+  /** Whether this process has an open link to a node, so its hello channel reaches us. */
+  boolean subscribedTo(Address node) {
+    SimLink l = up ? current.links.get(node) : null;
+    return l != null && l.isUp() && !l.peer;
   }
 
   /**
-   * GroupRunner's tick: connection changes as its links see them, then the decisions, then what
-   * {@link PollPlan} says to send, the same function the shell uses.
+   * A hello, from a peer or through a node's channel. Every node the sender links to relays the
+   * same hello, within milliseconds of each other: the copies after the first within half a
+   * publish period change nothing it did not (they only refresh the peer's last-hello time by
+   * those milliseconds), so the simulation skips them to keep 10,000 seeds within its time.
    */
-  void tick() {
+  void onHello(String payload) {
     if (!up) {
       return;
     }
-    long now = sim.now;
-    for (Address a : targets()) {
-      boolean reach = sim.reachable(this, a);
-      if (!Boolean.valueOf(reach).equals(linked.getOrDefault(a, false))) {
-        linked.put(a, reach);
-        apply(reach ? monitor.connected(state, a, now) : monitor.disconnected(state, a, now));
-        if (reach) {
-          ping(a);
-          lastInfo.remove(a);
-          infoInFlight.remove(a);
-        }
-      }
+    Long seen = current.hellosSeen.get(payload);
+    if (seen != null && sim.now - seen < timing.publishPeriod().toMillis() / 2) {
+      return;
     }
-    apply(monitor.tick(state, now));
-    apply(core.tick(state, now, currentEpoch, sim.random()));
-    List<PollPlan.LinkView> views = new ArrayList<>();
-    for (Address a : targets()) {
-      boolean peer = state.node(a).isEmpty();
-      views.add(new PollPlan.LinkView(a, peer, linked.getOrDefault(a, false),
-          infoInFlight.contains(a), lastInfo.getOrDefault(a, -1L)));
-    }
-    PollPlan.Actions plan = PollPlan.next(state, timing, now, views, lastHello);
-    plan.ping().forEach(this::ping);
-    plan.info().forEach(this::info);
-    if (plan.hello()) {
-      hellos();
-    }
-    sim.checkDaemon(this);
+    current.hellosSeen.put(payload, sim.now);
+    current.driver.helloReceived(payload);
   }
 
-  private void ping(Address a) {
-    apply(monitor.pingSent(state, a, sim.now));
-    sim.send(this, a, () -> {
-      boolean alive = sim.isUp(a);
-      sim.send(a, this, () -> {
-        apply(monitor.pingReply(state, a, alive, sim.now));
-        if (alive && a.equals(state.masterAddress())) {
-          // GroupRunner's SDOWN deadline: decide again the moment down-after runs out.
-          long generation = ++sdownDeadline;
-          sim.later(spec.downAfter().toMillis() + 1, () -> {
-            if (up && generation == sdownDeadline) {
-              apply(monitor.tick(state, sim.now));
-              apply(core.tick(state, sim.now, currentEpoch, sim.random()));
-            }
-          });
-        }
-      });
-    });
-  }
-
-  private void info(Address a) {
-    lastInfo.put(a, sim.now);
-    infoInFlight.add(a);
-    long request = ++infoRequests;
-    // NodeLink's command timeout: a request whose reply was lost stops blocking the next one.
-    sim.later(1_000, () -> {
-      if (infoRequestOf.getOrDefault(a, -1L) == request) {
-        infoInFlight.remove(a);
-      }
-    });
-    infoRequestOf.put(a, request);
-    sim.send(this, a, () -> {
-      SimNode n = sim.node(a);
-      if (n == null || !n.up) {
-        return;
-      }
-      var info = n.info(sim.nodes);
-      sim.send(a, this, () -> {
-        if (infoRequestOf.getOrDefault(a, -1L) == request) {
-          infoInFlight.remove(a);
-        }
-        apply(monitor.info(state, a, info, sim.now));
-        apply(core.info(state, a, info, sim.now));
-      });
-    });
-  }
-
-  private void hellos() {
-    lastHello = sim.now;
-    Hello h = new Hello(address, id, currentEpoch, state.name(), state.masterAddress(),
-        state.configEpoch());
-    for (SimDaemon d : sim.daemons) {
-      if (d != this && sim.helloPath(this, d)) {
-        sim.send(this, d.address, () -> d.onHello(h));
-      }
-    }
-  }
-
-  void onHello(Hello h) {
+  /** SENTINEL FAILOVER [COORDINATED] from an operator, handled as SentinelCommands does. */
+  void forceFailover(boolean coordinated) {
     if (up) {
-      apply(monitor.hello(state, h, currentEpoch, sim.now));
+      Incarnation run = current;
+      run.execute(() -> run.driver.forceFailover(coordinated));
     }
   }
 
-  /** IS-MASTER-DOWN-BY-ADDR from a peer; null when this daemon is down. */
-  Object[] onAsk(Address master, long epoch, String runId) {
+  boolean inTiltNow() {
+    return up && current.tilt.info(sim.now).sinceSeconds() >= 0;
+  }
+
+  /**
+   * IS-MASTER-DOWN-BY-ADDR from a peer, answered as SentinelCommands does (in TILT our view is
+   * stale: never report a master down, but still vote); null when this daemon is down.
+   */
+  LinkIo.PeerAnswer onAsk(Address master, long epoch, String runId) {
     if (!up) {
       return null;
     }
-    boolean down = state.master().sdown() && state.masterAddress().equals(master);
+    boolean down = state().master().sdown() && state().masterAddress().equals(master)
+        && !current.tilt.inTilt(sim.now);
     if (runId.equals("*")) {
-      return new Object[] {down, "*", 0L};
+      return new LinkIo.PeerAnswer(down, null, 0);
     }
-    var outcome = core.vote(state, currentEpoch, epoch, runId, sim.now, sim.random());
-    long before = currentEpoch;
-    currentEpoch = Math.max(currentEpoch, outcome.currentEpoch());
-    state = outcome.state();
-    if (outcome.persist() || currentEpoch != before) {
-      persist();
-    }
-    apply(new Transition(state, outcome.effects()));
-    if (runId.equals(outcome.leader()) && outcome.leaderEpoch() == epoch && !runId.equals(id)) {
+    VoteReply v = current.driver.vote(epoch, runId);
+    sim.checkDaemon(this);
+    if (runId.equals(v.leader()) && v.leaderEpoch() == epoch && !runId.equals(id)) {
       sim.votedFor(this);
     }
-    return new Object[] {down, outcome.leader() == null ? "*" : outcome.leader(), outcome.leaderEpoch()};
+    return new LinkIo.PeerAnswer(down, v.leader(), v.leaderEpoch());
   }
 
-  private void persist() {
-    persisted = state.record();
-    persistedEpoch = currentEpoch;
+  // ---- GroupDriver.Host ----
+
+  @Override
+  public String myId() {
+    return id;
   }
 
-  private void apply(Transition t) {
-    if (!up) {
+  @Override
+  public long currentEpoch() {
+    return currentEpoch;
+  }
+
+  @Override
+  public void adoptEpoch(long epoch) {
+    currentEpoch = Math.max(currentEpoch, epoch);
+  }
+
+  @Override
+  public void persist(GroupState g) {
+    persisted = g.record();
+  }
+
+  @Override
+  public void publish(SentinelEvent e) {
+    sim.recordEvent(this, e);
+  }
+
+  @Override
+  public Timing timing() {
+    return timing;
+  }
+
+  @Override
+  public FailoverTuning failoverSettings() {
+    return tuning;
+  }
+
+  @Override
+  public long abstainUntil() {
+    return abstainUntil;
+  }
+
+  @Override
+  public long forgetAfterMs() {
+    return 3_600_000;
+  }
+
+  @Override
+  public void noteTickGap(long gapMs, long now) {
+    current.tilt.noteTickGap(gapMs, now);
+  }
+
+  @Override
+  public boolean inTilt(long now) {
+    return current.tilt.inTilt(now);
+  }
+
+  @Override
+  public Address helloAddress(LinkIo via) {
+    return address;
+  }
+
+  // ---- checks on what the driver sends ----
+
+  /**
+   * A REPLICAOF leaving this daemon. NO ONE is a promotion: atMostOneMasterPerEpoch,
+   * onlyHealthyCandidates, replicaOrderIsTotal, staleReportsIgnored. Otherwise
+   * replicaOfCurrentMaster: a node is only ever pointed at the master of the newest
+   * configuration this daemon knows.
+   */
+  void checkReplicaOf(Address node, Address master) {
+    GroupState s = state();
+    if (master != null) {
+      if (!master.equals(s.masterAddress())) {
+        sim.violation("replicaOfCurrentMaster: " + id + " sends REPLICAOF " + master + " to "
+            + node + " while its configuration (epoch " + s.configEpoch() + ") names "
+            + s.masterAddress());
+      }
       return;
     }
-    if (Boolean.getBoolean("vigil.sim.debug") && t.state().configEpoch() < state.configEpoch()) {
-      System.out.println("DEBUG " + id.substring(36) + " t=" + sim.now + " config epoch "
-          + state.configEpoch() + " -> " + t.state().configEpoch() + " master " + state.masterAddress()
-          + " -> " + t.state().masterAddress() + " effects " + t.effects());
+    var f = s.agreement().failover();
+    sim.recordPromotion(this, f == null ? -1 : f.epoch(), node);
+    checkChoice(s, node);
+    if (f != null && !f.forced() && !f.oldMaster().equals(s.masterAddress())) {
+      sim.violation("staleReportsIgnored: " + id + " promotes " + node + " in a failover of "
+          + f.oldMaster() + " while its master is " + s.masterAddress());
     }
-    state = t.state();
-    for (Effect e : t.effects()) {
-      if (e instanceof Effect.Emit emit) {
-        SentinelEvent ev = emit.event();
-        sim.recordEvent(this, ev);
-      } else if (e instanceof Effect.Persist) {
-        persist();
-      } else if (e instanceof Effect.AdoptEpoch a) {
-        currentEpoch = Math.max(currentEpoch, a.epoch());
-        persist();
-      } else if (e instanceof Effect.AskPeers ask) {
-        askPeers(ask.requestVote());
-      } else if (e instanceof Effect.Promote p) {
-        long epoch = state.agreement().failover() == null ? -1 : state.agreement().failover().epoch();
-        sim.recordPromotion(this, epoch, p.replica());
-        checkChoice(p.replica());
-        var f = state.agreement().failover();
-        if (f != null && !f.forced() && !f.oldMaster().equals(state.masterAddress())) {
-          sim.violation("staleReportsIgnored: " + id + " promotes " + p.replica() + " in a failover of "
-              + f.oldMaster() + " while its master is " + state.masterAddress());
-        }
-        sim.send(this, p.replica(), () -> sim.node(p.replica()).replicaOf(null));
-        sim.later(50, () -> info(p.replica()));
-      } else if (e instanceof Effect.ReplicaOf r) {
-        sim.send(this, r.node(), () -> sim.node(r.node()).replicaOf(r.master(), r.unpause()));
-      } else if (e instanceof Effect.Fence fence) {
-        checkFence(fence);
-        sim.send(this, fence.node(), () -> {
-          SimNode n = sim.node(fence.node());
-          n.pausedUntil = Math.max(n.pausedUntil, sim.now + fence.pauseMs());
-        });
-      } else if (e instanceof Effect.Unfence u) {
-        sim.send(this, u.node(), () -> sim.node(u.node()).pausedUntil = -1);
-      } else if (e instanceof Effect.PublishHelloNow) {
-        hellos();
-      } else if (e instanceof Effect.RefreshInfo r) {
-        if (sim.reachable(this, r.node()) && !infoInFlight.contains(r.node())) {
-          info(r.node());
-        }
-      }
-    }
-    sim.checkDaemon(this);
   }
 
   /**
@@ -313,17 +353,16 @@ final class SimDaemon {
    * ever paused, only once REPLICAOF NO ONE went out for another node, and never for longer
    * than the failover-timeout that bounds the wait for the promotion.
    */
-  private void checkFence(Effect.Fence fence) {
-    var f = state.agreement().failover();
+  void checkFence(Address node, long pauseMs) {
+    var f = state().agreement().failover();
     if (f == null || f.phase() != dev.vigil.sentinel.monitor.Failover.Phase.WAIT_PROMOTION
-        || f.promoted() == null || !fence.node().equals(f.oldMaster())
-        || fence.node().equals(f.promoted())) {
-      sim.violation("oldMasterFenced: " + id + " pauses " + fence.node() + " outside its own "
+        || f.promoted() == null || !node.equals(f.oldMaster()) || node.equals(f.promoted())) {
+      sim.violation("oldMasterFenced: " + id + " pauses " + node + " outside its own "
           + "promotion (failover " + f + ")");
     }
-    if (fence.pauseMs() > spec.failoverTimeout().toMillis()) {
-      sim.violation("oldMasterFenced: " + id + " pauses " + fence.node() + " for "
-          + fence.pauseMs() + " ms, beyond the failover-timeout");
+    if (pauseMs > spec.failoverTimeout().toMillis()) {
+      sim.violation("oldMasterFenced: " + id + " pauses " + node + " for " + pauseMs
+          + " ms, beyond the failover-timeout");
     }
   }
 
@@ -332,7 +371,7 @@ final class SimDaemon {
    * daemon's own view: the chosen node is fit, and it comes first among all fit replicas in an
    * order that is antisymmetric for every pair.
    */
-  private void checkChoice(Address chosen) {
+  private void checkChoice(GroupState state, Address chosen) {
     var candidates = dev.vigil.sentinel.failover.ReplicaSelection.candidates(state, sim.now, timing);
     NodeState c = state.replicas().get(chosen);
     if (c == null) {
@@ -346,7 +385,8 @@ final class SimDaemon {
           + c.sdown() + ", link=" + c.link().connected() + ")");
     }
     var order = dev.vigil.sentinel.failover.ReplicaSelection.ORDER;
-    for (NodeState other : candidates) {
+    List<NodeState> fit = new ArrayList<>(candidates);
+    for (NodeState other : fit) {
       int ab = order.compare(c, other);
       int ba = order.compare(other, c);
       if (Integer.signum(ab) != -Integer.signum(ba) || (other != c && ab == 0)) {
@@ -356,36 +396,6 @@ final class SimDaemon {
       if (!fallback && ab > 0) {
         sim.violation("replicaOrderIsTotal: " + other.address() + " ranks before the chosen " + chosen);
       }
-    }
-  }
-
-  private void askPeers(boolean vote) {
-    Address master = state.masterAddress();
-    long configEpoch = state.configEpoch();
-    long epoch = currentEpoch;
-    String runId = vote ? id : "*";
-    for (PeerState p : state.peers().values()) {
-      SimDaemon peer = sim.daemonAt(p.address());
-      if (peer == null) {
-        continue;
-      }
-      sim.send(this, p.address(), () -> {
-        Object[] reply = peer.onAsk(master, epoch, runId);
-        if (reply != null) {
-          sim.send(p.address(), this, () -> {
-            if (!up) {
-              return;
-            }
-            // Attributed to the run id we know at that address, as GroupRunner does: a peer that
-            // lost its state answers under its old name until its hello arrives.
-            state = core.peerAnswer(state, p.runId(), (Boolean) reply[0], (String) reply[1],
-                (Long) reply[2], master, configEpoch, sim.now);
-            if (state.agreement().failover() != null || state.master().sdown()) {
-              apply(core.tick(state, sim.now, currentEpoch, sim.random()));
-            }
-          });
-        }
-      });
     }
   }
 }

@@ -18,6 +18,8 @@ final class SimNode {
   long offset;
   /** Until when writes are paused (CLIENT PAUSE WRITE), or -1; a restart forgets it. */
   long pausedUntil = -1;
+  /** Until when a replica's replication lags (a slow link or disk): its offset stays behind. */
+  long lagUntil = -1;
   private int restarts;
 
   SimNode(Address address, NodeRole role, Address master, int priority) {
@@ -39,6 +41,7 @@ final class SimNode {
   void restart() {
     up = true;
     pausedUntil = -1;
+    lagUntil = -1;
     runId = runIdFor(address, ++restarts);
   }
 
@@ -65,6 +68,39 @@ final class SimNode {
     }
   }
 
+  /**
+   * FAILOVER TO on a master: writes pause, and once the target has every write the two swap
+   * roles; at the timeout the pause lifts and nothing changes. The reply comes at once.
+   */
+  String failoverTo(Simulation sim, Address target, long timeoutMs) {
+    if (role != NodeRole.MASTER) {
+      return "ERR FAILOVER requires the node to be a master";
+    }
+    pausedUntil = Math.max(pausedUntil, sim.now + timeoutMs);
+    handOver(sim, target, sim.now + timeoutMs, restarts);
+    return "OK";
+  }
+
+  private void handOver(Simulation sim, Address target, long deadline, int run) {
+    sim.later(10, () -> {
+      if (!up || role != NodeRole.MASTER || restarts != run) {
+        return;
+      }
+      SimNode t = sim.node(target);
+      if (t != null && t.up && address.equals(t.master) && t.linkUp(sim.nodes)
+          && t.offset >= offset) {
+        t.replicaOf(null);
+        replicaOf(target);
+        pausedUntil = -1;
+        sim.handedOver();
+      } else if (sim.now >= deadline) {
+        pausedUntil = -1;
+      } else {
+        handOver(sim, target, deadline, run);
+      }
+    });
+  }
+
   boolean linkUp(Map<Address, SimNode> all) {
     SimNode m = master == null ? null : all.get(master);
     return role == NodeRole.REPLICA && m != null && m.up && m.role == NodeRole.MASTER;
@@ -80,7 +116,7 @@ final class SimNode {
     }
     if (role == NodeRole.MASTER) {
       offset++;
-    } else if (linkUp(all)) {
+    } else if (linkUp(all) && now >= lagUntil) {
       offset = all.get(master).offset;
     }
   }

@@ -19,10 +19,12 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * A deterministic simulation of one group: N daemons running the real pure cores, simulated
- * nodes and network on virtual time, with random crashes, restarts (state kept, or in some runs
- * lost: a new run id, as a daemon whose state file is gone), isolations, slow nodes and daemons,
- * message loss and delays that reorder messages, during a fault phase, then a healing phase.
+ * A deterministic simulation of one group: N daemons running the production
+ * {@link dev.vigil.sentinel.daemon.GroupDriver} (and through it the pure cores), simulated nodes
+ * and network on virtual time, with random crashes, restarts (state kept, or in some runs lost:
+ * a new run id, as a daemon whose state file is gone), isolations, slow nodes and daemons,
+ * stalls that put a daemon in TILT, replicas whose replication lags, message loss and delays
+ * that reorder messages, during a fault phase, then a healing phase.
  * Every step checks the safety invariants; after healing, returning old masters must be demoted
  * within a bound, and the end checks liveness. A run is a pure function of its seed.
  */
@@ -30,7 +32,10 @@ final class Simulation {
   /** What the run checked and found. */
   record Result(long seed, List<String> violations, int promotions, int elections,
       long convergedAfterHealMs, int stateLosses, boolean coldStart, int fences,
-      int masterBackAborts) {}
+      int masterBackAborts, int tilts, int clientDisconnects, int switchovers, int handOvers) {}
+
+  /** -Dvigil.sim.debug=true: the event trace of every daemon. */
+  static final boolean DEBUG = Boolean.getBoolean("vigil.sim.debug");
 
   /** A stale master must be demoted this long after healing, at the latest. */
   static final long DEMOTE_BOUND_MS = 3_000;
@@ -57,6 +62,10 @@ final class Simulation {
   private int stateLosses;
   private int fences;
   private int masterBackAborts;
+  private int clientDisconnects;
+  private int switchovers;
+  private int handOvers;
+  private int tilts;
   /**
    * Whether every daemon starts without state (a new group, or all pods restarted with their
    * state lost): new run ids, no peers known, the fresh-identity quarantine, faults from 2 s on.
@@ -97,7 +106,8 @@ final class Simulation {
         .withFailoverTimeout(Duration.ofMillis(6_000));
     Timing timing = new Timing(Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(250),
         Duration.ofMillis(500), Duration.ofMillis(250), Duration.ofMillis(100), Duration.ofSeconds(2),
-        Duration.ofSeconds(30));
+        // TILT lasts 5 s here, not 30: the run's 40 s must hold a stall, its TILT and recovery.
+        Duration.ofSeconds(5));
     List<Address> daemonAddrs = new ArrayList<>();
     for (int i = 0; i < daemonCount; i++) {
       daemonAddrs.add(new Address("10.0.1." + (1 + i), 26379));
@@ -129,6 +139,20 @@ final class Simulation {
 
   void later(long delay, Runnable action) {
     queue.add(new Event(now + delay, seq++, action));
+  }
+
+  void at(long time, Runnable action) {
+    queue.add(new Event(time, seq++, action));
+  }
+
+  /** A FAILOVER TO completed: the master and its replica swapped roles. */
+  void handedOver() {
+    handOvers++;
+  }
+
+  /** CLIENT KILL on a node (with a REPLICAOF, or on its own): its clients re-resolve the master. */
+  void clientsDisconnected(Address node) {
+    clientDisconnects++;
   }
 
   SimNode node(Address a) {
@@ -197,10 +221,10 @@ final class Simulation {
   }
 
   void recordEvent(SimDaemon d, SentinelEvent e) {
-    if (Boolean.getBoolean("vigil.sim.debug")) {
+    if (DEBUG) {
       System.out.println("t=" + now + " " + d.id.substring(36) + " " + e.type() + " " + e.payload());
       if (e.type().equals("-failover-abort-no-good-slave")) {
-        d.state.replicas().values().forEach(r -> System.out.println("   replica " + r.address()
+        d.state().replicas().values().forEach(r -> System.out.println("   replica " + r.address()
             + " sdown=" + r.sdown() + " link=" + r.link() + " info=" + (r.info() == null ? null
             : r.info().role() + " prio " + r.info().priority() + " linkDown " + r.info().masterLinkDownMs())
             + " infoAge=" + (now - r.infoAt())));
@@ -208,6 +232,7 @@ final class Simulation {
     }
     switch (e.type()) {
       case "+fence-old-master" -> fences++;
+      case "+tilt" -> tilts++;
       case "-failover-abort-master-back" -> {
         masterBackAborts++;
         failoverInProgress.put(d.id, false);
@@ -222,8 +247,8 @@ final class Simulation {
           failoverInProgress.put(d.id, false);
       default -> { }
     }
-    if (e.type().equals("+elected-leader") && d.state.agreement().failover() != null) {
-      long epoch = d.state.agreement().failover().epoch();
+    if (e.type().equals("+elected-leader") && d.state().agreement().failover() != null) {
+      long epoch = d.state().agreement().failover().epoch();
       Set<String> leaders = electedByEpoch.computeIfAbsent(epoch, k -> new HashSet<>());
       leaders.add(d.id);
       if (leaders.size() > 1) {
@@ -284,20 +309,20 @@ final class Simulation {
   void checkDaemon(SimDaemon d) {
     // A failover ends with an event, or silently when a newer configuration supersedes it
     // (as in Sentinel); one never runs without its +try-failover.
-    if (d.up && d.state.agreement().failover() == null) {
+    if (d.up && d.state().agreement().failover() == null) {
       failoverInProgress.put(d.id, false);
     } else if (d.up && !Boolean.TRUE.equals(failoverInProgress.get(d.id))) {
-      violation("oneFailoverAtATime: " + d.id + " runs " + d.state.agreement().failover()
+      violation("oneFailoverAtATime: " + d.id + " runs " + d.state().agreement().failover()
           + " without +try-failover");
     }
     long[] seen = epochsSeen.computeIfAbsent(d.id, k -> new long[2]);
-    if (d.currentEpoch < seen[0] || d.state.configEpoch() < seen[1]) {
+    if (d.currentEpoch < seen[0] || d.state().configEpoch() < seen[1]) {
       violation("epochMonotonic: " + d.id + " went from " + seen[0] + "/" + seen[1] + " to "
-          + d.currentEpoch + "/" + d.state.configEpoch());
+          + d.currentEpoch + "/" + d.state().configEpoch());
     }
     seen[0] = Math.max(seen[0], d.currentEpoch);
-    seen[1] = Math.max(seen[1], d.state.configEpoch());
-    var f = d.state.agreement().failover();
+    seen[1] = Math.max(seen[1], d.state().configEpoch());
+    var f = d.state().agreement().failover();
     if (f != null && now - f.startedAt() > spec.failoverTimeout().toMillis() * 2 + 1_000) {
       violation("failoverBounded: " + d.id + " failover of epoch " + f.epoch() + " in "
           + f.phase() + " for " + (now - f.startedAt()) + " ms");
@@ -312,8 +337,7 @@ final class Simulation {
 
   Result run(long faultMs, long healMs) {
     for (SimDaemon d : daemons) {
-      long phase = rnd.nextInt(100);
-      scheduleTicks(d, phase);
+      d.boot(rnd.nextInt(100));
     }
     scheduleNodeProgress();
     scheduleFaults(faultMs);
@@ -331,14 +355,7 @@ final class Simulation {
     int promotions = promotedByEpoch.values().stream().mapToInt(Set::size).sum();
     return new Result(seed, violations, promotions, electedByEpoch.size(),
         convergedSince < 0 ? -1 : convergedSince - healedAt, stateLosses, coldStart, fences,
-        masterBackAborts);
-  }
-
-  private void scheduleTicks(SimDaemon d, long at) {
-    later(at, () -> {
-      d.tick();
-      scheduleTicks(d, 100);
-    });
+        masterBackAborts, tilts, clientDisconnects, switchovers, handOvers);
   }
 
   private void scheduleNodeProgress() {
@@ -361,7 +378,7 @@ final class Simulation {
     int faults = rnd.nextInt(1, 6);
     for (int i = 0; i < faults; i++) {
       long at = 2_000 + rnd.nextLong(Math.max(1, faultMs - 4_000));
-      int kind = rnd.nextInt(6);
+      int kind = rnd.nextInt(8);
       later(at, () -> fault(kind));
     }
   }
@@ -377,7 +394,7 @@ final class Simulation {
   }
 
   private void fault(int kind) {
-    if (Boolean.getBoolean("vigil.sim.debug")) {
+    if (DEBUG) {
       System.out.println("t=" + now + " FAULT " + kind);
     }
     List<SimNode> ns = new ArrayList<>(nodes.values());
@@ -426,7 +443,19 @@ final class Simulation {
         isolated.add(a);
         later(500 + rnd.nextInt(6_000), () -> isolated.remove(a));
       }
-      default -> {
+      case 6 -> {
+        // a daemon stalls (GC, a suspended VM) beyond tilt-trigger: it comes back in TILT
+        SimDaemon d = daemons.get(rnd.nextInt(daemons.size()));
+        if (d.up) {
+          d.stalledUntil = now + 2_100 + rnd.nextInt(2_000);
+        }
+      }
+      case 7 -> {
+        // a replica's replication lags behind its master for a while
+        SimNode n = ns.get(rnd.nextInt(ns.size()));
+        n.lagUntil = now + 1_000 + rnd.nextInt(5_000);
+      }
+      case 4 -> {
         SimNode target = ns.stream().filter(n -> n.role == NodeRole.MASTER && n.up).findFirst()
             .orElse(ns.get(0));
         isolated.add(target.address);
@@ -435,7 +464,30 @@ final class Simulation {
     }
   }
 
+  /**
+   * In a third of the runs an operator switches the master over once the group has healed and
+   * converged: SENTINEL FAILOVER on one daemon, half of them COORDINATED (FAILOVER TO on the
+   * master, then clients disconnected on both nodes). Only then: a forced failover takes the next
+   * epoch without an election, so during faults a daemon that had not heard of it yet can be
+   * elected in the same epoch (as in Sentinel), which leaderElectionSafety would report.
+   */
+  private void scheduleSwitchover() {
+    SplittableRandom op = new SplittableRandom(seed ^ 0x5A17C40L);
+    if (op.nextInt(3) != 0) {
+      return;
+    }
+    SimDaemon d = daemons.get(op.nextInt(daemons.size()));
+    boolean coordinated = op.nextBoolean();
+    later(2_000 + op.nextInt(3_000), () -> {
+      if (converged()) {
+        switchovers++;
+        d.forceFailover(coordinated);
+      }
+    });
+  }
+
   private void healAll() {
+    scheduleSwitchover();
     healedAt = now;
     slow.clear();
     isolated.clear();
@@ -453,11 +505,11 @@ final class Simulation {
   private void checkStaleMasters() {
     SimDaemon newest = null;
     for (SimDaemon d : daemons) {
-      if (d.up && (newest == null || d.state.configEpoch() > newest.state.configEpoch())) {
+      if (d.up && (newest == null || d.state().configEpoch() > newest.state().configEpoch())) {
         newest = d;
       }
     }
-    Address current = newest == null ? null : newest.state.masterAddress();
+    Address current = newest == null ? null : newest.state().masterAddress();
     SimNode cur = current == null ? null : nodes.get(current);
     for (SimNode n : nodes.values()) {
       boolean stale = cur != null && cur != n && cur.up && cur.role == NodeRole.MASTER && n.up
@@ -469,7 +521,7 @@ final class Simulation {
       long since = staleMasterSince.computeIfAbsent(n.address, k -> now);
       if (now - since > DEMOTE_BOUND_MS) {
         violation("oldMasterDemoted: " + n.address + " still master " + (now - since)
-            + " ms after " + current + " took over (config epoch " + newest.state.configEpoch() + ")");
+            + " ms after " + current + " took over (config epoch " + newest.state().configEpoch() + ")");
         staleMasterSince.put(n.address, now);
       }
     }
@@ -482,7 +534,7 @@ final class Simulation {
     }
     Address m = masters.get(0).address;
     return nodes.values().stream().allMatch(n -> n == masters.get(0) || m.equals(n.master))
-        && daemons.stream().allMatch(d -> d.state.masterAddress().equals(m));
+        && daemons.stream().allMatch(d -> d.state().masterAddress().equals(m));
   }
 
   /** Liveness: after healing, exactly one master that every node and daemon follows. */
@@ -506,8 +558,8 @@ final class Simulation {
       }
     }
     for (SimDaemon d : daemons) {
-      if (!d.state.masterAddress().equals(m)) {
-        violation("liveness: daemon " + d.id.substring(34) + " says " + d.state.masterAddress()
+      if (!d.state().masterAddress().equals(m)) {
+        violation("liveness: daemon " + d.id.substring(34) + " says " + d.state().masterAddress()
             + ", master is " + m);
       }
     }

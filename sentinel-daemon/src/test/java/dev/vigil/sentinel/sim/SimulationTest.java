@@ -29,6 +29,10 @@ class SimulationTest {
     long slowestConvergence = 0;
     int fences = 0;
     int masterBackAborts = 0;
+    int tilts = 0;
+    int clientDisconnects = 0;
+    int switchovers = 0;
+    int handOvers = 0;
     for (long seed = FIRST; seed < FIRST + SEEDS && failures.size() < 5; seed++) {
       int daemons = 3 + (int) (seed % 3);
       int replicas = 1 + (int) ((seed / 3) % 3);
@@ -41,6 +45,10 @@ class SimulationTest {
       slowestConvergence = Math.max(slowestConvergence, r.convergedAfterHealMs());
       fences += r.fences();
       masterBackAborts += r.masterBackAborts();
+      tilts += r.tilts();
+      clientDisconnects += r.clientDisconnects();
+      switchovers += r.switchovers();
+      handOvers += r.handOvers();
       if (!r.violations().isEmpty()) {
         failures.add("seed " + seed + " (" + daemons + " daemons, " + replicas + " replicas): "
             + r.violations());
@@ -48,9 +56,12 @@ class SimulationTest {
     }
     System.out.printf("simulation: %d seeds, %d with a failover, %d promotions, %d daemon restarts"
         + " that lost their state, %d cold starts (%d with a failover); slowest convergence after"
-        + " healing %d ms; %d old masters fenced, %d failovers ended by the master's return%n",
+        + " healing %d ms; %d old masters fenced, %d failovers ended by the master's return;"
+        + " %d TILTs entered; %d client disconnections; %d operator switchovers, %d completed"
+        + " by FAILOVER TO%n",
         SEEDS, runsWithFailover, promotions, stateLosses, coldStarts, coldWithFailover,
-        slowestConvergence, fences, masterBackAborts);
+        slowestConvergence, fences, masterBackAborts, tilts, clientDisconnects, switchovers,
+        handOvers);
     assertThat(failures).as("replay with -Dvigil.sim.seed=N -Dvigil.sim.seeds=1").isEmpty();
     // The faults must actually exercise failovers, or the invariants were checked on nothing.
     assertThat(runsWithFailover).isGreaterThan(SEEDS / 4);
@@ -58,5 +69,11 @@ class SimulationTest {
     assertThat(coldWithFailover).isGreaterThanOrEqualTo(SEEDS / 20);
     // The fence's checks (oldMasterFenced) ran on real fences, not on none.
     assertThat(fences).isPositive();
+    // Stalls put daemons in TILT, and promotions and demotions disconnected clients.
+    assertThat(tilts).isGreaterThan(SEEDS / 20);
+    assertThat(clientDisconnects).isGreaterThanOrEqualTo(promotions);
+    // Operators switched over after healing, and coordinated ones went through FAILOVER TO.
+    assertThat(switchovers).isGreaterThan(SEEDS / 10);
+    assertThat(handOvers).isGreaterThan(switchovers / 4);
   }
 }
