@@ -1,5 +1,6 @@
 package dev.vigil.sentinel.daemon;
 
+import dev.vigil.sentinel.server.VoteReply;
 import dev.vigil.sentinel.config.Address;
 import dev.vigil.sentinel.config.FailoverTuning;
 import dev.vigil.sentinel.config.MasterSpec;

@@ -1,5 +1,6 @@
 package dev.vigil.sentinel.daemon;
 
+import dev.vigil.sentinel.server.VoteReply;
 import dev.vigil.resp3.client.ReconnectPolicy;
 import dev.vigil.resp3.client.RespClientOptions;
 import dev.vigil.sentinel.config.Address;

@@ -1,5 +1,6 @@
 package dev.vigil.sentinel.daemon;
 
+import dev.vigil.sentinel.server.VoteReply;
 import dev.vigil.resp3.client.RespClient;
 import dev.vigil.sentinel.config.DaemonConfig;
 import dev.vigil.sentinel.config.LoadedConfig;

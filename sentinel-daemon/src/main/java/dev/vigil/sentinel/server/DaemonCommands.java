@@ -83,7 +83,7 @@ public interface DaemonCommands {
    * IS-MASTER-DOWN-BY-ADDR with a run id: the vote of the group watching that master address,
    * completed after the vote is persisted, as {leader or null, leader epoch}.
    */
-  CompletableFuture<Object[]> voteRequest(GroupState group, long epoch, String runId);
+  CompletableFuture<VoteReply> voteRequest(GroupState group, long epoch, String runId);
 
   /** A hello a peer published on this port. */
   void helloFromPeer(Hello hello);

@@ -151,7 +151,7 @@ class InfoSectionsTest {
     }
 
     @Override
-    public CompletableFuture<Object[]> voteRequest(GroupState group, long epoch, String runId) {
+    public CompletableFuture<VoteReply> voteRequest(GroupState group, long epoch, String runId) {
       throw new UnsupportedOperationException();
     }
 

@@ -7,7 +7,7 @@ import dev.vigil.sentinel.config.Timing;
 import dev.vigil.sentinel.daemon.GroupDriver;
 import dev.vigil.sentinel.daemon.LinkIo;
 import dev.vigil.sentinel.daemon.Tilt;
-import dev.vigil.sentinel.daemon.VoteReply;
+import dev.vigil.sentinel.server.VoteReply;
 import dev.vigil.sentinel.failover.Quarantine;
 import dev.vigil.sentinel.monitor.GroupState;
 import dev.vigil.sentinel.monitor.NodeState;
@@ -327,12 +327,16 @@ final class SimDaemon implements GroupDriver.Host {
    * A REPLICAOF leaving this daemon. NO ONE is a promotion: atMostOneMasterPerEpoch,
    * onlyHealthyCandidates, replicaOrderIsTotal, staleReportsIgnored. Otherwise
    * replicaOfCurrentMaster: a node is only ever pointed at the master of the newest
-   * configuration this daemon knows.
+   * configuration this daemon knows, or, by the leader of a newer epoch, at the replica it is
+   * promoting in that epoch (the other replicas follow it from REPLICAOF NO ONE on).
    */
   void checkReplicaOf(Address node, Address master) {
     GroupState s = state();
     if (master != null) {
-      if (!master.equals(s.masterAddress())) {
+      var leading = s.agreement().failover();
+      boolean promoting = leading != null && master.equals(leading.promoted())
+          && leading.epoch() > s.configEpoch();
+      if (!master.equals(s.masterAddress()) && !promoting) {
         sim.violation("replicaOfCurrentMaster: " + id + " sends REPLICAOF " + master + " to "
             + node + " while its configuration (epoch " + s.configEpoch() + ") names "
             + s.masterAddress());

@@ -1,4 +1,4 @@
-package dev.vigil.sentinel.daemon;
+package dev.vigil.sentinel.server;
 
 /**
  * Our answer to a peer's vote request (IS-MASTER-DOWN-BY-ADDR with a run id): the leader we
