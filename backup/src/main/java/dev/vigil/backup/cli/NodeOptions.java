@@ -75,8 +75,24 @@ final class NodeOptions {
       b.trustManager(cacert.toFile());
     }
     if (cert != null) {
-      b.keyManager(cert.toFile(), key == null ? null : key.toFile());
+      // Without --tls-key the key is in the certificate's file, after it.
+      b.keyManager(new java.io.ByteArrayInputStream(read(cert)), pkcs8(key == null ? cert : key));
     }
     return b.build();
+  }
+
+  /** The key as Netty reads it: a PKCS#1 RSA key (cert-manager's default) rewrapped as PKCS#8. */
+  private static java.io.InputStream pkcs8(java.nio.file.Path key) throws SSLException {
+    String pem = new String(read(key), java.nio.charset.StandardCharsets.US_ASCII);
+    return new java.io.ByteArrayInputStream(dev.vigil.resp3.tls.PemKeys.pkcs8(pem)
+        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+  }
+
+  private static byte[] read(java.nio.file.Path file) throws SSLException {
+    try {
+      return java.nio.file.Files.readAllBytes(file);
+    } catch (java.io.IOException e) {
+      throw new SSLException("cannot read " + file + ": " + e.getMessage(), e);
+    }
   }
 }

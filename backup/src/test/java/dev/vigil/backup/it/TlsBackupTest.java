@@ -72,6 +72,15 @@ class TlsBackupTest {
       assertThat(backup.exit()).as(backup.err()).isZero();
       Manifest m = ManifestJson.read(backup.out().getBytes(StandardCharsets.UTF_8));
 
+      // cert-manager's default RSA key encoding (and a user Secret's, often) is PKCS#1.
+      assertThat(run(List.of("openssl", "rsa", "-in", certs.resolve("client.key").toString(),
+          "-traditional", "-out", certs.resolve("client-pkcs1.key").toString()))).isTrue();
+      assertThat(Files.readString(certs.resolve("client-pkcs1.key"))).startsWith("-----BEGIN RSA PRIVATE KEY-----");
+      Cli pkcs1 = Cli.run(s3, "backup", "--node", "127.0.0.1:" + tlsPort, "--tls", "--cacert",
+          certs.resolve("ca.crt").toString(), "--tls-cert", certs.resolve("client.crt").toString(),
+          "--tls-key", certs.resolve("client-pkcs1.key").toString());
+      assertThat(pkcs1.exit()).as(pkcs1.err()).isZero();
+
       Cli untrusted = Cli.run(s3.subList(0, s3.size() - 2), "backups", "list");
       assertThat(untrusted.exit()).isEqualTo(1);
       assertThat(untrusted.reason()).startsWith("vigil backups: cannot reach S3");

@@ -1,5 +1,6 @@
 package dev.vigil.operator.master;
 
+import dev.vigil.resp3.tls.PemKeys;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.io.ByteArrayInputStream;
@@ -67,7 +68,7 @@ public final class TlsLinks {
     X509ExtendedTrustManager trust = trustManager(m.caPem());
     return SslContextBuilder.forClient()
         .keyManager(new ByteArrayInputStream(m.certPem().getBytes(StandardCharsets.UTF_8)),
-            new ByteArrayInputStream(m.keyPem().getBytes(StandardCharsets.UTF_8)))
+            new ByteArrayInputStream(PemKeys.pkcs8(m.keyPem()).getBytes(StandardCharsets.UTF_8)))
         .trustManager(new Recording(trust, presented))
         .endpointIdentificationAlgorithm(null)
         .build();

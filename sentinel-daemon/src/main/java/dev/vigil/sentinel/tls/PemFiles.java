@@ -13,10 +13,7 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -24,9 +21,6 @@ import java.util.stream.Stream;
  * into one line that names the directive, the file and the reason.
  */
 final class PemFiles {
-  private static final Pattern RSA_PKCS1 = Pattern.compile(
-      "-----BEGIN RSA PRIVATE KEY-----([^-]+)-----END RSA PRIVATE KEY-----");
-
   private PemFiles() {}
 
   static byte[] read(String directive, Path file) throws TlsFileException {
@@ -88,13 +82,8 @@ final class PemFiles {
   static PrivateKey key(String directive, Path file, String password) throws TlsFileException {
     byte[] bytes = read(directive, file);
     String text = new String(bytes, StandardCharsets.US_ASCII);
-    Matcher pkcs1 = RSA_PKCS1.matcher(text);
-    if (pkcs1.find()) {
-      // cert-manager writes PKCS#1 by default; the JDK reads PKCS#8 only, so wrap it.
-      byte[] der = Base64.getMimeDecoder().decode(pkcs1.group(1).strip());
-      text = "-----BEGIN PRIVATE KEY-----\n"
-          + Base64.getMimeEncoder().encodeToString(Der.pkcs8OfRsa(der))
-          + "\n-----END PRIVATE KEY-----\n";
+    if (text.contains("-----BEGIN RSA PRIVATE KEY-----")) {
+      text = dev.vigil.resp3.tls.PemKeys.pkcs8(text);
     } else if (text.contains("-----BEGIN EC PRIVATE KEY-----")) {
       throw new TlsFileException(directive + " " + file + ": SEC1 EC keys are not supported; "
           + "convert it to PKCS#8 (openssl pkcs8 -topk8 -nocrypt)");
