@@ -60,7 +60,7 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
   private SentinelServer server;
   private HttpEndpoints http;
   private Runnable onShutdownRequest = () -> { };
-  private TiltState tilt = TiltState.NEVER;
+  private final Tilt tilt = new Tilt(() -> timing, e -> events.publish(e));
 
   public SentinelDaemon(LoadedConfig loaded, Clock clock) {
     this(loaded, clock, System::currentTimeMillis);
@@ -236,32 +236,21 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
     return runners.values();
   }
 
-  /**
-   * A group loop reports the gap between two of its ticks; a stall enters TILT (see {@link TiltState}).
-   */
-  public synchronized void noteTickGap(long gapMs, long now) {
-    TiltState next = tilt.afterTickGap(gapMs, now, timing.tiltTrigger());
-    if (next.active() && !tilt.active()) {
-      events.publish(new SentinelEvent("+tilt", "#tilt mode entered"));
-    }
-    tilt = next;
+  /** A group loop reports the gap between two of its ticks; a stall enters TILT. */
+  public void noteTickGap(long gapMs, long now) {
+    tilt.noteTickGap(gapMs, now);
   }
 
   /** True while in TILT; leaves it (with -tilt) once tilt-period has passed since the last stall. */
   @Override
   public boolean inTilt(long now) {
-    return tilt(now).active();
+    return tilt.inTilt(now);
   }
 
   /** TILT as of {@code now}, having left it (with -tilt) if its period has passed. */
   @Override
-  public synchronized TiltState tilt(long now) {
-    TiltState next = tilt.at(now, timing.tiltPeriod());
-    if (tilt.active() && !next.active()) {
-      events.publish(new SentinelEvent("-tilt", "#tilt mode exited"));
-    }
-    tilt = next;
-    return next;
+  public TiltState tilt(long now) {
+    return tilt.at(now);
   }
 
   /** Failover tunables (see reference.conf, vigil.failover). */

@@ -235,7 +235,7 @@ final class SimDaemon implements GroupDriver.Host {
   }
 
   boolean inTiltNow() {
-    return up && current.tilt.info(sim.now).sinceSeconds() >= 0;
+    return up && current.tilt.last().active();
   }
 
   /**
