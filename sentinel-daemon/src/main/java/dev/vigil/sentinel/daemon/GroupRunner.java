@@ -159,8 +159,7 @@ final class GroupRunner {
 
     @Override
     public GroupDriver.Cancel every(long periodMs, Runnable r) {
-      var f = loop.scheduleAtFixedRate(r, 0, periodMs, TimeUnit.MILLISECONDS);
-      return () -> f.cancel(false);
+      return SharedTicks.every(loop, periodMs, r);
     }
   }
 
