@@ -186,19 +186,8 @@ final class DaemonProcess implements AutoCloseable {
   @Override
   public void close() {
     if (process != null && process.isAlive()) {
-      process.destroy();
-      try {
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      dev.vigil.testkit.TempDirs.stop(process, 10);
     }
-    try (var files = Files.walk(dir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-    } catch (IOException ignored) {
-      // temporary
-    }
+    dev.vigil.testkit.TempDirs.delete(dir);
   }
 }

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A watcher of the benchmarks: {@code bin/vigil sentinel} or {@code redis-sentinel}, from a
@@ -74,18 +73,7 @@ final class WatcherProcess implements AutoCloseable {
 
   @Override
   public void close() {
-    process.destroy();
-    try {
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    try (var files = Files.walk(dir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-    } catch (IOException ignored) {
-      // temporary
-    }
+    dev.vigil.testkit.TempDirs.stop(process, 30);
+    dev.vigil.testkit.TempDirs.delete(dir);
   }
 }

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -375,11 +374,7 @@ public final class ValkeyServer implements AutoCloseable {
       waitForExit();
     }
     LIVE.remove(this);
-    try (var files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException | UncheckedIOException ignored) {
-      // best effort: it is a temporary directory
-    }
+    TempDirs.delete(dir);
   }
 
   @Override

@@ -1,6 +1,5 @@
 package dev.vigil.sentinel.daemon;
 
-import dev.vigil.sentinel.server.VoteReply;
 import dev.vigil.sentinel.config.Address;
 import dev.vigil.sentinel.config.FailoverTuning;
 import dev.vigil.sentinel.config.MasterSpec;
@@ -16,6 +15,7 @@ import dev.vigil.sentinel.monitor.NodeState;
 import dev.vigil.sentinel.monitor.PollPlan;
 import dev.vigil.sentinel.monitor.SentinelEvent;
 import dev.vigil.sentinel.monitor.Transition;
+import dev.vigil.sentinel.server.VoteReply;
 import dev.vigil.sentinel.state.GroupRecord;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -298,11 +298,17 @@ public final class GroupDriver implements LinkIo.Events {
   }
 
   private void decide() {
-    long now = now();
-    if (!host.inTilt(now)) {
-      apply(monitor().tick(state, now));
-      apply(core().tick(state, now, host.currentEpoch(), nonNegativeRandom()));
+    decide(now());
+  }
+
+  /** The decisions of a tick, unless in TILT; true when they were made. */
+  private boolean decide(long now) {
+    if (host.inTilt(now)) {
+      return false;
     }
+    apply(monitor().tick(state, now));
+    apply(core().tick(state, now, host.currentEpoch(), nonNegativeRandom()));
+    return true;
   }
 
   /** One tick: TILT bookkeeping, the decisions (not in TILT), then what {@link PollPlan} says. */
@@ -313,9 +319,7 @@ public final class GroupDriver implements LinkIo.Events {
         host.noteTickGap(now - lastTickAt, now);
       }
       lastTickAt = now;
-      if (!host.inTilt(now)) {
-        apply(monitor().tick(state, now));
-        apply(core().tick(state, now, host.currentEpoch(), nonNegativeRandom()));
+      if (decide(now)) {
         warnIfBlocked(now);
       }
       List<PollPlan.LinkView> views = new ArrayList<>();

@@ -1,6 +1,5 @@
 package dev.vigil.sentinel.daemon;
 
-import dev.vigil.sentinel.server.VoteReply;
 import dev.vigil.resp3.client.ReconnectPolicy;
 import dev.vigil.resp3.client.RespClientOptions;
 import dev.vigil.sentinel.config.Address;
@@ -10,6 +9,7 @@ import dev.vigil.sentinel.config.Timing;
 import dev.vigil.sentinel.monitor.GroupState;
 import dev.vigil.sentinel.monitor.Hello;
 import dev.vigil.sentinel.monitor.SentinelEvent;
+import dev.vigil.sentinel.server.VoteReply;
 import io.netty.channel.EventLoop;
 import java.time.Duration;
 import java.util.SplittableRandom;
@@ -32,7 +32,7 @@ final class GroupRunner {
   GroupRunner(SentinelDaemon daemon, EventLoop loop, GroupState initial) {
     this.loop = loop;
     SplittableRandom random = new SplittableRandom();
-    this.driver = new GroupDriver(new DaemonHost(daemon), new NettyLoop(loop),
+    this.driver = new GroupDriver(new DaemonHost(daemon), new NettyLoop(loop, daemon.ticks()),
         (a, peer, spec, events) -> open(daemon, a, peer, spec, events), daemon.clock(),
         random::nextLong, LoggerFactory.getLogger(GroupRunner.class), initial);
   }
@@ -134,7 +134,7 @@ final class GroupRunner {
   }
 
   /** The group's Netty event loop as the driver's loop. */
-  private record NettyLoop(EventLoop loop) implements GroupDriver.Loop {
+  private record NettyLoop(EventLoop loop, SharedTicks ticks) implements GroupDriver.Loop {
     /**
      * Dropped once the daemon is closing: links report their loss while the loop shuts down,
      * and there is nothing left to decide then.
@@ -159,7 +159,7 @@ final class GroupRunner {
 
     @Override
     public GroupDriver.Cancel every(long periodMs, Runnable r) {
-      return SharedTicks.every(loop, periodMs, r);
+      return ticks.every(loop, periodMs, r);
     }
   }
 

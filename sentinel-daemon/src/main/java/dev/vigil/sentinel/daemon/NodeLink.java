@@ -20,6 +20,11 @@ import java.util.concurrent.CompletableFuture;
  * connection as replies, so a node needs no second link.
  */
 final class NodeLink implements LinkIo {
+  /** CONFIG REWRITE, then drop normal and pub/sub clients so that they re-resolve the master. */
+  private static final java.util.List<RespCommand> REWRITE_AND_DISCONNECT = java.util.List.of(
+      RespCommand.of("CONFIG", "REWRITE"), RespCommand.of("CLIENT", "KILL", "TYPE", "normal"),
+      RespCommand.of("CLIENT", "KILL", "TYPE", "pubsub"));
+
   final Address address;
   final boolean peer;
   private final RespConnection connection;
@@ -115,9 +120,7 @@ final class NodeLink implements LinkIo {
     if (unpause) {
       tx.add(RespCommand.of("CLIENT", "UNPAUSE"));
     }
-    tx.addAll(java.util.List.of(RespCommand.of("CONFIG", "REWRITE"),
-        RespCommand.of("CLIENT", "KILL", "TYPE", "normal"),
-        RespCommand.of("CLIENT", "KILL", "TYPE", "pubsub")));
+    tx.addAll(REWRITE_AND_DISCONNECT);
     return connection.transaction(tx);
   }
 
@@ -145,9 +148,7 @@ final class NodeLink implements LinkIo {
   /** CONFIG REWRITE, then disconnect normal and pub/sub clients so they re-resolve the master. */
   @Override
   public CompletableFuture<?> disconnectClients() {
-    return connection.transaction(java.util.List.of(RespCommand.of("CONFIG", "REWRITE"),
-        RespCommand.of("CLIENT", "KILL", "TYPE", "normal"),
-        RespCommand.of("CLIENT", "KILL", "TYPE", "pubsub")));
+    return connection.transaction(REWRITE_AND_DISCONNECT);
   }
 
   /** SENTINEL IS-MASTER-DOWN-BY-ADDR to a peer: [down, leader run id or *, leader epoch]. */

@@ -1,6 +1,5 @@
 package dev.vigil.sentinel.daemon;
 
-import dev.vigil.sentinel.server.VoteReply;
 import dev.vigil.resp3.client.RespClient;
 import dev.vigil.sentinel.config.DaemonConfig;
 import dev.vigil.sentinel.config.LoadedConfig;
@@ -14,6 +13,7 @@ import dev.vigil.sentinel.monitor.SentinelEvent;
 import dev.vigil.sentinel.monitor.TiltState;
 import dev.vigil.sentinel.server.DaemonCommands;
 import dev.vigil.sentinel.server.SentinelServer;
+import dev.vigil.sentinel.server.VoteReply;
 import dev.vigil.sentinel.state.DaemonState;
 import dev.vigil.sentinel.state.GroupRecord;
 import dev.vigil.sentinel.state.StateStore;
@@ -61,6 +61,8 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
   private HttpEndpoints http;
   private Runnable onShutdownRequest = () -> { };
   private final Tilt tilt = new Tilt(() -> timing, e -> events.publish(e));
+  /** The groups' tick timers, one per event loop. */
+  private final SharedTicks ticks = new SharedTicks();
 
   public SentinelDaemon(LoadedConfig loaded, Clock clock) {
     this(loaded, clock, System::currentTimeMillis);
@@ -234,6 +236,10 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
 
   Collection<GroupRunner> runners() {
     return runners.values();
+  }
+
+  SharedTicks ticks() {
+    return ticks;
   }
 
   /** A group loop reports the gap between two of its ticks; a stall enters TILT. */

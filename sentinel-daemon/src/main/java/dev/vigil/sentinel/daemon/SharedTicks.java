@@ -1,9 +1,9 @@
 package dev.vigil.sentinel.daemon;
 
 import io.netty.channel.EventLoop;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -15,21 +15,27 @@ import org.slf4j.LoggerFactory;
  * instead of a timer per group: at 500 groups the per-group timers were 5,000 scheduled tasks a
  * second, and Netty's scheduled-task queue and the wake-ups they forced were most of an idle
  * daemon's CPU (bench-fleet's profile). A group's first tick runs at once, as before; later ones
- * with its loop's others.
+ * with its loop's others. One per daemon, which owns its event loops.
  */
 final class SharedTicks {
   private static final Logger log = LoggerFactory.getLogger(SharedTicks.class);
-  private static final Map<Key, SharedTicks> TIMERS = new ConcurrentHashMap<>();
 
   private record Key(EventLoop loop, long periodMs) {}
 
-  private final List<Runnable> ticks = new CopyOnWriteArrayList<>();
-  private ScheduledFuture<?> timer;
+  /** One loop's timer and the ticks it runs. */
+  private static final class Timer {
+    final List<Runnable> ticks = new CopyOnWriteArrayList<>();
+    ScheduledFuture<?> future;
 
-  private SharedTicks() {}
+    void runAll() {
+      ticks.forEach(Runnable::run);
+    }
+  }
+
+  private final Map<Key, Timer> timers = new HashMap<>();
 
   /** Runs {@code tick} now and every {@code periodMs} on {@code loop}; cancel to stop. */
-  static GroupDriver.Cancel every(EventLoop loop, long periodMs, Runnable tick) {
+  GroupDriver.Cancel every(EventLoop loop, long periodMs, Runnable tick) {
     Key key = new Key(loop, periodMs);
     Runnable once = () -> { // a distinct identity, so cancel removes this registration
       try {
@@ -40,31 +46,27 @@ final class SharedTicks {
         log.error("a group's tick failed", e);
       }
     };
-    synchronized (TIMERS) {
-      SharedTicks shared = TIMERS.computeIfAbsent(key, k -> new SharedTicks());
-      shared.ticks.add(once);
-      if (shared.timer == null) {
-        shared.timer = loop.scheduleAtFixedRate(shared::runAll, periodMs, periodMs, TimeUnit.MILLISECONDS);
+    synchronized (this) {
+      Timer timer = timers.computeIfAbsent(key, k -> new Timer());
+      timer.ticks.add(once);
+      if (timer.future == null) {
+        timer.future = loop.scheduleAtFixedRate(timer::runAll, periodMs, periodMs, TimeUnit.MILLISECONDS);
       }
     }
     loop.execute(once);
     return () -> {
-      synchronized (TIMERS) {
-        SharedTicks shared = TIMERS.get(key);
-        if (shared != null && shared.ticks.remove(once) && shared.ticks.isEmpty()) {
-          shared.timer.cancel(false);
-          TIMERS.remove(key);
+      synchronized (this) {
+        Timer timer = timers.get(key);
+        if (timer != null && timer.ticks.remove(once) && timer.ticks.isEmpty()) {
+          timer.future.cancel(false);
+          timers.remove(key);
         }
       }
     };
   }
 
   /** How many timers are scheduled on {@code loop} now (for tests). */
-  static long timersOn(EventLoop loop) {
-    return TIMERS.keySet().stream().filter(k -> k.loop() == loop).count();
-  }
-
-  private void runAll() {
-    ticks.forEach(Runnable::run);
+  synchronized long timersOn(EventLoop loop) {
+    return timers.keySet().stream().filter(k -> k.loop() == loop).count();
   }
 }

@@ -54,11 +54,7 @@ public final class StateStore {
 
   /** Applies a change and persists it; the epoch can only grow. Throws if the write fails. */
   public synchronized DaemonState update(UnaryOperator<DaemonState> change) {
-    DaemonState next = change.apply(state);
-    if (next.currentEpoch() < state.currentEpoch()) {
-      next = new DaemonState(next.myId(), state.currentEpoch(), next.groups(),
-          next.quarantineUntil());
-    }
+    DaemonState next = change.apply(state).withCurrentEpoch(state.currentEpoch());
     write(next);
     state = next;
     return next;

@@ -15,16 +15,17 @@ class SharedTicksTest {
     DefaultEventLoopGroup group = new DefaultEventLoopGroup(1);
     try {
       EventLoop loop = group.next();
+      SharedTicks ticks = new SharedTicks();
       AtomicInteger a = new AtomicInteger();
       AtomicInteger b = new AtomicInteger();
       AtomicInteger failing = new AtomicInteger();
-      GroupDriver.Cancel ca = SharedTicks.every(loop, 10, a::incrementAndGet);
-      GroupDriver.Cancel cb = SharedTicks.every(loop, 10, b::incrementAndGet);
-      GroupDriver.Cancel cf = SharedTicks.every(loop, 10, () -> {
+      GroupDriver.Cancel ca = ticks.every(loop, 10, a::incrementAndGet);
+      GroupDriver.Cancel cb = ticks.every(loop, 10, b::incrementAndGet);
+      GroupDriver.Cancel cf = ticks.every(loop, 10, () -> {
         failing.incrementAndGet();
         throw new IllegalStateException("one group's bug");
       });
-      assertThat(SharedTicks.timersOn(loop)).isEqualTo(1);
+      assertThat(ticks.timersOn(loop)).isEqualTo(1);
       await().atMost(Duration.ofSeconds(10)).until(() -> a.get() >= 5 && b.get() >= 5 && failing.get() >= 5);
 
       loop.submit(() -> {
@@ -35,10 +36,10 @@ class SharedTicksTest {
       int bBefore = b.get();
       await().atMost(Duration.ofSeconds(10)).until(() -> b.get() >= bBefore + 3);
       assertThat(a.get()).as("a cancelled tick does not run again").isEqualTo(aStopped);
-      assertThat(SharedTicks.timersOn(loop)).isEqualTo(1);
+      assertThat(ticks.timersOn(loop)).isEqualTo(1);
 
       loop.submit(cb::cancel).get();
-      assertThat(SharedTicks.timersOn(loop)).isZero();
+      assertThat(ticks.timersOn(loop)).isZero();
     } finally {
       group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).sync();
     }
