@@ -21,6 +21,11 @@
  *               newer config (GroupState.superseded): the failover is gone.
  *     HOLDEND   now reaches retryNotBefore (the voter's hold, or the back-off after an abort).
  *     QEND      now reaches abstainUntil (the fresh-identity quarantine's timed end).
+ *     REPORT    a peer answers the quarantined daemon's SENTINEL VIGIL-EPOCH, asked on a
+ *               connection opened after this start (QuarantineProof): its current epoch then.
+ *     PROOF     every configured peer has answered (vigil.failover.peers): the quarantine ends at
+ *               once, the current epoch becomes at least the highest answer, and every epoch up to
+ *               it is blocked (the persisted vote floor, written before the quarantine ends).
  *     HELLO     GroupMonitor.hello from peer s: we adopt its epoch (AdoptEpoch) and, while we
  *               are quarantined, abstaining() looks at helloEpoch of the peers heard since the
  *               start. A hello may carry any epoch s has had (its epoch only grows until it loses
@@ -63,6 +68,10 @@
  *                      record its end before vigil-quarantine-until; refuted)
  *   NO_EARLY_END, Q_SURVIVES_RESTART  the defaults, kept as names (defining them changes nothing)
  *   ASYNC_QEND         the quarantine ends at any time (no timing assumption)
+ *   NO_PROOF           no peer list configured: the quarantine ends by time only
+ *   PARTIAL_PROOF      the proof ends the quarantine after one peer's answer (refuted)
+ *   NO_FLOOR           the proof ends the quarantine without blocking the answered epochs (refuted)
+ *   COLD               every daemon starts without state, quarantined (a new group)
  *   NO_PERSIST_VOTE    a restart forgets the vote (persisted vote before the reply removed)
  *   NO_LEADER_REFUSAL  a leader past its election grants later epochs (the "leading" refusal off;
  *                      it guards noSupersededPromotion, which needs real durations; spin finds
@@ -81,7 +90,13 @@
  *   leaderElectionSafety     at most one identity wins an epoch (leaderOf[])
  *   atMostOneMasterPerEpoch  at most one promotion per epoch (promos[])
  *   singleVotePerIdentity    a slot (an identity or its forgotten predecessors) never votes for two
- *                            different candidates in one epoch (votedFor[])
+ *                            different candidates in one epoch (votedFor[]) while the first vote
+ *                            can still be counted: a vote for an identity that has lost its state
+ *                            (its own vote included) can be counted by no one, and is dropped
+ *   An epoch that no live daemon knows any more (every current epoch below it, so no request or
+ *   answer carries it either) is forgotten with its leader and promotion: a later election in it
+ *   cannot contradict a configuration that nobody holds. Only restarts without state forget, and
+ *   only when every daemon that knew the epoch lost its state too.
  *
  * NOT MODELLED: more than one group, node states and replica choice (a promotion is an abstract
  * event), config-epoch propagation and the master-address match of vote requests (a voter only
@@ -101,6 +116,9 @@
 #ifndef E
 #define E 3
 #endif
+#if E > 3
+#error "the forgetting macros are unrolled for epochs up to 3"
+#endif
 #ifndef MAXCRASH
 #define MAXCRASH 1
 #endif
@@ -114,6 +132,9 @@
 #define LOSERS 7      /* bit d: slot d may restart without its state */
 #endif
 #define NONE 15
+#ifndef MAXGEN
+#define MAXGEN 1      /* restarts without state per slot (identities are 0..8 with MAXGEN 2) */
+#endif
 #define ID(d) ((d) + N * gen[d])
 #define BIT(x) (1 << (x))
 
@@ -138,6 +159,8 @@ byte forgot[N];              /* highest epoch a forgotten predecessor of the slo
 byte leaderOf[E + 1];
 byte promos[E + 1];
 byte crashes; byte losses;
+/* the quarantine's proof: peers that answered since this start, and the highest epoch they gave */
+byte rpt[N]; byte rmax[N];
 
 #ifdef LEADERS_ONLY
 /* only leaderElectionSafety / atMostOneMasterPerEpoch: shows what a double vote leads to */
@@ -162,6 +185,28 @@ byte crashes; byte losses;
 #define VOTES_FOR_ME(d) \
   (((got[d] >> 0) & 1) + ((got[d] >> 1) & 1) + ((got[d] >> 2) & 1) \
    + (((lep[d] == foEp[d]) && (ldr[d] == ID(d))) -> 1 : 0))
+
+/* votes for an identity that loses its state can no longer be counted by anyone (loops unrolled:
+ * spin cannot break out of a loop inside a d_step; epochs 0..3, the model's largest E) */
+#ifdef LEADERS_ONLY
+#define FORGET_VOTES_FOR(id) skip
+#else
+#define FV1(k, id) if :: (k) < N * (E + 1) && votedFor[k] == (id) -> votedFor[k] = NONE :: else -> skip fi
+#define FORGET_VOTES_FOR(id) \
+  FV1(0, id); FV1(1, id); FV1(2, id); FV1(3, id); FV1(4, id); FV1(5, id); \
+  FV1(6, id); FV1(7, id); FV1(8, id); FV1(9, id); FV1(10, id); FV1(11, id)
+#endif
+
+/* an epoch no live daemon knows is forgotten with its leader and promotion (see PROPERTIES) */
+#define FE1(k) \
+  if \
+  :: (k) <= E && cur[0] < (k) && cur[1] < (k) && cur[2] < (k) -> \
+     leaderOf[k] = NONE; promos[k] = 0; \
+     votedFor[0 * (E + 1) + (k)] = NONE; votedFor[1 * (E + 1) + (k)] = NONE; \
+     votedFor[2 * (E + 1) + (k)] = NONE \
+  :: else -> skip \
+  fi
+#define FORGET_EPOCHS() FE1(1); FE1(2); FE1(3)
 
 #define OTHER1(d) (((d) + 1) % N)
 #define OTHER2(d) (((d) + 2) % N)
@@ -224,7 +269,8 @@ byte crashes; byte losses;
 #define DROP_LINKS(d) \
   req[OTHER1(d) * N + d] = 0; req[OTHER2(d) * N + d] = 0; \
   req[(d) * N + OTHER1(d)] = 0; req[(d) * N + OTHER2(d)] = 0; \
-  rep[d] = 0; got[d] = 0; foPh[d] = 0; foEp[d] = 0; hold[d] = false; heard[d] = 0; nonzero[d] = 0
+  rep[d] = 0; got[d] = 0; foPh[d] = 0; foEp[d] = 0; hold[d] = false; heard[d] = 0; nonzero[d] = 0; \
+  rpt[d] = 0; rmax[d] = 0
 
 /* IS-MASTER-DOWN-BY-ADDR with our run id and current epoch to peer v (if it can still matter) */
 #define ASK_NEW(d, v) (cur[d] > lep[v] && (req[(d) * N + v] & BIT(cur[d])) == 0)
@@ -256,9 +302,24 @@ byte crashes; byte losses;
        fi }
 #endif
 
+/* REPORT: peer p answers our epoch query with its current epoch */
+#ifdef NO_PROOF
+#define RPT_OPTS(d, p)
+#else
+#define RPT_OPTS(d, p) \
+  :: d_step { q[d] && (rpt[d] & BIT(p)) == 0 -> rpt[d] = rpt[d] | BIT(p); \
+       if :: cur[p] > rmax[d] -> rmax[d] = cur[p] :: else -> skip fi }
+#endif
+
+#ifdef PARTIAL_PROOF
+#define PROVEN(d) (rpt[d] != 0)
+#else
+#define PROVEN(d) (rpt[d] == (BIT(OTHER1(d)) | BIT(OTHER2(d))))
+#endif
+
 #define PEER_OPTS(d, p) \
   REQ_OPTS(d, p, 1) REQ_OPTS(d, p, 2) REQ_OPTS(d, p, 3) \
-  REP_OPTS(d, p) \
+  REP_OPTS(d, p) RPT_OPTS(d, p) \
   HEL_OPTS(d, p, 0) HEL_OPTS(d, p, 1) HEL_OPTS(d, p, 2) HEL_OPTS(d, p, 3)
 
 proctype Daemon(byte d) {
@@ -287,7 +348,16 @@ end:
   /* HOLDEND */
   :: d_step { hold[d] -> hold[d] = false }
   /* QEND */
-  :: d_step { q[d] && QEND_OK(d) -> q[d] = false; heard[d] = 0; nonzero[d] = 0 }
+  :: d_step { q[d] && QEND_OK(d) -> q[d] = false; heard[d] = 0; nonzero[d] = 0; rpt[d] = 0; rmax[d] = 0 }
+#ifndef NO_PROOF
+  /* PROOF: every peer answered; raise the epoch and block every epoch up to the highest answer */
+  :: d_step { q[d] && PROVEN(d) ->
+       if :: rmax[d] > cur[d] -> cur[d] = rmax[d] :: else -> skip fi;
+#ifndef NO_FLOOR
+       if :: cur[d] > lep[d] -> lep[d] = cur[d]; ldr[d] = NONE :: else -> skip fi;
+#endif
+       q[d] = false; heard[d] = 0; nonzero[d] = 0; rpt[d] = 0; rmax[d] = 0; GC(d) }
+#endif
   /* CRASH: restart with the state file */
   :: d_step { crashes < MAXCRASH -> crashes++;
 #ifdef NO_PERSIST_VOTE
@@ -298,13 +368,15 @@ end:
 #endif
        DROP_LINKS(d) }
   /* LOSS: restart without state */
-  :: d_step { (LOSERS & BIT(d)) && losses < MAXLOSS && gen[d] == 0 -> losses++;
+  :: d_step { (LOSERS & BIT(d)) && losses < MAXLOSS && gen[d] < MAXGEN -> losses++;
        if :: lep[d] > forgot[d] -> forgot[d] = lep[d] :: else -> skip fi;
-       gen[d] = 1; cur[d] = 0; lep[d] = 0; ldr[d] = NONE;
+       FORGET_VOTES_FOR(ID(d));
+       gen[d] = gen[d] + 1; cur[d] = 0; lep[d] = 0; ldr[d] = NONE;
 #ifndef NO_QUARANTINE
        q[d] = true;
 #endif
-       DROP_LINKS(d) }
+       DROP_LINKS(d);
+       FORGET_EPOCHS() }
   /* messages from the two peers */
   PEER_OPTS(d, a)
   PEER_OPTS(d, b)
@@ -329,6 +401,9 @@ init {
     :: i <= E -> leaderOf[i] = NONE; i++
     :: else -> break
     od;
+#ifdef COLD
+    q[0] = true; q[1] = true; q[2] = true;
+#endif
     i = 0
   }
   atomic { run Daemon(0); run Daemon(1); run Daemon(2) }
