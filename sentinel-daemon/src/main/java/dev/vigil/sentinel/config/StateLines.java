@@ -19,7 +19,7 @@ public final class StateLines {
   public static final Set<String> NAMES = Set.of("sentinel myid", "sentinel current-epoch",
       "sentinel config-epoch", "sentinel leader-epoch", "sentinel known-replica",
       "sentinel known-slave", "sentinel known-sentinel", "sentinel master-address",
-      "sentinel vigil-quarantine-until");
+      "sentinel vigil-quarantine-until", "sentinel vigil-vote-floor");
 
   private StateLines() {}
 
@@ -38,6 +38,7 @@ public final class StateLines {
     String myId = null;
     long epoch = 0;
     long quarantineUntil = 0;
+    long voteFloor = 0;
     Map<String, Address> master = new LinkedHashMap<>(groups);
     Map<String, long[]> epochs = new LinkedHashMap<>();
     Map<String, List<Address>> replicas = new LinkedHashMap<>();
@@ -62,6 +63,7 @@ public final class StateLines {
           }
           case "sentinel current-epoch" -> epoch = Math.max(epoch, nonNegative(d.arg(0)));
           case "sentinel vigil-quarantine-until" -> quarantineUntil = nonNegative(d.arg(0));
+          case "sentinel vigil-vote-floor" -> voteFloor = nonNegative(d.arg(0));
           default -> {
             String group = d.arg(0);
             if (!groups.containsKey(group)) {
@@ -98,8 +100,8 @@ public final class StateLines {
       records.put(g, new GroupRecord(g, master.get(g), e[0], e[1], replicas.get(g),
           sentinels.get(g)));
     }
-    return new DaemonState(myId == null ? DaemonState.newId() : myId, epoch, records,
-        quarantineUntil);
+    return new DaemonState(myId == null ? DaemonState.newId() : myId, Math.max(epoch, voteFloor),
+        records, quarantineUntil, voteFloor);
   }
 
   /**
@@ -114,6 +116,11 @@ public final class StateLines {
       // Vigil's own line (Sentinel has no quarantine): the fresh identity's quarantine end, in
       // wall-clock milliseconds, so that a restart within it does not end it early.
       out.add("sentinel vigil-quarantine-until " + state.quarantineUntil());
+    }
+    if (state.voteFloor() > 0) {
+      // Vigil's own line: the epochs up to this one are never voted in by this identity (its
+      // quarantine ended early on every configured peer's epoch: QuarantineProof).
+      out.add("sentinel vigil-vote-floor " + state.voteFloor());
     }
     for (GroupRecord g : state.groups().values()) {
       String name = quote(g.name());

@@ -75,8 +75,8 @@ public final class GroupDriver implements LinkIo.Events {
 
     FailoverTuning failoverSettings();
 
-    /** Until when a daemon that started without state abstains from elections, or -1. */
-    long abstainUntil();
+    /** The fresh-identity quarantine and vote floor (the daemon owns it; groups read it). */
+    dev.vigil.sentinel.failover.QuarantineGate quarantine();
 
     long forgetAfterMs();
 
@@ -202,7 +202,7 @@ public final class GroupDriver implements LinkIo.Events {
     Timing t = host.timing();
     if (monitor == null || t != monitorTiming) {
       monitor = new GroupMonitor(host.myId(), t, host.forgetAfterMs());
-      core = new FailoverCore(host.myId(), t, host.failoverSettings(), host.abstainUntil());
+      core = new FailoverCore(host.myId(), t, host.failoverSettings(), host.quarantine());
       monitorTiming = t;
     }
     return monitor;

@@ -201,8 +201,8 @@ final class GroupRunner {
     }
 
     @Override
-    public long abstainUntil() {
-      return daemon.abstainUntil();
+    public dev.vigil.sentinel.failover.QuarantineGate quarantine() {
+      return daemon.quarantine();
     }
 
     @Override

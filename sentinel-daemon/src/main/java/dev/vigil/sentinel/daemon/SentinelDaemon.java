@@ -54,7 +54,7 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
   private volatile Map<String, GroupRunner> runners = Map.of();
   private final Map<String, MasterSpec> specs = new LinkedHashMap<>();
   private final long startedAt;
-  private final long abstainUntil;
+  private final dev.vigil.sentinel.failover.QuarantineGate quarantine;
   private final boolean restartedInQuarantine;
   private volatile Timing timing;
   private SentinelServer server;
@@ -93,7 +93,8 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
     this.loops = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     this.client = new RespClient(loops);
     this.startedAt = clock.millis();
-    this.abstainUntil = remaining > 0 ? startedAt + remaining : -1;
+    this.quarantine = new dev.vigil.sentinel.failover.QuarantineGate(
+        remaining > 0 ? startedAt + remaining : -1, initial.voteFloor());
     this.restartedInQuarantine = !loaded.freshIdentity() && remaining > 0;
     loaded.warnings().forEach(w -> log.warn("config: {}", w));
   }
@@ -106,8 +107,8 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
         state.myId(), config.masters().size(), state.currentEpoch(), config.stateFile());
     if (restartedInQuarantine) {
       log.info("restarted within the fresh-identity quarantine of run id {}: not voting or "
-          + "starting a failover for {} more ms", state.myId(), abstainUntil - startedAt);
-    } else if (abstainUntil >= 0) {
+          + "starting a failover for {} more ms", state.myId(), quarantine.until() - startedAt);
+    } else if (quarantine.until() >= 0) {
       log.info("no earlier state found: new run id {}; not voting or starting a failover for the "
           + "first {} ms (vigil.failover.fresh-identity-quarantine)", state.myId(),
           config.failover().freshIdentityQuarantineMs());
@@ -266,12 +267,17 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
 
   /** Until when a daemon that started without its state abstains from elections, or -1. */
   public long abstainUntil() {
-    return abstainUntil;
+    return quarantine.until();
   }
 
   /** Whether this daemon still sits out elections (its fresh-identity quarantine). */
   public boolean abstaining() {
-    return clock.millis() < abstainUntil;
+    return quarantine.abstaining(clock.millis());
+  }
+
+  /** The fresh-identity quarantine and the vote floor its early end set. */
+  public dev.vigil.sentinel.failover.QuarantineGate quarantine() {
+    return quarantine;
   }
 
   /**

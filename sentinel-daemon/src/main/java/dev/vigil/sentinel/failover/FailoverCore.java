@@ -51,21 +51,27 @@ public final class FailoverCore {
   private final String myId;
   private final Timing timing;
   private final FailoverTuning settings;
-  private final long abstainUntil;
+  private final QuarantineGate quarantine;
 
   /**
-   * @param abstainUntil until when this daemon neither votes nor starts a failover (it started
-   *     with a fresh identity: see {@link FailoverTuning#freshIdentityQuarantineMs}), or -1
+   * @param quarantine until when this daemon neither votes nor starts a failover (it started
+   *     with a fresh identity: see {@link FailoverTuning#freshIdentityQuarantineMs}), and the
+   *     epochs it never votes in; owned by the daemon, read here
    */
-  public FailoverCore(String myId, Timing timing, FailoverTuning settings, long abstainUntil) {
+  public FailoverCore(String myId, Timing timing, FailoverTuning settings, QuarantineGate quarantine) {
     this.myId = myId;
     this.timing = timing;
     this.settings = settings;
-    this.abstainUntil = abstainUntil;
+    this.quarantine = quarantine;
+  }
+
+  /** A quarantine that ends by time only, with no floor. */
+  public FailoverCore(String myId, Timing timing, FailoverTuning settings, long abstainUntil) {
+    this(myId, timing, settings, new QuarantineGate(abstainUntil, 0));
   }
 
   public FailoverCore(String myId, Timing timing, FailoverTuning settings) {
-    this(myId, timing, settings, -1);
+    this(myId, timing, settings, QuarantineGate.open());
   }
 
   /**
@@ -534,9 +540,10 @@ public final class FailoverCore {
       long now, long random) {
     long hold = settings.electionTimeoutMs() + Math.floorMod(random, Math.max(1, settings.retryMaxMs()));
     boolean other = !candidate.equals(myId) && requestEpoch > g.leaderEpoch();
-    if (abstaining(now)) {
+    if (abstaining(now) || requestEpoch <= quarantine.floor()) {
       // We may have voted in this epoch before we lost our state: refuse, and block the epoch
-      // for good, since a candidate could still count the vote we gave then.
+      // for good, since a candidate could still count the vote we gave then. (Up to the floor
+      // the quarantine's early end set, this holds after the quarantine too: QuarantineProof.)
       long epoch = Math.max(currentEpoch, requestEpoch);
       boolean block = requestEpoch > g.leaderEpoch();
       GroupState s = block ? g.withVote(null, requestEpoch) : g;
@@ -570,14 +577,15 @@ public final class FailoverCore {
   }
 
   /**
-   * Whether the fresh-identity quarantine still holds for this group: it exists because the
-   * identity this daemon forgot may have voted in an election that is still open. It does not
-   * end early on what peers say: a fresh identity knows only the peers it has heard, so an epoch-0
-   * hello from one peer that missed an election cannot prove there was none (the election model
-   * checker found two leaders in one epoch that way, in 10 steps).
+   * Whether the fresh-identity quarantine still holds: it exists because the identity this daemon
+   * forgot may have voted in an election that is still open. It ends by time, or early on an
+   * answer from every configured peer ({@link QuarantineProof}); never on what the peers it
+   * happened to hear announce (a fresh identity knows only those, so an epoch-0 hello from one
+   * peer that missed an election cannot prove there was none: the election model checker found
+   * two leaders in one epoch that way, in 10 steps).
    */
   public boolean abstaining(long now) {
-    return now < abstainUntil;
+    return quarantine.abstaining(now);
   }
 
   private static GroupState withFailover(GroupState g, Failover f) {

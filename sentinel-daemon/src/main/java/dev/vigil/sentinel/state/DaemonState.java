@@ -12,9 +12,11 @@ import java.util.Map;
  * @param quarantineUntil wall-clock milliseconds until which this identity, created without
  *     earlier state, sits out elections (the fresh-identity quarantine), or 0: recorded so that
  *     a restart within it keeps it
+ * @param voteFloor the highest epoch this identity never votes in: set when its quarantine ended
+ *     early on every configured peer's answer (QuarantineProof), 0 otherwise
  */
 public record DaemonState(String myId, long currentEpoch, Map<String, GroupRecord> groups,
-    long quarantineUntil) {
+    long quarantineUntil, long voteFloor) {
   public DaemonState {
     if (myId == null || !myId.matches("[0-9a-f]{40}")) {
       throw new IllegalArgumentException("myid must be 40 lower-case hex characters: " + myId);
@@ -26,14 +28,31 @@ public record DaemonState(String myId, long currentEpoch, Map<String, GroupRecor
     if (quarantineUntil < 0) {
       throw new IllegalArgumentException("negative quarantine end " + quarantineUntil);
     }
+    if (voteFloor < 0) {
+      throw new IllegalArgumentException("negative vote floor " + voteFloor);
+    }
+  }
+
+  public DaemonState(String myId, long currentEpoch, Map<String, GroupRecord> groups,
+      long quarantineUntil) {
+    this(myId, currentEpoch, groups, quarantineUntil, 0);
   }
 
   public DaemonState(String myId, long currentEpoch, Map<String, GroupRecord> groups) {
-    this(myId, currentEpoch, groups, 0);
+    this(myId, currentEpoch, groups, 0, 0);
   }
 
   public DaemonState withQuarantineUntil(long wallMillis) {
-    return new DaemonState(myId, currentEpoch, groups, wallMillis);
+    return new DaemonState(myId, currentEpoch, groups, wallMillis, voteFloor);
+  }
+
+  /**
+   * The quarantine's early end: never vote in an epoch up to {@code floor}, the current epoch at
+   * least that high, and the recorded quarantine end now (a restart must not start it again).
+   */
+  public DaemonState withQuarantineProven(long floor, long wallNow) {
+    return new DaemonState(myId, Math.max(currentEpoch, floor), groups,
+        Math.min(quarantineUntil, wallNow), Math.max(voteFloor, floor));
   }
 
   public static String newId() {
@@ -43,18 +62,18 @@ public record DaemonState(String myId, long currentEpoch, Map<String, GroupRecor
   }
 
   public DaemonState withCurrentEpoch(long epoch) {
-    return epoch <= currentEpoch ? this : new DaemonState(myId, epoch, groups, quarantineUntil);
+    return epoch <= currentEpoch ? this : new DaemonState(myId, epoch, groups, quarantineUntil, voteFloor);
   }
 
   public DaemonState withGroup(GroupRecord g) {
     Map<String, GroupRecord> m = new LinkedHashMap<>(groups);
     m.put(g.name(), g);
-    return new DaemonState(myId, currentEpoch, m, quarantineUntil);
+    return new DaemonState(myId, currentEpoch, m, quarantineUntil, voteFloor);
   }
 
   public DaemonState withoutGroup(String name) {
     Map<String, GroupRecord> m = new LinkedHashMap<>(groups);
     m.remove(name);
-    return new DaemonState(myId, currentEpoch, m, quarantineUntil);
+    return new DaemonState(myId, currentEpoch, m, quarantineUntil, voteFloor);
   }
 }

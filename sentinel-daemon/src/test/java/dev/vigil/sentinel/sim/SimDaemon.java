@@ -297,8 +297,8 @@ final class SimDaemon implements GroupDriver.Host {
   }
 
   @Override
-  public long abstainUntil() {
-    return abstainUntil;
+  public dev.vigil.sentinel.failover.QuarantineGate quarantine() {
+    return new dev.vigil.sentinel.failover.QuarantineGate(abstainUntil, 0);
   }
 
   @Override

@@ -1,0 +1,74 @@
+package dev.vigil.sentinel.failover;
+
+import dev.vigil.sentinel.config.Address;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * Why a daemon that started without its state may end its fresh-identity quarantine before its
+ * time: every daemon of the deployment (the configured {@code vigil.failover.peers}) has told it,
+ * on a connection opened after this start, its current epoch. The identity this daemon forgot
+ * can only have voted in an epoch some candidate had reached before this start; a candidate that
+ * still remembers that vote is one of the peers, and its epoch only grows, so the highest answer
+ * is at least every epoch in which that vote can still count. Blocking every epoch up to it (the
+ * vote floor) makes a second vote in such an epoch impossible, without waiting. A candidate that
+ * lost its state too can no longer count the old vote. (Model: election.pml, REPORT and PROOF.)
+ *
+ * <p>The list must be complete: a daemon missing from it could be the candidate that the
+ * forgotten identity voted for. Answers are keyed by configured address, not run id, so a peer
+ * that restarted between two answers cannot stand in for one that has not answered.
+ *
+ * @param peers every configured daemon address (this daemon's own may be among them)
+ * @param answers the epoch each configured address answered with
+ */
+public record QuarantineProof(String myId, Set<Address> peers, Map<Address, Long> answers) {
+  public QuarantineProof {
+    peers = Set.copyOf(peers);
+    answers = Map.copyOf(answers);
+  }
+
+  public static QuarantineProof start(String myId, Set<Address> peers) {
+    return new QuarantineProof(myId, peers, Map.of());
+  }
+
+  /**
+   * A configured address answered with its run id and current epoch. This daemon's own address
+   * answers with its own run id: it counts as answered and adds nothing.
+   */
+  public QuarantineProof answered(Address peer, String runId, long epoch) {
+    if (!peers.contains(peer) || epoch < 0) {
+      return this;
+    }
+    Map<Address, Long> m = new LinkedHashMap<>(answers);
+    m.merge(peer, myId.equals(runId) ? 0L : epoch, Math::max);
+    return new QuarantineProof(myId, peers, m);
+  }
+
+  public boolean configured() {
+    return !peers.isEmpty();
+  }
+
+  /** The addresses that have not answered yet. */
+  public Set<Address> waitingFor() {
+    return peers.stream().filter(p -> !answers.containsKey(p))
+        .collect(java.util.stream.Collectors.toUnmodifiableSet());
+  }
+
+  /**
+   * The vote floor once every configured address has answered: the highest answer, or this
+   * daemon's own current epoch if higher (it may have adopted epochs while it waited); empty
+   * while some address has not answered.
+   */
+  public OptionalLong floor(long currentEpoch) {
+    if (!configured() || !answers.keySet().containsAll(peers)) {
+      return OptionalLong.empty();
+    }
+    long max = currentEpoch;
+    for (long e : answers.values()) {
+      max = Math.max(max, e);
+    }
+    return OptionalLong.of(max);
+  }
+}
