@@ -30,13 +30,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * master lacks at the end, and how long the old master takes to become a replica once it is back
  * (resumed after SIGSTOP, restarted after kill -9). Warm faults come at least 6 s after the
  * daemons start, past Vigil's fresh-identity quarantine (5 s), so both systems are measured in
- * their steady state; with {@code --cold} the same trials also run with the fault 1-3 s after
- * the daemons have found each other (a new group, or every pod restarted), printed beside them.
+ * their steady state; with {@code --cold} the same trials also run with the three daemons started
+ * at once without state (a new group, or every pod restarted) and the fault 1-3 s after they
+ * have found each other, inside Vigil's quarantine, printed beside them. Vigil's daemons are
+ * given the complete list of daemons ({@code sentinel vigil-peer}), as the operator gives it, so
+ * their quarantine ends on the peers' answers; {@code --cold-without-list} adds cold trials of
+ * Vigil without the list, where the quarantine ends by time.
  *
- * <p>Run with {@code bin/bench-failover [--cold] [trials] [down-after-ms]} (defaults 10 and 1000).
+ * <p>Run with {@code bin/bench-failover [--cold] [--cold-without-list] [trials] [down-after-ms]}
+ * (defaults 10 and 1000).
  */
 public final class FailoverBenchmark {
   private static final String NAME = "bench";
+  /** Cold trials of Vigil without the list of daemons: the quarantine ends by time. */
+  private static final String COLD_WITHOUT_LIST = "cold-nolist";
 
   /**
    * One trial's figures in ms after the fault (demotion: after the old master is back); -1 when
@@ -48,6 +55,7 @@ public final class FailoverBenchmark {
   public static void main(String[] argv) throws Exception {
     List<String> args = new ArrayList<>(List.of(argv));
     boolean cold = args.remove("--cold");
+    boolean coldWithoutList = args.remove("--cold-without-list");
     int trials = args.size() > 0 ? Integer.parseInt(args.get(0)) : 10;
     long downAfter = args.size() > 1 ? Long.parseLong(args.get(1)) : 1_000;
     boolean sentinel = ServerBinary.hasSentinel();
@@ -56,14 +64,22 @@ public final class FailoverBenchmark {
     }
     List<Trial> results = new ArrayList<>();
     SplittableRandom random = new SplittableRandom(2026);
-    for (String mode : cold ? List.of("warm", "cold") : List.of("warm")) {
+    List<String> modes = new ArrayList<>(List.of("warm"));
+    if (cold) {
+      modes.add("cold");
+    }
+    if (coldWithoutList) {
+      modes.add(COLD_WITHOUT_LIST);
+    }
+    for (String mode : modes) {
       for (String fault : List.of("kill9", "sigstop")) {
         for (int i = 0; i < trials; i++) {
-          for (String system : sentinel ? List.of("vigil", "sentinel") : List.of("vigil")) {
+          for (String system : sentinel && !mode.equals(COLD_WITHOUT_LIST)
+              ? List.of("vigil", "sentinel") : List.of("vigil")) {
             long phase = mode.equals("warm") ? 1_000 + random.nextInt(1_000) : random.nextInt(2_000);
             Trial t = runTrial(system, mode, fault, downAfter, phase);
             results.add(t);
-            System.out.printf(Locale.ROOT, "%-8s %-4s %-7s trial %2d: +switch-master %6d ms,"
+            System.out.printf(Locale.ROOT, "%-8s %-11s %-7s trial %2d: +switch-master %6d ms,"
                 + " writable %6d ms, lost %d, old master a replica %6d ms after it is back%n",
                 system, mode, fault, i + 1, t.switchMs, t.writableMs, t.lost, t.demoteMs);
           }
@@ -91,20 +107,9 @@ public final class FailoverBenchmark {
         nodes.add(r);
       }
       nodes.subList(1, 3).forEach(ValkeyServer::awaitReplicationLinkUp);
-      List<Integer> ports = new ArrayList<>();
-      for (int i = 0; i < 3; i++) {
-        if (system.equals("vigil")) {
-          DaemonProcess d = DaemonProcess.start(NAME, master.host(), master.port(), 2, downAfter);
-          daemons.add(d);
-          ports.add(d.port);
-        } else {
-          SentinelProcess s = SentinelProcess.start(NAME, master, 2, downAfter, 10_000);
-          daemons.add(s);
-          ports.add(s.port());
-        }
-      }
-      awaitDiscovery(ports);
       boolean warm = mode.equals("warm");
+      List<Integer> ports = startDaemons(system, mode, master, downAfter, daemons);
+      awaitDiscovery(ports);
       long faultAt0 = warm ? daemonsStartedAt + TimeUnit.SECONDS.toNanos(6)
           + TimeUnit.MILLISECONDS.toNanos(1_000 + phaseMs)
           : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1_000 + phaseMs);
@@ -163,6 +168,42 @@ public final class FailoverBenchmark {
       }
       nodes.forEach(ValkeyServer::close);
     }
+  }
+
+  /**
+   * Three daemons watching {@code master}; for the cold modes all three are launched at once, as
+   * when a new group's pods start together. Vigil's know the complete list of daemons except in
+   * {@link #COLD_WITHOUT_LIST}.
+   */
+  private static List<Integer> startDaemons(String system, String mode, ValkeyServer master,
+      long downAfter, List<AutoCloseable> daemons) throws Exception {
+    List<Integer> ports = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      ports.add(DaemonProcess.freePort());
+    }
+    List<String> peers = mode.equals(COLD_WITHOUT_LIST) ? List.of()
+        : ports.stream().map(p -> "sentinel vigil-peer 127.0.0.1 " + p).toList();
+    List<java.util.concurrent.Callable<AutoCloseable>> starts = new ArrayList<>();
+    for (int port : ports) {
+      starts.add(system.equals("vigil")
+          ? () -> DaemonProcess.start(NAME, master.host(), master.port(), 2, downAfter, port, peers)
+          : () -> SentinelProcess.start(NAME, master, 2, downAfter, 10_000, port));
+    }
+    if (mode.equals("warm")) {
+      for (var start : starts) {
+        daemons.add(start.call());
+      }
+    } else {
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+      try {
+        for (var f : pool.invokeAll(starts)) {
+          daemons.add(f.get());
+        }
+      } finally {
+        pool.shutdown();
+      }
+    }
+    return ports;
   }
 
   /** When the node first reports {@code role:slave} (polled every 5 ms), or -1 by the deadline. */
@@ -301,12 +342,12 @@ public final class FailoverBenchmark {
     System.out.printf("down-after-milliseconds = %d; times in ms after the fault%n", downAfter);
     System.out.println("demoted: from the old master's return (SIGCONT, or restart after kill -9)"
         + " to its role:slave");
-    System.out.printf("%-8s %-4s %-7s %18s %18s %16s %18s%n", "system", "mode", "fault",
+    System.out.printf("%-8s %-11s %-7s %18s %18s %16s %18s%n", "system", "mode", "fault",
         "+switch-master", "writable", "acked lost", "demoted");
-    System.out.printf("%-8s %-4s %-7s %18s %18s %16s %18s%n", "", "", "", "median / max",
+    System.out.printf("%-8s %-11s %-7s %18s %18s %16s %18s%n", "", "", "", "median / max",
         "median / max", "median / max", "median / max");
     Map<String, Long> medians = new LinkedHashMap<>();
-    for (String mode : List.of("warm", "cold")) {
+    for (String mode : List.of("warm", "cold", COLD_WITHOUT_LIST)) {
       for (String fault : List.of("kill9", "sigstop")) {
         for (String system : List.of("vigil", "sentinel")) {
           List<Trial> ts = results.stream().filter(t -> t.system.equals(system)
@@ -319,7 +360,7 @@ public final class FailoverBenchmark {
           long[] lo = stats(ts, t -> t.lost);
           long[] de = stats(ts, t -> t.demoteMs);
           medians.put(system + " " + mode + " " + fault, sw[0]);
-          System.out.printf("%-8s %-4s %-7s %9d / %6d %9d / %6d %8d / %5d %9d / %6d%n", system,
+          System.out.printf("%-8s %-11s %-7s %9d / %6d %9d / %6d %8d / %5d %9d / %6d%n", system,
               mode, fault, sw[0], sw[1], wr[0], wr[1], lo[0], lo[1], de[0], de[1]);
         }
       }

@@ -141,7 +141,14 @@ public final class StatefulSetModel {
         "--out", "/data/conf/valkey.conf",
         "--announce-host", self));
     args.addAll(daemonArgs(in));
-    return new ContainerBuilder().withName("init-node").withImage(in.effectiveDaemonImage())
+    if (TlsParts.on(c) && TlsParts.daemonPlainPort(c) == 0) {
+      // The daemons' port speaks TLS only: asked in plaintext none would answer, and the node
+      // would start from the bootstrap master, which lags behind failovers. (While plaintext is
+      // kept, the port asked is the plaintext one.) The pod's certificate has client-auth usage.
+      args.addAll(List.of("--tls", "--cacert", TlsParts.CA_FILE, "--cert", TlsParts.CERT_FILE,
+          "--key", TlsParts.KEY_FILE));
+    }
+    Container init = new ContainerBuilder().withName("init-node").withImage(in.effectiveDaemonImage())
         .withArgs(args)
         .withEnv(PodParts.fieldRef("POD_NAME", "metadata.name"))
         .withResources(Resources.DAEMON_DEFAULT)
@@ -149,6 +156,8 @@ public final class StatefulSetModel {
         .addNewVolumeMount().withName("config").withMountPath("/etc/valkey").withReadOnly(true).endVolumeMount()
         .addNewVolumeMount().withName(DATA).withMountPath("/data").endVolumeMount()
         .build();
+    TlsParts.mountInto(c, init.getVolumeMounts());
+    return init;
   }
 
   private static Container valkey(ModelInput in) {

@@ -193,6 +193,27 @@ class TlsModelsTest {
   }
 
   @Test
+  void initNodeAsksTlsOnlyDaemonsOverTlsWithThePodsCertificate() {
+    ValkeyCluster c = withCertManager();
+    c.getSpec().sentinel.mode = dev.vigil.operator.api.SentinelSpec.Mode.sidecar;
+    Container init = pod(c).getInitContainers().stream().filter(x -> x.getName().equals("init-node"))
+        .findFirst().orElseThrow();
+    assertThat(String.join(" ", init.getArgs())).contains("--sentinels-dns cache-headless.ns.svc:26379")
+        .contains("--tls --cacert /etc/tls/ca.crt --cert /etc/tls/tls.crt --key /etc/tls/tls.key");
+    assertThat(init.getVolumeMounts()).anyMatch(m -> m.getName().equals("tls")
+        && m.getMountPath().equals("/etc/tls") && m.getSubPath() == null);
+    // While plaintext is kept, the daemons' usual port is the plaintext one: asked without TLS.
+    c.getSpec().tls.plaintext = true;
+    Container migrating = pod(c).getInitContainers().stream()
+        .filter(x -> x.getName().equals("init-node")).findFirst().orElseThrow();
+    assertThat(migrating.getArgs()).doesNotContain("--tls");
+    Container plain = pod(ModelsTest.cluster()).getInitContainers().stream()
+        .filter(x -> x.getName().equals("init-node")).findFirst().orElseThrow();
+    assertThat(plain.getArgs()).doesNotContain("--tls");
+    assertThat(plain.getVolumeMounts()).noneMatch(m -> m.getName().equals("tls"));
+  }
+
+  @Test
   void withoutTlsTheConfigIsWhatItWasSoNoClusterRollsOnUpgrade() {
     ValkeyCluster c = ModelsTest.cluster();
     var cm = ConfigMapModel.desired(in(c)).getData();

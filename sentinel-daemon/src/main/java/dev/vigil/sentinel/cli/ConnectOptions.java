@@ -2,8 +2,6 @@ package dev.vigil.sentinel.cli;
 
 import dev.vigil.sentinel.config.Address;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,7 +39,7 @@ final class ConnectOptions {
       + "for a daemon or node with tls-auth-clients yes (as valkey-cli --cert).")
   Path cert;
 
-  @Option(names = "--key", description = "Private key (PEM, PKCS#8) of --cert.")
+  @Option(names = "--key", description = "Private key (PEM, PKCS#8 or PKCS#1) of --cert.")
   Path key;
 
   @Option(names = "--insecure", description = "With --tls, accept any certificate (testing only).")
@@ -56,21 +54,6 @@ final class ConnectOptions {
   }
 
   SslContext ssl() throws javax.net.ssl.SSLException {
-    if (!tls) {
-      return null;
-    }
-    SslContextBuilder b = SslContextBuilder.forClient();
-    if (insecure) {
-      b.trustManager(InsecureTrustManagerFactory.INSTANCE);
-    } else if (cacert != null) {
-      b.trustManager(cacert.toFile());
-    }
-    if ((cert == null) != (key == null)) {
-      throw new javax.net.ssl.SSLException("--cert and --key go together");
-    }
-    if (cert != null) {
-      b.keyManager(cert.toFile(), key.toFile());
-    }
-    return b.build();
+    return ClientTls.context(tls, insecure, cacert, cert, key, true);
   }
 }

@@ -69,6 +69,20 @@ final class InitNodeCommand implements Callable<Integer> {
       description = "Password of the daemons' port (default: $VIGIL_SENTINEL_PASSWORD).")
   String password;
 
+  @Option(names = "--tls", description = "Talk TLS to the daemons (a TLS-only group: their "
+      + "plaintext port is 0).")
+  boolean tls;
+
+  @Option(names = "--cacert", description = "CA certificate (PEM) that signed the daemons' certificates.")
+  Path cacert;
+
+  @Option(names = "--cert", description = "Client certificate (PEM), for daemons with "
+      + "tls-auth-clients yes: the pod's own certificate serves.")
+  Path cert;
+
+  @Option(names = "--key", description = "Private key (PEM, PKCS#8 or PKCS#1) of --cert.")
+  Path key;
+
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -91,9 +105,16 @@ final class InitNodeCommand implements Callable<Integer> {
         System.err.println("vigil init-node: " + sentinelsDns.host() + " does not resolve yet (" + e.getMessage() + ")");
       }
     }
+    // Addresses resolved from --sentinels-dns are IPs, which the daemons' certificates (issued for
+    // their DNS names) do not name: those are checked against the CA only. Named ones are checked
+    // against their name too.
+    io.netty.handler.ssl.SslContext named = ClientTls.context(tls, false, cacert, cert, key, true);
+    io.netty.handler.ssl.SslContext byIp = ClientTls.context(tls, false, cacert, cert, key, false);
     try (RespClient client = new RespClient(1)) {
       for (Address a : asked) {
-        try (DaemonConnection c = DaemonConnection.open(client, a, password, Duration.ofMillis(timeoutMs))) {
+        io.netty.handler.ssl.SslContext ssl = isIpLiteral(a.host()) ? byIp : named;
+        try (DaemonConnection c = DaemonConnection.open(client, a, null, password, ssl,
+            Duration.ofMillis(timeoutMs))) {
           RespMap m = Resp.asMap(c.command("SENTINEL", "MASTER", name));
           answers.add(new JoinDecision.DaemonView(a.toString(),
               new Address(Resp.text(m.get("ip")), Integer.parseInt(Resp.text(m.get("port")))),
@@ -112,5 +133,9 @@ final class InitNodeCommand implements Callable<Integer> {
     System.out.println("vigil init-node: " + (d.master().isEmpty() ? "starting as master"
         : "starting as replica of " + d.master().get()) + " (" + d.reason() + ")");
     return 0;
+  }
+
+  private static boolean isIpLiteral(String host) {
+    return host.contains(":") || host.matches("[0-9]+(\\.[0-9]+){3}");
   }
 }

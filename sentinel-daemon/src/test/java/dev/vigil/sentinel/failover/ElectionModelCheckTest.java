@@ -32,7 +32,7 @@ class ElectionModelCheckTest {
   private static final Path MODEL = Path.of("src/test/promela/election.pml");
   /**
    * The model's default is the code as implemented (and as DESIGN.md describes it): the
-   * quarantine survives a restart and ends by time only.
+   * quarantine survives a restart and ends by time, or early on every configured peer's epoch.
    */
   private static final List<String> AS_IMPLEMENTED = List.of();
   private static final Pattern ERRORS = Pattern.compile("errors: (\\d+)");
@@ -86,6 +86,31 @@ class ElectionModelCheckTest {
     // voted in is still unknown to a peer, that peer could collect the fresh identity's vote.
     Result r = mutant("async-quarantine-end", "-DASYNC_QEND");
     assertThat(r.errors).isPositive();
+  }
+
+  /**
+   * The quarantine's early end (QuarantineProof): every configured peer's answer, and a floor up
+   * to the highest. Each half of it is needed: ending on one answer lets the peer that did not
+   * answer collect a second vote in the epoch it won; ending without the floor lets a peer that
+   * missed the election win the same epoch again with the fresh identity's vote.
+   */
+  @Test
+  void theProofNeedsEveryPeersAnswerAndTheFloor() throws Exception {
+    Result partial = mutant("partial-proof", "-DPARTIAL_PROOF");
+    assertThat(partial.errors).as("early end on one peer's answer").isPositive();
+    Result noFloor = mutant("no-floor", "-DNO_FLOOR");
+    assertThat(noFloor.errors).as("early end without blocking the answered epochs").isPositive();
+  }
+
+  /**
+   * A new group: every daemon starts without state, quarantined, and two of them lose their state
+   * again later (a second generation of identities), so the proofs answer one another.
+   */
+  @Test
+  void electionSafetyHoldsFromAColdStart() throws Exception {
+    Result r = check("cold", List.of("-DCOLD", "-DMAXLOSS=2"), List.of("-DBFS", "-DMEMLIM=2048"), "-Q1");
+    assertThat(r.errors).as("counterexample:%n%s", r.trail).isZero();
+    assertThat(r.states).as("the search ran").isGreaterThan(100_000);
   }
 
   /**

@@ -84,6 +84,39 @@ class TlsGroupTest {
     return new Run(code, out.toString(), err.toString());
   }
 
+  /**
+   * A node's init container asks the daemons of a TLS-only group over TLS, with the pod's own
+   * certificate; without TLS it reaches none of them and falls back to the bootstrap master,
+   * which after a failover names the wrong node.
+   */
+  @Test
+  void initNodeAsksTlsOnlyDaemonsOverTls() throws Exception {
+    TlsFiles tls = TestCertificates.authority("vigil-test-ca").writeLoopback(certs, "node");
+    List<ValkeyServer> group = servers.startGroup(1, tls);
+    ValkeyServer master = group.get(0);
+    ValkeyServer replica = group.get(1);
+    SentinelDaemon d = daemons.start(hocon(master, tls, ""));
+    TestDaemons.awaitSettled(List.of(d), "mymaster", 1);
+    Path out = certs.resolve("replication.conf");
+    String stale = "127.0.0.1:" + freePort();
+    String[] base = {"init-node", "--name", "mymaster", "--self", replica.host() + ":" + replica.port(),
+        "--sentinel", "127.0.0.1:" + d.tlsPort(), "--bootstrap-master", stale,
+        "--timeout-ms", "1000", "--out", out.toString()};
+
+    Run plain = vigil(base);
+    assertThat(plain.code()).isZero();
+    assertThat(java.nio.file.Files.readAllLines(out)).as("no daemon answers in plaintext")
+        .contains("replicaof 127.0.0.1 " + stale.substring(stale.indexOf(':') + 1));
+
+    List<String> args = new ArrayList<>(List.of(base));
+    args.addAll(List.of("--tls", "--cacert", tls.caCert().toString(), "--cert",
+        tls.cert().toString(), "--key", tls.key().toString()));
+    Run overTls = vigil(args.toArray(String[]::new));
+    assertThat(overTls.code()).as(overTls.out() + overTls.err()).isZero();
+    assertThat(java.nio.file.Files.readAllLines(out)).as("the daemon's master, not the bootstrap")
+        .contains("replicaof " + master.host() + " " + master.port());
+  }
+
   @Test
   void aTlsOnlyGroupFailsOverWithMutualTlsOnEveryLink() throws Exception {
     TlsFiles tls = TestCertificates.authority("vigil-test-ca").writeLoopback(certs, "node");

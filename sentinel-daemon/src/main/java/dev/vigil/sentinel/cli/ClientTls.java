@@ -1,0 +1,49 @@
+package dev.vigil.sentinel.cli;
+
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.net.ssl.SSLException;
+
+/** The CLI's TLS client context, one rule for every command that talks TLS. */
+final class ClientTls {
+  private ClientTls() {}
+
+  /**
+   * @param verifyHostnames check the server's certificate names the host connected to (off only
+   *     where the CLI connects to addresses it resolved itself, see InitNodeCommand)
+   * @return the context, or null without {@code tls}
+   */
+  static SslContext context(boolean tls, boolean insecure, Path cacert, Path cert, Path key,
+      boolean verifyHostnames) throws SSLException {
+    if (!tls) {
+      return null;
+    }
+    SslContextBuilder b = SslContextBuilder.forClient()
+        .endpointIdentificationAlgorithm(verifyHostnames && !insecure ? "HTTPS" : null);
+    if (insecure) {
+      b.trustManager(InsecureTrustManagerFactory.INSTANCE);
+    } else if (cacert != null) {
+      b.trustManager(cacert.toFile());
+    }
+    if ((cert == null) != (key == null)) {
+      throw new SSLException("--cert and --key go together");
+    }
+    if (cert != null) {
+      try {
+        // cert-manager writes PKCS#1 RSA keys by default; Netty reads PKCS#8 only.
+        String pkcs8 = dev.vigil.resp3.tls.PemKeys.pkcs8(Files.readString(key));
+        b.keyManager(Files.newInputStream(cert),
+            new ByteArrayInputStream(pkcs8.getBytes(StandardCharsets.US_ASCII)));
+      } catch (IOException | RuntimeException e) {
+        throw new SSLException("cannot read --cert " + cert + " / --key " + key + ": " + e.getMessage(), e);
+      }
+    }
+    return b.build();
+  }
+}
