@@ -29,13 +29,17 @@ final class DaemonProcess implements AutoCloseable {
 
   private final boolean plain;
   private final WatcherKind kind;
+  /** TLS only on {@link #port}, with mutual TLS to the nodes and peers; null: plaintext. */
+  private final dev.vigil.testkit.TlsFiles tls;
 
-  private DaemonProcess(int port, Path dir, Path conf, boolean plain, WatcherKind kind) {
+  private DaemonProcess(int port, Path dir, Path conf, boolean plain, WatcherKind kind,
+      dev.vigil.testkit.TlsFiles tls) {
     this.port = port;
     this.dir = dir;
     this.conf = conf;
     this.plain = plain;
     this.kind = kind;
+    this.tls = tls;
   }
 
   /** A daemon watching group {@code name} with a sentinel.conf (the drop-in path). */
@@ -62,16 +66,29 @@ final class DaemonProcess implements AutoCloseable {
   /** As above, running {@code kind} (Sentinel needs a working directory to rewrite its file in). */
   static DaemonProcess start(WatcherKind kind, String name, String masterHost, int masterPort,
       int quorum, long downAfterMs, int port, List<String> extraLines) throws IOException {
+    return start(kind, name, masterHost, masterPort, quorum, downAfterMs, port, extraLines, null);
+  }
+
+  /**
+   * As above; with {@code tls}, TLS only on {@code port} ({@code port 0}), mutual TLS required of
+   * clients, and TLS to the nodes and peers ({@code tls-replication yes}), as Sentinel configures it.
+   */
+  static DaemonProcess start(WatcherKind kind, String name, String masterHost, int masterPort,
+      int quorum, long downAfterMs, int port, List<String> extraLines,
+      dev.vigil.testkit.TlsFiles tls) throws IOException {
     Path dir = Files.createTempDirectory("vigil-e2e-daemon-");
     Path conf = dir.resolve("sentinel.conf");
     StringBuilder extra = new StringBuilder();
     extraLines.forEach(l -> extra.append(l).append('\n'));
-    Files.writeString(conf, "port " + port + "\nbind 127.0.0.1\n"
+    String listen = tls == null ? "port " + port + "\n" : "port 0\ntls-port " + port + "\n"
+        + "tls-cert-file " + tls.cert() + "\ntls-key-file " + tls.key() + "\n"
+        + "tls-ca-cert-file " + tls.caCert() + "\ntls-replication yes\ntls-auth-clients yes\n";
+    Files.writeString(conf, listen + "bind 127.0.0.1\n"
         + "sentinel monitor " + name + " " + masterHost + " " + masterPort + " " + quorum + "\n"
         + "sentinel down-after-milliseconds " + name + " " + downAfterMs + "\n"
         + "sentinel failover-timeout " + name + " 10000\n" + extra
         + (kind.isSentinel() ? "dir " + dir + "\n" : ""));
-    DaemonProcess d = new DaemonProcess(port, dir, conf, false, kind);
+    DaemonProcess d = new DaemonProcess(port, dir, conf, false, kind, tls);
     d.launch();
     return d;
   }
@@ -89,7 +106,7 @@ final class DaemonProcess implements AutoCloseable {
         + "sentinel down-after-milliseconds " + name + " " + downAfterMs + "\n"
         + "sentinel failover-timeout " + name + " 10000\n"
         + "sentinel parallel-syncs " + name + " 1\n");
-    DaemonProcess d = new DaemonProcess(port, dir, conf, true, WatcherKind.VIGIL);
+    DaemonProcess d = new DaemonProcess(port, dir, conf, true, WatcherKind.VIGIL, null);
     d.launch();
     return d;
   }
@@ -148,7 +165,8 @@ final class DaemonProcess implements AutoCloseable {
   }
 
   AdminConnection admin() throws IOException {
-    return new AdminConnection("127.0.0.1", port, 2_000);
+    return tls == null ? new AdminConnection("127.0.0.1", port, 2_000)
+        : new AdminConnection("127.0.0.1", port, 2_000, tls.clientContext().getSocketFactory());
   }
 
   /** GET-MASTER-ADDR-BY-NAME, or null when the daemon does not answer. */

@@ -1,8 +1,9 @@
 package dev.vigil.e2e;
 
 import dev.vigil.testkit.AdminConnection;
-import dev.vigil.testkit.SentinelProcess;
 import dev.vigil.testkit.ServerBinary;
+import dev.vigil.testkit.TestCertificates;
+import dev.vigil.testkit.TlsFiles;
 import dev.vigil.testkit.ValkeyServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,6 +45,8 @@ public final class FailoverBenchmark {
   private static final String NAME = "bench";
   /** Cold trials of Vigil without the list of daemons: the quarantine ends by time. */
   private static final String COLD_WITHOUT_LIST = "cold-nolist";
+  /** Warm trials with TLS on every link (nodes, replication, daemons, clients), mutual TLS. */
+  private static final String TLS = "warm-tls";
 
   /**
    * One trial's figures in ms after the fault (demotion: after the old master is back); -1 when
@@ -56,6 +59,7 @@ public final class FailoverBenchmark {
     List<String> args = new ArrayList<>(List.of(argv));
     boolean cold = args.remove("--cold");
     boolean coldWithoutList = args.remove("--cold-without-list");
+    boolean tls = args.remove("--tls");
     int trials = args.size() > 0 ? Integer.parseInt(args.get(0)) : 10;
     long downAfter = args.size() > 1 ? Long.parseLong(args.get(1)) : 1_000;
     boolean sentinel = ServerBinary.hasSentinel();
@@ -70,6 +74,9 @@ public final class FailoverBenchmark {
     }
     if (coldWithoutList) {
       modes.add(COLD_WITHOUT_LIST);
+    }
+    if (tls) {
+      modes.add(TLS);
     }
     for (String mode : modes) {
       for (String fault : List.of("kill9", "sigstop")) {
@@ -87,6 +94,18 @@ public final class FailoverBenchmark {
       }
     }
     printTable(results, downAfter);
+    if (tls) {
+      for (String fault : List.of("kill9", "sigstop")) {
+        for (String system : List.of("vigil", "sentinel")) {
+          long[] plain = stats(results.stream().filter(t -> t.system.equals(system)
+              && t.mode.equals("warm") && t.fault.equals(fault)).toList(), t -> t.switchMs);
+          long[] over = stats(results.stream().filter(t -> t.system.equals(system)
+              && t.mode.equals(TLS) && t.fault.equals(fault)).toList(), t -> t.switchMs);
+          System.out.printf(Locale.ROOT, "%s %s: +switch-master median with TLS / plaintext = %d / %d ms%n",
+              system, fault, over[0], plain[0]);
+        }
+      }
+    }
   }
 
   /**
@@ -98,18 +117,22 @@ public final class FailoverBenchmark {
     List<ValkeyServer> nodes = new ArrayList<>();
     List<AutoCloseable> daemons = new ArrayList<>();
     long daemonsStartedAt = System.nanoTime();
+    java.nio.file.Path certDir = java.nio.file.Files.createTempDirectory("vigil-bench-tls-");
+    TlsFiles tls = mode.equals(TLS)
+        ? TestCertificates.authority("vigil-bench-ca").writeLoopback(certDir, "node") : null;
+    Dial dial = tls == null ? Dial.PLAIN : new Dial(tls.clientContext().getSocketFactory());
     try {
-      ValkeyServer master = ValkeyServer.builder().name("master").start();
+      ValkeyServer master = ValkeyServer.builder().name("master").tls(tls).start();
       nodes.add(master);
       for (int i = 0; i < 2; i++) {
-        ValkeyServer r = ValkeyServer.builder().name("replica").start();
+        ValkeyServer r = ValkeyServer.builder().name("replica").tls(tls).start();
         r.replicaOf(master);
         nodes.add(r);
       }
       nodes.subList(1, 3).forEach(ValkeyServer::awaitReplicationLinkUp);
-      boolean warm = mode.equals("warm");
-      List<Integer> ports = startDaemons(system, mode, master, downAfter, daemons);
-      awaitDiscovery(ports);
+      boolean warm = mode.equals("warm") || mode.equals(TLS);
+      List<Integer> ports = startDaemons(system, mode, master, downAfter, daemons, tls);
+      awaitDiscovery(ports, dial);
       long faultAt0 = warm ? daemonsStartedAt + TimeUnit.SECONDS.toNanos(6)
           + TimeUnit.MILLISECONDS.toNanos(1_000 + phaseMs)
           : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1_000 + phaseMs);
@@ -118,10 +141,10 @@ public final class FailoverBenchmark {
       List<Thread> listeners = new ArrayList<>();
       AtomicBoolean stop = new AtomicBoolean();
       for (int p : ports) {
-        listeners.add(listen(p, switchAt, newMasterPort, stop));
+        listeners.add(listen(p, switchAt, newMasterPort, stop, dial));
       }
       // About 400 writes per second, as the reference's measurements used.
-      SequenceWriter writer = new SequenceWriter(ports.get(0), NAME, false, 2_500);
+      SequenceWriter writer = new SequenceWriter(ports.get(0), NAME, false, 2_500, dial);
       Thread w = writer.start();
       long untilFault = faultAt0 - System.nanoTime();
       if (untilFault > 0) {
@@ -139,7 +162,7 @@ public final class FailoverBenchmark {
       Thread follower = null;
       while ((switchAt.get() < 0 || writer.newMasterAckAt.get() < 0) && System.nanoTime() < deadline) {
         if (follower == null && newMasterPort.get() > 0) {
-          follower = follow((int) newMasterPort.get(), followerAckAt, deadline);
+          follower = follow((int) newMasterPort.get(), followerAckAt, deadline, dial);
         }
         TimeUnit.MILLISECONDS.sleep(1);
       }
@@ -158,7 +181,7 @@ public final class FailoverBenchmark {
       writer.stop.set(true);
       stop.set(true);
       w.join(5_000);
-      long lost = lost(writer, nodes, ports.get(0));
+      long lost = lost(writer, nodes, ports.get(0), dial);
       long writable = firstOf(writer.newMasterAckAt.get(), followerAckAt.get());
       return new Trial(system, mode, fault, ms(switchAt.get(), faultAt), ms(writable, faultAt),
           lost, ms(demotedAt, backAt));
@@ -167,6 +190,7 @@ public final class FailoverBenchmark {
         d.close();
       }
       nodes.forEach(ValkeyServer::close);
+      dev.vigil.testkit.TempDirs.delete(certDir);
     }
   }
 
@@ -176,7 +200,7 @@ public final class FailoverBenchmark {
    * {@link #COLD_WITHOUT_LIST}.
    */
   private static List<Integer> startDaemons(String system, String mode, ValkeyServer master,
-      long downAfter, List<AutoCloseable> daemons) throws Exception {
+      long downAfter, List<AutoCloseable> daemons, TlsFiles tls) throws Exception {
     List<Integer> ports = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       ports.add(DaemonProcess.freePort());
@@ -185,11 +209,12 @@ public final class FailoverBenchmark {
         : ports.stream().map(p -> "sentinel vigil-peer 127.0.0.1 " + p).toList();
     List<java.util.concurrent.Callable<AutoCloseable>> starts = new ArrayList<>();
     for (int port : ports) {
-      starts.add(system.equals("vigil")
-          ? () -> DaemonProcess.start(NAME, master.host(), master.port(), 2, downAfter, port, peers)
-          : () -> SentinelProcess.start(NAME, master, 2, downAfter, 10_000, port));
+      WatcherKind kind = system.equals("vigil") ? WatcherKind.VIGIL : WatcherKind.REDIS_SENTINEL;
+      List<String> lines = system.equals("vigil") ? peers : List.of();
+      starts.add(() -> DaemonProcess.start(kind, NAME, master.host(), master.port(), 2, downAfter,
+          port, lines, tls));
     }
-    if (mode.equals("warm")) {
+    if (!mode.startsWith("cold")) {
       for (var start : starts) {
         daemons.add(start.call());
       }
@@ -231,10 +256,10 @@ public final class FailoverBenchmark {
    * A client that learned the new master from {@code +switch-master}: connects to it at once and
    * writes until the write is accepted (a replica still finishing its promotion refuses it).
    */
-  private static Thread follow(int port, AtomicLong ackAt, long deadline) {
+  private static Thread follow(int port, AtomicLong ackAt, long deadline, Dial dial) {
     Thread t = new Thread(() -> {
       while (System.nanoTime() < deadline) {
-        try (AdminConnection c = new AdminConnection("127.0.0.1", port, 200)) {
+        try (AdminConnection c = dial.admin("127.0.0.1", port, 200)) {
           while (System.nanoTime() < deadline) {
             try {
               if ("OK".equals(c.command("SET", "bench-follower", "1"))) {
@@ -259,12 +284,13 @@ public final class FailoverBenchmark {
     return at < 0 ? -1 : (at - from) / 1_000_000;
   }
 
-  private static void awaitDiscovery(List<Integer> ports) throws Exception {
+  private static void awaitDiscovery(List<Integer> ports, Dial dial) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() < deadline) {
       boolean all = true;
       for (int p : ports) {
-        all &= "2".equals(masterField(p, "num-other-sentinels")) && "2".equals(masterField(p, "num-slaves"));
+        all &= "2".equals(masterField(p, "num-other-sentinels", dial))
+            && "2".equals(masterField(p, "num-slaves", dial));
       }
       if (all) {
         return;
@@ -275,8 +301,8 @@ public final class FailoverBenchmark {
   }
 
   @SuppressWarnings("unchecked")
-  private static String masterField(int port, String key) {
-    try (AdminConnection c = new AdminConnection("127.0.0.1", port, 1_000)) {
+  private static String masterField(int port, String key, Dial dial) {
+    try (AdminConnection c = dial.admin("127.0.0.1", port, 1_000)) {
       List<Object> m = (List<Object>) c.command("SENTINEL", "MASTER", NAME);
       int i = m.indexOf(key);
       return i < 0 ? null : (String) m.get(i + 1);
@@ -290,8 +316,8 @@ public final class FailoverBenchmark {
    * the new master's port from its payload ({@code name old-ip old-port new-ip new-port}).
    */
   private static Thread listen(int port, AtomicLong switchAt, AtomicLong newPort,
-      AtomicBoolean stop) throws IOException {
-    Socket s = new Socket("127.0.0.1", port);
+      AtomicBoolean stop, Dial dial) throws IOException {
+    Socket s = dial.socket("127.0.0.1", port);
     s.setSoTimeout(200);
     s.getOutputStream().write("SUBSCRIBE +switch-master\r\n".getBytes(StandardCharsets.US_ASCII));
     Thread t = new Thread(() -> {
@@ -328,8 +354,8 @@ public final class FailoverBenchmark {
   }
 
   /** The acknowledged writes the master the daemon reports lacks, or -1 if it cannot be read. */
-  private static long lost(SequenceWriter w, List<ValkeyServer> nodes, int daemonPort) {
-    List<Object> a = SequenceWriter.masterAddress(daemonPort, NAME);
+  private static long lost(SequenceWriter w, List<ValkeyServer> nodes, int daemonPort, Dial dial) {
+    List<Object> a = SequenceWriter.masterAddress(daemonPort, NAME, dial);
     if (a == null) {
       return -1;
     }
@@ -347,7 +373,7 @@ public final class FailoverBenchmark {
     System.out.printf("%-8s %-11s %-7s %18s %18s %16s %18s%n", "", "", "", "median / max",
         "median / max", "median / max", "median / max");
     Map<String, Long> medians = new LinkedHashMap<>();
-    for (String mode : List.of("warm", "cold", COLD_WITHOUT_LIST)) {
+    for (String mode : List.of("warm", TLS, "cold", COLD_WITHOUT_LIST)) {
       for (String fault : List.of("kill9", "sigstop")) {
         for (String system : List.of("vigil", "sentinel")) {
           List<Trial> ts = results.stream().filter(t -> t.system.equals(system)
@@ -365,7 +391,7 @@ public final class FailoverBenchmark {
         }
       }
     }
-    for (String mode : List.of("warm", "cold")) {
+    for (String mode : List.of("warm", TLS, "cold")) {
       for (String fault : List.of("kill9", "sigstop")) {
         Long v = medians.get("vigil " + mode + " " + fault);
         Long s = medians.get("sentinel " + mode + " " + fault);

@@ -22,6 +22,7 @@ final class SequenceWriter implements Runnable {
   private final String group;
   private final boolean waitForReplica;
   private final long pauseMicros;
+  private final Dial dial;
   final Set<Long> acked = new ConcurrentSkipListSet<>();
   final AtomicBoolean stop = new AtomicBoolean();
   /** Set to the master's port at a fault; then the first ack from elsewhere is timed. */
@@ -29,10 +30,15 @@ final class SequenceWriter implements Runnable {
   final AtomicLong newMasterAckAt = new AtomicLong(-1);
 
   SequenceWriter(int daemonPort, String group, boolean waitForReplica, long pauseMicros) {
+    this(daemonPort, group, waitForReplica, pauseMicros, Dial.PLAIN);
+  }
+
+  SequenceWriter(int daemonPort, String group, boolean waitForReplica, long pauseMicros, Dial dial) {
     this.daemonPort = daemonPort;
     this.group = group;
     this.waitForReplica = waitForReplica;
     this.pauseMicros = pauseMicros;
+    this.dial = dial;
   }
 
   Thread start() {
@@ -45,12 +51,12 @@ final class SequenceWriter implements Runnable {
   public void run() {
     long seq = 0;
     while (!stop.get()) {
-      List<Object> addr = masterAddress(daemonPort, group);
+      List<Object> addr = masterAddress(daemonPort, group, dial);
       if (addr == null) {
         continue;
       }
       int port = Integer.parseInt((String) addr.get(1));
-      try (AdminConnection c = new AdminConnection((String) addr.get(0), port, 500)) {
+      try (AdminConnection c = dial.admin((String) addr.get(0), port, 500)) {
         while (!stop.get()) {
           seq++;
           c.command("RPUSH", "seq", Long.toString(seq));
@@ -88,7 +94,12 @@ final class SequenceWriter implements Runnable {
   /** GET-MASTER-ADDR-BY-NAME on a daemon, or null when it does not answer. */
   @SuppressWarnings("unchecked")
   static List<Object> masterAddress(int daemonPort, String group) {
-    try (AdminConnection d = new AdminConnection("127.0.0.1", daemonPort, 500)) {
+    return masterAddress(daemonPort, group, Dial.PLAIN);
+  }
+
+  @SuppressWarnings("unchecked")
+  static List<Object> masterAddress(int daemonPort, String group, Dial dial) {
+    try (AdminConnection d = dial.admin("127.0.0.1", daemonPort, 500)) {
       return (List<Object>) d.command("SENTINEL", "GET-MASTER-ADDR-BY-NAME", group);
     } catch (IOException | RuntimeException e) {
       return null;
