@@ -453,12 +453,22 @@ final class InPlaceRestorePlan {
           c.getState() == null ? null : c.getState().getTerminated(),
           c.getLastState() == null ? null : c.getLastState().getTerminated()}) {
         if (t != null && t.getExitCode() != null && t.getExitCode() != 0) {
-          String why = t.getMessage() != null && !t.getMessage().isBlank() ? t.getMessage().strip() : t.getReason();
+          String why = t.getMessage() != null && !t.getMessage().isBlank() ? lastLine(t.getMessage()) : t.getReason();
           return "init container " + c.getName() + " failed (exit " + t.getExitCode() + "): " + why;
         }
       }
     }
     return null;
+  }
+
+  /**
+   * The last line of a termination message: with FallbackToLogsOnError it is the log's tail, whose
+   * last line is the agent's one-line error; bounded for status fields and Events.
+   */
+  static String lastLine(String message) {
+    String[] lines = message.strip().split("\\R");
+    String last = lines[lines.length - 1].strip();
+    return last.length() <= 300 ? last : last.substring(0, 297) + "...";
   }
 
   private static boolean ready(Input in, String pod) {

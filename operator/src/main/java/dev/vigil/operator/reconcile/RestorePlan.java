@@ -108,12 +108,25 @@ final class RestorePlan {
           + " into the master's pod before it starts"));
     }
     st.source = source.url();
-    st.reason = null;
     boolean loaded = elected != null && pods.stream()
         .anyMatch(p -> p.getMetadata().getName().equals(elected) && StatusPlan.isReady(p));
     if (!loaded) {
-      return new Step(false, source, st, events, List.of(), "restoring " + source.url());
+      // A restore init container that fails (credentials, a checksum, an unreachable store) is
+      // retried by the kubelet with back-off until the cause is fixed; the status and one
+      // Warning per new reason say why the cluster does not come up meanwhile.
+      String failed = pods.stream().map(p -> {
+        String why = InPlaceRestorePlan.failedInit(p);
+        return why == null ? null : p.getMetadata().getName() + ": " + why;
+      }).filter(Objects::nonNull).findFirst().orElse(null);
+      if (failed != null && !failed.equals(before == null ? null : before.reason)) {
+        events.add(new StatusPlan.Event("Warning", "RestoreStuck", failed
+            + " (the kubelet retries it; fix the source or its credentials)"));
+      }
+      st.reason = failed;
+      return new Step(false, source, st, events, List.of(), "restoring " + source.url()
+          + (failed == null ? "" : ": " + failed));
     }
+    st.reason = null;
     List<Command> send = new ArrayList<>();
     if ("yes".equalsIgnoreCase(cr.getSpec().config.get("appendonly"))) {
       NodeView master = nodes.stream().filter(n -> n.name().equals(elected) && n.reachable()).findFirst().orElse(null);

@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Clock;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -112,6 +113,27 @@ class RestoreTest {
     reconciler.reconcile(get("fresh"));
     assertThat(get("fresh").getStatus().restore.phase).isEqualTo(RestoreStatus.RESTORING);
     assertThat(commands.sent).isEmpty();
+
+    // Its restore init container fails: the status says why, with one Warning however often the
+    // kubelet retries it; once a try succeeds the reason goes.
+    io.fabric8.kubernetes.api.model.Pod p0 = client.pods().inNamespace(NS).withName("fresh-0").get();
+    p0.getStatus().setInitContainerStatuses(List.of(new io.fabric8.kubernetes.api.model.ContainerStatusBuilder()
+        .withName("restore").withNewLastState().withNewTerminated().withExitCode(2)
+        .withMessage("downloading s3://backups/old/x.rdb\nvigil restore: Access Denied (Status Code: 403)\n")
+        .endTerminated().endLastState().build()));
+    client.pods().inNamespace(NS).resource(p0).update();
+    reconciler.reconcile(get("fresh"));
+    reconciler.reconcile(get("fresh"));
+    assertThat(get("fresh").getStatus().restore.reason).isEqualTo(
+        "fresh-0: init container restore failed (exit 2): vigil restore: Access Denied (Status Code: 403)");
+    assertThat(client.v1().events().inNamespace(NS).list().getItems())
+        .filteredOn(e -> "RestoreStuck".equals(e.getReason())).singleElement()
+        .satisfies(e -> assertThat(e.getType()).isEqualTo("Warning"));
+    p0 = client.pods().inNamespace(NS).withName("fresh-0").get();
+    p0.getStatus().setInitContainerStatuses(List.of());
+    client.pods().inNamespace(NS).resource(p0).update();
+    reconciler.reconcile(get("fresh"));
+    assertThat(get("fresh").getStatus().restore.reason).isNull();
 
     // Loaded: AOF goes back on at the master, then the restore is done and the pods lose its parts.
     pods.notReady("fresh-0", false);
