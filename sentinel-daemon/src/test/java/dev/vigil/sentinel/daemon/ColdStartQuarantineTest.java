@@ -81,12 +81,15 @@ class ColdStartQuarantineTest {
     int nobody = FreePorts.loopback();
     List<Integer> withNobody = new ArrayList<>(ports);
     withNobody.add(nobody);
+    // With a password on the daemons' port: the proof's connections authenticate as peer links
+    // do (requirepass, when no sentinel-pass is set).
+    String auth = "\nrequirepass = \"s3cret\"";
     SentinelDaemon a = daemons.start(TestDaemons.hocon("mymaster", master, 2, 1_000,
-        peerConfig(ports.get(0), ports, 60)));
+        peerConfig(ports.get(0), ports, 60) + auth));
     SentinelDaemon b = daemons.start(TestDaemons.hocon("mymaster", master, 2, 1_000,
-        peerConfig(ports.get(1), ports, 60)));
+        peerConfig(ports.get(1), ports, 60) + auth));
     SentinelDaemon c = daemons.start(TestDaemons.hocon("mymaster", master, 2, 1_000,
-        peerConfig(ports.get(2), withNobody, 60)));
+        peerConfig(ports.get(2), withNobody, 60) + auth));
     await().atMost(Duration.ofSeconds(20)).until(() -> !a.abstaining() && !b.abstaining());
     // Several rounds of asking later (every 250 ms), c still has no answer from that address.
     await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(c::abstaining);
