@@ -119,6 +119,12 @@ public record DaemonConfig(
             + m.address().host() + "' of master " + m.name() + ": set resolve-hostnames to use names");
       }
     }
+    for (Address p : failover.peers()) {
+      if (!resolveHostnames && !p.isIpLiteral()) {
+        throw new IllegalArgumentException("Can't resolve peer hostname '" + p.host()
+            + "' in vigil.failover.peers (sentinel vigil-peer): set resolve-hostnames to use names");
+      }
+    }
     long names = masters.stream().map(MasterSpec::name).distinct().count();
     if (names != masters.size()) {
       throw new IllegalArgumentException("Duplicate master name.");

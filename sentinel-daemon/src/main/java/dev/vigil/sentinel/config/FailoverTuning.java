@@ -1,6 +1,7 @@
 package dev.vigil.sentinel.config;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Failover tunables that have no Sentinel counterpart; documented with their defaults under
@@ -18,10 +19,14 @@ import java.time.Duration;
  * @param freshIdentityQuarantineMs how long a daemon that started without its state (new run
  *     id) neither votes nor starts a failover, so it cannot vote twice in an epoch it voted in
  *     before it lost its state
+ * @param peers every daemon watching the same groups ({@code vigil.failover.peers}), or empty:
+ *     when set, that quarantine ends as soon as each of them has told this daemon its current
+ *     epoch (QuarantineProof); a daemon missing from the list could be the candidate the forgotten
+ *     identity voted for, so the list must be complete
  */
 public record FailoverTuning(long electionTimeoutMs, long retryMinMs, long retryMaxMs,
     long reportValidityMs, long reconfSentTimeoutMs, long fastAskMs, long startStaggerMs,
-    long freshIdentityQuarantineMs) {
+    long freshIdentityQuarantineMs, List<Address> peers) {
   public static final FailoverTuning DEFAULT =
       new FailoverTuning(2_000, 100, 1_000, 5_000, 10_000, 50, 25, 5_000);
 
@@ -33,13 +38,22 @@ public record FailoverTuning(long electionTimeoutMs, long retryMinMs, long retry
           + "report-validity, reconf-sent-timeout and fast-ask-period must be positive, "
           + "0 <= retry-min <= retry-max, start-stagger and fresh-identity-quarantine >= 0");
     }
+    peers = List.copyOf(new java.util.LinkedHashSet<>(peers));
+  }
+
+  /** Without a peer list: the quarantine ends by time only. */
+  public FailoverTuning(long electionTimeoutMs, long retryMinMs, long retryMaxMs,
+      long reportValidityMs, long reconfSentTimeoutMs, long fastAskMs, long startStaggerMs,
+      long freshIdentityQuarantineMs) {
+    this(electionTimeoutMs, retryMinMs, retryMaxMs, reportValidityMs, reconfSentTimeoutMs,
+        fastAskMs, startStaggerMs, freshIdentityQuarantineMs, List.of());
   }
 
   static FailoverTuning of(Duration electionTimeout, Duration retryMin, Duration retryMax,
       Duration reportValidity, Duration reconfSentTimeout, Duration fastAsk, Duration stagger,
-      Duration quarantine) {
+      Duration quarantine, List<Address> peers) {
     return new FailoverTuning(electionTimeout.toMillis(), retryMin.toMillis(), retryMax.toMillis(),
         reportValidity.toMillis(), reconfSentTimeout.toMillis(), fastAsk.toMillis(),
-        stagger.toMillis(), quarantine.toMillis());
+        stagger.toMillis(), quarantine.toMillis(), peers);
   }
 }

@@ -78,10 +78,23 @@ final class HoconSettings {
       return FailoverTuning.of(f.getDuration("election-timeout"), f.getDuration("retry-min"),
           f.getDuration("retry-max"), f.getDuration("report-validity"),
           f.getDuration("reconf-sent-timeout"), f.getDuration("fast-ask-period"),
-          f.getDuration("start-stagger"), f.getDuration("fresh-identity-quarantine"));
+          f.getDuration("start-stagger"), f.getDuration("fresh-identity-quarantine"),
+          peers(f));
     } catch (IllegalArgumentException e) {
       throw new BadValue(f.origin(), "vigil.failover", e.getMessage(), e);
     }
+  }
+
+  private static List<Address> peers(Config f) {
+    List<Address> out = new ArrayList<>();
+    for (String s : f.getStringList("peers")) {
+      try {
+        out.add(Address.parse(s));
+      } catch (IllegalArgumentException e) {
+        throw new BadValue(f.getValue("peers").origin(), "vigil.failover.peers", e.getMessage(), e);
+      }
+    }
+    return out;
   }
 
   /** The groups under {@code vigil.masters}, each falling back to {@code master-defaults}. */

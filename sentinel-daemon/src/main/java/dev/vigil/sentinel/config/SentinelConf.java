@@ -59,6 +59,7 @@ public final class SentinelConf {
     Map<String, Object> globals = new LinkedHashMap<>();
     List<Directive> monitors = new ArrayList<>();
     List<Directive> masterOptions = new ArrayList<>();
+    List<String> peers = new ArrayList<>();
     for (Directive d : directives) {
       String where = source + ":" + d.line() + ": ";
       try {
@@ -81,6 +82,17 @@ public final class SentinelConf {
           case "sentinel sentinel-pass" -> globals.put("vigil.sentinel-pass", d.arg(0));
           case "sentinel deny-scripts-reconfig" ->
               warnings.add(where + "scripts are not supported; deny-scripts-reconfig ignored");
+          case "sentinel vigil-peer" -> {
+            if (d.argCount() != 2) {
+              throw new ConfigException(where + "sentinel vigil-peer needs HOST PORT");
+            }
+            try {
+              peers.add(Address.parse(d.arg(0), d.arg(1)).toString());
+            } catch (IllegalArgumentException e) {
+              throw new ConfigException(where + "sentinel vigil-peer: " + e.getMessage());
+            }
+            globals.put("vigil.failover.peers", peers);
+          }
           case "sentinel monitor" -> monitors.add(d);
           case "sentinel down-after-milliseconds", "sentinel failover-timeout",
               "sentinel parallel-syncs", "sentinel auth-pass", "sentinel auth-user" ->

@@ -116,21 +116,32 @@ final class GroupRunner {
         // can write to it. A refused connect every 250 ms to a dead node costs nothing.
         .withReconnect(new ReconnectPolicy(Duration.ofMillis(50), Duration.ofMillis(
             Math.max(50, Math.min(250, timing.pingPeriodFor(spec.downAfter()))))));
-    if (daemon.config().tls().replication()) {
-      options = options.withSsl(daemon.tls().client());
-    }
     if (peer) {
-      String pass = daemon.config().sentinelPass() != null ? daemon.config().sentinelPass()
-          : daemon.config().requirePass();
-      if (pass != null) {
-        options = options.withAuth(daemon.config().sentinelUser(), pass);
+      options = peerOptions(daemon, options);
+    } else {
+      options = withTls(daemon, options);
+      if (spec.authPass() != null) {
+        options = options.withAuth(spec.authUser(), spec.authPass());
       }
-    } else if (spec.authPass() != null) {
-      options = options.withAuth(spec.authUser(), spec.authPass());
     }
     NodeLink l = new NodeLink(daemon.client(), a, peer, options, events);
     l.start();
     return l;
+  }
+
+  /**
+   * How every connection to a peer daemon is secured: TLS when the daemon reaches its peers over
+   * TLS (tls-replication), and sentinel-user/sentinel-pass (or requirepass) as its credentials.
+   */
+  static RespClientOptions peerOptions(SentinelDaemon daemon, RespClientOptions options) {
+    options = withTls(daemon, options);
+    String pass = daemon.config().sentinelPass() != null ? daemon.config().sentinelPass()
+        : daemon.config().requirePass();
+    return pass == null ? options : options.withAuth(daemon.config().sentinelUser(), pass);
+  }
+
+  private static RespClientOptions withTls(SentinelDaemon daemon, RespClientOptions options) {
+    return daemon.config().tls().replication() ? options.withSsl(daemon.tls().client()) : options;
   }
 
   /** The group's Netty event loop as the driver's loop. */

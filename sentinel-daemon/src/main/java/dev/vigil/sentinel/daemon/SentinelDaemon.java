@@ -56,6 +56,8 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
   private final long startedAt;
   private final dev.vigil.sentinel.failover.QuarantineGate quarantine;
   private final boolean restartedInQuarantine;
+  private final java.util.function.LongSupplier wallClock;
+  private volatile QuarantineProber prober;
   private volatile Timing timing;
   private SentinelServer server;
   private HttpEndpoints http;
@@ -75,6 +77,7 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
   public SentinelDaemon(LoadedConfig loaded, Clock clock, java.util.function.LongSupplier wallClock) {
     this.config = loaded.config();
     this.clock = clock;
+    this.wallClock = wallClock;
     this.timing = config.timing();
     long quarantineMs = config.failover().freshIdentityQuarantineMs();
     long wallNow = wallClock.getAsLong();
@@ -138,6 +141,14 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
       http = new HttpEndpoints(this, loops).start();
     }
     runners.values().forEach(GroupRunner::start);
+    java.util.List<dev.vigil.sentinel.config.Address> peers = config.failover().peers();
+    if (quarantine.abstaining(clock.millis()) && !peers.isEmpty()) {
+      // After the server is up: this daemon's own address may be listed, and answers itself.
+      log.info("asking the {} configured daemons (vigil.failover.peers) for their current epoch: "
+          + "the quarantine ends as soon as every one has answered", peers.size());
+      prober = new QuarantineProber(this, loops.next(), peers);
+      prober.start();
+    }
     return this;
   }
 
@@ -278,6 +289,28 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
   /** The fresh-identity quarantine and the vote floor its early end set. */
   public dev.vigil.sentinel.failover.QuarantineGate quarantine() {
     return quarantine;
+  }
+
+  /**
+   * Every configured daemon has answered ({@code proof} is complete): the vote floor and the
+   * current epoch at least that high are persisted first, so that no restart can forget them,
+   * and only then do the groups see the quarantine end. Called on the prober's loop.
+   */
+  void endQuarantine(dev.vigil.sentinel.failover.QuarantineProof proof) {
+    long epochBefore = currentEpoch();
+    long[] highest = new long[1];
+    DaemonState s = store.update(st -> {
+      // Inside the update: an epoch adopted meanwhile is in the floor too.
+      highest[0] = proof.floor(st.currentEpoch()).orElseThrow();
+      return st.withQuarantineProven(highest[0], wallClock.getAsLong());
+    });
+    quarantine.endWithFloor(s.voteFloor());
+    if (s.currentEpoch() > epochBefore) {
+      events.publish(new SentinelEvent("+new-epoch", Long.toString(s.currentEpoch())));
+    }
+    log.info("fresh-identity quarantine ended after {} ms: all {} configured daemons answered, "
+        + "highest epoch {}; never voting in an epoch up to {}", clock.millis() - startedAt,
+        proof.peers().size(), highest[0], s.voteFloor());
   }
 
   /**
@@ -441,8 +474,11 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
   @Override
   public void close() {
     // Links are closed while their loops still run, so nothing reacts to a loss on a dead loop.
-    java.util.concurrent.CompletableFuture<?>[] stopping = runners.values().stream()
-        .map(GroupRunner::stop).toArray(java.util.concurrent.CompletableFuture[]::new);
+    java.util.stream.Stream<java.util.concurrent.CompletableFuture<Void>> proberStop =
+        prober == null ? java.util.stream.Stream.empty() : java.util.stream.Stream.of(prober.stop());
+    java.util.concurrent.CompletableFuture<?>[] stopping = java.util.stream.Stream.concat(
+        proberStop, runners.values().stream().map(GroupRunner::stop))
+        .toArray(java.util.concurrent.CompletableFuture[]::new);
     try {
       java.util.concurrent.CompletableFuture.allOf(stopping).get(2, TimeUnit.SECONDS);
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {

@@ -25,6 +25,9 @@ public interface DaemonCommands {
 
   String myId();
 
+  /** The global epoch, as persisted. */
+  long currentEpoch();
+
   long uptimeMillis();
 
   /** The TLS contexts, or null when TLS is off. */

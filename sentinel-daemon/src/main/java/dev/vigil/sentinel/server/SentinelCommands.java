@@ -120,6 +120,13 @@ final class SentinelCommands {
       case "myid" -> {
         return args.size() != 2 ? arity("sentinel|myid") : bulk(daemon.myId());
       }
+      case "vigil-epoch" -> {
+        // Vigil's own: what a peer that lost its state asks every configured daemon before it
+        // ends its fresh-identity quarantine early (QuarantineProof). The run id lets a daemon
+        // that reached its own port tell its own answer apart.
+        return args.size() != 2 ? arity("sentinel|vigil-epoch")
+            : RespArray.of(bulk(daemon.myId()), RespInteger.of(daemon.currentEpoch()));
+      }
       case "ckquorum" -> {
         if (args.size() != 3) {
           return arity("sentinel|ckquorum");
@@ -173,7 +180,9 @@ final class SentinelCommands {
             "FLUSHCONFIG", "CONFIG GET <param> | CONFIG SET <param> <value>",
             "INFO-CACHE <name> [<name> ...]",
             "IS-MASTER-DOWN-BY-ADDR <ip> <port> <current-epoch> <runid>",
-            "DEBUG [<param> <value> ...]", "HELP"));
+            "DEBUG [<param> <value> ...]",
+            "VIGIL-EPOCH (Vigil: [run id, current epoch], for a peer's quarantine proof)",
+            "HELP"));
       }
       default -> {
         return error("ERR unknown subcommand '" + args.get(1)

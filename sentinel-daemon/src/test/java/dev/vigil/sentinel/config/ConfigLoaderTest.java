@@ -124,6 +124,42 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void thePeerListComesFromEitherSyntaxAndABadEntryNamesItsKey() throws IOException {
+    java.util.List<Address> three = java.util.List.of(new Address("10.0.0.1", 26379),
+        new Address("valkey-1.vigil", 26379), new Address("::1", 26381));
+    assertThat(ConfigLoader.load(write("d.conf", HOCON), Map.of()).config().failover().peers())
+        .isEmpty();
+    LoadedConfig hocon = ConfigLoader.load(write("p.conf", HOCON + "vigil.failover.peers = "
+        + "[\"10.0.0.1:26379\", \"valkey-1.vigil:26379\", \"[::1]:26381\"]\n"), Map.of());
+    assertThat(hocon.config().failover().peers()).containsExactlyElementsOf(three);
+    LoadedConfig conf = ConfigLoader.load(write("p-sentinel.conf", SENTINEL_CONF
+        + "sentinel vigil-peer 10.0.0.1 26379\nsentinel vigil-peer valkey-1.vigil 26379\n"
+        + "sentinel vigil-peer ::1 26381\n"), Map.of());
+    assertThat(conf.config().failover().peers()).containsExactlyElementsOf(three);
+
+    assertThatThrownBy(() -> ConfigLoader.load(write("bad1.conf", HOCON
+        + "vigil.failover.peers = [\"10.0.0.1\"]\n"), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("vigil.failover.peers")
+        .hasMessageContaining("expected HOST:PORT, got '10.0.0.1'")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    assertThatThrownBy(() -> ConfigLoader.load(write("bad2.conf", HOCON
+        + "vigil.failover.peers = [\"10.0.0.1:x\"]\n"), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("vigil.failover.peers")
+        .hasMessageContaining("invalid port 'x'");
+    assertThatThrownBy(() -> ConfigLoader.load(write("bad3.conf",
+        "sentinel monitor m 1.2.3.4 1 1\nsentinel vigil-peer 10.0.0.1 0\n"), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("bad3.conf:2")
+        .hasMessageContaining("sentinel vigil-peer: invalid port 0");
+    assertThatThrownBy(() -> ConfigLoader.load(write("bad4.conf",
+        "sentinel monitor m 1.2.3.4 1 1\nsentinel vigil-peer 10.0.0.1\n"), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("vigil-peer needs HOST PORT");
+    assertThatThrownBy(() -> ConfigLoader.load(write("bad5.conf",
+        "sentinel monitor m 1.2.3.4 1 1\nsentinel vigil-peer vigil-0 26379\n"), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("vigil.failover.peers")
+        .hasMessageContaining("set resolve-hostnames");
+  }
+
+  @Test
   void freshStateGetsANewIdentity() throws IOException {
     LoadedConfig a = ConfigLoader.load(write("a.conf", HOCON), Map.of());
     assertThat(a.state().myId()).matches("[0-9a-f]{40}");

@@ -36,9 +36,31 @@ class StateLinesTest {
   }
 
   @Test
+  void theVoteFloorSurvivesAWriteAndARead() {
+    DaemonState s = new DaemonState("c".repeat(40), 2,
+        Map.of("m", new GroupRecord("m", MASTER, 1, 2, List.of(), List.of())))
+        .withQuarantineUntil(1_764_547_260_000L)
+        .withQuarantineProven(4, 1_764_547_201_000L);
+    assertThat(s.currentEpoch()).as("raised to the floor").isEqualTo(4);
+    assertThat(s.quarantineUntil()).as("ended now").isEqualTo(1_764_547_201_000L);
+    assertThat(StateLines.write(s, false)).contains("sentinel vigil-vote-floor 4",
+        "sentinel current-epoch 4");
+    assertThat(roundTrip(s, true)).isEqualTo(s);
+    assertThat(roundTrip(s, false)).isEqualTo(s);
+    assertThat(s.withCurrentEpoch(9).withGroup(GroupRecord.fresh("m", MASTER)).voteFloor())
+        .isEqualTo(4);
+    // A file whose current epoch is below its floor (edited by hand) still starts at the floor.
+    DaemonState edited = StateLines.read("state", Directive.parseAll("state", List.of(
+        "sentinel myid " + "c".repeat(40), "sentinel current-epoch 1",
+        "sentinel vigil-vote-floor 4")), Map.of("m", MASTER), new ArrayList<>());
+    assertThat(edited.currentEpoch()).isEqualTo(4);
+    assertThat(edited.voteFloor()).isEqualTo(4);
+  }
+
+  @Test
   void aStateWithoutAQuarantineWritesNoVigilLine() {
     DaemonState s = new DaemonState("c".repeat(40), 3, Map.of("m", GroupRecord.fresh("m", MASTER)));
-    assertThat(StateLines.write(s, false)).noneMatch(l -> l.contains("quarantine"));
+    assertThat(StateLines.write(s, false)).noneMatch(l -> l.contains("vigil-"));
     assertThat(roundTrip(s, false).quarantineUntil()).isZero();
   }
 }

@@ -70,6 +70,20 @@ class DaemonPortTest {
     }
   }
 
+  /** What a peer that lost its state asks before it ends its quarantine early. */
+  @Test
+  void vigilEpochAnswersTheRunIdAndTheCurrentEpoch() throws IOException {
+    SentinelDaemon d = daemon("");
+    d.adoptEpoch(7);
+    try (AdminConnection c = new AdminConnection("127.0.0.1", d.port(), 2_000)) {
+      assertThat(c.command("SENTINEL", "VIGIL-EPOCH")).isEqualTo(List.of(d.myId(), 7L));
+      assertThat(error(c, "SENTINEL", "VIGIL-EPOCH", "x"))
+          .isEqualTo("ERR wrong number of arguments for 'sentinel|vigil-epoch' command");
+      assertThat((List<?>) c.command("SENTINEL", "HELP")).anySatisfy(line ->
+          assertThat(line.toString()).startsWith("VIGIL-EPOCH"));
+    }
+  }
+
   @Test
   void inlineCommandsWorkLikeRedisCli() throws IOException {
     SentinelDaemon d = daemon("");

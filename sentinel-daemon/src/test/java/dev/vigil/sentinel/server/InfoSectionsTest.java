@@ -91,6 +91,11 @@ class InfoSectionsTest {
     }
 
     @Override
+    public long currentEpoch() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
     public long uptimeMillis() {
       throw new UnsupportedOperationException();
     }

@@ -1,0 +1,185 @@
+package dev.vigil.sentinel.daemon;
+
+import dev.vigil.resp3.client.RespClientOptions;
+import dev.vigil.resp3.client.RespConnection;
+import dev.vigil.resp3.value.Resp;
+import dev.vigil.resp3.value.RespValue;
+import dev.vigil.sentinel.config.Address;
+import dev.vigil.sentinel.failover.QuarantineProof;
+import dev.vigil.sentinel.tls.TlsFailure;
+import io.netty.channel.EventLoop;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The shell around {@link QuarantineProof}: while a daemon that started without its state
+ * abstains, asks every configured peer ({@code vigil.failover.peers}) for its current epoch, each
+ * on a new connection (so the answer is one given after this start, as the proof requires), and
+ * once every one has answered has the daemon persist the vote floor and end the quarantine.
+ *
+ * <p>One event loop owns the proof, the in-flight set and the failure notes; replies arrive on
+ * whichever loop their connection has and are handed over to it.
+ */
+final class QuarantineProber {
+  private static final Logger log = LoggerFactory.getLogger(QuarantineProber.class);
+
+  /** How often addresses that have not answered are asked again. */
+  static final long PERIOD_MS = 250;
+  /**
+   * Short: a peer that does not answer within a second is asked again on the next round, on a
+   * new connection, rather than held up behind a slow handshake.
+   */
+  private static final Duration TIMEOUT = Duration.ofSeconds(1);
+
+  private final SentinelDaemon daemon;
+  private final EventLoop loop;
+  private QuarantineProof proof;
+  private final Set<Address> asking = new HashSet<>();
+  private final Set<RespConnection> open = new LinkedHashSet<>();
+  /** Why each address has not answered, as last logged: a reason is logged once per change. */
+  private final Map<Address, String> lastFailure = new HashMap<>();
+  private ScheduledFuture<?> timer;
+  private boolean stopped;
+
+  QuarantineProber(SentinelDaemon daemon, EventLoop loop, List<Address> peers) {
+    this.daemon = daemon;
+    this.loop = loop;
+    this.proof = QuarantineProof.start(daemon.myId(), Set.copyOf(peers));
+  }
+
+  void start() {
+    run(() -> {
+      if (!stopped) {
+        timer = loop.scheduleWithFixedDelay(this::round, 0, PERIOD_MS, TimeUnit.MILLISECONDS);
+      }
+    });
+  }
+
+  /** Stops asking and closes the connections still open; completes once that is done. */
+  CompletableFuture<Void> stop() {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    if (!run(() -> {
+      halt();
+      done.complete(null);
+    })) {
+      done.complete(null);
+    }
+    return done;
+  }
+
+  private void halt() {
+    stopped = true;
+    if (timer != null) {
+      timer.cancel(false);
+    }
+    open.forEach(RespConnection::closeAsync);
+    open.clear();
+  }
+
+  private void round() {
+    if (stopped) {
+      return;
+    }
+    if (!daemon.quarantine().abstaining(daemon.clock().millis())) {
+      log.info("fresh-identity quarantine ended by time before every configured daemon answered "
+          + "(no answer from {})", proof.waitingFor());
+      halt();
+      return;
+    }
+    for (Address a : proof.waitingFor()) {
+      if (asking.add(a)) {
+        ask(a);
+      }
+    }
+  }
+
+  private void ask(Address a) {
+    RespClientOptions options = GroupRunner.peerOptions(daemon,
+        RespClientOptions.of(a.host(), a.port())
+            .withClientName("vigil-" + daemon.myId().substring(0, 8) + "-proof")
+            .withConnectTimeout(TIMEOUT)
+            .withCommandTimeout(TIMEOUT));
+    RespConnection c = daemon.client().newConnection(options);
+    open.add(c);
+    c.connect().thenCompose(x -> x.send("SENTINEL", "VIGIL-EPOCH")).whenComplete((reply, error) -> {
+      c.closeAsync();
+      run(() -> {
+        open.remove(c);
+        asking.remove(a);
+        if (!stopped) {
+          answer(a, reply, error);
+        }
+      });
+    });
+  }
+
+  private void answer(Address a, RespValue reply, Throwable error) {
+    if (error != null) {
+      failed(a, error);
+      return;
+    }
+    String runId;
+    long epoch;
+    try {
+      List<RespValue> fields = Resp.elements(reply);
+      if (fields.size() != 2 || Resp.text(fields.get(0)) == null) {
+        throw new IllegalArgumentException("malformed SENTINEL VIGIL-EPOCH reply " + reply);
+      }
+      runId = Resp.text(fields.get(0));
+      epoch = Resp.longValue(fields.get(1));
+    } catch (RuntimeException e) {
+      failed(a, e);
+      return;
+    }
+    if (lastFailure.remove(a) != null) {
+      log.info("quarantine proof: {} answered after all", a);
+    }
+    proof = proof.answered(a, runId, epoch);
+    if (proof.floor(daemon.currentEpoch()).isEmpty()) {
+      return;
+    }
+    halt();
+    try {
+      daemon.endQuarantine(proof);
+    } catch (RuntimeException e) {
+      // Not persisted, so not ended: the timed quarantine still holds.
+      log.error("quarantine proof complete but not recorded ({}): keeping the timed quarantine",
+          e.getMessage());
+    }
+  }
+
+  private void failed(Address a, Throwable error) {
+    Throwable cause = error instanceof java.util.concurrent.CompletionException
+        && error.getCause() != null ? error.getCause() : error;
+    String reason = TlsFailure.isTls(cause) ? "TLS handshake failed: " + TlsFailure.describe(cause)
+        : TlsFailure.rootMessage(cause);
+    if (!reason.equals(lastFailure.put(a, reason))) {
+      log.info("quarantine proof: no answer from {} ({}); still abstaining, asking again every "
+          + "{} ms", a, reason, PERIOD_MS);
+    }
+  }
+
+  /** Runs on the owner loop; false when the loop no longer takes tasks (the daemon is closing). */
+  private boolean run(Runnable r) {
+    if (loop.isShuttingDown()) {
+      return false;
+    }
+    try {
+      loop.execute(r);
+      return true;
+    } catch (RejectedExecutionException closing) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,178 @@
+package dev.vigil.sentinel.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.vigil.sentinel.config.Address;
+import dev.vigil.sentinel.config.ConfigLoader;
+import dev.vigil.testkit.AdminConnection;
+import dev.vigil.testkit.FreePorts;
+import dev.vigil.testkit.ValkeyServer;
+import dev.vigil.testkit.ValkeyServers;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A new group, all of whose daemons start without state, fails over within its first seconds
+ * when every daemon is configured with the complete peer list: each asks every listed address
+ * for its epoch and ends its quarantine once all have answered, long before the timed one (60 s
+ * here) would. An address that never answers keeps the timed quarantine; the vote floor the
+ * proof set is persisted and refused up to after a restart.
+ */
+class ColdStartQuarantineTest {
+  private static final long WALL = 1_764_547_200_000L;
+
+  @RegisterExtension final ValkeyServers servers = new ValkeyServers();
+  @RegisterExtension final TestDaemons daemons = new TestDaemons();
+  @TempDir Path dir;
+
+  private static String peerConfig(int port, List<Integer> peers, long quarantineSeconds) {
+    String list = peers.stream().map(p -> "\"127.0.0.1:" + p + "\"")
+        .collect(Collectors.joining(", "));
+    return "port = " + port + "\nfailover { fresh-identity-quarantine = " + quarantineSeconds
+        + "s, peers = [" + list + "] }";
+  }
+
+  private static Address addr(ValkeyServer s) {
+    return new Address(s.host(), s.port());
+  }
+
+  @Test
+  void threeFreshDaemonsProveTheirQuarantineAwayAndFailOverAtOnce() throws Exception {
+    List<ValkeyServer> group = servers.startGroup(1);
+    ValkeyServer master = group.get(0);
+    List<Integer> ports = List.of(FreePorts.loopback(), FreePorts.loopback(), FreePorts.loopback());
+    List<SentinelDaemon> ds = new ArrayList<>();
+    for (int port : ports) {
+      ds.add(daemons.start(TestDaemons.hocon("mymaster", master, 2, 500,
+          peerConfig(port, ports, 60))));
+    }
+    assertThat(ds).allMatch(SentinelDaemon::abstaining);
+    await().atMost(Duration.ofSeconds(20)).until(() -> ds.stream().noneMatch(d -> d.abstaining()));
+    assertThat(ds).allMatch(d -> d.abstainUntil() == -1 && d.quarantine().floor() == 0
+        && d.uptimeMillis() < 20_000);
+
+    TestDaemons.awaitSettled(ds, "mymaster", 1);
+    master.kill9();
+    await().atMost(Duration.ofSeconds(15)).until(() -> ds.stream().allMatch(d ->
+        !d.group("mymaster").masterAddress().equals(addr(master))));
+    assertThat(ds).allMatch(d -> d.group("mymaster").masterAddress().equals(addr(group.get(1))));
+    assertThat(ds).allMatch(d -> d.group("mymaster").configEpoch() >= 1);
+    assertThat(ds).as("failed over while the timed quarantine would still hold")
+        .allMatch(d -> d.uptimeMillis() < 60_000);
+    await().atMost(Duration.ofSeconds(10))
+        .ignoreException(java.io.UncheckedIOException.class)
+        .until(() -> "master".equals(group.get(1).info("replication").get("role")));
+  }
+
+  @Test
+  void anAddressNobodyListensOnKeepsTheTimedQuarantine() {
+    ValkeyServer master = servers.start();
+    List<Integer> ports = List.of(FreePorts.loopback(), FreePorts.loopback(), FreePorts.loopback());
+    int nobody = FreePorts.loopback();
+    List<Integer> withNobody = new ArrayList<>(ports);
+    withNobody.add(nobody);
+    // With a password on the daemons' port: the proof's connections authenticate as peer links
+    // do (requirepass, when no sentinel-pass is set).
+    String auth = "\nrequirepass = \"s3cret\"";
+    SentinelDaemon a = daemons.start(TestDaemons.hocon("mymaster", master, 2, 1_000,
+        peerConfig(ports.get(0), ports, 60) + auth));
+    SentinelDaemon b = daemons.start(TestDaemons.hocon("mymaster", master, 2, 1_000,
+        peerConfig(ports.get(1), ports, 60) + auth));
+    SentinelDaemon c = daemons.start(TestDaemons.hocon("mymaster", master, 2, 1_000,
+        peerConfig(ports.get(2), withNobody, 60) + auth));
+    await().atMost(Duration.ofSeconds(20)).until(() -> !a.abstaining() && !b.abstaining());
+    // Several rounds of asking later (every 250 ms), c still has no answer from that address.
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(c::abstaining);
+    assertThat(c.abstainUntil()).isPositive();
+  }
+
+  @Test
+  void theTimedEndStopsTheAskingAndAFailureIsLoggedOncePerReason() {
+    var appender = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+    appender.start();
+    var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+        QuarantineProber.class);
+    logger.addAppender(appender);
+    try {
+      ValkeyServer master = servers.start();
+      int port = FreePorts.loopback();
+      int nobody = FreePorts.loopback();
+      SentinelDaemon d = daemons.start(TestDaemons.hocon("mymaster", master, 1, 1_000,
+          peerConfig(port, List.of(port, nobody), 2)));
+      await().atMost(Duration.ofSeconds(10)).until(() -> !d.abstaining()
+          && lines(appender, "ended by time").size() == 1);
+      assertThat(lines(appender, "no answer from 127.0.0.1:" + nobody))
+          .as("about eight refused attempts, one line").hasSize(1);
+      assertThat(lines(appender, "no answer from 127.0.0.1:" + port)).isEmpty();
+      assertThat(d.quarantine().floor()).isZero();
+    } finally {
+      logger.detachAppender(appender);
+    }
+  }
+
+  private static List<String> lines(
+      ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender,
+      String fragment) {
+    synchronized (appender) {
+      return appender.list.stream().map(e -> e.getFormattedMessage())
+          .filter(m -> m.contains(fragment)).toList();
+    }
+  }
+
+  @Test
+  void theFloorIsPersistedAndRefusedUpToAfterARestart() throws Exception {
+    ValkeyServer master = servers.start();
+    SentinelDaemon peer = daemons.start(TestDaemons.hocon("mymaster", master, 2, 1_000, ""));
+    peer.adoptEpoch(4);
+    int port = FreePorts.loopback();
+    Path conf = dir.resolve("vigil.conf");
+    Path state = dir.resolve("state.conf");
+    Files.writeString(conf, TestDaemons.hocon("mymaster", master, 2, 1_000,
+        "state-file = \"" + state + "\"\n" + peerConfig(port, List.of(port, peer.port()), 60)));
+    AtomicLong monotonic = new AtomicLong(1_000);
+    String id;
+    SentinelDaemon fresh = new SentinelDaemon(ConfigLoader.load(conf, Map.of()),
+        monotonic::get, () -> WALL).start();
+    try {
+      id = fresh.myId();
+      // The monotonic clock stands still: only the proof can end this quarantine.
+      await().atMost(Duration.ofSeconds(10)).until(() -> !fresh.abstaining());
+      assertThat(fresh.quarantine().floor()).isEqualTo(4);
+      assertThat(fresh.currentEpoch()).isEqualTo(4);
+      assertThat(Files.readString(state)).contains("sentinel vigil-vote-floor 4",
+          "sentinel current-epoch 4", "sentinel vigil-quarantine-until " + WALL);
+    } finally {
+      fresh.close();
+    }
+
+    monotonic.set(50);
+    SentinelDaemon restarted = new SentinelDaemon(ConfigLoader.load(conf, Map.of()),
+        monotonic::get, () -> WALL + 1_000).start();
+    try {
+      assertThat(restarted.myId()).isEqualTo(id);
+      assertThat(restarted.abstaining()).isFalse();
+      assertThat(restarted.quarantine().floor()).isEqualTo(4);
+      String candidate = "b".repeat(40);
+      try (AdminConnection c = new AdminConnection("127.0.0.1", restarted.port(), 2_000)) {
+        assertThat(c.command("SENTINEL", "IS-MASTER-DOWN-BY-ADDR", master.host(),
+            Integer.toString(master.port()), "4", candidate))
+            .as("epoch 4 is at the floor: refused").isEqualTo(List.of(0L, "*", 0L));
+        assertThat(c.command("SENTINEL", "IS-MASTER-DOWN-BY-ADDR", master.host(),
+            Integer.toString(master.port()), "5", candidate))
+            .as("epoch 5 is above it").isEqualTo(List.of(0L, candidate, 5L));
+      }
+    } finally {
+      restarted.close();
+    }
+  }
+}
