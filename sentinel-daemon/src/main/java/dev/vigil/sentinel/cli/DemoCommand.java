@@ -60,12 +60,17 @@ final class DemoCommand implements Callable<Integer> {
       servers.add(LocalServer.start(durable[0], durable[1], durable[2], durable[3],
           "--replicaof", "127.0.0.1", Integer.toString(master.port())));
     }
+    List<Integer> ports = List.of(freePort(), freePort(), freePort());
+    // Every daemon is told the whole list, as the operator does: a daemon without earlier state
+    // then ends its quarantine once all three have told it their epochs, not after 5 s.
+    StringBuilder peers = new StringBuilder();
+    ports.forEach(p -> peers.append("sentinel vigil-peer 127.0.0.1 ").append(p).append('\n'));
     for (int i = 0; i < 3; i++) {
       Path conf = dir.resolve("sentinel-" + i + ".conf");
-      Files.writeString(conf, "port " + freePort() + "\nbind 127.0.0.1\n"
+      Files.writeString(conf, "port " + ports.get(i) + "\nbind 127.0.0.1\n"
           + "sentinel monitor demo 127.0.0.1 " + master.port() + " 2\n"
           + "sentinel down-after-milliseconds demo " + downAfter + "\n"
-          + "sentinel failover-timeout demo 10000\n");
+          + "sentinel failover-timeout demo 10000\n" + peers);
       String http = System.getProperty("vigil.demo.http", "0");
       daemons.add(new SentinelDaemon(ConfigLoader.load(conf, java.util.Map.of("VIGIL_HTTP_PORT", http)),
           Clock.MONOTONIC).start());
@@ -130,7 +135,8 @@ final class DemoCommand implements Callable<Integer> {
   /**
    * Waits until a kill of the master can be failed over: every daemon knows both replicas (from
    * the master's INFO) and both peers (from hellos), and no daemon abstains any more (a daemon
-   * without earlier state sits out its first seconds: vigil.failover.fresh-identity-quarantine).
+   * without earlier state sits out elections until every listed daemon has told it its epoch,
+   * or for vigil.failover.fresh-identity-quarantine).
    * A master killed before that leaves the daemons nothing to promote, as with Sentinel.
    */
   private static void awaitReady(List<SentinelDaemon> daemons) throws InterruptedException {
