@@ -29,7 +29,7 @@ public record NodeFacts(String server, String version, String role, boolean mast
       return of(info);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
-      throw new IOException(node.address() + ": " + cause.getMessage(), cause);
+      throw new IOException(node.address() + ": " + dev.vigil.backup.repl.LinkError.describe(cause), cause);
     } catch (TimeoutException e) {
       throw new IOException(node.address() + ": no answer to INFO");
     } catch (InterruptedException e) {

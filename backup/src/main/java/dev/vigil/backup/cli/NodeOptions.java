@@ -64,6 +64,10 @@ final class NodeOptions {
         Duration.ofSeconds(idleTimeoutS));
   }
 
+  private static final dev.vigil.resp3.tls.PeerCertificateException.Hints HINTS =
+      new dev.vigil.resp3.tls.PeerCertificateException.Hints("--cacert",
+          "against the host of --node");
+
   private SslContext ssl() throws SSLException {
     if (!tls) {
       return null;
@@ -72,7 +76,14 @@ final class NodeOptions {
     if (insecure) {
       b.trustManager(InsecureTrustManagerFactory.INSTANCE);
     } else if (cacert != null) {
-      b.trustManager(cacert.toFile());
+      // The JDK's trust manager, whose refusals name the certificate and the reason (the OpenSSL
+      // engine reports a refusal as "General OpenSslEngine problem" otherwise).
+      try {
+        b.trustManager(dev.vigil.resp3.tls.DescribingTrustManager.trusting(
+            dev.vigil.resp3.tls.DescribingTrustManager.certificates(cacert), HINTS));
+      } catch (java.security.GeneralSecurityException | java.io.IOException e) {
+        throw new SSLException("--cacert " + cacert + ": " + e.getMessage(), e);
+      }
     }
     if (cert != null) {
       // Without --tls-key the key is in the certificate's file, after it.

@@ -88,7 +88,7 @@ public final class ReplicaSync implements AutoCloseable {
     if (!connecting.isSuccess()) {
       Throwable cause = connecting.cause();
       throw new IOException("cannot connect to " + node.address() + ": "
-          + (cause == null ? "timed out" : cause.getMessage()), cause);
+          + (cause == null ? "timed out" : LinkError.describe(cause)), cause);
     }
     channel = connecting.channel();
     pipe.valve(on -> channel.config().setAutoRead(on));
@@ -116,8 +116,7 @@ public final class ReplicaSync implements AutoCloseable {
         // loop: re-check the silence
       } catch (ExecutionException e) {
         Throwable cause = e.getCause();
-        throw cause instanceof IOException io ? new IOException(node.address() + ": " + io.getMessage(), io)
-            : new IOException(node.address() + ": " + cause, cause);
+        throw new IOException(node.address() + ": " + LinkError.describe(cause), cause);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new InterruptedIOException("interrupted while waiting for the RDB");

@@ -66,6 +66,15 @@ class TlsBackupTest {
       Cli noClientCert = Cli.run(s3, "backup", "--node", "127.0.0.1:" + tlsPort, "--tls",
           "--cacert", certs.resolve("ca.crt").toString());
       assertThat(noClientCert.exit()).isEqualTo(1);
+      assertThat(noClientCert.reason()).as(noClientCert.err()).contains("TLS handshake failed: ")
+          .doesNotContain("OpenSslEngine");
+      // A CA file that did not sign the node's certificate: the refusal names the certificate.
+      Cli wrongCa = Cli.run(s3, "backup", "--node", "127.0.0.1:" + tlsPort, "--tls",
+          "--cacert", certs.resolve("client.crt").toString(), "--tls-cert",
+          certs.resolve("client.crt").toString(), "--tls-key", certs.resolve("client.key").toString());
+      assertThat(wrongCa.exit()).isEqualTo(1);
+      assertThat(wrongCa.reason()).as(wrongCa.err()).contains("TLS handshake failed: certificate subject '",
+          "not signed by a trusted CA (--cacert)").doesNotContain("OpenSslEngine");
 
       String[] backupArgs = concat(List.of("backup", "--node", "127.0.0.1:" + tlsPort, "-o", "json"), tls);
       Cli backup = Cli.run(s3, backupArgs);

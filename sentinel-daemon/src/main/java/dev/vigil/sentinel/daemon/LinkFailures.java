@@ -1,6 +1,6 @@
 package dev.vigil.sentinel.daemon;
 
-import dev.vigil.sentinel.tls.TlsFailure;
+import dev.vigil.resp3.tls.TlsFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,5 +1,6 @@
 package dev.vigil.sentinel.tls;
 
+import dev.vigil.resp3.tls.TlsFailure;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;

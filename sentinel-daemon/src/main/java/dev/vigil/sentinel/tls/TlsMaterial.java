@@ -9,7 +9,6 @@ import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -20,8 +19,6 @@ import java.util.Set;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * One consistent set of TLS material read from the configured files: the server and client
@@ -96,26 +93,20 @@ public record TlsMaterial(SslContext server, SslContext client,
     }
   }
 
+  /** Refusals name the daemon's own settings. */
+  static final dev.vigil.resp3.tls.PeerCertificateException.Hints HINTS =
+      new dev.vigil.resp3.tls.PeerCertificateException.Hints("tls-ca-cert-file/tls-ca-cert-dir",
+          "when announce-hostnames or resolve-hostnames is on");
+
   static TrustManager trustManager(List<X509Certificate> cas) throws TlsFileException {
     try {
-      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-      store.load(null, null);
-      for (int i = 0; i < cas.size(); i++) {
-        store.setCertificateEntry("ca-" + i, cas.get(i));
-      }
-      TrustManagerFactory f = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      f.init(store);
-      for (TrustManager tm : f.getTrustManagers()) {
-        if (tm instanceof X509ExtendedTrustManager x) {
-          return new DescribingTrustManager(x);
-        }
-      }
-      throw new TlsFileException("tls-ca-cert-file: the JDK has no X.509 trust manager");
+      return dev.vigil.resp3.tls.DescribingTrustManager.trusting(cas, HINTS);
     } catch (GeneralSecurityException | java.io.IOException e) {
       throw new TlsFileException("tls-ca-cert-file: cannot use the CA certificates ("
           + e.getMessage() + ")", e);
     }
   }
+
 
   /**
    * tls-ciphers and tls-ciphersuites as JDK names. OpenSSL cipher-string keywords have no JDK

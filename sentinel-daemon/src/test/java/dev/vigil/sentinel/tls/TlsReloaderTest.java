@@ -3,6 +3,7 @@ package dev.vigil.sentinel.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vigil.resp3.tls.PeerCertificateException;
 import dev.vigil.sentinel.config.ConfigException;
 import dev.vigil.sentinel.config.TlsSettings;
 import dev.vigil.testkit.TestCertificates;

@@ -1,4 +1,4 @@
-package dev.vigil.sentinel.tls;
+package dev.vigil.resp3.tls;
 
 import io.netty.handler.ssl.NotSslRecordException;
 import java.nio.channels.ClosedChannelException;

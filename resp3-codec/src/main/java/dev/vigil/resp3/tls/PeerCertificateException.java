@@ -1,4 +1,4 @@
-package dev.vigil.sentinel.tls;
+package dev.vigil.resp3.tls;
 
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
@@ -8,11 +8,19 @@ import java.time.Instant;
 public final class PeerCertificateException extends CertificateException {
   private static final long serialVersionUID = 1L;
 
-  PeerCertificateException(X509Certificate[] chain, CertificateException cause) {
-    super(describe(chain, cause), cause);
+  /**
+   * Where the user fixes what the message reports, in the words of the program's settings.
+   *
+   * @param caSetting the setting naming the trusted CAs, e.g. "tls-ca-cert-file/tls-ca-cert-dir"
+   * @param hostnames when host names are checked, e.g. "when announce-hostnames ... is on"
+   */
+  public record Hints(String caSetting, String hostnames) {}
+
+  PeerCertificateException(X509Certificate[] chain, CertificateException cause, Hints hints) {
+    super(describe(chain, cause, hints), cause);
   }
 
-  private static String describe(X509Certificate[] chain, CertificateException cause) {
+  private static String describe(X509Certificate[] chain, CertificateException cause, Hints hints) {
     if (chain == null || chain.length == 0) {
       return "no certificate presented";
     }
@@ -27,10 +35,10 @@ public final class PeerCertificateException extends CertificateException {
       reason = rootMessage(cause);
       if (reason.contains("No name matching") || reason.contains("No subject alternative")) {
         reason = "it does not name the host dialled (" + reason + "; host names are verified "
-            + "when announce-hostnames or resolve-hostnames is on)";
+            + hints.hostnames() + ")";
       } else if (reason.contains("unable to find valid certification path")
           || reason.contains("PKIX path")) {
-        reason = "not signed by a trusted CA (tls-ca-cert-file/tls-ca-cert-dir)";
+        reason = "not signed by a trusted CA (" + hints.caSetting() + ")";
       }
     }
     return "certificate subject '" + leaf.getSubjectX500Principal().getName() + "' issued by '"
