@@ -69,6 +69,11 @@ public final class GroupDriver implements LinkIo.Events {
 
     void persist(GroupState g);
 
+    /** Persists soon, coalesced with other such changes (Effect.PersistLater). */
+    default void persistLater(GroupState g) {
+      persist(g);
+    }
+
     void publish(SentinelEvent e);
 
     Timing timing();
@@ -429,7 +434,8 @@ public final class GroupDriver implements LinkIo.Events {
 
   private void apply(Transition t) {
     state = t.state();
-    boolean persist = false;
+    boolean persisted = false;
+    boolean persistLater = false;
     for (Effect e : t.effects()) {
       if (e instanceof Effect.Emit emit) {
         host.publish(emit.event());
@@ -441,7 +447,13 @@ public final class GroupDriver implements LinkIo.Events {
           l.io.close();
         }
       } else if (e instanceof Effect.Persist) {
-        persist = true;
+        // At once, before the effects that follow it; once, since the state is the final one.
+        if (!persisted) {
+          host.persist(state);
+          persisted = true;
+        }
+      } else if (e instanceof Effect.PersistLater) {
+        persistLater = true;
       } else if (e instanceof Effect.AdoptEpoch a) {
         host.adoptEpoch(a.epoch());
       } else if (e instanceof Effect.AskPeers ask) {
@@ -490,8 +502,8 @@ public final class GroupDriver implements LinkIo.Events {
         }
       }
     }
-    if (persist) {
-      host.persist(state);
+    if (persistLater && !persisted) {
+      host.persistLater(state);
     }
   }
 

@@ -197,6 +197,11 @@ final class GroupRunner {
     }
 
     @Override
+    public void persistLater(GroupState g) {
+      daemon.persistLater(g);
+    }
+
+    @Override
     public void publish(SentinelEvent e) {
       daemon.events().publish(e);
     }

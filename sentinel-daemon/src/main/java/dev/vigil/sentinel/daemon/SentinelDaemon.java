@@ -352,6 +352,12 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
     }
   }
 
+  /** A group's record, coalesced with other deferred changes (discoveries). */
+  void persistLater(GroupState g) {
+    dev.vigil.sentinel.state.GroupRecord record = g.record();
+    store.updateLater("group " + g.name(), s -> s.withGroup(record));
+  }
+
   void persist(GroupState g) {
     store.update(s -> s.withGroup(g.record()));
   }
@@ -496,6 +502,7 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
       http.close();
     }
     loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    store.close();
     log.info("vigil daemon {} stopped", myId());
   }
 }

@@ -13,8 +13,17 @@ public sealed interface Effect {
   /** Close the link to an address that is no longer watched. */
   record Disconnect(Address address) implements Effect {}
 
-  /** Write state to disk before anything that depends on it is answered. */
+  /**
+   * Write state to disk before anything that depends on it is answered or sent (the effects after
+   * it in the same transition: a candidate's own vote before its vote requests).
+   */
   record Persist() implements Effect {}
+
+  /**
+   * Write state soon, with no reply depending on it (a replica or peer discovered or forgotten):
+   * deferred and coalesced with other changes, never reordered after a later {@link Persist}.
+   */
+  record PersistLater() implements Effect {}
 
   /** A hello carried a higher global epoch: raise ours (never lower it). */
   record AdoptEpoch(long epoch) implements Effect {}

@@ -107,7 +107,7 @@ public final class GroupMonitor {
           next = next.withNode(NodeState.watching(r, now));
           effects.add(new Effect.Connect(r, false));
           effects.add(emit(next, r, "+slave", null));
-          effects.add(new Effect.Persist());
+          effects.add(new Effect.PersistLater());
         } else if (existing.goneSince() >= 0) {
           next = next.withNode(existing.withGoneSince(-1));
         }
@@ -138,7 +138,7 @@ public final class GroupMonitor {
       peer = PeerState.discovered(h.runId(), h.sentinel(), now);
       effects.add(new Effect.Emit(SentinelEvent.sentinel("+sentinel", h.runId(), h.sentinel(),
           s.name(), s.masterAddress(), null)));
-      effects.add(new Effect.Persist());
+      effects.add(new Effect.PersistLater());
     } else if (!peer.address().equals(h.sentinel())) {
       effects.add(new Effect.Disconnect(peer.address()));
       effects.add(new Effect.Connect(h.sentinel(), true));
@@ -146,7 +146,7 @@ public final class GroupMonitor {
           "master " + s.name() + " " + s.masterAddress().host() + " " + s.masterAddress().port()
               + " ip " + h.sentinel().host() + " port " + h.sentinel().port() + " for " + h.runId())));
       peer = peer.withAddress(h.sentinel(), now);
-      effects.add(new Effect.Persist());
+      effects.add(new Effect.PersistLater());
     }
     next = next.withPeer(peer.withHelloAt(now));
     if (h.currentEpoch() > currentEpoch) {
@@ -206,7 +206,7 @@ public final class GroupMonitor {
           effects.add(new Effect.Disconnect(n.address()));
           effects.add(emit(s, n.address(), "-slave", "forgotten after "
               + forgetAfterMillis / 1000 + "s gone"));
-          effects.add(new Effect.Persist());
+          effects.add(new Effect.PersistLater());
           continue;
         }
       }

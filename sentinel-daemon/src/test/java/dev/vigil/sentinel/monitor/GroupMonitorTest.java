@@ -134,7 +134,7 @@ class GroupMonitorTest {
         + "master_repl_offset:10\r\n"));
     Transition t = monitor.info(s, MASTER, info, 10);
     assertThat(t.state().replicas()).containsOnlyKeys(REPLICA);
-    assertThat(t.effects()).contains(new Effect.Connect(REPLICA, false), new Effect.Persist());
+    assertThat(t.effects()).contains(new Effect.Connect(REPLICA, false), new Effect.PersistLater());
     assertThat(events(t)).containsExactly(
         "+slave slave 10.0.0.2:6379 10.0.0.2 6379 @ mymaster 10.0.0.1 6379");
     assertThat(monitor.info(t.state(), MASTER, info, 20).effects()).isEmpty();
