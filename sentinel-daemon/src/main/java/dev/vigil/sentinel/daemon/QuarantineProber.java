@@ -2,11 +2,11 @@ package dev.vigil.sentinel.daemon;
 
 import dev.vigil.resp3.client.RespClientOptions;
 import dev.vigil.resp3.client.RespConnection;
+import dev.vigil.resp3.tls.TlsFailure;
 import dev.vigil.resp3.value.Resp;
 import dev.vigil.resp3.value.RespValue;
 import dev.vigil.sentinel.config.Address;
 import dev.vigil.sentinel.failover.QuarantineProof;
-import dev.vigil.resp3.tls.TlsFailure;
 import io.netty.channel.EventLoop;
 import java.time.Duration;
 import java.util.HashMap;
