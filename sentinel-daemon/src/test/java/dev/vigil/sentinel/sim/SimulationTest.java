@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
  * {@code -Dvigil.sim.seed=N -Dvigil.sim.seeds=1}, adding {@code -Dvigil.sim.debug=true} for the
  * event trace of every daemon. {@code -Dvigil.sim.quarantine=0} turns off the fresh-identity
  * quarantine, to see why it exists: with it off, 10,000 seeds find two leaders in one epoch
- * after a daemon lost its state (seeds 489, 1488, 1908, 2015 and 2346 once the vote-amnesia
+ * after a daemon lost its state (the first five: 489, 1488, 1908, 2346, 2741, once the vote-amnesia
  * nemesis let the forgotten vote's reply arrive before the crash; none before that).
  * In half the runs the daemons list every daemon (vigil.failover.peers), so a quarantine ends as
  * soon as all have told it their epoch; {@code -Dvigil.sim.proof=nofloor} (the quarantine ends
