@@ -83,10 +83,34 @@ public final class ConfigMapModel {
   }
 
   static String vigilConf(ModelInput in) {
-    return vigilConf(in, in.cluster().getSpec().sentinel.effectiveQuorum(in.daemons()));
+    return vigilConf(in, in.cluster().getSpec().sentinel.effectiveQuorum(in.daemons()), true);
   }
 
-  private static String vigilConf(ModelInput in, int quorum) {
+  /**
+   * The {@code failover} block, indented for inside {@code vigil { }}. In sidecar mode, every
+   * daemon of the group by the address its peers reach it at (the one its hellos announce), so
+   * a daemon that lost its state can end its fresh-identity quarantine as soon as all of them
+   * have told it their epoch. The list must never miss a running daemon: it names every pod
+   * that may run ({@link ModelInput#listedPods}), and this ConfigMap is applied before the
+   * StatefulSet (DesiredState's order), so a pod a scale-out creates finds itself in it.
+   */
+  static String peersConf(ModelInput in) {
+    ValkeyCluster c = in.cluster();
+    if (!in.sidecar()) {
+      return "\n  # No failover.peers: the daemons' pods have no stable addresses, so a daemon that"
+          + "\n  # lost its state sits out elections for the whole fresh-identity quarantine.";
+    }
+    StringBuilder sb = new StringBuilder("\n  failover {"
+        + "\n    # Every daemon of the group; read at start only (scaling rolls no pod).\n    peers = [");
+    for (int i = 0; i < in.listedPods(); i++) {
+      sb.append(i == 0 ? "" : ",").append("\n      \"")
+          .append(Names.podHost(c, Names.pod(c, i))).append(':')
+          .append(TlsParts.daemonLinkPort(c)).append('"');
+    }
+    return sb.append("\n    ]\n  }").toString();
+  }
+
+  private static String vigilConf(ModelInput in, int quorum, boolean peers) {
     ValkeyCluster c = in.cluster();
     SentinelSpec s = c.getSpec().sentinel;
     String bootstrap = Names.podHost(c, in.masterOrBootstrap());
@@ -108,25 +132,27 @@ public final class ConfigMapModel {
               failover-timeout = %d
               parallel-syncs = %d
             }
-          }
+          }%s
         }
-        """.formatted(TlsParts.daemonPlainPort(c), DAEMON_HTTP_PORT, TlsParts.vigilConf(c), Names.masterName(c), bootstrap, in.port(),
-        quorum, s.downAfterMilliseconds, s.failoverTimeout, s.parallelSyncs);
+        """.formatted(TlsParts.daemonPlainPort(c), DAEMON_HTTP_PORT, TlsParts.vigilConf(c),
+        Names.masterName(c), bootstrap, in.port(), quorum, s.downAfterMilliseconds,
+        s.failoverTimeout, s.parallelSyncs, peers ? peersConf(in) : "");
   }
 
   /**
    * A hash of what a pod's processes read at start, except the bootstrap master (which changes
    * with every failover), the quorum (which changes with the number of pods in sidecar mode,
-   * and which the operator sets on running daemons with SENTINEL SET) and min-replicas-to-write
-   * (on or off with the number of pods; set on running nodes with CONFIG SET): put on the pod
-   * template so a config change rolls the pods, and scaling does not.
+   * and which the operator sets on running daemons with SENTINEL SET), the peer list (which
+   * changes with the number of pods; a running daemon, out of its quarantine, needs no new one)
+   * and min-replicas-to-write (on or off with the number of pods; set on running nodes with
+   * CONFIG SET): put on the pod template so a config change rolls the pods, and scaling does not.
    */
   public static String configHash(ModelInput in) {
     ModelInput neutral = new ModelInput(in.cluster(), in.password(), null, in.daemonImage());
     try {
       MessageDigest d = MessageDigest.getInstance("SHA-256");
       d.update(valkeyConf(neutral, true).getBytes(StandardCharsets.UTF_8));
-      d.update(vigilConf(neutral, 0).getBytes(StandardCharsets.UTF_8));
+      d.update(vigilConf(neutral, 0, false).getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(d.digest()).substring(0, 16);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

@@ -11,12 +11,20 @@ import dev.vigil.operator.api.ValkeyCluster;
  *     brand-new cluster (pod 0 then bootstraps as master)
  * @param daemonImage the daemon image when the spec names none
  * @param restore the restore in progress (spec.restore resolved), or null
+ * @param podsAround how many pods may still or already run: the StatefulSet's current size or
+ *     the highest existing pod's ordinal + 1, when above spec.replicas (a scale-in under way); 0
+ *     when not observed
  */
 public record ModelInput(ValkeyCluster cluster, String password, String masterPod,
-    String daemonImage, RestoreSource restore) {
+    String daemonImage, RestoreSource restore, int podsAround) {
 
   public ModelInput(ValkeyCluster cluster, String password, String masterPod, String daemonImage) {
     this(cluster, password, masterPod, daemonImage, null);
+  }
+
+  public ModelInput(ValkeyCluster cluster, String password, String masterPod, String daemonImage,
+      RestoreSource restore) {
+    this(cluster, password, masterPod, daemonImage, restore, 0);
   }
 
   /** The master as far as the models are concerned: the elected one, else pod 0. */
@@ -45,6 +53,16 @@ public record ModelInput(ValkeyCluster cluster, String password, String masterPo
   public static int daemons(ValkeyCluster c) {
     return c.getSpec().sentinel.mode == dev.vigil.operator.api.SentinelSpec.Mode.sidecar
         ? c.getSpec().replicas : c.getSpec().sentinel.replicas;
+  }
+
+  /**
+   * The pods whose daemons a sidecar daemon's peer list names: every pod that may run while the
+   * list is read, so never fewer than spec.replicas, nor fewer than the pods a scale-in has not
+   * removed yet (a list that misses a running daemon would let a quarantine end on a false
+   * proof; one naming a pod not there yet only keeps it to its timed end).
+   */
+  public int listedPods() {
+    return Math.max(cluster.getSpec().replicas, podsAround);
   }
 
   public String effectiveDaemonImage() {

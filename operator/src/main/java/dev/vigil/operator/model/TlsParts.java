@@ -80,6 +80,14 @@ public final class TlsParts {
     return !on(c) ? 0 : spec(c).keepsPlaintext() ? spec(c).sentinelPort : c.getSpec().sentinel.port;
   }
 
+  /**
+   * The port daemons reach each other at: the one their hellos announce (the TLS port when the
+   * group's links use TLS, as the daemon's helloPort picks).
+   */
+  public static int daemonLinkPort(ValkeyCluster c) {
+    return links(c) ? daemonTlsPort(c) : daemonPlainPort(c);
+  }
+
   /** Valkey's and the daemons' tls-auth-clients value. */
   static String authClients(ValkeyCluster c) {
     return switch (spec(c).clientAuth) {

@@ -82,11 +82,16 @@ final class ClusterPlanner {
             s.statefulSet(), elected, pods, nodes(cr, pods), daemons, s.commands(), backupImage, s.now()))
         : RestorePlan.next(cr, s.restoreBackup(), s.statefulSet() != null, elected, pods, nodes(cr, pods),
             s.commands(), backupImage, s.now());
-    ModelInput in = new ModelInput(cr, s.password(), elected != null ? elected : shownMaster(s, recorded),
-        daemonImage, restore.source());
-
     StatefulSet sts = s.statefulSet();
     int current = sts == null || sts.getSpec().getReplicas() == null ? 0 : sts.getSpec().getReplicas();
+    // The daemons' peer list names every pod still there during a scale-in, terminating too.
+    int podsAround = current;
+    for (Pod p : pods) {
+      podsAround = Math.max(podsAround, Names.ordinal(cr, p.getMetadata().getName()) + 1);
+    }
+    ModelInput in = new ModelInput(cr, s.password(), elected != null ? elected : shownMaster(s, recorded),
+        daemonImage, restore.source(), podsAround);
+
     int wanted = cr.getSpec().replicas;
     List<NodeView> nodes = nodes(cr, pods);
     Decisions before = s.decisions();

@@ -185,4 +185,51 @@ class ModelsTest {
             && e.getValueFrom().getSecretKeyRef().getKey().equals("pw")).isTrue());
     assertThat(AuthSecretModel.RANDOM.get()).hasSize(64).isNotEqualTo(AuthSecretModel.RANDOM.get());
   }
+  private static com.typesafe.config.Config vigilConf(ModelInput in) {
+    return com.typesafe.config.ConfigFactory.parseString(
+        ConfigMapModel.desired(in).getData().get(ConfigMapModel.VIGIL_CONF));
+  }
+
+  @Test
+  void sidecarDaemonsListEveryPodsDaemonAsTheirPeers() {
+    ValkeyCluster c = cluster();
+    c.getSpec().replicas = 3;
+    assertThat(vigilConf(input(c, null)).getStringList("vigil.failover.peers")).containsExactly(
+        "cache-0.cache-headless.ns.svc:26379", "cache-1.cache-headless.ns.svc:26379",
+        "cache-2.cache-headless.ns.svc:26379");
+    // A scale-in under way: the pods not removed yet still run daemons, so they stay listed.
+    var shrinking = new ModelInput(c, "s3cret", null, "vigil:1", null, 5);
+    assertThat(vigilConf(shrinking).getStringList("vigil.failover.peers")).hasSize(5)
+        .endsWith("cache-4.cache-headless.ns.svc:26379");
+    c.getSpec().sentinel.port = 26400;
+    assertThat(vigilConf(input(c, null)).getStringList("vigil.failover.peers"))
+        .allMatch(p -> p.endsWith(":26400"));
+  }
+
+  @Test
+  void deploymentDaemonsHaveNoPeerListAndKeepTheTimedQuarantine() {
+    ValkeyCluster c = cluster();
+    c.getSpec().sentinel.mode = SentinelSpec.Mode.deployment;
+    c.getSpec().sentinel.replicas = 3;
+    String conf = ConfigMapModel.desired(input(c, null)).getData().get(ConfigMapModel.VIGIL_CONF);
+    assertThat(vigilConf(input(c, null)).hasPath("vigil.failover.peers")).isFalse();
+    assertThat(conf).contains("No failover.peers", "fresh-identity quarantine");
+  }
+
+  @Test
+  void scalingChangesThePeerListButRollsNoPod() {
+    ValkeyCluster c = cluster();
+    c.getSpec().replicas = 3;
+    String three = ConfigMapModel.configHash(input(c, null));
+    String listed = ConfigMapModel.desired(input(c, null)).getData().get(ConfigMapModel.VIGIL_CONF);
+    c.getSpec().replicas = 5;
+    assertThat(ConfigMapModel.desired(input(c, null)).getData().get(ConfigMapModel.VIGIL_CONF))
+        .isNotEqualTo(listed);
+    assertThat(ConfigMapModel.configHash(input(c, null))).isEqualTo(three);
+    assertThat(ConfigMapModel.configHash(new ModelInput(c, "s3cret", null, "vigil:1", null, 7)))
+        .isEqualTo(three);
+    // What the daemons read at start and is not about the size still rolls them.
+    c.getSpec().sentinel.port = 26400;
+    assertThat(ConfigMapModel.configHash(input(c, null))).isNotEqualTo(three);
+  }
 }

@@ -238,4 +238,21 @@ class TlsModelsTest {
     data.forEach((k, v) -> out.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
     return out;
   }
+  @Test
+  void thePeerListNamesThePortTheDaemonsLinksUse() {
+    ValkeyCluster only = withCertManager();
+    only.getSpec().sentinel.port = 26400;
+    var conf = com.typesafe.config.ConfigFactory.parseString(
+        ConfigMapModel.desired(in(only)).getData().get(ConfigMapModel.VIGIL_CONF));
+    // TLS only: spec.sentinel.port is the TLS port, the one the daemons' hellos announce.
+    assertThat(conf.getInt("vigil.port")).isZero();
+    assertThat(conf.getStringList("vigil.failover.peers")).allMatch(p -> p.endsWith(":26400"));
+    ValkeyCluster migrating = withCertManager();
+    migrating.getSpec().tls.plaintext = true;
+    conf = com.typesafe.config.ConfigFactory.parseString(
+        ConfigMapModel.desired(in(migrating)).getData().get(ConfigMapModel.VIGIL_CONF));
+    // A migration keeps the daemons' links plaintext: the plain port, not tls.sentinelPort.
+    assertThat(conf.getBoolean("vigil.tls.replication")).isFalse();
+    assertThat(conf.getStringList("vigil.failover.peers")).allMatch(p -> p.endsWith(":26379"));
+  }
 }

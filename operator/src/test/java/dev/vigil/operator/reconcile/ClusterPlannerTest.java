@@ -107,4 +107,48 @@ class ClusterPlannerTest {
     assertThat(p.status().get().status().phase).isEqualTo("Invalid");
     assertThat(p.status().get().events()).extracting(StatusPlan.Event::reason).containsExactly("SpecInvalid");
   }
+  private static List<String> peers(HasMetadata configMap) {
+    return com.typesafe.config.ConfigFactory.parseString(((io.fabric8.kubernetes.api.model.ConfigMap) configMap)
+        .getData().get(dev.vigil.operator.model.ConfigMapModel.VIGIL_CONF)).getStringList("vigil.failover.peers");
+  }
+
+  @Test
+  void aScaleOutWritesThePeerListBeforeThePodsThatReadIt() {
+    ValkeyCluster c = cluster();
+    List<Pod> pods = List.of(pod(0, "r1"), pod(1, "r1"), pod(2, "r1"));
+    Map<String, HasMetadata> existing = appliedOnce(c, pods, "r1");
+    c.getSpec().replicas = 5;
+    List<HasMetadata> apply = planner.plan(snapshot(c, pods, existing, Map.of())).apply();
+    List<String> kinds = apply.stream().map(HasMetadata::getKind).toList();
+    assertThat(kinds).contains("ConfigMap", "StatefulSet");
+    // PlanSteps applies in this order, so a pod the StatefulSet adds finds itself in the list.
+    assertThat(kinds.indexOf("ConfigMap")).isLessThan(kinds.indexOf("StatefulSet"));
+    assertThat(peers(apply.get(kinds.indexOf("ConfigMap")))).hasSize(5)
+        .contains("c-4.c-headless.ns.svc:26379");
+    assertThat(((StatefulSet) apply.get(kinds.indexOf("StatefulSet"))).getSpec().getReplicas()).isEqualTo(5);
+  }
+
+  @Test
+  void aScaleInKeepsListingThePodsUntilTheyAreGone() {
+    ValkeyCluster c = cluster();
+    c.getSpec().replicas = 5;
+    List<Pod> five = List.of(pod(0, "r1"), pod(1, "r1"), pod(2, "r1"), pod(3, "r1"), pod(4, "r1"));
+    Map<String, HasMetadata> existing = appliedOnce(c, five, "r1");
+    c.getSpec().replicas = 3;
+    // The quorum changes at once; the list keeps the pods the StatefulSet still holds.
+    ClusterPlan shrinking = planner.plan(snapshot(c, five, existing, Map.of()));
+    assertThat(shrinking.apply()).filteredOn(o -> o.getKind().equals("ConfigMap")).singleElement()
+        .satisfies(m -> assertThat(peers(m)).hasSize(5));
+    shrinking.apply().forEach(o -> existing.put(ClusterSnapshot.ref(o.getClass(), o.getMetadata().getName()), o));
+    // The StatefulSet shrank; c-4 is still terminating: still listed.
+    StatefulSet shrunk = (StatefulSet) existing.get(ClusterSnapshot.ref(StatefulSet.class, "c"));
+    shrunk.getSpec().setReplicas(3);
+    ClusterPlan terminating = planner.plan(snapshot(c, List.of(five.get(0), five.get(1), five.get(2),
+        five.get(4)), existing, Map.of()));
+    assertThat(terminating.apply()).noneMatch(o -> o.getKind().equals("ConfigMap"));
+    // Gone: the list shrinks.
+    ClusterPlan gone = planner.plan(snapshot(c, five.subList(0, 3), existing, Map.of()));
+    assertThat(gone.apply()).filteredOn(o -> o.getKind().equals("ConfigMap")).singleElement()
+        .satisfies(m -> assertThat(peers(m)).hasSize(3));
+  }
 }

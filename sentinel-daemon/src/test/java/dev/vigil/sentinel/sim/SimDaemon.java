@@ -9,6 +9,8 @@ import dev.vigil.sentinel.daemon.LinkIo;
 import dev.vigil.sentinel.daemon.Tilt;
 import dev.vigil.sentinel.server.VoteReply;
 import dev.vigil.sentinel.failover.Quarantine;
+import dev.vigil.sentinel.failover.QuarantineGate;
+import dev.vigil.sentinel.failover.QuarantineProof;
 import dev.vigil.sentinel.monitor.GroupState;
 import dev.vigil.sentinel.monitor.NodeState;
 import dev.vigil.sentinel.monitor.SentinelEvent;
@@ -17,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.helpers.NOPLogger;
 
 /**
@@ -26,6 +29,14 @@ import org.slf4j.helpers.NOPLogger;
  * and TILT state, a restart builds a new one from what was persisted.
  */
 final class SimDaemon implements GroupDriver.Host {
+  /**
+   * -Dvigil.sim.proof=partial (the quarantine ends on the first other daemon's answer) or
+   * nofloor (it ends on every answer, raising the epoch but blocking nothing): mutants of the
+   * quarantine's early end, to see whether the invariants notice (election.pml refutes both).
+   */
+  private static final String PROOF_MUTANT = System.getProperty("vigil.sim.proof", "");
+  /** How often a quarantined daemon asks again the addresses that have not answered yet. */
+  static final long PROOF_RETRY_MS = 250;
   String id;
   final Address address;
   private final Simulation sim;
@@ -40,6 +51,13 @@ final class SimDaemon implements GroupDriver.Host {
   /** The state file's fresh-identity quarantine end (virtual time stands in for the wall clock). */
   private long persistedQuarantineUntil;
   private long abstainUntil = -1;
+  /**
+   * The state file's vote floor (sentinel vigil-vote-floor): the highest epoch this identity
+   * never votes in, set when a proof ended its quarantine; kept by a restart, gone with the state.
+   */
+  private long persistedFloor;
+  /** vigil.failover.peers: every daemon's address (this one's too), or empty when not configured. */
+  private Set<Address> configuredPeers = Set.of();
   /** The tick's offset within its period: a restarted process keeps its place in the schedule. */
   private long tickPhase;
   /** Until when the process is stalled (a GC pause, a suspended VM): it runs nothing until then. */
@@ -54,6 +72,11 @@ final class SimDaemon implements GroupDriver.Host {
     final Tilt tilt = new Tilt(() -> timing, e -> sim.recordEvent(SimDaemon.this, e));
     boolean alive = true;
     GroupDriver driver;
+    /** What this run's groups read: read from the state file at start, as SentinelDaemon does. */
+    final QuarantineGate gate = new QuarantineGate(abstainUntil, persistedFloor);
+    final long startedAt = sim.now;
+    /** The answers to this run's own epoch queries: an earlier run's never reach it. */
+    QuarantineProof proof;
 
     @Override
     public void execute(Runnable r) {
@@ -138,6 +161,11 @@ final class SimDaemon implements GroupDriver.Host {
     return current.driver.state();
   }
 
+  /** The complete list of daemons, as vigil.failover.peers configures it. */
+  void configurePeers(Set<Address> peers) {
+    configuredPeers = Set.copyOf(peers);
+  }
+
   /** Starts the process for the first time, ticking at {@code phase} within each period. */
   void boot(long phase) {
     tickPhase = phase;
@@ -145,7 +173,82 @@ final class SimDaemon implements GroupDriver.Host {
     current = new Incarnation();
     current.driver = new GroupDriver(this, current, current, () -> sim.now, sim::random,
         NOPLogger.NOP_LOGGER, GroupState.initial(spec, persisted, sim.now));
+    if (current.gate.abstaining(sim.now)) {
+      sim.quarantineStarted(!configuredPeers.isEmpty());
+      if (!configuredPeers.isEmpty()) {
+        current.proof = QuarantineProof.start(id, configuredPeers);
+        askEpochs(current);
+      }
+    }
     current.driver.start();
+  }
+
+  // ---- the quarantine's proof: SENTINEL VIGIL-EPOCH to every configured address ----
+
+  /**
+   * Asks every address that has not answered yet for its current epoch, on new connections (a
+   * message of this run), and again a retry period later while still quarantined: a lost query
+   * or reply, a peer down or cut off, only delays the proof.
+   */
+  private void askEpochs(Incarnation run) {
+    for (Address a : run.proof.waitingFor()) {
+      if (a.equals(address)) {
+        // Our own address: the real daemon's query reaches its own listener whatever the
+        // network does to the pod, and the answer (our run id) adds nothing to the floor.
+        sim.later(1, () -> run.execute(() -> epochAnswered(run, a, id, currentEpoch)));
+        continue;
+      }
+      sim.send(this, a, () -> {
+        SimDaemon peer = sim.daemonAt(a);
+        peer.whenResponsive(() -> {
+          if (peer.up) {
+            String runId = peer.id;
+            long epoch = peer.currentEpoch;
+            sim.send(a, this, () -> run.execute(() -> epochAnswered(run, a, runId, epoch)));
+          }
+        });
+      });
+    }
+    sim.later(PROOF_RETRY_MS, () -> run.execute(() -> {
+      if (run.gate.abstaining(sim.now)) {
+        askEpochs(run);
+      }
+    }));
+  }
+
+  /**
+   * An answer on this run's connection (execute drops it once the run is gone). Once every
+   * configured address has answered, the floor is persisted with the epoch first, then the
+   * quarantine ends, as the real daemon writes its state file before it opens the gate.
+   */
+  private void epochAnswered(Incarnation run, Address from, String runId, long epoch) {
+    if (!run.gate.abstaining(sim.now)) {
+      return;
+    }
+    run.proof = run.proof.answered(from, runId, epoch);
+    long floor;
+    if (PROOF_MUTANT.equals("partial")) {
+      if (from.equals(address)) {
+        return;
+      }
+      floor = Math.max(currentEpoch,
+          run.proof.answers().values().stream().mapToLong(Long::longValue).max().orElse(0));
+    } else {
+      var proven = run.proof.floor(currentEpoch);
+      if (proven.isEmpty()) {
+        return;
+      }
+      floor = proven.getAsLong();
+    }
+    currentEpoch = Math.max(currentEpoch, floor);
+    persistedQuarantineUntil = Math.min(persistedQuarantineUntil, sim.now);
+    if (PROOF_MUTANT.equals("nofloor")) {
+      run.gate.endWithFloor(0);
+    } else {
+      persistedFloor = Math.max(persistedFloor, floor);
+      run.gate.endWithFloor(floor);
+    }
+    sim.quarantineProven(this, sim.now - run.startedAt, floor);
   }
 
   void crash() {
@@ -177,6 +280,7 @@ final class SimDaemon implements GroupDriver.Host {
     persistedQuarantineUntil = remaining > 0 ? sim.now + remaining : 0;
     persisted = GroupRecord.fresh(spec.name(), spec.address());
     currentEpoch = 0;
+    persistedFloor = 0;
   }
 
   /**
@@ -251,10 +355,14 @@ final class SimDaemon implements GroupDriver.Host {
     if (runId.equals("*")) {
       return new LinkIo.PeerAnswer(down, null, 0);
     }
+    QuarantineGate gate = current.gate;
+    if (!gate.abstaining(sim.now) && epoch <= gate.floor() && !runId.equals(id)) {
+      sim.floorRefusal();
+    }
     VoteReply v = current.driver.vote(epoch, runId);
     sim.checkDaemon(this);
     if (runId.equals(v.leader()) && v.leaderEpoch() == epoch && !runId.equals(id)) {
-      sim.votedFor(this);
+      sim.votedFor(this, runId, epoch);
     }
     return new LinkIo.PeerAnswer(down, v.leader(), v.leaderEpoch());
   }
@@ -297,8 +405,8 @@ final class SimDaemon implements GroupDriver.Host {
   }
 
   @Override
-  public dev.vigil.sentinel.failover.QuarantineGate quarantine() {
-    return new dev.vigil.sentinel.failover.QuarantineGate(abstainUntil, 0);
+  public QuarantineGate quarantine() {
+    return current.gate;
   }
 
   @Override
