@@ -131,13 +131,17 @@ final class QuarantineProber {
     }
     String runId;
     long epoch;
+    Set<Address> known = new LinkedHashSet<>();
     try {
       List<RespValue> fields = Resp.elements(reply);
-      if (fields.size() != 2 || Resp.text(fields.get(0)) == null) {
+      if (fields.size() != 3 || Resp.text(fields.get(0)) == null) {
         throw new IllegalArgumentException("malformed SENTINEL VIGIL-EPOCH reply " + reply);
       }
       runId = Resp.text(fields.get(0));
       epoch = Resp.longValue(fields.get(1));
+      for (RespValue k : Resp.elements(fields.get(2))) {
+        known.add(Address.parse(Resp.text(k)));
+      }
     } catch (RuntimeException e) {
       failed(a, e);
       return;
@@ -145,7 +149,14 @@ final class QuarantineProber {
     if (lastFailure.remove(a) != null) {
       log.info("quarantine proof: {} answered after all", a);
     }
-    proof = proof.answered(a, runId, epoch);
+    Set<Address> before = proof.peers();
+    proof = proof.answered(a, runId, epoch, known);
+    if (!before.containsAll(proof.peers())) {
+      Set<Address> added = new LinkedHashSet<>(proof.peers());
+      added.removeAll(before);
+      log.info("quarantine proof: {} knows daemons not in vigil.failover.peers, asking them too: {}",
+          a, added);
+    }
     if (proof.floor(daemon.currentEpoch()).isEmpty()) {
       return;
     }

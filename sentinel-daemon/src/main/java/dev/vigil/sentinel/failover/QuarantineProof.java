@@ -18,10 +18,14 @@ import java.util.Set;
  *
  * <p>The list must be complete: a daemon missing from it could be the candidate that the
  * forgotten identity voted for. Answers are keyed by configured address, not run id, so a peer
- * that restarted between two answers cannot stand in for one that has not answered.
+ * that restarted between two answers cannot stand in for one that has not answered. Each answer
+ * also names the peers its daemon knows; an address the list lacks joins the ones waited for, so
+ * a list read before a scale-out (a mounted ConfigMap lags) is completed by what the others have
+ * heard, and a daemon they know that cannot be reached keeps the timed quarantine.
  *
- * @param peers every configured daemon address (this daemon's own may be among them)
- * @param answers the epoch each configured address answered with
+ * @param peers every address waited for: the configured ones (this daemon's own may be among
+ *     them) and those the answers named
+ * @param answers the epoch each address answered with
  */
 public record QuarantineProof(String myId, Set<Address> peers, Map<Address, Long> answers) {
   public QuarantineProof {
@@ -38,12 +42,19 @@ public record QuarantineProof(String myId, Set<Address> peers, Map<Address, Long
    * answers with its own run id: it counts as answered and adds nothing.
    */
   public QuarantineProof answered(Address peer, String runId, long epoch) {
+    return answered(peer, runId, epoch, Set.of());
+  }
+
+  /** As above, with the peers the answering daemon knows, which are then waited for too. */
+  public QuarantineProof answered(Address peer, String runId, long epoch, Set<Address> known) {
     if (!peers.contains(peer) || epoch < 0) {
       return this;
     }
     Map<Address, Long> m = new LinkedHashMap<>(answers);
     m.merge(peer, myId.equals(runId) ? 0L : epoch, Math::max);
-    return new QuarantineProof(myId, peers, m);
+    Set<Address> all = new java.util.LinkedHashSet<>(peers);
+    all.addAll(known);
+    return new QuarantineProof(myId, all, m);
   }
 
   public boolean configured() {

@@ -124,8 +124,15 @@ final class SentinelCommands {
         // Vigil's own: what a peer that lost its state asks every configured daemon before it
         // ends its fresh-identity quarantine early (QuarantineProof). The run id lets a daemon
         // that reached its own port tell its own answer apart.
-        return args.size() != 2 ? arity("sentinel|vigil-epoch")
-            : RespArray.of(bulk(daemon.myId()), RespInteger.of(daemon.currentEpoch()));
+        // The third element, every peer address it knows, lets the asker notice a daemon its
+        // own list lacks (a list read before a scale-out) and wait for that one's answer too.
+        if (args.size() != 2) {
+          return arity("sentinel|vigil-epoch");
+        }
+        java.util.Set<String> known = new java.util.TreeSet<>();
+        daemon.groups().forEach(g -> g.peers().values().forEach(p -> known.add(p.address().toString())));
+        return RespArray.of(bulk(daemon.myId()), RespInteger.of(daemon.currentEpoch()),
+            new RespArray(known.stream().map(a -> (RespValue) bulk(a)).toList()));
       }
       case "ckquorum" -> {
         if (args.size() != 3) {
@@ -181,7 +188,7 @@ final class SentinelCommands {
             "INFO-CACHE <name> [<name> ...]",
             "IS-MASTER-DOWN-BY-ADDR <ip> <port> <current-epoch> <runid>",
             "DEBUG [<param> <value> ...]",
-            "VIGIL-EPOCH (Vigil: [run id, current epoch], for a peer's quarantine proof)",
+            "VIGIL-EPOCH (Vigil: [run id, current epoch, known peers], for a peer's quarantine proof)",
             "HELP"));
       }
       default -> {

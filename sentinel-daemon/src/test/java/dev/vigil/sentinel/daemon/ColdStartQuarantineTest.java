@@ -74,6 +74,32 @@ class ColdStartQuarantineTest {
         .until(() -> "master".equals(group.get(1).info("replication").get("role")));
   }
 
+  /**
+   * A list read before a scale-out lacks a daemon the others already know: the answers name it,
+   * so it is asked too, and its epoch counts in the floor.
+   */
+  @Test
+  void aDaemonTheListLacksButThePeersKnowIsAskedToo() {
+    ValkeyServer master = servers.start();
+    List<Integer> ports = List.of(FreePorts.loopback(), FreePorts.loopback(), FreePorts.loopback());
+    List<SentinelDaemon> running = new ArrayList<>();
+    for (int port : ports) {
+      running.add(daemons.start(TestDaemons.hocon("mymaster", master, 2, 1_000,
+          peerConfig(port, ports, 0))));
+    }
+    SentinelDaemon newest = running.get(2);
+    newest.adoptEpoch(9);
+    await().atMost(Duration.ofSeconds(20)).until(() -> running.stream()
+        .allMatch(d -> d.group("mymaster").peers().size() == 2));
+
+    int freshPort = FreePorts.loopback();
+    SentinelDaemon fresh = daemons.start(TestDaemons.hocon("mymaster", master, 2, 1_000,
+        peerConfig(freshPort, List.of(ports.get(0), ports.get(1), freshPort), 60)));
+    await().atMost(Duration.ofSeconds(20)).until(() -> !fresh.abstaining());
+    assertThat(fresh.quarantine().floor()).as("the unlisted daemon's epoch").isEqualTo(9);
+    assertThat(fresh.currentEpoch()).isEqualTo(9);
+  }
+
   @Test
   void anAddressNobodyListensOnKeepsTheTimedQuarantine() {
     ValkeyServer master = servers.start();

@@ -76,7 +76,7 @@ class DaemonPortTest {
     SentinelDaemon d = daemon("");
     d.adoptEpoch(7);
     try (AdminConnection c = new AdminConnection("127.0.0.1", d.port(), 2_000)) {
-      assertThat(c.command("SENTINEL", "VIGIL-EPOCH")).isEqualTo(List.of(d.myId(), 7L));
+      assertThat(c.command("SENTINEL", "VIGIL-EPOCH")).isEqualTo(List.of(d.myId(), 7L, List.of()));
       assertThat(error(c, "SENTINEL", "VIGIL-EPOCH", "x"))
           .isEqualTo("ERR wrong number of arguments for 'sentinel|vigil-epoch' command");
       assertThat((List<?>) c.command("SENTINEL", "HELP")).anySatisfy(line ->

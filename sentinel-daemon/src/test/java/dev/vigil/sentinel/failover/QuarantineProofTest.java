@@ -53,4 +53,17 @@ class QuarantineProofTest {
     assertThat(p.floor(0)).isEmpty();
     assertThat(p.answered(PB, B, 1).floor(0)).isEqualTo(OptionalLong.of(1));
   }
+
+  @Test
+  void anAddressAnAnswerNamesIsWaitedForToo() {
+    Address a = new Address("127.0.0.1", 26379);
+    Address b = new Address("127.0.0.1", 26380);
+    Address unlisted = new Address("10.0.0.9", 26379);
+    QuarantineProof p = QuarantineProof.start("me", Set.of(a, b))
+        .answered(a, "ra", 3, Set.of(b, unlisted))
+        .answered(b, "rb", 2, Set.of(a));
+    assertThat(p.waitingFor()).containsExactly(unlisted);
+    assertThat(p.floor(0)).isEmpty();
+    assertThat(p.answered(unlisted, "ru", 8, Set.of()).floor(0)).hasValue(8);
+  }
 }
