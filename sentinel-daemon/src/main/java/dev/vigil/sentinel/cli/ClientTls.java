@@ -10,17 +10,32 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.net.ssl.SSLException;
 
-/** The CLI's TLS client context, one rule for every command that talks TLS. */
+/** The CLI's TLS client options and context, one rule for every command that talks TLS. */
 final class ClientTls {
-  private ClientTls() {}
+  @picocli.CommandLine.Option(names = "--tls", description = "Use TLS (to daemons, and to nodes "
+      + "where the command talks to them).")
+  boolean tls;
+
+  @picocli.CommandLine.Option(names = "--cacert", description = "CA certificate (PEM) to trust with --tls.")
+  Path cacert;
+
+  @picocli.CommandLine.Option(names = "--cert", description = "Client certificate (PEM) to present "
+      + "with --tls, for a daemon or node with tls-auth-clients yes (as valkey-cli --cert).")
+  Path cert;
+
+  @picocli.CommandLine.Option(names = "--key", description = "Private key (PEM, PKCS#8 or PKCS#1) of --cert.")
+  Path key;
+
+  @picocli.CommandLine.Option(names = "--insecure", description = "With --tls, accept any "
+      + "certificate (testing only).")
+  boolean insecure;
 
   /**
    * @param verifyHostnames check the server's certificate names the host connected to (off only
    *     where the CLI connects to addresses it resolved itself, see InitNodeCommand)
-   * @return the context, or null without {@code tls}
+   * @return the context, or null without {@code --tls}
    */
-  static SslContext context(boolean tls, boolean insecure, Path cacert, Path cert, Path key,
-      boolean verifyHostnames) throws SSLException {
+  SslContext context(boolean verifyHostnames) throws SSLException {
     if (!tls) {
       return null;
     }

@@ -2,7 +2,6 @@ package dev.vigil.sentinel.cli;
 
 import dev.vigil.sentinel.config.Address;
 import io.netty.handler.ssl.SslContext;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,21 +28,7 @@ final class ConnectOptions {
           + "(default: $VIGIL_AUTH_PASS).")
   String nodePassword;
 
-  @Option(names = "--tls", description = "Use TLS to daemons and nodes.")
-  boolean tls;
-
-  @Option(names = "--cacert", description = "CA certificate (PEM) to trust with --tls.")
-  Path cacert;
-
-  @Option(names = "--cert", description = "Client certificate (PEM) to present with --tls, "
-      + "for a daemon or node with tls-auth-clients yes (as valkey-cli --cert).")
-  Path cert;
-
-  @Option(names = "--key", description = "Private key (PEM, PKCS#8 or PKCS#1) of --cert.")
-  Path key;
-
-  @Option(names = "--insecure", description = "With --tls, accept any certificate (testing only).")
-  boolean insecure;
+  @picocli.CommandLine.Mixin ClientTls tls = new ClientTls();
 
   @Option(names = "--timeout-ms", defaultValue = "2000",
       description = "Connect and reply timeout (default: ${DEFAULT-VALUE}).")
@@ -54,6 +39,6 @@ final class ConnectOptions {
   }
 
   SslContext ssl() throws javax.net.ssl.SSLException {
-    return ClientTls.context(tls, insecure, cacert, cert, key, true);
+    return tls.context(true);
   }
 }

@@ -69,19 +69,7 @@ final class InitNodeCommand implements Callable<Integer> {
       description = "Password of the daemons' port (default: $VIGIL_SENTINEL_PASSWORD).")
   String password;
 
-  @Option(names = "--tls", description = "Talk TLS to the daemons (a TLS-only group: their "
-      + "plaintext port is 0).")
-  boolean tls;
-
-  @Option(names = "--cacert", description = "CA certificate (PEM) that signed the daemons' certificates.")
-  Path cacert;
-
-  @Option(names = "--cert", description = "Client certificate (PEM), for daemons with "
-      + "tls-auth-clients yes: the pod's own certificate serves.")
-  Path cert;
-
-  @Option(names = "--key", description = "Private key (PEM, PKCS#8 or PKCS#1) of --cert.")
-  Path key;
+  @picocli.CommandLine.Mixin ClientTls tls = new ClientTls();
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -108,8 +96,8 @@ final class InitNodeCommand implements Callable<Integer> {
     // Addresses resolved from --sentinels-dns are IPs, which the daemons' certificates (issued for
     // their DNS names) do not name: those are checked against the CA only. Named ones are checked
     // against their name too.
-    io.netty.handler.ssl.SslContext named = ClientTls.context(tls, false, cacert, cert, key, true);
-    io.netty.handler.ssl.SslContext byIp = ClientTls.context(tls, false, cacert, cert, key, false);
+    io.netty.handler.ssl.SslContext named = tls.context(true);
+    io.netty.handler.ssl.SslContext byIp = tls.context(false);
     try (RespClient client = new RespClient(1)) {
       for (Address a : asked) {
         io.netty.handler.ssl.SslContext ssl = isIpLiteral(a.host()) ? byIp : named;
