@@ -34,19 +34,11 @@ public final class SentinelProcess implements AutoCloseable {
 
   public static SentinelProcess start(String name, ValkeyServer master, int quorum,
       long downAfterMs, long failoverTimeoutMs) {
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return start(name, master, quorum, downAfterMs, failoverTimeoutMs, port);
-  }
-
-  /** As above, on {@code port}. */
-  public static SentinelProcess start(String name, ValkeyServer master, int quorum,
-      long downAfterMs, long failoverTimeoutMs, int port) {
     try {
+      int port;
+      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        port = s.getLocalPort();
+      }
       Path dir = Files.createTempDirectory("vigil-sentinel-");
       Path conf = dir.resolve("sentinel.conf");
       Files.writeString(conf, "port " + port + "\nbind 127.0.0.1\ndir " + dir + "\n"

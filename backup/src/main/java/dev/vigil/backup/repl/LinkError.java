@@ -8,7 +8,7 @@ public final class LinkError {
 
   public static String describe(Throwable cause) {
     if (TlsFailure.isTls(cause)) {
-      return "TLS handshake failed: " + TlsFailure.describe(cause);
+      return TlsFailure.reason(cause);
     }
     return cause.getMessage() == null ? cause.toString() : cause.getMessage();
   }

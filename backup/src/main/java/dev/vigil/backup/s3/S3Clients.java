@@ -1,15 +1,8 @@
 package dev.vigil.backup.s3;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.util.Collection;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -54,21 +47,15 @@ public final class S3Clients {
     return DefaultCredentialsProvider.builder().build();
   }
 
+  /** Refusals name the certificate and the setting to fix, as the node links' do. */
+  private static final dev.vigil.resp3.tls.PeerCertificateException.Hints HINTS =
+      new dev.vigil.resp3.tls.PeerCertificateException.Hints("--s3-ca-file",
+          "against the host of --s3-endpoint");
+
   private static TrustManager[] trustManagers(java.nio.file.Path pem) throws IOException {
-    try (InputStream in = Files.newInputStream(pem)) {
-      Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
-      if (certs.isEmpty()) {
-        throw new IOException("no certificate in " + pem);
-      }
-      KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-      ks.load(null, null);
-      int i = 0;
-      for (Certificate c : certs) {
-        ks.setCertificateEntry("ca-" + i++, c);
-      }
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(ks);
-      return tmf.getTrustManagers();
+    try {
+      return new TrustManager[] {dev.vigil.resp3.tls.DescribingTrustManager.trusting(
+          dev.vigil.resp3.tls.DescribingTrustManager.certificates(pem), HINTS)};
     } catch (GeneralSecurityException e) {
       throw new IOException("cannot read CA certificates from " + pem + ": " + e.getMessage(), e);
     }

@@ -18,6 +18,14 @@ public final class TlsFailure {
     return false;
   }
 
+  /**
+   * Why a connection failed, in one line: "TLS handshake failed: " and the most telling message
+   * for a TLS failure, else the innermost cause's message.
+   */
+  public static String reason(Throwable t) {
+    return isTls(t) ? "TLS handshake failed: " + describe(t) : rootMessage(t);
+  }
+
   /** The message of the innermost cause: "Connection refused: /10.0.0.1:6379". */
   public static String rootMessage(Throwable t) {
     Throwable c = t;

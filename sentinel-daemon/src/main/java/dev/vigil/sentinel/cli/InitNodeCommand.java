@@ -100,7 +100,7 @@ final class InitNodeCommand implements Callable<Integer> {
     io.netty.handler.ssl.SslContext byIp = tls.context(false);
     try (RespClient client = new RespClient(1)) {
       for (Address a : asked) {
-        io.netty.handler.ssl.SslContext ssl = isIpLiteral(a.host()) ? byIp : named;
+        io.netty.handler.ssl.SslContext ssl = a.isIpLiteral() ? byIp : named;
         try (DaemonConnection c = DaemonConnection.open(client, a, null, password, ssl,
             Duration.ofMillis(timeoutMs))) {
           RespMap m = Resp.asMap(c.command("SENTINEL", "MASTER", name));
@@ -121,9 +121,5 @@ final class InitNodeCommand implements Callable<Integer> {
     System.out.println("vigil init-node: " + (d.master().isEmpty() ? "starting as master"
         : "starting as replica of " + d.master().get()) + " (" + d.reason() + ")");
     return 0;
-  }
-
-  private static boolean isIpLiteral(String host) {
-    return host.contains(":") || host.matches("[0-9]+(\\.[0-9]+){3}");
   }
 }

@@ -26,8 +26,7 @@ final class LinkFailures {
 
   void attemptFailed(Throwable cause) {
     boolean tls = TlsFailure.isTls(cause);
-    String reason = tls ? "TLS handshake failed: " + TlsFailure.describe(cause)
-        : TlsFailure.rootMessage(cause);
+    String reason = TlsFailure.reason(cause);
     if (seen.contains(reason) || seen.size() >= MAX_REASONS) {
       return;
     }

@@ -173,8 +173,7 @@ final class QuarantineProber {
   private void failed(Address a, Throwable error) {
     Throwable cause = error instanceof java.util.concurrent.CompletionException
         && error.getCause() != null ? error.getCause() : error;
-    String reason = TlsFailure.isTls(cause) ? "TLS handshake failed: " + TlsFailure.describe(cause)
-        : TlsFailure.rootMessage(cause);
+    String reason = TlsFailure.reason(cause);
     if (!reason.equals(lastFailure.put(a, reason))) {
       log.info("quarantine proof: no answer from {} ({}); still abstaining, asking again every "
           + "{} ms", a, reason, PERIOD_MS);
