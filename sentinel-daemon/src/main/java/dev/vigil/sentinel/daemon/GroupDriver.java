@@ -401,12 +401,16 @@ public final class GroupDriver implements LinkIo.Events {
     l.io.info().whenComplete((info, error) -> observe(() -> {
       l.infoInFlight = false;
       if (error == null) {
-        apply(monitor().info(state, l.address, info, now()));
-        if (!host.inTilt(now())) {
-          apply(core().info(state, l.address, info, now()));
-        }
+        onInfo(l, info);
       }
     }));
+  }
+
+  private void onInfo(Tracked l, NodeInfo info) {
+    apply(monitor().info(state, l.address, info, now()));
+    if (!host.inTilt(now())) {
+      apply(core().info(state, l.address, info, now()));
+    }
   }
 
   private void sendHellos() {
@@ -547,14 +551,18 @@ public final class GroupDriver implements LinkIo.Events {
       log.warn("cannot reconfigure {}: no link", node);
       return;
     }
-    l.io.replicaOf(master, unpause).whenComplete((r, error) -> observe(() -> {
+    l.io.replicaOf(master, unpause).whenComplete((info, error) -> observe(() -> {
       if (error != null) {
         log.warn("REPLICAOF {} on {} failed: {}", master == null ? "NO ONE" : master, node,
             error.getMessage());
+        if (!l.infoInFlight) {
+          sendInfo(l, now());
+        }
+        return;
       }
-      if (!l.infoInFlight) {
-        sendInfo(l, now());
-      }
+      // Taken in the same transaction: the node's role and offset at the switch, which a
+      // failover waits for before REPLICAOF NO ONE.
+      onInfo(l, info);
     }));
   }
 

@@ -19,10 +19,12 @@ public interface LinkIo {
   CompletionStage<NodeInfo> info();
 
   /**
-   * REPLICAOF (null master: NO ONE), then CLIENT UNPAUSE when {@code unpause}, CONFIG REWRITE
-   * and the disconnection of normal and pub/sub clients, in one transaction.
+   * REPLICAOF (null master: NO ONE), then CLIENT UNPAUSE when {@code unpause}, and INFO, in one
+   * transaction; CONFIG REWRITE and the disconnection of normal and pub/sub clients follow. The
+   * reply is that INFO: the node as it was right after the switch. A REPLICAOF the node refused
+   * completes exceptionally.
    */
-  CompletionStage<?> replicaOf(Address master, boolean unpause);
+  CompletionStage<NodeInfo> replicaOf(Address master, boolean unpause);
 
   CompletionStage<?> pauseWrites(long ms);
 

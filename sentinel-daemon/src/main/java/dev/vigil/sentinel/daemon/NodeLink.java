@@ -105,14 +105,17 @@ final class NodeLink implements LinkIo {
   }
 
   /**
-   * REPLICAOF as Sentinel sends it: one transaction that also rewrites the node's config and
-   * disconnects its normal and pub/sub clients, which is how Sentinel-aware clients learn to
-   * re-resolve the master. {@code master} null means REPLICAOF NO ONE. {@code unpause} lifts a
-   * write pause right after REPLICAOF: the node is read-only before its held clients go on, and
-   * its link to the new master is not held back by the pause.
+   * REPLICAOF as Sentinel sends it, with the node's INFO right after it in the same transaction
+   * (its role and offset at the moment it switched: what a failover waits for before the
+   * promotion), then a second transaction, pipelined behind it, that rewrites the node's config
+   * and disconnects its normal and pub/sub clients, which is how Sentinel-aware clients learn to
+   * re-resolve the master. Two, so that the reply does not wait for the config file's fsync.
+   * {@code master} null means REPLICAOF NO ONE. {@code unpause} lifts a write pause right after
+   * REPLICAOF: the node is read-only before its held clients go on, and its link to the new
+   * master is not held back by the pause.
    */
   @Override
-  public CompletableFuture<?> replicaOf(Address master, boolean unpause) {
+  public CompletableFuture<NodeInfo> replicaOf(Address master, boolean unpause) {
     RespCommand replicaOf = master == null
         ? RespCommand.of("REPLICAOF", "NO", "ONE")
         : RespCommand.of("REPLICAOF", master.host(), master.port());
@@ -120,8 +123,15 @@ final class NodeLink implements LinkIo {
     if (unpause) {
       tx.add(RespCommand.of("CLIENT", "UNPAUSE"));
     }
-    tx.addAll(REWRITE_AND_DISCONNECT);
-    return connection.transaction(tx);
+    tx.add(RespCommand.of("INFO"));
+    CompletableFuture<NodeInfo> switched = connection.transaction(tx).thenApply(replies -> {
+      if (replies.get(0).isError()) {
+        throw new IllegalStateException(Resp.text(replies.get(0)));
+      }
+      return NodeInfo.parse(Resp.text(replies.get(replies.size() - 1)));
+    });
+    connection.transaction(REWRITE_AND_DISCONNECT);
+    return switched;
   }
 
   /**

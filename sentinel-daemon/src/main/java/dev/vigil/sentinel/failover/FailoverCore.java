@@ -42,12 +42,20 @@ import java.util.Optional;
  *       write-paused over any link we have to it ({@code oldMasterFenced}: a link a partition
  *       holds delivers the pause with the heal) and demoted the moment the promotion is
  *       confirmed.
- *   <li>The other replicas are re-pointed at the promoted one with REPLICAOF NO ONE, not after
+ *   <li>The other replicas are re-pointed at the chosen one before REPLICAOF NO ONE, not after
  *       the promotion is confirmed and parallel-syncs at a time, so that none of them confirms
- *       writes of a returning old master ({@link #detachOtherReplicas}).
+ *       writes of a returning old master ({@link #detachOtherReplicas}), and REPLICAOF NO ONE
+ *       waits until the chosen one has everything they have ({@link #promoteOnceCaughtUp}).
  * </ul>
  */
 public final class FailoverCore {
+  /**
+   * How long the chosen replica may take to reach the offsets of the replicas detached from the
+   * old master before it is promoted anyway (or a replica that has more is chosen instead): it
+   * still follows the old master, so it catches up in milliseconds unless its own link is gone.
+   */
+  static final long CATCH_UP_LIMIT_MS = 1_000;
+
   private final String myId;
   private final Timing timing;
   private final FailoverTuning settings;
@@ -204,21 +212,33 @@ public final class FailoverCore {
         Address r = chosen.get().address();
         fx.add(replicaEvent(g, r, "+selected-slave"));
         fx.add(replicaEvent(g, r, "+failover-state-send-slaveof-noone"));
-        Failover next = f.withPromoted(r).inPhase(Phase.WAIT_PROMOTION, now);
         if (f.coordinated()) {
           fx.add(new Effect.HandOver(g.masterAddress(), r, ft));
-        } else {
-          // Paused before the promotion, so that it confirms nothing the promoted replica may
-          // not have: at once if it answers (a forced failover), queued on a link that a
-          // partition holds open otherwise, so that it arrives with the heal.
-          next = fenceIfReachable(g, next, now, fx);
-          fx.add(new Effect.Promote(r));
-          next = detachOtherReplicas(g, next, now, fx);
+          fx.add(replicaEvent(g, r, "+failover-state-wait-promotion"));
+          return new Transition(withFailover(g, f.withPromoted(r)
+              .inPhase(Phase.WAIT_PROMOTION, now)), fx);
         }
-        fx.add(replicaEvent(g, r, "+failover-state-wait-promotion"));
-        return new Transition(withFailover(g, next), fx);
+        // Paused before the promotion, so that it confirms nothing the promoted replica may
+        // not have: at once if it answers (a forced failover), queued on a link that a
+        // partition holds open otherwise, so that it arrives with the heal.
+        Failover next = fenceIfReachable(g, f.withPromoted(r).inPhase(Phase.PROMOTE, now), now, fx);
+        next = detachOtherReplicas(g, next, now, fx);
+        return promoteOnceCaughtUp(g, next, now, fx);
       }
-      case PROMOTE, WAIT_PROMOTION -> {
+      case PROMOTE -> {
+        if (!f.forced() && !g.master().sdown()) {
+          // Still nothing promoted: as in SELECT_REPLICA, the master that answers keeps its
+          // writes; the replicas detached from it follow it again at once.
+          fx.add(masterEvent(g, "-failover-abort-master-back", null));
+          return new Transition(abortDetached(g, f, now, random, fx), fx);
+        }
+        if (ReplicaSelection.choose(g, now, timing).isEmpty()) {
+          fx.add(masterEvent(g, "-failover-abort-no-good-slave", null));
+          return new Transition(abortDetached(g, f, now, random, fx), fx);
+        }
+        return promoteOnceCaughtUp(g, fenceIfReachable(g, f, now, fx), now, fx);
+      }
+      case WAIT_PROMOTION -> {
         if (now - f.phaseSince() > ft) {
           fx.add(masterEvent(g, "-failover-abort-slave-timeout", null));
           if (f.fenced()) {
@@ -261,21 +281,24 @@ public final class FailoverCore {
   }
 
   /**
-   * The other reachable replicas follow the promoted one from REPLICAOF NO ONE on, not once the
-   * promotion is confirmed: while they still follow the master being replaced, a heal of its
-   * partition lets them confirm its new writes ({@code WAIT 1} included) that the promotion then
-   * discards (PartitionTest's flapping links lost them so, the fence on the old master notwithstanding:
-   * a write held by the partition can be read before the pause). Write-pausing them would hold
-   * their acknowledgements back too, but leaves them paused and falling behind for up to a
-   * failover-timeout when this daemon dies mid-failover; a re-pointed replica has nothing to undo.
-   * They are sent together, not parallel-syncs at a time: each continues from the promoted
-   * replica's history with a partial resync, the load parallel-syncs exists to bound is a full
-   * one. A replica we cannot reach now is re-pointed after the promotion as before; if the
-   * failover is aborted, the re-pointed ones are sent back to the master by the misdirected
-   * replica rule.
+   * The other reachable replicas are re-pointed at the chosen one before it is promoted, not
+   * once the promotion is confirmed: while they still follow the master being replaced, a heal
+   * of its partition lets them confirm its new writes ({@code WAIT 1} included) that the
+   * promotion then discards (PartitionTest's flapping links lost them so, the fence on the old
+   * master notwithstanding: a write held by the partition can be read before the pause). A
+   * replica of a replica no longer acknowledges anything to the old master, and what it has is
+   * what it had (or what it gets from the chosen one). Before, they were sent together with
+   * REPLICAOF NO ONE, and a replica that read the healed master's stream in between still
+   * confirmed writes the promoted one never got (PartitionTest, 1 run in 20).
+   * Write-pausing them instead would hold their acknowledgements back too, but leaves them
+   * paused and falling behind for up to a failover-timeout when this daemon dies mid-failover;
+   * a re-pointed replica has nothing to undo. They are sent together, not parallel-syncs at a
+   * time: each continues from the chosen replica's history with a partial resync, the load
+   * parallel-syncs exists to bound is a full one. A replica we cannot reach now is re-pointed
+   * after the promotion as before.
    */
   private static Failover detachOtherReplicas(GroupState g, Failover f, long now, List<Effect> fx) {
-    Failover next = f;
+    Failover next = f.withoutReconf(f.promoted());
     for (NodeState n : g.replicas().values()) {
       Address a = n.address();
       if (a.equals(f.promoted()) || a.equals(f.oldMaster()) || !n.link().connected() || n.sdown()) {
@@ -286,6 +309,74 @@ public final class FailoverCore {
       next = next.withReconf(a, Reconf.State.SENT, now);
     }
     return next;
+  }
+
+  /**
+   * The {@code waitAcknowledgedWritesSurvive} rule: REPLICAOF NO ONE goes to the chosen replica
+   * only once every replica detached from the old master has reported (by an INFO taken after its
+   * REPLICAOF, which the shell reads in the same transaction) that it follows the chosen one, with
+   * an offset the chosen one has reached. Both followed the old master, so the offsets are of one
+   * history: whatever a detached replica confirmed to it, the chosen one then has. The chosen one
+   * still follows the old master meanwhile and catches up from it (within a few milliseconds: the
+   * bytes are already flowing). A replica that cannot be reached is not waited for; neither is a
+   * chosen one that does not catch up within {@link #CATCH_UP_LIMIT_MS} (its own link to the old
+   * master is broken): then the best replica by the usual order is promoted, and if that is
+   * another one, the others are detached again towards it.
+   */
+  private Transition promoteOnceCaughtUp(GroupState g, Failover f, long now, List<Effect> fx) {
+    boolean caughtUp = caughtUp(g, f);
+    if (!caughtUp && now - f.phaseSince() < CATCH_UP_LIMIT_MS) {
+      return new Transition(withFailover(g, f), fx);
+    }
+    Address pick = ReplicaSelection.choose(g, now, timing).map(NodeState::address)
+        .orElse(f.promoted());
+    if (!pick.equals(f.promoted())) {
+      fx.add(replicaEvent(g, pick, "+selected-slave"));
+      Failover next = detachOtherReplicas(g, f.withPromoted(pick).inPhase(Phase.PROMOTE, now), now, fx);
+      return new Transition(withFailover(g, next), fx);
+    }
+    if (!caughtUp) {
+      fx.add(replicaEvent(g, pick, "-promotion-behind",
+          "#the replicas detached from the old master did not all report an offset it reached"));
+    }
+    fx.add(new Effect.Promote(pick));
+    fx.add(replicaEvent(g, pick, "+failover-state-wait-promotion"));
+    return new Transition(withFailover(g, f.inPhase(Phase.WAIT_PROMOTION, now)), fx);
+  }
+
+  /** Every reachable detached replica follows the chosen one, at an offset the chosen one has. */
+  private static boolean caughtUp(GroupState g, Failover f) {
+    NodeState chosen = g.replicas().get(f.promoted());
+    if (chosen == null || chosen.info() == null) {
+      return false;
+    }
+    for (Map.Entry<Address, Reconf> e : f.reconf().entrySet()) {
+      NodeState r = g.replicas().get(e.getKey());
+      if (r == null || r.sdown() || !r.link().connected()) {
+        continue;
+      }
+      boolean detached = r.info() != null && r.infoAt() >= e.getValue().since()
+          && f.promoted().equals(r.info().masterAddress());
+      if (!detached || r.info().replOffset() > chosen.info().replOffset()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** An abort before REPLICAOF NO ONE: the detached replicas follow the master again, unpaused. */
+  private GroupState abortDetached(GroupState g, Failover f, long now, long random, List<Effect> fx) {
+    for (Address r : f.reconf().keySet()) {
+      NodeState n = g.replicas().get(r);
+      if (n != null && n.link().connected() && !n.sdown()) {
+        fx.add(new Effect.ReplicaOf(r, g.masterAddress()));
+        fx.add(replicaEvent(g, r, "+fix-slave-config"));
+      }
+    }
+    if (f.fenced()) {
+      fx.add(new Effect.Unfence(f.oldMaster()));
+    }
+    return abort(g, now, random);
   }
 
   private Optional<String> electionWinner(GroupState g, long epoch) {
@@ -388,6 +479,18 @@ public final class FailoverCore {
   public Transition info(GroupState g, Address node, NodeInfo info, long now) {
     List<Effect> fx = new ArrayList<>();
     Failover f = g.agreement().failover();
+    if (f != null && f.phase() == Phase.PROMOTE
+        && (node.equals(f.promoted()) || f.reconf().containsKey(node))) {
+      // A detached replica's report, or the chosen one's offset: promote without waiting for
+      // the tick once it has caught up; else ask the chosen one again at once.
+      if (caughtUp(g, f)) {
+        return promoteOnceCaughtUp(g, f, now, fx);
+      }
+      if (!node.equals(f.promoted())) {
+        fx.add(new Effect.RefreshInfo(f.promoted()));
+      }
+      return new Transition(g, fx);
+    }
     if (f != null && f.phase() == Phase.WAIT_PROMOTION && node.equals(f.promoted())
         && info.role() == NodeRole.MASTER && f.epoch() > g.configEpoch()) {
       Address old = g.masterAddress();
@@ -597,6 +700,10 @@ public final class FailoverCore {
   }
 
   private static Effect replicaEvent(GroupState g, Address replica, String type) {
-    return new Effect.Emit(SentinelEvent.replica(type, replica, g.name(), g.masterAddress(), null));
+    return replicaEvent(g, replica, type, null);
+  }
+
+  private static Effect replicaEvent(GroupState g, Address replica, String type, String extra) {
+    return new Effect.Emit(SentinelEvent.replica(type, replica, g.name(), g.masterAddress(), extra));
   }
 }

@@ -17,7 +17,8 @@ import java.util.Map;
  *     pausing writes until the replica has every one of them (a planned switchover, no loss)
  * @param oldMaster the master being replaced
  * @param promoted the replica chosen, once chosen
- * @param reconf re-pointing progress of the other replicas
+ * @param reconf re-pointing progress of the other replicas (from the phase PROMOTE on: they are
+ *     detached from the old master before the promotion)
  * @param fencedAt when the old master was write-paused after REPLICAOF NO ONE was sent (it
  *     answered again), or -1
  */
@@ -37,6 +38,7 @@ public record Failover(
   public enum Phase {
     WAIT_START("wait_start"),
     SELECT_REPLICA("select_slave"),
+    /** The other replicas are being detached; REPLICAOF NO ONE goes out once the chosen one has all they have. */
     PROMOTE("send_slaveof_noone"),
     WAIT_PROMOTION("wait_promotion"),
     RECONF_REPLICAS("reconf_slaves");
@@ -77,6 +79,12 @@ public record Failover(
 
   public Failover withPromoted(Address a) {
     return new Failover(epoch, phase, startedAt, phaseSince, forced, coordinated, oldMaster, a, reconf, fencedAt);
+  }
+
+  public Failover withoutReconf(Address a) {
+    Map<Address, Reconf> m = new LinkedHashMap<>(reconf);
+    m.remove(a);
+    return new Failover(epoch, phase, startedAt, phaseSince, forced, coordinated, oldMaster, promoted, m, fencedAt);
   }
 
   public Failover withReconf(Address a, Reconf.State s, long now) {

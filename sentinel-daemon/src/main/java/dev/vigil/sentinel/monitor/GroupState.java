@@ -114,7 +114,7 @@ public record GroupState(
     return peers.values().stream().filter(p -> p.address().equals(a)).findFirst();
   }
 
-  GroupState withNode(NodeState n) {
+  public GroupState withNode(NodeState n) {
     if (n.address().equals(master.address())) {
       return new GroupState(spec, configEpoch, leaderEpoch, n, replicas, peers, agreement);
     }

@@ -81,6 +81,23 @@ class OldMasterFenceTest {
         phase == Phase.SELECT_REPLICA ? null : R1, Map.of());
   }
 
+  /**
+   * R2's INFO from the transaction of the REPLICAOF that detached it (following R1 at
+   * {@code offset}), recorded as the monitor records it, then shown to the core.
+   */
+  private Transition r2Reports(GroupState g, Address following, long offset, long at) {
+    NodeInfo info = new NodeInfo("run-r2", NodeRole.REPLICA, following, false, 0, 100, offset,
+        true, List.of(), -1, null);
+    GroupState seen = g.withNode(g.replicas().get(R2).withInfo(info, at));
+    return core.info(seen, R2, info, at);
+  }
+
+  /** SELECT_REPLICA with the master silent, then R2's report that it follows R1. */
+  private Transition promoted(GroupState g) {
+    Transition selected = core.tick(g, NOW, 1, 7);
+    return r2Reports(selected.state(), R1, 900, NOW + 2);
+  }
+
   private static List<String> events(Transition t) {
     return t.effects().stream().filter(e -> e instanceof Effect.Emit)
         .map(e -> ((Effect.Emit) e).event().type()).toList();
@@ -94,26 +111,41 @@ class OldMasterFenceTest {
     assertThat(back.state().agreement().failover()).isNull();
     assertThat(back.state().agreement().retryNotBefore()).isGreaterThan(NOW);
 
-    // Still silent: the failover goes on and promotes the best replica.
-    Transition silent = core.tick(group(false, inPhase(Phase.SELECT_REPLICA, NOW - 5, false)), NOW, 1, 7);
+    // Still silent: the failover goes on and promotes the best replica once R2 left the master.
+    Transition silent = promoted(group(false, inPhase(Phase.SELECT_REPLICA, NOW - 5, false)));
     assertThat(silent.effects()).contains(new Effect.Promote(R1));
     assertThat(silent.state().agreement().failover().phase()).isEqualTo(Phase.WAIT_PROMOTION);
+  }
+
+  @Test
+  void aMasterThatAnswersWhileTheOtherReplicasAreDetachedEndsTheFailoverAndGetsThemBack() {
+    Transition selected = core.tick(group(false, inPhase(Phase.SELECT_REPLICA, NOW - 5, false)), NOW, 1, 7);
+    assertThat(selected.state().agreement().failover().phase()).isEqualTo(Phase.PROMOTE);
+    GroupState back = selected.state().withNode(oldMaster(true));
+    Transition t = core.tick(back, NOW + 5, 1, 7);
+    assertThat(events(t)).contains("-failover-abort-master-back");
+    assertThat(t.effects()).contains(new Effect.ReplicaOf(R2, OLD), new Effect.Unfence(OLD))
+        .noneMatch(e -> e instanceof Effect.Promote);
+    assertThat(t.state().agreement().failover()).isNull();
   }
 
   @Test
   void aSilentMasterBehindALinkAPartitionHoldsOpenIsFencedBeforeThePromotion() {
     Transition t = core.tick(group(false, inPhase(Phase.SELECT_REPLICA, NOW - 5, false)), NOW, 1, 7);
     int fence = t.effects().indexOf(new Effect.Fence(OLD, FAILOVER_TIMEOUT));
-    assertThat(fence).isNotNegative().isLessThan(t.effects().indexOf(new Effect.Promote(R1)));
+    assertThat(fence).isNotNegative().isLessThan(t.effects().indexOf(new Effect.ReplicaOf(R2, R1)));
+    assertThat(t.effects()).noneMatch(e -> e instanceof Effect.Promote);
     assertThat(events(t)).contains("+fence-old-master");
     assertThat(t.state().agreement().failover().fencedAt()).isEqualTo(NOW);
   }
 
   @Test
   void aCrashedMasterIsFencedOnceWhenItsLinkComesBackBeforeThePromotionIsConfirmed() {
-    Transition promoted = core.tick(group(oldMaster(false, false),
+    Transition selected = core.tick(group(oldMaster(false, false),
         inPhase(Phase.SELECT_REPLICA, NOW - 5, false)), NOW, 1, 7);
-    assertThat(promoted.effects()).contains(new Effect.Promote(R1))
+    Transition promoted = r2Reports(selected.state(), R1, 900, NOW + 2);
+    assertThat(promoted.effects()).contains(new Effect.Promote(R1));
+    assertThat(List.of(selected, promoted)).flatExtracting(Transition::effects)
         .noneMatch(e -> e instanceof Effect.Fence);
     Transition stillDown = core.tick(group(oldMaster(false, false),
         inPhase(Phase.WAIT_PROMOTION, NOW - 200, false)), NOW, 1, 7);
@@ -165,9 +197,11 @@ class OldMasterFenceTest {
     Transition t = core.force(healthy, NOW, 0, false).orElseThrow();
     List<Effect> fx = t.effects();
     int fence = fx.indexOf(new Effect.Fence(OLD, FAILOVER_TIMEOUT));
-    int promote = fx.indexOf(new Effect.Promote(R1));
-    assertThat(fence).isNotNegative();
-    assertThat(promote).isGreaterThan(fence);
+    assertThat(fence).isNotNegative().isLessThan(fx.indexOf(new Effect.ReplicaOf(R2, R1)));
+    assertThat(fx).noneMatch(e -> e instanceof Effect.Promote);
+    // The master answers, but a forced failover goes on: promoted once R2 follows R1.
+    Transition promoted = r2Reports(t.state(), R1, 900, NOW + 2);
+    assertThat(promoted.effects()).contains(new Effect.Promote(R1));
 
     // A coordinated hand-over pauses the master itself (FAILOVER TO): no fence of ours.
     Transition coordinated = core.force(healthy, NOW, 0, true).orElseThrow();
@@ -194,24 +228,47 @@ class OldMasterFenceTest {
   }
 
   /**
-   * The replica not promoted stops following the master being replaced with REPLICAOF NO ONE,
-   * so that it cannot confirm the writes the old master takes when its partition heals (a
-   * write-paused replica would still acknowledge them). It then counts as re-pointing, so the
-   * failover ends when it is in sync with the new master without a second REPLICAOF.
+   * {@code waitAcknowledgedWritesSurvive}: the replica not promoted stops following the master
+   * being replaced before REPLICAOF NO ONE goes out, so that it cannot confirm the writes the old
+   * master takes when its partition heals (a write-paused replica would still acknowledge them),
+   * and the promotion waits until the chosen replica has every byte the detached one reported.
+   * It then counts as re-pointing, so the failover ends when it is in sync with the new master
+   * without a second REPLICAOF.
    */
   @Test
-  void theOtherReplicasFollowThePromotedOneFromThePromotionOn() {
+  void theOtherReplicasAreDetachedBeforeThePromotionWhichWaitsUntilTheChosenOneHasAllTheyHave() {
     Transition t = core.tick(group(false, inPhase(Phase.SELECT_REPLICA, NOW - 5, false)), NOW, 1, 7);
     List<Effect> fx = t.effects();
-    assertThat(fx).contains(new Effect.ReplicaOf(R2, R1));
-    assertThat(fx.indexOf(new Effect.ReplicaOf(R2, R1))).isGreaterThan(fx.indexOf(new Effect.Promote(R1)));
+    assertThat(fx).contains(new Effect.ReplicaOf(R2, R1)).noneMatch(e -> e instanceof Effect.Promote);
     assertThat(fx).noneMatch(e -> e instanceof Effect.ReplicaOf r && !r.node().equals(R2));
     assertThat(t.state().agreement().failover().reconf()).containsKey(R2);
+    assertThat(t.state().agreement().failover().phase()).isEqualTo(Phase.PROMOTE);
 
-    NodeInfo promoted = new NodeInfo("run-r1", NodeRole.MASTER, null, false, 0, 100, 1_000, true,
+    // An INFO from before the REPLICAOF (still following the old master) is no report.
+    Transition stale = r2Reports(t.state(), OLD, 900, NOW - 1);
+    assertThat(stale.effects()).noneMatch(e -> e instanceof Effect.Promote);
+
+    // R2 read more of the old master's stream than R1 had when R1 was chosen: R1 must catch up.
+    Transition ahead = r2Reports(t.state(), R1, 1_200, NOW + 2);
+    assertThat(ahead.effects()).contains(new Effect.RefreshInfo(R1))
+        .noneMatch(e -> e instanceof Effect.Promote);
+    NodeInfo r1Behind = new NodeInfo("run-r1", NodeRole.REPLICA, OLD, true, 0, 100, 1_100, true,
         List.of(), -1, null);
-    Transition confirmed = core.info(t.state(), R1, promoted, NOW + 50);
-    NodeInfo following = new NodeInfo("run-r2", NodeRole.REPLICA, R1, true, 0, 100, 1_000, true,
+    GroupState s = ahead.state();
+    s = s.withNode(s.replicas().get(R1).withInfo(r1Behind, NOW + 4));
+    assertThat(core.info(s, R1, r1Behind, NOW + 4).effects()).noneMatch(e -> e instanceof Effect.Promote);
+    assertThat(core.tick(s, NOW + 50, 1, 7).effects()).noneMatch(e -> e instanceof Effect.Promote);
+    NodeInfo r1CaughtUp = new NodeInfo("run-r1", NodeRole.REPLICA, OLD, true, 0, 100, 1_200, true,
+        List.of(), -1, null);
+    s = s.withNode(s.replicas().get(R1).withInfo(r1CaughtUp, NOW + 6));
+    Transition caughtUp = core.info(s, R1, r1CaughtUp, NOW + 6);
+    assertThat(caughtUp.effects()).contains(new Effect.Promote(R1));
+    assertThat(caughtUp.state().agreement().failover().phase()).isEqualTo(Phase.WAIT_PROMOTION);
+
+    NodeInfo promoted = new NodeInfo("run-r1", NodeRole.MASTER, null, false, 0, 100, 1_200, true,
+        List.of(), -1, null);
+    Transition confirmed = core.info(caughtUp.state(), R1, promoted, NOW + 50);
+    NodeInfo following = new NodeInfo("run-r2", NodeRole.REPLICA, R1, true, 0, 100, 1_200, true,
         List.of(), -1, null);
     Transition synced = core.info(confirmed.state(), R2, following, NOW + 100);
     Transition end = core.tick(synced.state(), NOW + 150, 1, 7);
@@ -219,15 +276,50 @@ class OldMasterFenceTest {
     assertThat(List.of(confirmed, synced, end)).flatExtracting(Transition::effects)
         .noneMatch(e -> e instanceof Effect.ReplicaOf r && r.node().equals(R2));
 
-    // Unreachable now: re-pointed after the promotion, as before.
+    // Unreachable now: not waited for, re-pointed after the promotion, as before.
     GroupState r2Down = group(false, inPhase(Phase.SELECT_REPLICA, NOW - 5, false));
     r2Down = new GroupState(r2Down.spec(), r2Down.configEpoch(), r2Down.leaderEpoch(), r2Down.master(),
         Map.of(R1, r2Down.replicas().get(R1), R2, r2Down.replicas().get(R2)
             .withLink(r2Down.replicas().get(R2).link().disconnected(NOW))), r2Down.peers(), r2Down.agreement());
-    assertThat(core.tick(r2Down, NOW, 1, 7).effects()).noneMatch(e -> e instanceof Effect.ReplicaOf);
+    Transition alone = core.tick(r2Down, NOW, 1, 7);
+    assertThat(alone.effects()).contains(new Effect.Promote(R1))
+        .noneMatch(e -> e instanceof Effect.ReplicaOf);
 
     // A coordinated hand-over re-points nothing early: the master hands over itself.
     Transition coordinated = core.force(group(true, null), NOW, 0, true).orElseThrow();
     assertThat(coordinated.effects()).noneMatch(e -> e instanceof Effect.ReplicaOf);
+  }
+
+  /**
+   * A chosen replica that cannot catch up (its own link to the old master broke) while a detached
+   * one has more: after the catch-up limit the one with more is chosen instead and the others,
+   * the first choice included, are detached towards it; it is promoted once they report.
+   */
+  @Test
+  void aChosenReplicaThatCannotCatchUpGivesWayToTheOneThatHasMore() {
+    Transition t = core.tick(group(false, inPhase(Phase.SELECT_REPLICA, NOW - 5, false)), NOW, 1, 7);
+    Transition ahead = r2Reports(t.state(), R1, 1_200, NOW + 2);
+    long later = NOW + FailoverCore.CATCH_UP_LIMIT_MS + 1;
+    // Fresh enough to stay a candidate; R1 still at 1,000.
+    GroupState s = ahead.state();
+    NodeInfo r1Stuck = new NodeInfo("run-r1", NodeRole.REPLICA, OLD, false, 1_500, 100, 1_000, true,
+        List.of(), -1, null);
+    NodeInfo r2Still = s.replicas().get(R2).info();
+    s = s.withNode(s.replicas().get(R1).withInfo(r1Stuck, later - 10)
+        .withLink(new Link(true, NOW - 50, -1, later - 10, later - 10)));
+    s = s.withNode(s.replicas().get(R2).withInfo(r2Still, later - 10)
+        .withLink(new Link(true, NOW - 50, -1, later - 10, later - 10)));
+    Transition switched = core.tick(s, later, 1, 7);
+    assertThat(switched.effects()).contains(new Effect.ReplicaOf(R1, R2))
+        .noneMatch(e -> e instanceof Effect.Promote);
+    assertThat(switched.state().agreement().failover().promoted()).isEqualTo(R2);
+    assertThat(switched.state().agreement().failover().reconf()).containsOnlyKeys(R1);
+
+    NodeInfo r1Detached = new NodeInfo("run-r1", NodeRole.REPLICA, R2, false, 0, 100, 1_000, true,
+        List.of(), -1, null);
+    GroupState s2 = switched.state();
+    s2 = s2.withNode(s2.replicas().get(R1).withInfo(r1Detached, later + 2));
+    Transition promoted = core.info(s2, R1, r1Detached, later + 2);
+    assertThat(promoted.effects()).contains(new Effect.Promote(R2));
   }
 }

@@ -462,12 +462,13 @@ final class SimDaemon implements GroupDriver.Host {
 
   /**
    * oldMasterFenced, its target: only the master that this daemon's own failover replaces is
-   * ever paused, only once REPLICAOF NO ONE went out for another node, and never for longer
+   * ever paused, only once another node was chosen for promotion, and never for longer
    * than the failover-timeout that bounds the wait for the promotion.
    */
   void checkFence(Address node, long pauseMs) {
     var f = state().agreement().failover();
-    if (f == null || f.phase() != dev.vigil.sentinel.monitor.Failover.Phase.WAIT_PROMOTION
+    if (f == null || (f.phase() != dev.vigil.sentinel.monitor.Failover.Phase.WAIT_PROMOTION
+        && f.phase() != dev.vigil.sentinel.monitor.Failover.Phase.PROMOTE)
         || f.promoted() == null || !node.equals(f.oldMaster()) || node.equals(f.promoted())) {
       sim.violation("oldMasterFenced: " + id + " pauses " + node + " outside its own "
           + "promotion (failover " + f + ")");

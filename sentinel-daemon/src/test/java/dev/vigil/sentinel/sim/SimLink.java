@@ -110,12 +110,16 @@ final class SimLink implements LinkIo {
   }
 
   @Override
-  public CompletionStage<?> replicaOf(Address master, boolean unpause) {
+  public CompletionStage<NodeInfo> replicaOf(Address master, boolean unpause) {
     owner.checkReplicaOf(address, master);
     return request(answer -> {
-      node().replicaOf(master, unpause);
+      SimNode n = node();
+      if (n == null || !n.up) {
+        return;
+      }
+      n.replicaOf(master, unpause);
       sim.clientsDisconnected(address);
-      answer.accept("OK");
+      answer.accept(n.info(sim.nodes));
     }, true);
   }
 
