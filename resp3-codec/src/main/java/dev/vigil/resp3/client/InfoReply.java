@@ -129,6 +129,36 @@ public final class InfoReply {
     return s == null ? Map.of() : fields(s);
   }
 
+  /**
+   * One field of one section, or null: found by scanning the section's lines when it has not been
+   * split yet, so that reading the run id does not split the whole server section.
+   */
+  public String field(String sectionName, String key) {
+    Section s = index.get(sectionName.toLowerCase(Locale.ROOT));
+    if (s == null) {
+      return null;
+    }
+    if (s.fields != null) {
+      return s.fields.get(key);
+    }
+    int k = key.length();
+    String found = null; // the last one, as when split into a map
+    for (int r = 0; r < s.ranges.length; r += 2) {
+      int pos = s.ranges[r];
+      int limit = s.ranges[r + 1];
+      while (pos < limit) {
+        int nl = text.indexOf('\n', pos);
+        int lineEnd = nl < 0 || nl > limit ? limit : nl;
+        if (pos + k < lineEnd && text.charAt(pos + k) == ':' && text.startsWith(key, pos)) {
+          int end = text.charAt(lineEnd - 1) == '\r' ? lineEnd - 1 : lineEnd;
+          found = text.substring(pos + k + 1, end);
+        }
+        pos = lineEnd + 1;
+      }
+    }
+    return found;
+  }
+
   /** A field from whichever section holds it (reading sections in order until found), or null. */
   public String get(String key) {
     for (Section s : index.values()) {

@@ -52,6 +52,11 @@ class ReplyParsingTest {
       for (Map<String, String> fields : expected.values()) {
         fields.forEach((k, v) -> assertThat(info.get(k)).isNotNull());
       }
+      // One field read by scanning, before its section is split: what the split gives.
+      expected.forEach((section, fields) -> fields.forEach((k, v) ->
+          assertThat(InfoReply.parse(text).field(section, k)).as(section + "/" + k).isEqualTo(v)));
+      assertThat(InfoReply.parse(text).field("replication", "no_such_field")).isNull();
+      assertThat(InfoReply.parse(text).field("no_such_section", "role")).isNull();
     }
   }
 

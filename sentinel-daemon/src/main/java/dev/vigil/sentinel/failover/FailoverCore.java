@@ -87,8 +87,14 @@ public final class FailoverCore {
    * non-negative number from the shell (back-off jitter), so the decision itself stays pure.
    */
   public Transition tick(GroupState g, long now, long currentEpoch, long random) {
-    List<Effect> fx = new ArrayList<>();
     Agreement a = g.agreement();
+    if (a.failover() == null && !a.odown() && !g.master().sdown()) {
+      // The common case, every tick of every healthy group: nothing to decide (what follows
+      // would conclude the same, allocating on the way; at 500 groups that was an eighth of
+      // what the daemon allocated).
+      return Transition.none(g);
+    }
+    List<Effect> fx = new ArrayList<>();
     int reports = 1 + (int) g.peers().values().stream()
         .filter(p -> p.report() != null && p.report().countsFor(g.masterAddress(), g.configEpoch(),
             now, settings.reportValidityMs()))

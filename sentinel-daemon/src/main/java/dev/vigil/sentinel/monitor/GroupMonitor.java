@@ -175,27 +175,34 @@ public final class GroupMonitor {
    * forget-after (replicas only: peers are never dropped, as that would shrink the voter set).
    */
   public Transition tick(GroupState s, long now) {
-    List<Effect> effects = new ArrayList<>();
+    // Allocates nothing when nothing changes: it runs ten times a second for every group.
+    List<Effect> effects = null;
     long downAfter = s.spec().downAfter().toMillis();
     GroupState next = s;
-    for (NodeState n : nodes(s)) {
-      boolean isMaster = n.address().equals(s.masterAddress());
-      boolean down = n.link().unavailableFor(now) > downAfter
-          || (isMaster && (masterClaimsReplica(n, downAfter, now) || n.rebornEmpty()));
+    NodeState master = s.master();
+    boolean masterDown = master.link().unavailableFor(now) > downAfter
+        || masterClaimsReplica(master, downAfter, now) || master.rebornEmpty();
+    if (masterDown != master.sdown()) {
+      effects = new ArrayList<>();
+      next = next.withNode(master.withSdown(masterDown, now));
+      effects.add(emit(s, master.address(), masterDown ? "+sdown" : "-sdown", null));
+      if (masterDown) {
+        // A failover may start within milliseconds: it must choose on fresh replica INFO,
+        // not on what the normal INFO period left (up to 10 s old).
+        for (Address r : s.replicas().keySet()) {
+          effects.add(new Effect.RefreshInfo(r));
+        }
+      }
+    }
+    for (NodeState n : s.replicas().values()) {
+      boolean down = n.link().unavailableFor(now) > downAfter;
       NodeState updated = n;
       if (down != n.sdown()) {
         updated = updated.withSdown(down, now);
-        effects.add(emit(s, n.address(), down ? "+sdown" : "-sdown", null));
-        if (down && isMaster) {
-          // A failover may start within milliseconds: it must choose on fresh replica INFO,
-          // not on what the normal INFO period left (up to 10 s old).
-          s.replicas().keySet().forEach(r -> effects.add(new Effect.RefreshInfo(r)));
-        }
+        effects = add(effects, emit(s, n.address(), down ? "+sdown" : "-sdown", null));
       }
-      if (!isMaster) {
-        boolean listed = s.master().info() != null && s.master().info().replicas().stream()
-            .anyMatch(l -> l.address().equals(n.address()));
-        boolean gone = down && !listed;
+      if (down || updated.goneSince() >= 0) {
+        boolean gone = down && !listedByMaster(s, n.address());
         if (gone && updated.goneSince() < 0) {
           updated = updated.withGoneSince(now);
         } else if (!gone && updated.goneSince() >= 0) {
@@ -203,7 +210,7 @@ public final class GroupMonitor {
         }
         if (gone && now - updated.goneSince() > forgetAfterMillis) {
           next = next.withoutReplica(n.address());
-          effects.add(new Effect.Disconnect(n.address()));
+          effects = add(effects, new Effect.Disconnect(n.address()));
           effects.add(emit(s, n.address(), "-slave", "forgotten after "
               + forgetAfterMillis / 1000 + "s gone"));
           effects.add(new Effect.PersistLater());
@@ -218,24 +225,36 @@ public final class GroupMonitor {
       boolean down = p.link().unavailableFor(now) > downAfter;
       if (down != p.sdown()) {
         next = next.withPeer(p.withSdown(down, now));
-        effects.add(new Effect.Emit(SentinelEvent.sentinel(down ? "+sdown" : "-sdown", p.runId(),
-            p.address(), s.name(), s.masterAddress(), null)));
+        effects = add(effects, new Effect.Emit(SentinelEvent.sentinel(down ? "+sdown" : "-sdown",
+            p.runId(), p.address(), s.name(), s.masterAddress(), null)));
       }
     }
-    return new Transition(next, effects);
+    return new Transition(next, effects == null ? List.of() : effects);
+  }
+
+  private static List<Effect> add(List<Effect> effects, Effect e) {
+    List<Effect> l = effects == null ? new ArrayList<>() : effects;
+    l.add(e);
+    return l;
+  }
+
+  private static boolean listedByMaster(GroupState s, Address a) {
+    NodeInfo info = s.master().info();
+    if (info == null) {
+      return false;
+    }
+    for (NodeInfo.ReplicaLine l : info.replicas()) {
+      if (l.address().equals(a)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A master reporting itself a replica for down-after plus two INFO periods is down. */
   private boolean masterClaimsReplica(NodeState n, long downAfter, long now) {
     return n.role() == NodeRole.REPLICA && n.roleChangedAt() >= 0
         && now - n.roleChangedAt() > downAfter + 2 * timing.infoPeriod().toMillis();
-  }
-
-  private static List<NodeState> nodes(GroupState s) {
-    List<NodeState> all = new ArrayList<>(s.replicas().size() + 1);
-    all.add(s.master());
-    all.addAll(s.replicas().values());
-    return all;
   }
 
   private static Effect emit(GroupState s, Address node, String type, String extra) {

@@ -4,7 +4,6 @@ import dev.vigil.sentinel.config.Address;
 import dev.vigil.sentinel.config.MasterSpec;
 import dev.vigil.sentinel.state.GroupRecord;
 import dev.vigil.sentinel.state.KnownSentinel;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +24,8 @@ public record GroupState(
     Agreement agreement) {
 
   public GroupState {
-    replicas = Collections.unmodifiableMap(new LinkedHashMap<>(replicas));
-    peers = Collections.unmodifiableMap(new LinkedHashMap<>(peers));
+    replicas = FrozenMap.of(replicas);
+    peers = FrozenMap.of(peers);
   }
 
   /** The state at start: the configured (or last persisted) master, known replicas and peers. */

@@ -49,7 +49,6 @@ public record NodeInfo(
 
   public static NodeInfo parse(InfoReply info) {
     Map<String, String> r = info.section("replication");
-    Map<String, String> s = info.section("server");
     String role = r.getOrDefault("role", "");
     NodeRole nodeRole = switch (role) {
       case "master" -> NodeRole.MASTER;
@@ -92,7 +91,8 @@ public record NodeInfo(
     long offset = nodeRole == NodeRole.MASTER
         ? parseLong(r.get("master_repl_offset"), 0)
         : parseLong(r.get("slave_repl_offset"), 0);
-    return new NodeInfo(s.getOrDefault("run_id", info.get("run_id")), nodeRole, master,
+    String runId = info.field("server", "run_id");
+    return new NodeInfo(runId != null ? runId : info.get("run_id"), nodeRole, master,
         "up".equals(r.get("master_link_status")), linkDown, (int) parseLong(priority, 100), offset,
         !"0".equals(r.get("replica_announced")), replicas, keys(info), null);
   }
@@ -117,7 +117,10 @@ public record NodeInfo(
   /** Total keys over {@code dbN:keys=...} lines; 0 for an empty keyspace section, -1 without one. */
   private static long keys(InfoReply info) {
     // While loading a dataset from disk the keyspace is not final: unknown, not empty.
-    if (!info.sections().containsKey("keyspace") || "1".equals(info.get("loading"))) {
+    // "loading" is a persistence field: looked up there, not by splitting every section before it.
+    String loading = info.sections().containsKey("persistence")
+        ? info.field("persistence", "loading") : info.get("loading");
+    if (!info.sections().containsKey("keyspace") || "1".equals(loading)) {
       return -1;
     }
     long total = 0;

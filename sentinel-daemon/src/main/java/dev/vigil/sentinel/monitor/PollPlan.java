@@ -4,7 +4,6 @@ import dev.vigil.sentinel.config.Address;
 import dev.vigil.sentinel.config.Timing;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * What a group's tick sends, as a pure function shared by the daemon's shell and the failover
@@ -27,40 +26,59 @@ public final class PollPlan {
 
   public static Actions next(GroupState state, Timing timing, long now, List<LinkView> links,
       long lastHelloAt) {
+    // Loops, no streams or optionals: this runs ten times a second for every group.
     long pingPeriod = timing.pingPeriodFor(state.spec().downAfter());
     boolean masterTrouble = state.master().sdown();
+    long slowInfo = (masterTrouble ? timing.fastInfoPeriod() : timing.infoPeriod()).toMillis();
+    long fastInfo = timing.fastInfoPeriod().toMillis();
     Failover f = state.agreement().failover();
-    List<Address> ping = new ArrayList<>();
-    List<Address> info = new ArrayList<>();
+    List<Address> ping = List.of();
+    List<Address> info = List.of();
     for (LinkView l : links) {
       if (!l.up()) {
         continue;
       }
-      if (linkOf(state, l.address()).map(x -> x.pingDue(now, pingPeriod)).orElse(false)) {
-        ping.add(l.address());
+      Address a = l.address();
+      NodeState n = nodeAt(state, a);
+      Link link = n != null ? n.link() : peerLink(state, a);
+      if (link != null && link.pingDue(now, pingPeriod)) {
+        ping = added(ping, a);
       }
       if (l.peer() || l.infoInFlight()) {
         continue;
       }
       // As Sentinel: poll fast while the master is down or a replica's own link is not up yet.
-      boolean replicaSyncing = state.node(l.address()).map(n -> n.info() != null
-          && n.role() == NodeRole.REPLICA && !n.info().masterLinkUp()).orElse(false);
-      long infoPeriod = (masterTrouble || replicaSyncing ? timing.fastInfoPeriod()
-          : timing.infoPeriod()).toMillis();
-      if (f != null && (l.address().equals(f.promoted()) || f.reconf().containsKey(l.address()))) {
+      boolean replicaSyncing = n != null && n.info() != null && n.role() == NodeRole.REPLICA
+          && !n.info().masterLinkUp();
+      long infoPeriod = replicaSyncing ? fastInfo : slowInfo;
+      if (f != null && (a.equals(f.promoted()) || f.reconf().containsKey(a))) {
         // Promotion and re-pointing are confirmed within a tenth of a second, not at 1 s INFO.
         infoPeriod = Math.min(infoPeriod, FAILOVER_INFO_PERIOD_MS);
       }
       if (l.lastInfoRequestAt() < 0 || now - l.lastInfoRequestAt() >= infoPeriod) {
-        info.add(l.address());
+        info = added(info, a);
       }
     }
     boolean hello = lastHelloAt < 0 || now - lastHelloAt >= timing.publishPeriod().toMillis();
     return new Actions(ping, info, hello);
   }
 
-  private static Optional<Link> linkOf(GroupState state, Address a) {
-    Optional<NodeState> n = state.node(a);
-    return n.isPresent() ? n.map(NodeState::link) : state.peerAt(a).map(PeerState::link);
+  private static List<Address> added(List<Address> list, Address a) {
+    List<Address> l = list.isEmpty() ? new ArrayList<>() : list;
+    l.add(a);
+    return l;
+  }
+
+  private static NodeState nodeAt(GroupState state, Address a) {
+    return state.master().address().equals(a) ? state.master() : state.replicas().get(a);
+  }
+
+  private static Link peerLink(GroupState state, Address a) {
+    for (PeerState p : state.peers().values()) {
+      if (p.address().equals(a)) {
+        return p.link();
+      }
+    }
+    return null;
   }
 }
