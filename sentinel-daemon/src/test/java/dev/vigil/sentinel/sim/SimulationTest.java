@@ -93,6 +93,11 @@ class SimulationTest {
         provenQuarantines == 0 ? 0 : provenMs / provenQuarantines, slowestProof, floorRefusals,
         rivalAmnesias);
     assertThat(failures).as("replay with -Dvigil.sim.seed=N -Dvigil.sim.seeds=1").isEmpty();
+    if (SEEDS < 1_000) {
+      // A replay of a few seeds checks their invariants; what the faults exercised is a matter
+      // of many seeds (one seed cannot have "a failover in a quarter of the runs").
+      return;
+    }
     // The faults must actually exercise failovers, or the invariants were checked on nothing.
     assertThat(runsWithFailover).isGreaterThan(SEEDS / 4);
     assertThat(stateLosses).isGreaterThan(SEEDS / 100);
