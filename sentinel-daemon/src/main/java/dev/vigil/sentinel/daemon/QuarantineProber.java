@@ -105,7 +105,7 @@ final class QuarantineProber {
   }
 
   private void ask(Address a) {
-    RespClientOptions options = GroupRunner.peerOptions(daemon,
+    RespClientOptions options = daemon.links().peerOptions(
         RespClientOptions.of(a.host(), a.port())
             .withClientName("vigil-" + daemon.myId().substring(0, 8) + "-proof")
             .withConnectTimeout(TIMEOUT)

@@ -65,6 +65,8 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
   private final Tilt tilt = new Tilt(() -> timing, e -> events.publish(e));
   /** The groups' tick timers, one per event loop. */
   private final SharedTicks ticks = new SharedTicks();
+  private final GroupDriver.Host groupHost = new GroupHost();
+  private final DaemonLinks links;
 
   public SentinelDaemon(LoadedConfig loaded, Clock clock) {
     this(loaded, clock, System::currentTimeMillis);
@@ -95,6 +97,7 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
         : null;
     this.loops = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     this.client = new RespClient(loops);
+    this.links = new DaemonLinks(client, () -> this.config, () -> this.timing, tls, this::myId);
     this.startedAt = clock.millis();
     this.quarantine = new dev.vigil.sentinel.failover.QuarantineGate(
         remaining > 0 ? startedAt + remaining : -1, initial.voteFloor());
@@ -120,7 +123,7 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
     for (MasterSpec spec : config.masters()) {
       GroupRecord record = state.groups().get(spec.name());
       GroupState initial = GroupState.initial(spec, record, clock.millis());
-      GroupRunner runner = new GroupRunner(this, loops.next(), initial);
+      GroupRunner runner = newRunner(initial);
       configured.put(spec.name(), runner);
       events.publish(SentinelEvent.master("+monitor", spec.name(), initial.masterAddress(),
           "quorum " + spec.quorum()));
@@ -250,6 +253,14 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
     return runners.values();
   }
 
+  private GroupRunner newRunner(GroupState initial) {
+    return new GroupRunner(groupHost, links, loops.next(), ticks, clock, initial);
+  }
+
+  DaemonLinks links() {
+    return links;
+  }
+
   SharedTicks ticks() {
     return ticks;
   }
@@ -370,7 +381,7 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
     }
     GroupRecord record = GroupRecord.fresh(spec.name(), spec.address());
     GroupState initial = GroupState.initial(spec, record, clock.millis());
-    GroupRunner runner = new GroupRunner(this, loops.next(), initial);
+    GroupRunner runner = newRunner(initial);
     Map<String, GroupRunner> next = new LinkedHashMap<>(runners);
     next.put(spec.name(), runner);
     runners = Collections.unmodifiableMap(next);
@@ -504,5 +515,80 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
     loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     store.close();
     log.info("vigil daemon {} stopped", myId());
+  }
+
+  /** The daemon as its groups' host: one for all of them (it holds nothing of a group's). */
+  private final class GroupHost implements GroupDriver.Host {
+    @Override
+    public String myId() {
+      return SentinelDaemon.this.myId();
+    }
+
+    @Override
+    public long currentEpoch() {
+      return SentinelDaemon.this.currentEpoch();
+    }
+
+    @Override
+    public void adoptEpoch(long epoch) {
+      SentinelDaemon.this.adoptEpoch(epoch);
+    }
+
+    @Override
+    public void persist(GroupState g) {
+      SentinelDaemon.this.persist(g);
+    }
+
+    @Override
+    public void persistLater(GroupState g) {
+      SentinelDaemon.this.persistLater(g);
+    }
+
+    @Override
+    public void publish(SentinelEvent e) {
+      events.publish(e);
+    }
+
+    @Override
+    public Timing timing() {
+      return SentinelDaemon.this.timing();
+    }
+
+    @Override
+    public dev.vigil.sentinel.config.FailoverTuning failoverSettings() {
+      return SentinelDaemon.this.failoverSettings();
+    }
+
+    @Override
+    public dev.vigil.sentinel.failover.QuarantineGate quarantine() {
+      return SentinelDaemon.this.quarantine();
+    }
+
+    @Override
+    public long forgetAfterMs() {
+      return config.forgetAfter().toMillis();
+    }
+
+    @Override
+    public void noteTickGap(long gapMs, long now) {
+      SentinelDaemon.this.noteTickGap(gapMs, now);
+    }
+
+    @Override
+    public boolean inTilt(long now) {
+      return SentinelDaemon.this.inTilt(now);
+    }
+
+    @Override
+    public dev.vigil.sentinel.config.Address helloAddress(LinkIo via) {
+      String host = config.announceIp() != null ? config.announceIp()
+          : via.localHost();
+      if (host == null) {
+        return null;
+      }
+      int port = config.announcePort() > 0 ? config.announcePort()
+          : SentinelDaemon.this.helloPort();
+      return new dev.vigil.sentinel.config.Address(host, port);
+    }
   }
 }

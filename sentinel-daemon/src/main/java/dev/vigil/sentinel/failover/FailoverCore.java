@@ -54,7 +54,10 @@ public final class FailoverCore {
    * old master before it is promoted anyway (or a replica that has more is chosen instead): it
    * still follows the old master, so it catches up in milliseconds unless its own link is gone.
    */
-  static final long CATCH_UP_LIMIT_MS = 1_000;
+  public static final long CATCH_UP_LIMIT_MS = 1_000;
+
+  /** How long a chosen replica may go on reporting itself a replica before REPLICAOF NO ONE is sent again. */
+  static final long PROMOTE_RESEND_MS = 1_000;
 
   private final String myId;
   private final Timing timing;
@@ -252,7 +255,8 @@ public final class FailoverCore {
           }
           return new Transition(abort(g, now, random), fx);
         }
-        return new Transition(withFailover(g, fenceIfReachable(g, f, now, fx)), fx);
+        Failover next = fenceIfReachable(g, f, now, fx);
+        return new Transition(withFailover(g, resendPromotion(g, next, now, fx)), fx);
       }
       case RECONF_REPLICAS -> {
         return reconf(g, f, now, fx);
@@ -334,8 +338,13 @@ public final class FailoverCore {
     if (!caughtUp && now - f.phaseSince() < CATCH_UP_LIMIT_MS) {
       return new Transition(withFailover(g, f), fx);
     }
-    Address pick = ReplicaSelection.choose(g, now, timing).map(NodeState::address)
-        .orElse(f.promoted());
+    Optional<NodeState> best = ReplicaSelection.choose(g, now, timing);
+    if (best.isEmpty()) {
+      // None is fit right now (the chosen one's INFO aged, say): nothing is promoted; the tick
+      // aborts if that lasts.
+      return new Transition(withFailover(g, f), fx);
+    }
+    Address pick = best.get().address();
     if (!pick.equals(f.promoted())) {
       fx.add(replicaEvent(g, pick, "+selected-slave"));
       Failover next = detachOtherReplicas(g, f.withPromoted(pick).inPhase(Phase.PROMOTE, now), now, fx);
@@ -348,6 +357,31 @@ public final class FailoverCore {
     fx.add(new Effect.Promote(pick));
     fx.add(replicaEvent(g, pick, "+failover-state-wait-promotion"));
     return new Transition(withFailover(g, f.inPhase(Phase.WAIT_PROMOTION, now)), fx);
+  }
+
+  /**
+   * REPLICAOF NO ONE again, when the chosen replica still reports itself a replica in an INFO taken
+   * a second or more after it was sent: the command or its reply was lost with a connection, and
+   * waiting out the failover-timeout (Sentinel's way) kept the group without a master that long
+   * (the simulation's seed 47634). It is idempotent, and the replica is still the best choice.
+   */
+  private Failover resendPromotion(GroupState g, Failover f, long now, List<Effect> fx) {
+    if (f.coordinated() || f.promoted() == null) {
+      return f;
+    }
+    NodeState c = g.replicas().get(f.promoted());
+    long sentAt = f.promoteSentAt() >= 0 ? f.promoteSentAt() : f.phaseSince();
+    if (c == null || c.role() != NodeRole.REPLICA || c.infoAt() < sentAt + PROMOTE_RESEND_MS
+        || now - sentAt < PROMOTE_RESEND_MS) {
+      return f;
+    }
+    Optional<NodeState> best = ReplicaSelection.choose(g, now, timing);
+    if (best.isEmpty() || !best.get().address().equals(c.address())) {
+      return f;
+    }
+    fx.add(new Effect.Promote(c.address()));
+    fx.add(replicaEvent(g, c.address(), "+failover-state-send-slaveof-noone", "#again"));
+    return f.withPromoteSentAt(now);
   }
 
   /** Every reachable detached replica follows the chosen one, at an offset the chosen one has. */
@@ -547,7 +581,8 @@ public final class FailoverCore {
   /**
    * A replica replicating from somewhere other than the current master (a partition healed, a
    * stale REPLICAOF) is re-pointed once it has been seen so for two publish periods (time for a
-   * newer configuration to reach us first), not after Sentinel's failover-timeout.
+   * newer configuration to reach us first), not after Sentinel's failover-timeout; one that
+   * follows another replica of the group gets the failover-timeout (see below).
    */
   private Transition fixReplicaIfMisdirected(GroupState g, Address node, NodeInfo info, long now,
       List<Effect> fx) {
@@ -566,7 +601,16 @@ public final class FailoverCore {
     if (since == null) {
       return new Transition(g.withAgreement(a.withFix(node, now)), fx);
     }
-    if (now - since >= 2 * timing.publishPeriod().toMillis()) {
+    // One that follows a fellow replica of the group confirms no master's writes (a replica of a
+    // replica acknowledges to its upstream only): most likely a leader detached it before a
+    // promotion it is still waiting to send (detachOtherReplicas), so it gets the wait Sentinel
+    // gives every misdirected replica, a failover-timeout; one that follows a node claiming master
+    // (a replaced master back from a partition) is re-pointed as soon as a newer configuration
+    // had time to arrive.
+    NodeState upstream = g.replicas().get(info.masterAddress());
+    boolean chained = upstream != null && upstream.role() == NodeRole.REPLICA;
+    long grace = chained ? g.spec().failoverTimeout().toMillis() : 2 * timing.publishPeriod().toMillis();
+    if (now - since >= grace) {
       fx.add(new Effect.ReplicaOf(node, g.masterAddress()));
       fx.add(replicaEvent(g, node, "+fix-slave-config"));
       return new Transition(g.withAgreement(a.withFix(node, now)), fx);

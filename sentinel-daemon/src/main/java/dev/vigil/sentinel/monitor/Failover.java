@@ -21,6 +21,8 @@ import java.util.Map;
  *     detached from the old master before the promotion)
  * @param fencedAt when the old master was write-paused after REPLICAOF NO ONE was sent (it
  *     answered again), or -1
+ * @param promoteSentAt when REPLICAOF NO ONE was last sent again (see
+ *     {@code FailoverCore.resendPromotion}), or -1
  */
 public record Failover(
     long epoch,
@@ -32,7 +34,8 @@ public record Failover(
     Address oldMaster,
     Address promoted,
     Map<Address, Reconf> reconf,
-    long fencedAt) {
+    long fencedAt,
+    long promoteSentAt) {
 
   /** Sentinel's failover states, with its names for replies and events. */
   public enum Phase {
@@ -61,7 +64,8 @@ public record Failover(
 
   public Failover(long epoch, Phase phase, long startedAt, long phaseSince, boolean forced,
       boolean coordinated, Address oldMaster, Address promoted, Map<Address, Reconf> reconf) {
-    this(epoch, phase, startedAt, phaseSince, forced, coordinated, oldMaster, promoted, reconf, -1);
+    this(epoch, phase, startedAt, phaseSince, forced, coordinated, oldMaster, promoted, reconf, -1,
+        -1);
   }
 
   public boolean fenced() {
@@ -70,26 +74,31 @@ public record Failover(
 
   public Failover withFencedAt(long now) {
     return new Failover(epoch, phase, startedAt, phaseSince, forced, coordinated, oldMaster,
-        promoted, reconf, now);
+        promoted, reconf, now, promoteSentAt);
   }
 
   public Failover inPhase(Phase p, long now) {
-    return new Failover(epoch, p, startedAt, now, forced, coordinated, oldMaster, promoted, reconf, fencedAt);
+    return new Failover(epoch, p, startedAt, now, forced, coordinated, oldMaster, promoted, reconf, fencedAt, promoteSentAt);
+  }
+
+  public Failover withPromoteSentAt(long now) {
+    return new Failover(epoch, phase, startedAt, phaseSince, forced, coordinated, oldMaster,
+        promoted, reconf, fencedAt, now);
   }
 
   public Failover withPromoted(Address a) {
-    return new Failover(epoch, phase, startedAt, phaseSince, forced, coordinated, oldMaster, a, reconf, fencedAt);
+    return new Failover(epoch, phase, startedAt, phaseSince, forced, coordinated, oldMaster, a, reconf, fencedAt, promoteSentAt);
   }
 
   public Failover withoutReconf(Address a) {
     Map<Address, Reconf> m = new LinkedHashMap<>(reconf);
     m.remove(a);
-    return new Failover(epoch, phase, startedAt, phaseSince, forced, coordinated, oldMaster, promoted, m, fencedAt);
+    return new Failover(epoch, phase, startedAt, phaseSince, forced, coordinated, oldMaster, promoted, m, fencedAt, promoteSentAt);
   }
 
   public Failover withReconf(Address a, Reconf.State s, long now) {
     Map<Address, Reconf> m = new LinkedHashMap<>(reconf);
     m.put(a, new Reconf(s, now));
-    return new Failover(epoch, phase, startedAt, phaseSince, forced, coordinated, oldMaster, promoted, m, fencedAt);
+    return new Failover(epoch, phase, startedAt, phaseSince, forced, coordinated, oldMaster, promoted, m, fencedAt, promoteSentAt);
   }
 }

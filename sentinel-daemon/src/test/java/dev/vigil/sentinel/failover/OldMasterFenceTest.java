@@ -322,4 +322,28 @@ class OldMasterFenceTest {
     Transition promoted = core.info(s2, R1, r1Detached, later + 2);
     assertThat(promoted.effects()).contains(new Effect.Promote(R2));
   }
+
+  /**
+   * A REPLICAOF NO ONE lost with its connection: the chosen replica still reports itself a replica
+   * a second later, and gets it again (once a second), rather than the group waiting out the
+   * failover-timeout without a master.
+   */
+  @Test
+  void aPromotionTheChosenReplicaNeverGotIsSentAgain() {
+    Transition promoted = promoted(group(false, inPhase(Phase.SELECT_REPLICA, NOW - 5, false)));
+    assertThat(promoted.effects()).contains(new Effect.Promote(R1));
+    GroupState s = promoted.state();
+    NodeInfo stillReplica = new NodeInfo("run-r1", NodeRole.REPLICA, OLD, true, 0, 100, 1_000,
+        true, List.of(), -1, null);
+    Link fresh = new Link(true, NOW - 50, -1, NOW + 1_400, NOW + 1_400);
+    GroupState early = s.withNode(s.replicas().get(R1).withInfo(stillReplica, NOW + 500)
+        .withLink(fresh));
+    assertThat(core.tick(early, NOW + 600, 1, 7).effects()).doesNotContain(new Effect.Promote(R1));
+    GroupState late = s.withNode(s.replicas().get(R1).withInfo(stillReplica, NOW + 1_400)
+        .withLink(fresh));
+    Transition again = core.tick(late, NOW + 1_450, 1, 7);
+    assertThat(again.effects()).contains(new Effect.Promote(R1));
+    assertThat(core.tick(again.state(), NOW + 1_550, 1, 7).effects())
+        .doesNotContain(new Effect.Promote(R1));
+  }
 }

@@ -62,6 +62,46 @@ final class SimDaemon implements GroupDriver.Host {
   private long tickPhase;
   /** Until when the process is stalled (a GC pause, a suspended VM): it runs nothing until then. */
   long stalledUntil = -1;
+  /**
+   * When the process could decide nothing: stalls and TILT, as [start, end) pairs (end -1 while
+   * open). A failover's time bound counts only the rest: the leader cannot act meanwhile.
+   */
+  private final List<long[]> frozen = new ArrayList<>();
+
+  /** The process stalls from now until {@code until}. */
+  void stall(long until) {
+    frozen.add(new long[] {sim.now, until});
+    stalledUntil = Math.max(stalledUntil, until);
+  }
+
+  void tiltChanged(boolean entered) {
+    if (entered) {
+      frozen.add(new long[] {sim.now, -1});
+    } else {
+      for (long[] f : frozen) {
+        if (f[1] < 0) {
+          f[1] = sim.now;
+        }
+      }
+    }
+  }
+
+  /** How much of [from, now) it spent stalled or in TILT (overlaps counted once). */
+  long frozenSince(long from) {
+    long total = 0;
+    long coveredTo = from;
+    List<long[]> sorted = new ArrayList<>(frozen);
+    sorted.sort((a, b) -> Long.compare(a[0], b[0]));
+    for (long[] f : sorted) {
+      long start = Math.max(f[0], coveredTo);
+      long end = Math.min(f[1] < 0 ? sim.now : f[1], sim.now);
+      if (end > start) {
+        total += end - start;
+        coveredTo = end;
+      }
+    }
+    return total;
+  }
   private Incarnation current;
 
   /** One run of the process: its driver, open links, timers and TILT; gone with a crash. */
