@@ -176,16 +176,16 @@ public final class GroupMonitor {
    */
   public Transition tick(GroupState s, long now) {
     // Allocates nothing when nothing changes: it runs ten times a second for every group.
-    List<Effect> effects = null;
+    List<Effect> effects = List.of();
     long downAfter = s.spec().downAfter().toMillis();
     GroupState next = s;
     NodeState master = s.master();
     boolean masterDown = master.link().unavailableFor(now) > downAfter
         || masterClaimsReplica(master, downAfter, now) || master.rebornEmpty();
     if (masterDown != master.sdown()) {
-      effects = new ArrayList<>();
       next = next.withNode(master.withSdown(masterDown, now));
-      effects.add(emit(s, master.address(), masterDown ? "+sdown" : "-sdown", null));
+      effects = LazyList.added(effects, emit(s, master.address(), masterDown ? "+sdown" : "-sdown",
+          null));
       if (masterDown) {
         // A failover may start within milliseconds: it must choose on fresh replica INFO,
         // not on what the normal INFO period left (up to 10 s old).
@@ -199,7 +199,7 @@ public final class GroupMonitor {
       NodeState updated = n;
       if (down != n.sdown()) {
         updated = updated.withSdown(down, now);
-        effects = add(effects, emit(s, n.address(), down ? "+sdown" : "-sdown", null));
+        effects = LazyList.added(effects, emit(s, n.address(), down ? "+sdown" : "-sdown", null));
       }
       if (down || updated.goneSince() >= 0) {
         boolean gone = down && !listedByMaster(s, n.address());
@@ -210,7 +210,7 @@ public final class GroupMonitor {
         }
         if (gone && now - updated.goneSince() > forgetAfterMillis) {
           next = next.withoutReplica(n.address());
-          effects = add(effects, new Effect.Disconnect(n.address()));
+          effects = LazyList.added(effects, new Effect.Disconnect(n.address()));
           effects.add(emit(s, n.address(), "-slave", "forgotten after "
               + forgetAfterMillis / 1000 + "s gone"));
           effects.add(new Effect.PersistLater());
@@ -225,17 +225,11 @@ public final class GroupMonitor {
       boolean down = p.link().unavailableFor(now) > downAfter;
       if (down != p.sdown()) {
         next = next.withPeer(p.withSdown(down, now));
-        effects = add(effects, new Effect.Emit(SentinelEvent.sentinel(down ? "+sdown" : "-sdown",
-            p.runId(), p.address(), s.name(), s.masterAddress(), null)));
+        effects = LazyList.added(effects, new Effect.Emit(SentinelEvent.sentinel(
+            down ? "+sdown" : "-sdown", p.runId(), p.address(), s.name(), s.masterAddress(), null)));
       }
     }
-    return new Transition(next, effects == null ? List.of() : effects);
-  }
-
-  private static List<Effect> add(List<Effect> effects, Effect e) {
-    List<Effect> l = effects == null ? new ArrayList<>() : effects;
-    l.add(e);
-    return l;
+    return new Transition(next, effects);
   }
 
   private static boolean listedByMaster(GroupState s, Address a) {

@@ -2,7 +2,6 @@ package dev.vigil.sentinel.monitor;
 
 import dev.vigil.sentinel.config.Address;
 import dev.vigil.sentinel.config.Timing;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -42,7 +41,7 @@ public final class PollPlan {
       NodeState n = nodeAt(state, a);
       Link link = n != null ? n.link() : peerLink(state, a);
       if (link != null && link.pingDue(now, pingPeriod)) {
-        ping = added(ping, a);
+        ping = LazyList.added(ping, a);
       }
       if (l.peer() || l.infoInFlight()) {
         continue;
@@ -56,17 +55,11 @@ public final class PollPlan {
         infoPeriod = Math.min(infoPeriod, FAILOVER_INFO_PERIOD_MS);
       }
       if (l.lastInfoRequestAt() < 0 || now - l.lastInfoRequestAt() >= infoPeriod) {
-        info = added(info, a);
+        info = LazyList.added(info, a);
       }
     }
     boolean hello = lastHelloAt < 0 || now - lastHelloAt >= timing.publishPeriod().toMillis();
     return new Actions(ping, info, hello);
-  }
-
-  private static List<Address> added(List<Address> list, Address a) {
-    List<Address> l = list.isEmpty() ? new ArrayList<>() : list;
-    l.add(a);
-    return l;
   }
 
   private static NodeState nodeAt(GroupState state, Address a) {
