@@ -66,7 +66,11 @@ public class TlsSpec {
   @Default("false")
   @JsonPropertyDescription("Keep the plaintext ports (spec.port, spec.sentinel.port) during a migration; "
       + "TLS is then on port and sentinelPort below, and replication and daemon links stay plaintext. "
-      + "Off: TLS only, on spec.port and spec.sentinel.port.")
+      + "Off: TLS only, on spec.port and spec.sentinel.port, every link over TLS. A running cluster goes "
+      + "between no TLS and plaintext: true as a rolling change, either way; it cannot go between TLS only "
+      + "and plaintext links (no TLS, or plaintext: true) without some replica unable to follow its master "
+      + "during the roll, so the operator refuses that change (condition SpecInvalid) and applies nothing, "
+      + "unless the cluster has a single pod.")
   public Boolean plaintext = false;
 
   @Min(1)

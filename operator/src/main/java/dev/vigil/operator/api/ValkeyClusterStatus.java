@@ -55,6 +55,11 @@ public class ValkeyClusterStatus {
   @JsonPropertyDescription("Certificates in use and their expiry, with spec.tls on.")
   public TlsStatus tls;
 
+  @JsonPropertyDescription("The TLS shape the Valkey pods run: off, migration (plaintext and TLS ports, "
+      + "plaintext links) or on (TLS only); two, comma-separated, while a roll from one to the other is under "
+      + "way. Absent when neither the spec nor a pod has TLS.")
+  public String tlsMode;
+
   @JsonPropertyDescription("Conditions: Ready, Progressing, Degraded, SpecInvalid, SplitBrain, "
       + "CertificateExpiringSoon (with spec.tls on).")
   public List<Condition> conditions = new ArrayList<>();

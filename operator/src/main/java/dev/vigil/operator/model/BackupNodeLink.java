@@ -2,8 +2,6 @@ package dev.vigil.operator.model;
 
 import dev.vigil.operator.api.TlsSpec;
 import dev.vigil.operator.api.ValkeyCluster;
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -52,23 +50,14 @@ public record BackupNodeLink(String host, int port, Optional<Volume> certificate
   /** The link to {@code source}, one of {@code c}'s Valkey pods. */
   public static BackupNodeLink of(ValkeyCluster c, Pod source) {
     String host = Names.podHost(c, source.getMetadata().getName());
-    Optional<Container> valkey = source.getSpec().getContainers().stream()
-        .filter(x -> "valkey".equals(x.getName())).findFirst();
-    int plainPort = port(valkey, "valkey").orElse(c.getSpec().port);
-    Optional<Volume> podTls = source.getSpec().getVolumes() == null ? Optional.empty()
-        : source.getSpec().getVolumes().stream().filter(v -> TlsParts.VOLUME.equals(v.getName())).findFirst();
+    int plainPort = TlsParts.valkeyPort(source.getSpec(), "valkey").orElse(c.getSpec().port);
+    Optional<Volume> podTls = TlsParts.volumeOf(source.getSpec());
     if (podTls.isEmpty()) {
       return new BackupNodeLink(host, plainPort, Optional.empty(), false);
     }
     boolean client = TlsParts.spec(c).clientAuth != TlsSpec.ClientAuth.none;
-    int port = port(valkey, "valkey-tls").orElse(plainPort);
+    int port = TlsParts.valkeyPort(source.getSpec(), TlsParts.VALKEY_TLS_PORT).orElse(plainPort);
     return new BackupNodeLink(host, port, Optional.of(jobVolume(podTls.get(), client)), client);
-  }
-
-  private static Optional<Integer> port(Optional<Container> valkey, String name) {
-    return valkey.flatMap(x -> x.getPorts() == null ? Optional.empty()
-        : x.getPorts().stream().filter(p -> name.equals(p.getName())).map(ContainerPort::getContainerPort)
-            .findFirst());
   }
 
   /**

@@ -189,7 +189,7 @@ public final class StatefulSetModel {
               .build()).withPeriodSeconds(5).endReadinessProbe();
     }
     if (TlsParts.spec(c).keepsPlaintext()) {
-      b.addNewPort().withName("valkey-tls").withContainerPort(TlsParts.valkeyTlsPort(c)).endPort();
+      b.addNewPort().withName(TlsParts.VALKEY_TLS_PORT).withContainerPort(TlsParts.valkeyTlsPort(c)).endPort();
     }
     Container valkey = b.build();
     TlsParts.mountInto(c, valkey.getVolumeMounts());

@@ -2,7 +2,9 @@ package dev.vigil.operator.model;
 
 import dev.vigil.operator.api.TlsSpec;
 import dev.vigil.operator.api.ValkeyCluster;
+import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.KeyToPath;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -12,6 +14,7 @@ import io.fabric8.kubernetes.api.model.VolumeProjectionBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What {@code spec.tls} adds to the pods and their configuration, in one place: names, ports, the
@@ -30,6 +33,8 @@ public final class TlsParts {
   public static final String KEY_FILE = DIR + "/tls.key";
   public static final String CA_FILE = DIR + "/ca.crt";
   static final String VOLUME = "tls";
+  /** The Valkey container's TLS port while plaintext is kept (a migration); its presence marks that shape. */
+  static final String VALKEY_TLS_PORT = "valkey-tls";
 
   private TlsParts() {}
 
@@ -161,6 +166,20 @@ public final class TlsParts {
     // 0440 with the pods' fsGroup: readable by Valkey and the daemon, by no one else.
     return new VolumeBuilder().withName(VOLUME).withNewProjected().withDefaultMode(0440)
         .withSources(sources).endProjected().build();
+  }
+
+  /** A pod's certificate volume, if it was built with TLS. */
+  static Optional<Volume> volumeOf(PodSpec pod) {
+    return pod == null || pod.getVolumes() == null ? Optional.empty()
+        : pod.getVolumes().stream().filter(v -> VOLUME.equals(v.getName())).findFirst();
+  }
+
+  /** A named port of a pod's Valkey container. */
+  static Optional<Integer> valkeyPort(PodSpec pod, String name) {
+    return pod == null ? Optional.empty() : pod.getContainers().stream()
+        .filter(x -> "valkey".equals(x.getName()) && x.getPorts() != null).findFirst()
+        .flatMap(x -> x.getPorts().stream().filter(p -> name.equals(p.getName()))
+            .map(ContainerPort::getContainerPort).findFirst());
   }
 
   static VolumeMount mount() {

@@ -60,7 +60,11 @@ final class ClusterPlanner {
     ValkeyCluster cr = s.cluster();
     List<Pod> pods = s.pods();
     String now = Instant.ofEpochMilli(s.now()).toString();
-    List<String> problems = SpecValidator.problems(cr.getSpec());
+    List<String> problems = new ArrayList<>(SpecValidator.problems(cr.getSpec()));
+    TlsModeChange tlsMode = TlsModeChange.of(cr, pods, s.statefulSet());
+    if (problems.isEmpty()) {
+      tlsMode.refusal().ifPresent(problems::add);
+    }
     List<HostPort> daemons = endpoints.daemons(cr, pods);
     // The daemons' port takes no password in the pods the operator builds.
     ClusterPlan.Watch watch = new ClusterPlan.Watch(Names.masterName(cr), daemons,
@@ -148,7 +152,10 @@ final class ClusterPlanner {
     return new ClusterPlan(watch, after.equals(before) ? Optional.empty() : Optional.of(after), apply, delete,
         roll.replace(), commands,
         RestorePlan.withRestore(cr, StatusPlan.observed(cr, pods, elected != null ? elected : recorded,
-            s.disagreement().orElse(null), progress, change, now, st -> TlsObserved.status(s, st, now)), restore),
+            s.disagreement().orElse(null), progress, change, now, st -> {
+              TlsObserved.status(s, st, now);
+              st.tlsMode = tlsMode.status();
+            }), restore),
         progress != null || TlsObserved.reloading(s, nodes) ? Optional.of(IN_PROGRESS_RECHECK) : Optional.empty());
   }
 
