@@ -1,0 +1,206 @@
+package dev.vigil.operator.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.operator.api.TlsSpec;
+import dev.vigil.operator.api.ValkeyCluster;
+import dev.vigil.operator.api.ValkeyClusterStatus;
+import dev.vigil.operator.master.Endpoints;
+import dev.vigil.operator.master.HostPort;
+import dev.vigil.operator.model.Labels;
+import dev.vigil.operator.model.TlsMode;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.time.Clock;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Changes of spec.tls on a running three-pod cluster, through the whole reconciler against
+ * fabric8's mock API server (CRUD mode): the ones that cannot roll compatibly are refused with
+ * nothing applied, the others roll replicas first, then switch the master over, then replace it.
+ */
+@EnableKubernetesMockClient(crud = true)
+class TlsModeRollTest {
+  static KubernetesClient client;
+  private static final String NS = "tlsmode";
+
+  private FakeMasters masters;
+  private RecordingCommands commands;
+  private ClusterReconciler reconciler;
+  private FakeStatefulSetController pods;
+
+  @BeforeEach
+  void setUp() {
+    masters = new FakeMasters();
+    commands = new RecordingCommands();
+    reconciler = new ClusterReconciler(new ClusterReconciler.Parts(client, new ApiObjectCache(client),
+        new CreateOrReplaceApplier(client), masters, commands, Endpoints.POD_IPS, "vigil:test",
+        () -> "generated-password", Clock.systemUTC()));
+    pods = new FakeStatefulSetController(client, i -> "10.0.1." + (10 + i));
+  }
+
+  private void elect(String name, int ordinal) {
+    masters.elect(NS + "/" + name, new HostPort("10.0.1." + (10 + ordinal), 6379));
+  }
+
+  private ValkeyCluster get(String name) {
+    return client.resources(ValkeyCluster.class).inNamespace(NS).withName(name).get();
+  }
+
+  private void edit(String name, Consumer<TlsSpec> change) {
+    ValkeyCluster c = get(name);
+    change.accept(c.getSpec().tls);
+    client.resources(ValkeyCluster.class).inNamespace(NS).resource(c).update();
+  }
+
+  private ValkeyCluster migrating(String name) {
+    ValkeyCluster c = new ValkeyCluster();
+    c.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
+    c.getSpec().tls.enabled = true;
+    c.getSpec().tls.plaintext = true;
+    c.getSpec().tls.issuerRef = new TlsSpec.IssuerRef();
+    c.getSpec().tls.issuerRef.name = "ca";
+    client.resources(ValkeyCluster.class).inNamespace(NS).resource(c).create();
+    reconciler.reconcile(get(name));
+    pods.sync(NS);
+    elect(name, 0);
+    reconciler.reconcile(get(name));
+    return get(name);
+  }
+
+  private static Condition condition(ValkeyCluster c, String type) {
+    return c.getStatus().conditions.stream().filter(x -> type.equals(x.getType())).findFirst().orElseThrow();
+  }
+
+  private String valkeyConf(String name) {
+    return client.configMaps().inNamespace(NS).withName(name).get().getData().get("valkey.conf");
+  }
+
+  private StatefulSet sts(String name) {
+    return client.apps().statefulSets().inNamespace(NS).withName(name).get();
+  }
+
+  private TlsMode templateMode(String name) {
+    return TlsMode.of(sts(name).getSpec().getTemplate().getSpec());
+  }
+
+  private List<String> podsIn(String name, TlsMode mode) {
+    return client.pods().inNamespace(NS).withLabel(Labels.INSTANCE, name).list().getItems().stream()
+        .filter(p -> TlsMode.of(p.getSpec()) == mode).map(p -> p.getMetadata().getName()).sorted().toList();
+  }
+
+  @Test
+  void tlsOnlyIsRefusedFromAMigrationWithNothingAppliedAndTheMigrationGoesOnOnceItIsTakenBack() {
+    migrating("up");
+    assertThat(valkeyConf("up")).contains("port 6379\n", "tls-port 6380\n", "tls-replication no\n");
+    assertThat(get("up").getStatus().tlsMode).isEqualTo("migration");
+    String revision = sts("up").getStatus().getUpdateRevision();
+
+    edit("up", t -> t.plaintext = false);
+    reconciler.reconcile(get("up"));
+    pods.sync(NS);
+    reconciler.reconcile(get("up"));
+    ValkeyCluster refused = get("up");
+    assertThat(refused.getStatus().phase).isEqualTo("Invalid");
+    assertThat(condition(refused, ValkeyClusterStatus.SPEC_INVALID).getMessage())
+        .contains("spec.tls asks for TLS only (plaintext: false) while the pods run with plaintext links");
+    assertThat(valkeyConf("up")).as("nothing applied").contains("port 6379\n", "tls-replication no\n");
+    assertThat(templateMode("up")).isEqualTo(TlsMode.MIGRATION);
+    assertThat(sts("up").getStatus().getUpdateRevision()).isEqualTo(revision);
+    assertThat(podsIn("up", TlsMode.MIGRATION)).containsExactly("up-0", "up-1", "up-2");
+    assertThat(commands.sent).noneMatch(c -> c.startsWith("switchover"));
+    assertThat(client.v1().events().inNamespace(NS).list().getItems())
+        .anyMatch(e -> "SpecInvalid".equals(e.getReason()) && e.getMessage().contains("TLS only"));
+
+    edit("up", t -> t.plaintext = true);
+    reconciler.reconcile(get("up"));
+    ValkeyCluster back = get("up");
+    assertThat(condition(back, ValkeyClusterStatus.SPEC_INVALID).getStatus()).isEqualTo("False");
+    assertThat(back.getStatus().phase).isEqualTo("Ready");
+    assertThat(sts("up").getStatus().getUpdateRevision()).isEqualTo(revision);
+  }
+
+  @Test
+  void switchingTlsOffFromAMigrationRollsReplicasThenSwitchesOverThenReplacesTheOldMaster() {
+    migrating("down");
+    edit("down", t -> t.enabled = false);
+    reconciler.reconcile(get("down"));
+    pods.sync(NS);
+    assertThat(templateMode("down")).isEqualTo(TlsMode.OFF);
+    assertThat(valkeyConf("down")).contains("port 6379\n").doesNotContain("tls-");
+
+    reconciler.reconcile(get("down"));
+    pods.sync(NS);
+    assertThat(podsIn("down", TlsMode.OFF)).as("the highest replica first").containsExactly("down-2");
+    reconciler.reconcile(get("down"));
+    assertThat(get("down").getStatus().tlsMode).isEqualTo("off, migration");
+    pods.sync(NS);
+    assertThat(podsIn("down", TlsMode.MIGRATION)).as("the master last").containsExactly("down-0");
+
+    reconciler.reconcile(get("down"));
+    reconciler.reconcile(get("down"));
+    assertThat(commands.sent).filteredOn(c -> c.startsWith("switchover")).hasSize(1);
+    assertThat(podsIn("down", TlsMode.MIGRATION)).as("not before the role moved").containsExactly("down-0");
+    assertThat(condition(get("down"), ValkeyClusterStatus.PROGRESSING).getMessage())
+        .contains("switching the master off down-0");
+
+    elect("down", 1);
+    reconciler.reconcile(get("down"));
+    pods.sync(NS);
+    reconciler.reconcile(get("down"));
+    assertThat(podsIn("down", TlsMode.OFF)).containsExactly("down-0", "down-1", "down-2");
+    ValkeyCluster done = get("down");
+    assertThat(done.getStatus().tlsMode).as("no TLS anywhere").isNull();
+    assertThat(condition(done, ValkeyClusterStatus.PROGRESSING).getStatus()).isEqualTo("False");
+
+    // From plaintext the way to TLS only is refused too, and the way to a migration is open.
+    edit("down", t -> {
+      t.enabled = true;
+      t.plaintext = false;
+    });
+    reconciler.reconcile(get("down"));
+    assertThat(condition(get("down"), ValkeyClusterStatus.SPEC_INVALID).getMessage())
+        .contains("while the pods run with plaintext links (off)");
+    assertThat(templateMode("down")).isEqualTo(TlsMode.OFF);
+    edit("down", t -> t.plaintext = true);
+    reconciler.reconcile(get("down"));
+    assertThat(templateMode("down")).isEqualTo(TlsMode.MIGRATION);
+  }
+
+  @Test
+  void aTlsOnlyClusterIsNotTakenBackToPlaintextLinks() {
+    ValkeyCluster c = new ValkeyCluster();
+    c.setMetadata(new ObjectMetaBuilder().withName("only").withNamespace(NS).build());
+    c.getSpec().tls.enabled = true;
+    c.getSpec().tls.issuerRef = new TlsSpec.IssuerRef();
+    c.getSpec().tls.issuerRef.name = "ca";
+    client.resources(ValkeyCluster.class).inNamespace(NS).resource(c).create();
+    reconciler.reconcile(get("only"));
+    pods.sync(NS);
+    elect("only", 0);
+    reconciler.reconcile(get("only"));
+    assertThat(get("only").getStatus().tlsMode).isEqualTo("on");
+
+    for (Consumer<TlsSpec> back : List.<Consumer<TlsSpec>>of(t -> t.plaintext = true, t -> t.enabled = false)) {
+      edit("only", back);
+      reconciler.reconcile(get("only"));
+      assertThat(condition(get("only"), ValkeyClusterStatus.SPEC_INVALID).getMessage())
+          .contains("while the pods run TLS only");
+      assertThat(valkeyConf("only")).contains("port 0\n", "tls-replication yes\n");
+      assertThat(templateMode("only")).isEqualTo(TlsMode.ON);
+      edit("only", t -> {
+        t.enabled = true;
+        t.plaintext = false;
+      });
+    }
+    List<Pod> all = client.pods().inNamespace(NS).withLabel(Labels.INSTANCE, "only").list().getItems();
+    assertThat(all).hasSize(3).allMatch(p -> TlsMode.of(p.getSpec()) == TlsMode.ON);
+  }
+}
