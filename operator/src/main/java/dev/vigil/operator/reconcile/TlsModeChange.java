@@ -68,7 +68,8 @@ record TlsModeChange(TlsMode requested, Set<TlsMode> served, Optional<String> re
     if (requested == TlsMode.ON) {
       return "spec.tls asks for TLS only (plaintext: false) while the pods run with plaintext links ("
           + running + ")" + why + "keep spec.tls.plaintext: true (clients already get TLS on spec.tls.port), "
-          + "or create a TLS-only cluster and restore a backup of this one into it (spec.restore)";
+          + "or create a TLS-only cluster and restore a backup of this one into it (spec.restore) taken with "
+          + "writes stopped";
     }
     return "spec.tls asks for plaintext links (" + requested.label() + ") while the pods run TLS only" + why
         + "set spec.tls back to enabled: true, plaintext: false, or create a new cluster and restore a backup "
