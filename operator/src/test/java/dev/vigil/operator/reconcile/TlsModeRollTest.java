@@ -175,6 +175,35 @@ class TlsModeRollTest {
   }
 
   @Test
+  void aRestartedOperatorTellsTheShapesFromThePodsAndGoesOnWithTheRoll() {
+    migrating("mid");
+    edit("mid", t -> t.enabled = false);
+    reconciler.reconcile(get("mid"));
+    pods.sync(NS);
+    reconciler.reconcile(get("mid"));
+    pods.sync(NS);
+    assertThat(podsIn("mid", TlsMode.OFF)).containsExactly("mid-2");
+
+    // A new operator process: no memory but the cluster's objects; the daemons still agree.
+    setUp();
+    elect("mid", 0);
+    edit("mid", t -> {
+      t.enabled = true;
+      t.plaintext = false;
+    });
+    reconciler.reconcile(get("mid"));
+    assertThat(condition(get("mid"), ValkeyClusterStatus.SPEC_INVALID).getMessage())
+        .contains("while the pods run with plaintext links (off, migration)");
+    assertThat(templateMode("mid")).isEqualTo(TlsMode.OFF);
+
+    edit("mid", t -> t.enabled = false);
+    reconciler.reconcile(get("mid"));
+    assertThat(get("mid").getStatus().tlsMode).isEqualTo("off, migration");
+    assertThat(client.pods().inNamespace(NS).withName("mid-1").get()).as("the roll goes on").isNull();
+    assertThat(client.pods().inNamespace(NS).withName("mid-0").get()).isNotNull();
+  }
+
+  @Test
   void aTlsOnlyClusterIsNotTakenBackToPlaintextLinks() {
     ValkeyCluster c = new ValkeyCluster();
     c.setMetadata(new ObjectMetaBuilder().withName("only").withNamespace(NS).build());
