@@ -6,6 +6,7 @@ import dev.vigil.operator.model.AuthSecretModel;
 import dev.vigil.operator.model.Names;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -59,7 +60,8 @@ public final class SnapshotReader {
         existing.put(ClusterSnapshot.ref(ref.getKey(), ref.getValue()), o);
       }
     }
-    TlsObserved.read(c, cache, existing);
+    List<Pod> pods = cache.pods(ns, c.getMetadata().getName());
+    TlsObserved.read(c, cache, existing, pods);
     String password = null;
     String problem = null;
     try {
@@ -67,7 +69,7 @@ public final class SnapshotReader {
     } catch (IllegalStateException e) {
       problem = e.getMessage();
     }
-    return new ClusterSnapshot(c, cache.pods(ns, c.getMetadata().getName()), existing, password, problem,
+    return new ClusterSnapshot(c, pods, existing, password, problem,
         masters.master(key), masters.disagreement(key), ledger.view(key), clock.millis(),
         c.getSpec().restore == null || c.getSpec().restore.backup == null ? null
             : cache.get(dev.vigil.operator.api.ValkeyBackup.class, ns, c.getSpec().restore.backup));

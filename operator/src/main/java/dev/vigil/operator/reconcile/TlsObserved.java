@@ -5,9 +5,11 @@ import dev.vigil.operator.api.TlsStatus;
 import dev.vigil.operator.api.ValkeyCluster;
 import dev.vigil.operator.master.HostPort;
 import dev.vigil.operator.master.TlsMaterial;
+import dev.vigil.operator.model.TlsMode;
 import dev.vigil.operator.model.TlsParts;
 import io.fabric8.certmanager.api.model.v1.Certificate;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
@@ -33,7 +35,7 @@ final class TlsObserved {
    * snapshot holds. The Secret cert-manager writes carries the operator's labels (its informer
    * sees a renewal at once); a Secret of the user's is read from the API.
    */
-  static void read(ValkeyCluster c, ObjectCache cache, Map<String, HasMetadata> existing) {
+  static void read(ValkeyCluster c, ObjectCache cache, Map<String, HasMetadata> existing, List<Pod> pods) {
     String ns = c.getMetadata().getNamespace();
     TlsSpec t = c.getSpec().tls;
     boolean issued = c.getStatus() != null && c.getStatus().tls != null && c.getStatus().tls.certificate != null;
@@ -41,7 +43,8 @@ final class TlsObserved {
       // Also when TLS was switched off or away from cert-manager: the Certificate is then deleted.
       put(existing, Certificate.class, cache.get(Certificate.class, ns, TlsParts.certificateName(c)));
     }
-    if (t == null || !t.on()) {
+    // Pods still TLS only while the spec says otherwise (a refused change) are reached with it.
+    if (t == null || !t.on() && tlsOnly(pods).isEmpty()) {
       return;
     }
     String name = TlsParts.secretName(c);
@@ -72,7 +75,7 @@ final class TlsObserved {
   /** The group's certificate, key and CA bundle, when TLS is on and all three are there. */
   static Optional<TlsMaterial> material(ClusterSnapshot s) {
     ValkeyCluster c = s.cluster();
-    if (!TlsParts.on(c)) {
+    if (!TlsParts.on(c) && tlsOnly(s.pods()).isEmpty()) {
       return Optional.empty();
     }
     TlsSpec t = c.getSpec().tls;
@@ -92,15 +95,23 @@ final class TlsObserved {
     }
   }
 
-  /** The material of the operator's own links: only when the group is TLS only. */
+  /** The material of the operator's own links: only while some pod serves TLS only. */
   static Optional<TlsMaterial> linkMaterial(ClusterSnapshot s) {
-    return TlsParts.links(s.cluster()) ? material(s) : Optional.empty();
+    return hosts(s).isEmpty() ? Optional.empty() : material(s);
   }
 
-  /** The hosts (pod IPs) of the group's nodes and daemons. */
+  /**
+   * The hosts (pod IPs) the operator's links reach over TLS: those of the pods built TLS only,
+   * read from each pod rather than the spec, so a pod not yet rolled, or every pod while a change
+   * across TLS only is refused, is reached as it serves.
+   */
   static List<String> hosts(ClusterSnapshot s) {
-    return s.pods().stream().filter(p -> p.getStatus() != null && p.getStatus().getPodIP() != null)
+    return tlsOnly(s.pods()).stream().filter(p -> p.getStatus() != null && p.getStatus().getPodIP() != null)
         .map(p -> p.getStatus().getPodIP()).distinct().toList();
+  }
+
+  private static List<Pod> tlsOnly(List<Pod> pods) {
+    return pods.stream().filter(p -> p.getSpec() != null && TlsMode.of(p.getSpec()) == TlsMode.ON).toList();
   }
 
   static String reloadSlot(String uid) {
@@ -113,7 +124,8 @@ final class TlsObserved {
    * material's fingerprint, so a renewal (or a new CA bundle) asks every node again.
    */
   static List<Command> reloads(ClusterSnapshot s, List<NodeView> nodes) {
-    Optional<TlsMaterial> m = material(s);
+    // The TLS port is the spec's: with TLS switched off in the spec (a refused change), none.
+    Optional<TlsMaterial> m = TlsParts.on(s.cluster()) ? material(s) : Optional.empty();
     if (m.isEmpty()) {
       return List.of();
     }
@@ -137,7 +149,7 @@ final class TlsObserved {
 
   /** Whether a reload is under way or waits to be tried again (the plan then looks again soon). */
   static boolean reloading(ClusterSnapshot s, List<NodeView> nodes) {
-    Optional<TlsMaterial> m = material(s);
+    Optional<TlsMaterial> m = TlsParts.on(s.cluster()) ? material(s) : Optional.empty();
     if (m.isEmpty()) {
       return false;
     }

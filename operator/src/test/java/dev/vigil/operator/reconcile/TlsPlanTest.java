@@ -9,6 +9,7 @@ import dev.vigil.operator.master.Endpoints;
 import dev.vigil.operator.master.HostPort;
 import dev.vigil.operator.master.TlsMaterial;
 import dev.vigil.operator.model.Labels;
+import dev.vigil.operator.model.TlsMode;
 import dev.vigil.testkit.TestCertificates;
 import io.fabric8.certmanager.api.model.v1.Certificate;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -199,5 +200,28 @@ class TlsPlanTest {
     var st = p.status().orElseThrow().status();
     return new ValkeyClusterStatusView(st.tls, st.conditions.stream()
         .filter(x -> TlsStatus.EXPIRING_SOON.equals(x.getType())).findFirst().orElseThrow());
+  }
+
+  @Test
+  void theOperatorsLinksUseTlsToThePodsBuiltTlsOnlyWhateverTheSpecSays() throws Exception {
+    Secret secret = secret(TestCertificates.authority("test-ca"), 30);
+    ValkeyCluster off = cluster();
+    off.getSpec().tls.enabled = false;
+    List<Pod> pods = List.of(TlsModeChangeTest.pod(TlsMode.MIGRATION, 0), TlsModeChangeTest.pod(TlsMode.ON, 1),
+        TlsModeChangeTest.pod(TlsMode.ON, 2));
+    // TLS switched off in the spec but refused: the pods still serve TLS only and are reached so.
+    ClusterSnapshot refused = new ClusterSnapshot(off, pods, with(secret), "pw", null, Optional.empty(),
+        Optional.empty(), Map.of(), NOW);
+    assertThat(TlsObserved.hosts(refused)).containsExactly("10.0.0.1", "10.0.0.2");
+    assertThat(TlsObserved.linkMaterial(refused)).isPresent();
+    assertThat(TlsObserved.reloads(refused, List.of())).isEmpty();
+
+    // TLS only asked for but refused while the pods keep plaintext links: plaintext to all of them.
+    ClusterSnapshot migrating = new ClusterSnapshot(cluster(), List.of(TlsModeChangeTest.pod(TlsMode.MIGRATION, 0),
+        TlsModeChangeTest.pod(TlsMode.MIGRATION, 1)), with(secret), "pw", null, Optional.empty(), Optional.empty(),
+        Map.of(), NOW);
+    assertThat(TlsObserved.hosts(migrating)).isEmpty();
+    assertThat(TlsObserved.linkMaterial(migrating)).isEmpty();
+    assertThat(TlsObserved.material(migrating)).as("still the material for reloads").isPresent();
   }
 }
