@@ -107,9 +107,11 @@ class RbacTest {
             .getItems().stream().anyMatch(p -> p.getSpec().getContainers().get(0).getImage().endsWith("8.1.1"));
       });
       // TLS through cert-manager: the operator creates the Certificate, and deletes it when
-      // TLS goes off again.
+      // TLS goes off again. Pods run: TLS comes as a migration, the change a running cluster takes.
       editCluster(tc, tls -> {
         tls.getSpec().tls.enabled = true;
+        tls.getSpec().tls.plaintext = true;
+        tls.getSpec().tls.port = 6381; // spec.port is 6380 since the edit above
         tls.getSpec().tls.issuerRef = new dev.vigil.operator.api.TlsSpec.IssuerRef();
         tls.getSpec().tls.issuerRef.name = "corp-ca";
         return tls;

@@ -33,13 +33,12 @@ class RestoreTest {
 
   @BeforeEach
   void setUp() {
-    masters = new FakeMasters();
-    commands = new RecordingCommands();
-    reconciler = new ClusterReconciler(new ClusterReconciler.Parts(client, new ApiObjectCache(client),
-        new CreateOrReplaceApplier(client), masters, commands, Endpoints.POD_IPS, "vigil:test", () -> "pw",
-        Clock.systemUTC()));
+    MockOperator op = new MockOperator(client, "pw", "10.2.0.");
+    masters = op.masters;
+    commands = op.commands;
+    reconciler = op.reconciler;
     reconciler.backupImage("vigil-backup:test");
-    pods = new FakeStatefulSetController(client, i -> "10.2.0." + (10 + i));
+    pods = op.pods;
   }
 
   private ValkeyCluster get(String name) {

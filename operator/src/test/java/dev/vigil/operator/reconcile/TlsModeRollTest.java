@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vigil.operator.api.TlsSpec;
 import dev.vigil.operator.api.ValkeyCluster;
 import dev.vigil.operator.api.ValkeyClusterStatus;
-import dev.vigil.operator.master.Endpoints;
 import dev.vigil.operator.master.HostPort;
 import dev.vigil.operator.model.Labels;
 import dev.vigil.operator.model.TlsMode;
@@ -15,7 +14,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import java.time.Clock;
 import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,12 +36,11 @@ class TlsModeRollTest {
 
   @BeforeEach
   void setUp() {
-    masters = new FakeMasters();
-    commands = new RecordingCommands();
-    reconciler = new ClusterReconciler(new ClusterReconciler.Parts(client, new ApiObjectCache(client),
-        new CreateOrReplaceApplier(client), masters, commands, Endpoints.POD_IPS, "vigil:test",
-        () -> "generated-password", Clock.systemUTC()));
-    pods = new FakeStatefulSetController(client, i -> "10.0.1." + (10 + i));
+    MockOperator op = new MockOperator(client, "generated-password", "10.0.1.");
+    masters = op.masters;
+    commands = op.commands;
+    reconciler = op.reconciler;
+    pods = op.pods;
   }
 
   private void elect(String name, int ordinal) {
@@ -58,6 +55,11 @@ class TlsModeRollTest {
     ValkeyCluster c = get(name);
     change.accept(c.getSpec().tls);
     client.resources(ValkeyCluster.class).inNamespace(NS).resource(c).update();
+  }
+
+  private static void tlsOnly(TlsSpec t) {
+    t.enabled = true;
+    t.plaintext = false;
   }
 
   private ValkeyCluster migrating(String name) {
@@ -161,10 +163,7 @@ class TlsModeRollTest {
     assertThat(condition(done, ValkeyClusterStatus.PROGRESSING).getStatus()).isEqualTo("False");
 
     // From plaintext the way to TLS only is refused too, and the way to a migration is open.
-    edit("down", t -> {
-      t.enabled = true;
-      t.plaintext = false;
-    });
+    edit("down", TlsModeRollTest::tlsOnly);
     reconciler.reconcile(get("down"));
     assertThat(condition(get("down"), ValkeyClusterStatus.SPEC_INVALID).getMessage())
         .contains("while the pods run with plaintext links (off)");
@@ -187,10 +186,7 @@ class TlsModeRollTest {
     // A new operator process: no memory but the cluster's objects; the daemons still agree.
     setUp();
     elect("mid", 0);
-    edit("mid", t -> {
-      t.enabled = true;
-      t.plaintext = false;
-    });
+    edit("mid", TlsModeRollTest::tlsOnly);
     reconciler.reconcile(get("mid"));
     assertThat(condition(get("mid"), ValkeyClusterStatus.SPEC_INVALID).getMessage())
         .contains("while the pods run with plaintext links (off, migration)");
@@ -224,10 +220,7 @@ class TlsModeRollTest {
           .contains("while the pods run TLS only");
       assertThat(valkeyConf("only")).contains("port 0\n", "tls-replication yes\n");
       assertThat(templateMode("only")).isEqualTo(TlsMode.ON);
-      edit("only", t -> {
-        t.enabled = true;
-        t.plaintext = false;
-      });
+      edit("only", TlsModeRollTest::tlsOnly);
     }
     List<Pod> all = client.pods().inNamespace(NS).withLabel(Labels.INSTANCE, "only").list().getItems();
     assertThat(all).hasSize(3).allMatch(p -> TlsMode.of(p.getSpec()) == TlsMode.ON);
