@@ -29,22 +29,16 @@ class TlsModeRollTest {
   static KubernetesClient client;
   private static final String NS = "tlsmode";
 
-  private FakeMasters masters;
-  private RecordingCommands commands;
-  private ClusterReconciler reconciler;
-  private FakeStatefulSetController pods;
+  private MockOperator op;
 
+  /** Also an operator restart: a new one knows nothing but the cluster's objects. */
   @BeforeEach
   void setUp() {
-    MockOperator op = new MockOperator(client, "generated-password", "10.0.1.");
-    masters = op.masters;
-    commands = op.commands;
-    reconciler = op.reconciler;
-    pods = op.pods;
+    op = new MockOperator(client, "generated-password", "10.0.1.");
   }
 
   private void elect(String name, int ordinal) {
-    masters.elect(NS + "/" + name, new HostPort("10.0.1." + (10 + ordinal), 6379));
+    op.masters.elect(NS + "/" + name, new HostPort("10.0.1." + (10 + ordinal), 6379));
   }
 
   private ValkeyCluster get(String name) {
@@ -70,10 +64,10 @@ class TlsModeRollTest {
     c.getSpec().tls.issuerRef = new TlsSpec.IssuerRef();
     c.getSpec().tls.issuerRef.name = "ca";
     client.resources(ValkeyCluster.class).inNamespace(NS).resource(c).create();
-    reconciler.reconcile(get(name));
-    pods.sync(NS);
+    op.reconciler.reconcile(get(name));
+    op.pods.sync(NS);
     elect(name, 0);
-    reconciler.reconcile(get(name));
+    op.reconciler.reconcile(get(name));
     return get(name);
   }
 
@@ -106,9 +100,9 @@ class TlsModeRollTest {
     String revision = sts("up").getStatus().getUpdateRevision();
 
     edit("up", t -> t.plaintext = false);
-    reconciler.reconcile(get("up"));
-    pods.sync(NS);
-    reconciler.reconcile(get("up"));
+    op.reconciler.reconcile(get("up"));
+    op.pods.sync(NS);
+    op.reconciler.reconcile(get("up"));
     ValkeyCluster refused = get("up");
     assertThat(refused.getStatus().phase).isEqualTo("Invalid");
     assertThat(condition(refused, ValkeyClusterStatus.SPEC_INVALID).getMessage())
@@ -117,12 +111,12 @@ class TlsModeRollTest {
     assertThat(templateMode("up")).isEqualTo(TlsMode.MIGRATION);
     assertThat(sts("up").getStatus().getUpdateRevision()).isEqualTo(revision);
     assertThat(podsIn("up", TlsMode.MIGRATION)).containsExactly("up-0", "up-1", "up-2");
-    assertThat(commands.sent).noneMatch(c -> c.startsWith("switchover"));
+    assertThat(op.commands.sent).noneMatch(c -> c.startsWith("switchover"));
     assertThat(client.v1().events().inNamespace(NS).list().getItems())
         .anyMatch(e -> "SpecInvalid".equals(e.getReason()) && e.getMessage().contains("TLS only"));
 
     edit("up", t -> t.plaintext = true);
-    reconciler.reconcile(get("up"));
+    op.reconciler.reconcile(get("up"));
     ValkeyCluster back = get("up");
     assertThat(condition(back, ValkeyClusterStatus.SPEC_INVALID).getStatus()).isEqualTo("False");
     assertThat(back.getStatus().phase).isEqualTo("Ready");
@@ -133,30 +127,30 @@ class TlsModeRollTest {
   void switchingTlsOffFromAMigrationRollsReplicasThenSwitchesOverThenReplacesTheOldMaster() {
     migrating("down");
     edit("down", t -> t.enabled = false);
-    reconciler.reconcile(get("down"));
-    pods.sync(NS);
+    op.reconciler.reconcile(get("down"));
+    op.pods.sync(NS);
     assertThat(templateMode("down")).isEqualTo(TlsMode.OFF);
     assertThat(valkeyConf("down")).contains("port 6379\n").doesNotContain("tls-");
 
-    reconciler.reconcile(get("down"));
-    pods.sync(NS);
+    op.reconciler.reconcile(get("down"));
+    op.pods.sync(NS);
     assertThat(podsIn("down", TlsMode.OFF)).as("the highest replica first").containsExactly("down-2");
-    reconciler.reconcile(get("down"));
+    op.reconciler.reconcile(get("down"));
     assertThat(get("down").getStatus().tlsMode).isEqualTo("off, migration");
-    pods.sync(NS);
+    op.pods.sync(NS);
     assertThat(podsIn("down", TlsMode.MIGRATION)).as("the master last").containsExactly("down-0");
 
-    reconciler.reconcile(get("down"));
-    reconciler.reconcile(get("down"));
-    assertThat(commands.sent).filteredOn(c -> c.startsWith("switchover")).hasSize(1);
+    op.reconciler.reconcile(get("down"));
+    op.reconciler.reconcile(get("down"));
+    assertThat(op.commands.sent).filteredOn(c -> c.startsWith("switchover")).hasSize(1);
     assertThat(podsIn("down", TlsMode.MIGRATION)).as("not before the role moved").containsExactly("down-0");
     assertThat(condition(get("down"), ValkeyClusterStatus.PROGRESSING).getMessage())
         .contains("switching the master off down-0");
 
     elect("down", 1);
-    reconciler.reconcile(get("down"));
-    pods.sync(NS);
-    reconciler.reconcile(get("down"));
+    op.reconciler.reconcile(get("down"));
+    op.pods.sync(NS);
+    op.reconciler.reconcile(get("down"));
     assertThat(podsIn("down", TlsMode.OFF)).containsExactly("down-0", "down-1", "down-2");
     ValkeyCluster done = get("down");
     assertThat(done.getStatus().tlsMode).as("no TLS anywhere").isNull();
@@ -164,12 +158,12 @@ class TlsModeRollTest {
 
     // From plaintext the way to TLS only is refused too, and the way to a migration is open.
     edit("down", TlsModeRollTest::tlsOnly);
-    reconciler.reconcile(get("down"));
+    op.reconciler.reconcile(get("down"));
     assertThat(condition(get("down"), ValkeyClusterStatus.SPEC_INVALID).getMessage())
         .contains("while the pods run with plaintext links (off)");
     assertThat(templateMode("down")).isEqualTo(TlsMode.OFF);
     edit("down", t -> t.plaintext = true);
-    reconciler.reconcile(get("down"));
+    op.reconciler.reconcile(get("down"));
     assertThat(templateMode("down")).isEqualTo(TlsMode.MIGRATION);
   }
 
@@ -177,23 +171,23 @@ class TlsModeRollTest {
   void aRestartedOperatorTellsTheShapesFromThePodsAndGoesOnWithTheRoll() {
     migrating("mid");
     edit("mid", t -> t.enabled = false);
-    reconciler.reconcile(get("mid"));
-    pods.sync(NS);
-    reconciler.reconcile(get("mid"));
-    pods.sync(NS);
+    op.reconciler.reconcile(get("mid"));
+    op.pods.sync(NS);
+    op.reconciler.reconcile(get("mid"));
+    op.pods.sync(NS);
     assertThat(podsIn("mid", TlsMode.OFF)).containsExactly("mid-2");
 
     // A new operator process: no memory but the cluster's objects; the daemons still agree.
     setUp();
     elect("mid", 0);
     edit("mid", TlsModeRollTest::tlsOnly);
-    reconciler.reconcile(get("mid"));
+    op.reconciler.reconcile(get("mid"));
     assertThat(condition(get("mid"), ValkeyClusterStatus.SPEC_INVALID).getMessage())
         .contains("while the pods run with plaintext links (off, migration)");
     assertThat(templateMode("mid")).isEqualTo(TlsMode.OFF);
 
     edit("mid", t -> t.enabled = false);
-    reconciler.reconcile(get("mid"));
+    op.reconciler.reconcile(get("mid"));
     assertThat(get("mid").getStatus().tlsMode).isEqualTo("off, migration");
     assertThat(client.pods().inNamespace(NS).withName("mid-1").get()).as("the roll goes on").isNull();
     assertThat(client.pods().inNamespace(NS).withName("mid-0").get()).isNotNull();
@@ -207,15 +201,15 @@ class TlsModeRollTest {
     c.getSpec().tls.issuerRef = new TlsSpec.IssuerRef();
     c.getSpec().tls.issuerRef.name = "ca";
     client.resources(ValkeyCluster.class).inNamespace(NS).resource(c).create();
-    reconciler.reconcile(get("only"));
-    pods.sync(NS);
+    op.reconciler.reconcile(get("only"));
+    op.pods.sync(NS);
     elect("only", 0);
-    reconciler.reconcile(get("only"));
+    op.reconciler.reconcile(get("only"));
     assertThat(get("only").getStatus().tlsMode).isEqualTo("on");
 
     for (Consumer<TlsSpec> back : List.<Consumer<TlsSpec>>of(t -> t.plaintext = true, t -> t.enabled = false)) {
       edit("only", back);
-      reconciler.reconcile(get("only"));
+      op.reconciler.reconcile(get("only"));
       assertThat(condition(get("only"), ValkeyClusterStatus.SPEC_INVALID).getMessage())
           .contains("while the pods run TLS only");
       assertThat(valkeyConf("only")).contains("port 0\n", "tls-replication yes\n");
