@@ -44,7 +44,8 @@ public final class StateLines {
     Map<String, List<Address>> replicas = new LinkedHashMap<>();
     Map<String, List<KnownSentinel>> sentinels = new LinkedHashMap<>();
     groups.keySet().forEach(g -> {
-      epochs.put(g, new long[2]);
+      // No leader-epoch line: a group added since the state was written (see below).
+      epochs.put(g, new long[] {0, -1});
       replicas.put(g, new ArrayList<>());
       sentinels.put(g, new ArrayList<>());
     });
@@ -94,13 +95,18 @@ public final class StateLines {
         throw new ConfigException(where + e.getMessage());
       }
     }
+    long currentEpoch = Math.max(epoch, voteFloor);
     Map<String, GroupRecord> records = new LinkedHashMap<>();
     for (String g : groups.keySet()) {
       long[] e = epochs.get(g);
-      records.put(g, new GroupRecord(g, master.get(g), e[0], e[1], replicas.get(g),
+      // A group without its leader epoch may have been watched (and voted in) before under this
+      // identity, its lines since removed: it votes only after the current epoch
+      // (GroupRecord.monitoredAt).
+      long leaderEpoch = e[1] >= 0 ? e[1] : currentEpoch;
+      records.put(g, new GroupRecord(g, master.get(g), e[0], leaderEpoch, replicas.get(g),
           sentinels.get(g)));
     }
-    return new DaemonState(myId == null ? DaemonState.newId() : myId, Math.max(epoch, voteFloor),
+    return new DaemonState(myId == null ? DaemonState.newId() : myId, currentEpoch,
         records, quarantineUntil, voteFloor);
   }
 

@@ -5,6 +5,7 @@ import dev.vigil.sentinel.config.FailoverTuning;
 import dev.vigil.sentinel.config.MasterSpec;
 import dev.vigil.sentinel.config.Timing;
 import dev.vigil.sentinel.failover.FailoverCore;
+import dev.vigil.sentinel.failover.ForceOutcome;
 import dev.vigil.sentinel.monitor.Clock;
 import dev.vigil.sentinel.monitor.Effect;
 import dev.vigil.sentinel.monitor.GroupMonitor;
@@ -235,11 +236,14 @@ public final class GroupDriver implements LinkIo.Events {
     return new VoteReply(outcome.leader(), outcome.leaderEpoch());
   }
 
-  /** SENTINEL FAILOVER: false when a failover is already in progress. */
-  public boolean forceFailover(boolean coordinated) {
+  /** SENTINEL FAILOVER. */
+  public ForceOutcome forceFailover(boolean coordinated) {
+    if (core().abstaining(now())) {
+      return ForceOutcome.QUARANTINED;
+    }
     var t = core().force(state, now(), host.currentEpoch(), coordinated);
     t.ifPresent(this::apply);
-    return t.isPresent();
+    return t.isPresent() ? ForceOutcome.STARTED : ForceOutcome.IN_PROGRESS;
   }
 
   private long now() {

@@ -1,5 +1,6 @@
 package dev.vigil.sentinel.daemon;
 
+import dev.vigil.sentinel.failover.ForceOutcome;
 import dev.vigil.sentinel.config.MasterSpec;
 import dev.vigil.sentinel.monitor.Clock;
 import dev.vigil.sentinel.monitor.GroupState;
@@ -74,8 +75,8 @@ final class GroupRunner {
     return onLoop(() -> driver.vote(epoch, runId));
   }
 
-  /** SENTINEL FAILOVER: completes with false when a failover is already in progress. */
-  CompletableFuture<Boolean> forceFailover(boolean coordinated) {
+  /** SENTINEL FAILOVER: completes with whether it started, or why not. */
+  CompletableFuture<ForceOutcome> forceFailover(boolean coordinated) {
     return onLoop(() -> driver.forceFailover(coordinated));
   }
 

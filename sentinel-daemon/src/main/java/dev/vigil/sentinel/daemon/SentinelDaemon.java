@@ -336,12 +336,13 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
         : r.voteRequest(epoch, runId);
   }
 
-  /** SENTINEL FAILOVER name [COORDINATED]: false when one is already running. */
+  /** SENTINEL FAILOVER name [COORDINATED]. */
   @Override
-  public java.util.concurrent.CompletableFuture<Boolean> forceFailover(String name,
-      boolean coordinated) {
+  public java.util.concurrent.CompletableFuture<dev.vigil.sentinel.failover.ForceOutcome> forceFailover(
+      String name, boolean coordinated) {
     GroupRunner r = runners.get(name);
-    return r == null ? java.util.concurrent.CompletableFuture.completedFuture(false)
+    return r == null ? java.util.concurrent.CompletableFuture.completedFuture(
+        dev.vigil.sentinel.failover.ForceOutcome.NO_SUCH_GROUP)
         : r.forceFailover(coordinated);
   }
 
@@ -379,7 +380,7 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
     if (runners.containsKey(spec.name())) {
       throw new IllegalArgumentException("Duplicate master name.");
     }
-    GroupRecord record = GroupRecord.fresh(spec.name(), spec.address());
+    GroupRecord record = GroupRecord.monitoredAt(spec.name(), spec.address(), currentEpoch());
     GroupState initial = GroupState.initial(spec, record, clock.millis());
     GroupRunner runner = newRunner(initial);
     Map<String, GroupRunner> next = new LinkedHashMap<>(runners);

@@ -143,8 +143,13 @@ public final class FailoverCore {
   }
 
   /**
-   * SENTINEL FAILOVER: a failover without agreement, in a new epoch (so it wins by config epoch);
+   * SENTINEL FAILOVER: a failover without ODOWN, in a new epoch (so it wins by config epoch);
    * {@code coordinated} hands over with FAILOVER TO instead of promoting behind the master's back.
+   * It still asks for votes and goes on only with a majority of the daemons known for the group
+   * (quorum, which is about agreeing the master is down, does not apply). Sentinel takes the epoch
+   * without an election, so a daemon that has not heard of it yet can be elected in the same
+   * epoch and promote another replica: the simulation found two leaders in one epoch that way
+   * (seed 36 with switchovers during faults). With every daemon up this costs one round trip.
    */
   public Optional<Transition> force(GroupState g, long now, long currentEpoch, boolean coordinated) {
     if (g.agreement().failover() != null) {
@@ -168,11 +173,8 @@ public final class FailoverCore {
     fx.add(new Effect.Emit(new SentinelEvent("+vote-for-leader", myId + " " + epoch)));
     Failover f = new Failover(epoch, Phase.WAIT_START, now, now, forced, coordinated,
         g.masterAddress(), null, Map.of());
-    Agreement a = s.agreement().withFailover(f);
-    if (!forced) {
-      a = a.withLastAskAt(now);
-      fx.add(new Effect.AskPeers(true));
-    }
+    Agreement a = s.agreement().withFailover(f).withLastAskAt(now);
+    fx.add(new Effect.AskPeers(true));
     return advance(s.withAgreement(a), now, 0, fx);
   }
 
@@ -181,7 +183,7 @@ public final class FailoverCore {
     long ft = g.spec().failoverTimeout().toMillis();
     switch (f.phase()) {
       case WAIT_START -> {
-        Optional<String> winner = f.forced() ? Optional.of(myId) : electionWinner(g, f.epoch());
+        Optional<String> winner = electionWinner(g, f);
         if (winner.isPresent() && winner.get().equals(myId)) {
           fx.add(masterEvent(g, "+elected-leader", null));
           fx.add(masterEvent(g, "+failover-state-select-slave", null));
@@ -191,7 +193,7 @@ public final class FailoverCore {
           fx.add(masterEvent(g, "-failover-abort-not-elected", null));
           return new Transition(abort(g, now, random), fx);
         }
-        if (!f.forced() && splitVote(g, f.epoch())) {
+        if (splitVote(g, f)) {
           // Votes are final: once they make every winner impossible, waiting is pointless.
           fx.add(masterEvent(g, "-failover-abort-not-elected", "#split vote"));
           // Retry in run id order among the split's candidates: the first retries after
@@ -419,8 +421,13 @@ public final class FailoverCore {
     return abort(g, now, random);
   }
 
-  private Optional<String> electionWinner(GroupState g, long epoch) {
-    return Election.winner(votesIn(g, epoch), g.peers().size() + 1, g.spec().quorum());
+  private Optional<String> electionWinner(GroupState g, Failover f) {
+    return Election.winner(votesIn(g, f.epoch()), g.peers().size() + 1, quorumOf(g, f));
+  }
+
+  /** The votes a failover needs beyond a majority: none for a forced one (no ODOWN to agree on). */
+  private static int quorumOf(GroupState g, Failover f) {
+    return f.forced() ? 1 : g.spec().quorum();
   }
 
   /** Each voter's known vote in {@code epoch}, ours included. */
@@ -437,11 +444,11 @@ public final class FailoverCore {
     return votes;
   }
 
-  /** True when the votes known for {@code epoch} leave no candidate a way to win it. */
-  private boolean splitVote(GroupState g, long epoch) {
-    Map<String, String> votes = votesIn(g, epoch);
+  /** True when the votes known for the failover's epoch leave no candidate a way to win it. */
+  private boolean splitVote(GroupState g, Failover f) {
+    Map<String, String> votes = votesIn(g, f.epoch());
     int voters = g.peers().size() + 1;
-    int needed = Math.max(Election.majority(voters), g.spec().quorum());
+    int needed = Math.max(Election.majority(voters), quorumOf(g, f));
     int unknown = voters - votes.size();
     Map<String, Integer> tally = new HashMap<>();
     votes.values().forEach(c -> tally.merge(c, 1, Integer::sum));

@@ -25,6 +25,7 @@ public interface DaemonStatus {
   /** A snapshot of one group, or null when no group has that name. */
   GroupState group(String name);
 
-  /** SENTINEL FAILOVER name [COORDINATED]: false when one is already running. */
-  CompletableFuture<Boolean> forceFailover(String name, boolean coordinated);
+  /** SENTINEL FAILOVER name [COORDINATED]: whether it started, or why not. */
+  CompletableFuture<dev.vigil.sentinel.failover.ForceOutcome> forceFailover(String name,
+      boolean coordinated);
 }

@@ -1,5 +1,6 @@
 package dev.vigil.sentinel.http;
 
+import dev.vigil.sentinel.failover.PreStopPlan;
 import dev.vigil.sentinel.monitor.GroupState;
 import dev.vigil.sentinel.monitor.NodeReadiness;
 import io.netty.channel.EventLoopGroup;
@@ -23,8 +24,7 @@ final class PreStopSwitchover {
   private static final Logger log = LoggerFactory.getLogger(PreStopSwitchover.class);
   /** Kubernetes' default terminationGracePeriodSeconds is 30 s; leave time for the shutdown. */
   static final long DEFAULT_TIMEOUT_MS = 20_000;
-  /** No switchover asked for yet (the monotonic clock may be negative: no -1). */
-  private static final long NEVER = Long.MIN_VALUE;
+  private static final long NEVER = PreStopPlan.NEVER;
 
   private final DaemonStatus daemon;
   private final EventLoopGroup loops;
@@ -80,23 +80,23 @@ final class PreStopSwitchover {
       done.complete(plain(HttpResponseStatus.NOT_FOUND, "group " + n.group() + " was removed"));
       return;
     }
-    if (!NodeReadiness.sameNode(g.masterAddress(), n.host(), n.port())) {
-      log.info("preStop: {} handed over to {}", n.group(), g.masterAddress());
-      done.complete(plain(HttpResponseStatus.OK, "handed over to " + g.masterAddress()));
+    long now = daemon.clock().millis();
+    long last = lastStart;
+    PreStopPlan.Step step = PreStopPlan.next(g, n.host(), n.port(), now, deadline, lastStart,
+        daemon.config().failover().retryMaxMs());
+    if (step instanceof PreStopPlan.HandedOver h) {
+      log.info("preStop: {} handed over to {}", n.group(), h.master());
+      done.complete(plain(HttpResponseStatus.OK, "handed over to " + h.master()));
       return;
     }
-    long now = daemon.clock().millis();
-    if (now >= deadline) {
+    if (step instanceof PreStopPlan.GiveUp) {
       String why = "no switchover within the timeout; the master stops without a handover "
           + "(the daemons will fail over once it is down)";
       log.warn("preStop: {}: {}", n.group(), why);
       done.complete(plain(HttpResponseStatus.SERVICE_UNAVAILABLE, why));
       return;
     }
-    long last = lastStart;
-    if (g.agreement().failover() == null
-        && (last == NEVER || now - last >= daemon.config().failover().retryMaxMs())) {
-      // Not started yet, or the last attempt aborted (e.g. no replica in sync yet): try again.
+    if (step instanceof PreStopPlan.AskSwitchover) {
       daemon.forceFailover(n.group(), true);
       last = now;
     }

@@ -79,8 +79,9 @@ public interface DaemonCommands {
   /** SENTINEL RESET pattern: completes with the number of groups reset. */
   CompletableFuture<Integer> resetGroups(String pattern);
 
-  /** SENTINEL FAILOVER name [COORDINATED]: false when one is already running. */
-  CompletableFuture<Boolean> forceFailover(String name, boolean coordinated);
+  /** SENTINEL FAILOVER name [COORDINATED]: whether it started, or why not. */
+  CompletableFuture<dev.vigil.sentinel.failover.ForceOutcome> forceFailover(String name,
+      boolean coordinated);
 
   /**
    * IS-MASTER-DOWN-BY-ADDR with a run id: the vote of the group watching that master address,

@@ -254,12 +254,30 @@ final class SentinelCommands {
       return CompletableFuture.completedFuture(error("NOGOODPRIMARY the master is not reachable:"
           + " a coordinated failover needs it (SENTINEL FAILOVER without COORDINATED does not)"));
     }
-    return daemon.forceFailover(g.name(), coordinated).thenApply(started ->
-        started ? Replies.OK : error("INPROG Failover already in progress"));
+    int usable = usableDaemons(g);
+    int voters = g.peers().size() + 1;
+    if (usable < Election.majority(voters)) {
+      // It would only time out waiting for votes (see FailoverCore.force): say so now.
+      return CompletableFuture.completedFuture(error("NOQUORUM " + usable + " of " + voters
+          + " daemons reachable; a failover, forced too, needs the votes of a majority ("
+          + Election.majority(voters) + ")"));
+    }
+    return daemon.forceFailover(g.name(), coordinated).thenApply(outcome -> switch (outcome) {
+      case STARTED -> Replies.OK;
+      case IN_PROGRESS -> error("INPROG Failover already in progress");
+      case QUARANTINED -> error("NOTREADY this daemon started without its state and takes part in"
+          + " no election until its fresh-identity quarantine ends (seconds)");
+      case NO_SUCH_GROUP -> noSuchMaster();
+    });
+  }
+
+  /** This daemon and the peers it does not consider down: who can vote now. */
+  private static int usableDaemons(GroupState g) {
+    return 1 + (int) g.peers().values().stream().filter(p -> !p.sdown()).count();
   }
 
   private RespValue ckquorum(GroupState g) {
-    int usable = 1 + (int) g.peers().values().stream().filter(p -> !p.sdown()).count();
+    int usable = usableDaemons(g);
     int voters = g.peers().size() + 1;
     int majority = Election.majority(voters);
     List<String> problems = new ArrayList<>();

@@ -151,7 +151,8 @@ class InfoSectionsTest {
     }
 
     @Override
-    public CompletableFuture<Boolean> forceFailover(String name, boolean coordinated) {
+    public CompletableFuture<dev.vigil.sentinel.failover.ForceOutcome> forceFailover(String name,
+        boolean coordinated) {
       throw new UnsupportedOperationException();
     }
 

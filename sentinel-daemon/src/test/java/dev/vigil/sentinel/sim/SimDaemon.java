@@ -8,6 +8,7 @@ import dev.vigil.sentinel.daemon.GroupDriver;
 import dev.vigil.sentinel.daemon.LinkIo;
 import dev.vigil.sentinel.daemon.Tilt;
 import dev.vigil.sentinel.server.VoteReply;
+import dev.vigil.sentinel.failover.PreStopPlan;
 import dev.vigil.sentinel.failover.Quarantine;
 import dev.vigil.sentinel.failover.QuarantineGate;
 import dev.vigil.sentinel.failover.QuarantineProof;
@@ -45,6 +46,8 @@ final class SimDaemon implements GroupDriver.Host {
   private final FailoverTuning tuning;
   private int identities;
   boolean up;
+  /** How many times the process started: a promotion's leader is alive while this is unchanged. */
+  int lives;
   /** The persisted global epoch: the real daemon's lives in its state file, written first. */
   long currentEpoch;
   private GroupRecord persisted;
@@ -174,7 +177,8 @@ final class SimDaemon implements GroupDriver.Host {
     private void refreshLinks() {
       for (SimLink l : List.copyOf(links.values())) {
         if (l.closed) {
-          links.remove(l.address);
+          // Only this link: a group monitored again may already have opened its successor.
+          links.remove(l.address, l);
         } else {
           l.refresh();
         }
@@ -210,6 +214,7 @@ final class SimDaemon implements GroupDriver.Host {
   void boot(long phase) {
     tickPhase = phase;
     up = true;
+    lives++;
     current = new Incarnation();
     current.driver = new GroupDriver(this, current, current, () -> sim.now, sim::random,
         NOPLogger.NOP_LOGGER, GroupState.initial(spec, persisted, sim.now));
@@ -376,6 +381,67 @@ final class SimDaemon implements GroupDriver.Host {
       Incarnation run = current;
       run.execute(() -> run.driver.forceFailover(coordinated));
     }
+  }
+
+  /** SENTINEL RESET of the group, on the daemon's loop as GroupRunner runs it. */
+  void reset() {
+    if (up) {
+      Incarnation run = current;
+      run.execute(() -> {
+        sim.failoverDropped(this, false);
+        run.driver.reset();
+      });
+    }
+  }
+
+  /**
+   * SENTINEL REMOVE, then SENTINEL MONITOR of the same name at {@code master} (an operator
+   * re-adding the group with the address GET-MASTER-ADDR gave it, or its original one), as
+   * SentinelDaemon does: the group's driver and state go, a new one starts from
+   * {@link GroupRecord#monitoredAt} and the current epoch.
+   */
+  void remonitor(Address master) {
+    if (!up) {
+      return;
+    }
+    Incarnation run = current;
+    run.execute(() -> {
+      run.driver.stop();
+      sim.failoverDropped(this, true);
+      persisted = GroupRecord.monitoredAt(spec.name(), master, currentEpoch);
+      run.driver = new GroupDriver(this, run, run, () -> sim.now, sim::random,
+          NOPLogger.NOP_LOGGER, GroupState.initial(spec, persisted, sim.now));
+      run.driver.start();
+    });
+  }
+
+  /**
+   * A pod's preStop hook for {@code node}, on this daemon: the steps PreStopSwitchover takes, a
+   * tick-period apart, until the node may stop; then {@code stop} runs (the pod goes down). A
+   * daemon that is down fails the hook, and the pod stops all the same.
+   */
+  void preStop(Address node, long deadline, long lastAsk, Runnable stop) {
+    whenResponsive(() -> {
+      if (!up) {
+        stop.run();
+        return;
+      }
+      var step = PreStopPlan.next(state(), node.host(), node.port(), sim.now, deadline, lastAsk,
+          tuning.retryMaxMs());
+      if (step instanceof PreStopPlan.HandedOver || step instanceof PreStopPlan.GiveUp) {
+        sim.preStopDone(step instanceof PreStopPlan.HandedOver);
+        stop.run();
+        return;
+      }
+      long asked = lastAsk;
+      if (step instanceof PreStopPlan.AskSwitchover) {
+        current.driver.forceFailover(true);
+        sim.checkDaemon(this);
+        asked = sim.now;
+      }
+      long next = asked;
+      sim.later(timing.tickPeriod().toMillis(), () -> preStop(node, deadline, next, stop));
+    });
   }
 
   boolean inTiltNow() {

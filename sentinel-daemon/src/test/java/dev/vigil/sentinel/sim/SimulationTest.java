@@ -48,6 +48,14 @@ class SimulationTest {
     long slowestProof = 0;
     int floorRefusals = 0;
     int rivalAmnesias = 0;
+    int resets = 0;
+    int remonitors = 0;
+    int faultSwitchovers = 0;
+    int preStops = 0;
+    int preStopHandOvers = 0;
+    int superseded = 0;
+    int runsWithSuperseded = 0;
+    int boundedOvertakes = 0;
     for (long seed = FIRST; seed < FIRST + SEEDS && failures.size() < 5; seed++) {
       int daemons = 3 + (int) (seed % 3);
       int replicas = 1 + (int) ((seed / 3) % 3);
@@ -72,6 +80,14 @@ class SimulationTest {
       slowestProof = Math.max(slowestProof, r.quarantines().slowestProofMs());
       floorRefusals += r.quarantines().floorRefusals();
       rivalAmnesias += r.quarantines().rivalAmnesias();
+      resets += r.operations().resets();
+      remonitors += r.operations().remonitors();
+      faultSwitchovers += r.operations().switchovers();
+      preStops += r.operations().preStops();
+      preStopHandOvers += r.operations().preStopHandOvers();
+      superseded += r.superseded();
+      runsWithSuperseded += r.superseded() > 0 ? 1 : 0;
+      boundedOvertakes += r.boundedOvertakes();
       if (!r.violations().isEmpty()) {
         failures.add("seed " + seed + " (" + daemons + " daemons, " + replicas + " replicas): "
             + r.violations());
@@ -92,6 +108,12 @@ class SimulationTest {
         listedRuns, timedQuarantines, listedQuarantines, provenQuarantines,
         provenQuarantines == 0 ? 0 : provenMs / provenQuarantines, slowestProof, floorRefusals,
         rivalAmnesias);
+    System.out.printf("operators during faults: %d SENTINEL RESETs, %d REMOVE+MONITORs, %d"
+        + " SENTINEL FAILOVERs, %d pods stopped through preStop (%d handed over); %d promotions"
+        + " superseded by a later epoch's while theirs was master, in %d runs (%d within the"
+        + " bound oneFailoverBounded states)%n",
+        resets, remonitors, faultSwitchovers, preStops, preStopHandOvers, superseded,
+        runsWithSuperseded, boundedOvertakes);
     assertThat(failures).as("replay with -Dvigil.sim.seed=N -Dvigil.sim.seeds=1").isEmpty();
     if (SEEDS < 1_000) {
       // A replay of a few seeds checks their invariants; what the faults exercised is a matter
@@ -110,6 +132,10 @@ class SimulationTest {
     // Operators switched over after healing, and coordinated ones went through FAILOVER TO.
     assertThat(switchovers).isGreaterThan(SEEDS / 10);
     assertThat(handOvers).isGreaterThan(switchovers / 4);
+    // Operators acted during the faults, and preStop hooks handed masters over.
+    assertThat(resets + remonitors).isGreaterThan(SEEDS / 10);
+    assertThat(faultSwitchovers).isGreaterThan(SEEDS / 10);
+    assertThat(preStopHandOvers).isPositive();
     // Both quarantines ran (unless switched off): by time (no peer list) and proven.
     if (Long.getLong("vigil.sim.quarantine", 1) > 0) {
       assertThat(timedQuarantines).isGreaterThan(SEEDS / 20);
