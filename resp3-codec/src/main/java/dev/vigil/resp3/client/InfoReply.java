@@ -159,6 +159,78 @@ public final class InfoReply {
     return found;
   }
 
+  /**
+   * A cursor over one section's fields in the server's order (none when the section is absent),
+   * reading the text in place: a reader that wants a handful of fields compares keys without
+   * splitting the section into a map of strings first. A daemon reads the replication section of
+   * every node's INFO, and at hundreds of groups those maps were a sixth of what it allocated.
+   */
+  public Cursor cursor(String sectionName) {
+    Section s = index.get(sectionName.toLowerCase(Locale.ROOT));
+    return new Cursor(s == null ? new int[0] : s.ranges);
+  }
+
+  /** A position in one section's lines; see {@link InfoReply#cursor}. Not thread-safe. */
+  public final class Cursor {
+    private final int[] ranges;
+    private int range = -2;
+    private int pos;
+    private int limit;
+    private int keyStart;
+    private int colon;
+    private int valueEnd;
+
+    private Cursor(int[] ranges) {
+      this.ranges = ranges;
+    }
+
+    /** Moves to the next {@code key:value} line; false after the last one. */
+    public boolean next() {
+      while (true) {
+        if (range < 0 || pos >= limit) {
+          range += 2;
+          if (range >= ranges.length) {
+            return false;
+          }
+          pos = ranges[range];
+          limit = ranges[range + 1];
+          continue;
+        }
+        // The same lines as parseFields accepts, so both views of a section agree.
+        int nl = text.indexOf('\n', pos);
+        int lineEnd = nl < 0 || nl > limit ? limit : nl;
+        int end = lineEnd > pos && text.charAt(lineEnd - 1) == '\r' ? lineEnd - 1 : lineEnd;
+        int c = text.indexOf(':', pos);
+        int start = pos;
+        pos = lineEnd + 1;
+        if (c > start && c < end) {
+          keyStart = start;
+          colon = c;
+          valueEnd = end;
+          return true;
+        }
+      }
+    }
+
+    /** Whether the current field's key is {@code key}. */
+    public boolean keyIs(String key) {
+      return colon - keyStart == key.length() && text.startsWith(key, keyStart);
+    }
+
+    /** Whether the current field's key starts with {@code prefix}. */
+    public boolean keyStartsWith(String prefix) {
+      return colon - keyStart >= prefix.length() && text.startsWith(prefix, keyStart);
+    }
+
+    public String key() {
+      return text.substring(keyStart, colon);
+    }
+
+    public String value() {
+      return text.substring(colon + 1, valueEnd);
+    }
+  }
+
   /** A field from whichever section holds it (reading sections in order until found), or null. */
   public String get(String key) {
     for (Section s : index.values()) {
