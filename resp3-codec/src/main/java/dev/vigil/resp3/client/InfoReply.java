@@ -63,7 +63,7 @@ public final class InfoReply {
       if (lineEnd > pos && text.charAt(pos) == '#') {
         addSection(index, text, name, sectionStart, pos);
         int end = text.charAt(lineEnd - 1) == '\r' ? lineEnd - 1 : lineEnd;
-        name = text.substring(pos + 1, end).trim().toLowerCase(Locale.ROOT);
+        name = sectionName(text, pos + 1, end);
         index.computeIfAbsent(name, k -> new Section(0, 0));
         sectionStart = lineEnd + 1;
       }
@@ -71,6 +71,26 @@ public final class InfoReply {
     }
     addSection(index, text, name, Math.min(sectionStart, n), n);
     return new InfoReply(text, index);
+  }
+
+  /** Valkey's sections, so that reading a header needs no trimmed and lower-cased copy of it. */
+  private static final String[] KNOWN = {"server", "clients", "memory", "persistence", "stats",
+      "replication", "cpu", "modules", "errorstats", "cluster", "keyspace", "keysizes",
+      "commandstats", "latencystats", "sentinel"};
+
+  private static String sectionName(String text, int start, int end) {
+    while (start < end && text.charAt(start) <= ' ') {
+      start++;
+    }
+    while (end > start && text.charAt(end - 1) <= ' ') {
+      end--;
+    }
+    for (String k : KNOWN) {
+      if (k.length() == end - start && text.regionMatches(true, start, k, 0, k.length())) {
+        return k;
+      }
+    }
+    return text.substring(start, end).trim().toLowerCase(Locale.ROOT);
   }
 
   /** Fields before any header go to section "", which exists only when there are some. */
