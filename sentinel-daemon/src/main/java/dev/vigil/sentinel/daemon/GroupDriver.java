@@ -123,6 +123,8 @@ public final class GroupDriver implements LinkIo.Events {
   private Cancel ticker;
   private Cancel sdownDeadline;
   private long lastHelloAt = -1;
+  private Hello lastHello;
+  private String lastHelloPayload;
   private long lastTickAt = -1;
   /**
    * Until when ticks have nothing to do (no PING, INFO or hello due, no decision's deadline),
@@ -285,7 +287,21 @@ public final class GroupDriver implements LinkIo.Events {
 
   @Override
   public void helloReceived(String payload) {
+    if (fromMe(payload)) {
+      // Our own hello, back through a node's channel (every one we publish): decides nothing,
+      // and at 500 groups that is 750 a second not worth parsing or handing over.
+      return;
+    }
     Hello.parse(payload).ifPresent(this::hello);
+  }
+
+  /** Whether the payload's run id (its third field) is ours. */
+  private boolean fromMe(String payload) {
+    int a = payload.indexOf(',');
+    int b = a < 0 ? -1 : payload.indexOf(',', a + 1);
+    int c = b < 0 ? -1 : payload.indexOf(',', b + 1);
+    String me = host.myId();
+    return c > 0 && c - b - 1 == me.length() && payload.startsWith(me, b + 1);
   }
 
   /** A hello for this group, from a node's channel or a peer's PUBLISH to our port. */
@@ -487,7 +503,11 @@ public final class GroupDriver implements LinkIo.Events {
       }
       Hello h = new Hello(me, host.myId(), host.currentEpoch(), state.name(),
           state.masterAddress(), state.configEpoch());
-      l.io.publishHello(h.payload());
+      if (!h.equals(lastHello)) { // the same to every link and mostly between rounds
+        lastHello = h;
+        lastHelloPayload = h.payload();
+      }
+      l.io.publishHello(lastHelloPayload);
     }
   }
 
