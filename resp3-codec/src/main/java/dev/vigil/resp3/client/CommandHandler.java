@@ -32,6 +32,8 @@ final class CommandHandler extends ChannelDuplexHandler {
   private final String address;
   private volatile int protocol = 2;
   private Throwable failure;
+  private java.util.concurrent.ScheduledFuture<?> timeoutCheck;
+  private long checkAtNanos;
 
   /** Receives pushes (and RESP2 pub/sub messages converted to pushes) on the event loop. */
   interface PushSink {
@@ -60,10 +62,10 @@ final class CommandHandler extends ChannelDuplexHandler {
     }
     queue.add(p);
     if (p.timeoutMillis > 0) {
-      p.timeout = ctx.executor().schedule(() -> {
-        p.fail(new RespTimeoutException(
-            p.command.name() + " to " + address + " timed out after " + p.timeoutMillis + " ms"));
-      }, p.timeoutMillis, TimeUnit.MILLISECONDS);
+      p.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(p.timeoutMillis);
+      if (timeoutCheck == null || p.deadlineNanos - checkAtNanos < 0) {
+        scheduleTimeoutCheck(ctx, p.deadlineNanos);
+      }
     }
     ctx.write(p.command, promise).addListener((ChannelFutureListener) f -> {
       if (!f.isSuccess()) {
@@ -73,6 +75,54 @@ final class CommandHandler extends ChannelDuplexHandler {
             f.cause()));
       }
     });
+  }
+
+  /**
+   * One timer per connection, at the earliest deadline of a command still waiting, rather than
+   * one scheduled and cancelled per command: a daemon watching 500 groups sends some 3,000
+   * commands a second, and each timer was a task in the loop's scheduled queue and its removal.
+   * A check that finds nothing waiting leaves no timer behind; the next command sets one.
+   */
+  private void scheduleTimeoutCheck(ChannelHandlerContext ctx, long atNanos) {
+    if (timeoutCheck != null) {
+      timeoutCheck.cancel(false);
+    }
+    checkAtNanos = atNanos;
+    timeoutCheck = ctx.executor().schedule(() -> checkTimeouts(ctx),
+        Math.max(0, atNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+  }
+
+  private void checkTimeouts(ChannelHandlerContext ctx) {
+    timeoutCheck = null;
+    long now = System.nanoTime();
+    long next = 0;
+    boolean waiting = false;
+    java.util.List<PendingCommand> expired = null;
+    // A command that timed out stays queued: its reply, if it ever comes, keeps the FIFO aligned.
+    for (PendingCommand p : queue) {
+      if (p.timeoutMillis <= 0 || p.future.isDone()) {
+        continue;
+      }
+      if (p.deadlineNanos - now <= 0) {
+        if (expired == null) {
+          expired = new java.util.ArrayList<>();
+        }
+        expired.add(p);
+      } else if (!waiting || p.deadlineNanos - next < 0) {
+        waiting = true;
+        next = p.deadlineNanos;
+      }
+    }
+    if (waiting) {
+      scheduleTimeoutCheck(ctx, next);
+    }
+    if (expired != null) {
+      // Failed after the walk: their callbacks may send on this connection, adding to the queue.
+      for (PendingCommand p : expired) {
+        p.fail(new RespTimeoutException(
+            p.command.name() + " to " + address + " timed out after " + p.timeoutMillis + " ms"));
+      }
+    }
   }
 
   @Override

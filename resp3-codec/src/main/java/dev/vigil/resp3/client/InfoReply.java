@@ -63,7 +63,7 @@ public final class InfoReply {
       if (lineEnd > pos && text.charAt(pos) == '#') {
         addSection(index, text, name, sectionStart, pos);
         int end = text.charAt(lineEnd - 1) == '\r' ? lineEnd - 1 : lineEnd;
-        name = text.substring(pos + 1, end).trim().toLowerCase(Locale.ROOT);
+        name = sectionName(text, pos + 1, end);
         index.computeIfAbsent(name, k -> new Section(0, 0));
         sectionStart = lineEnd + 1;
       }
@@ -71,6 +71,26 @@ public final class InfoReply {
     }
     addSection(index, text, name, Math.min(sectionStart, n), n);
     return new InfoReply(text, index);
+  }
+
+  /** Valkey's sections, so that reading a header needs no trimmed and lower-cased copy of it. */
+  private static final String[] KNOWN = {"server", "clients", "memory", "persistence", "stats",
+      "replication", "cpu", "modules", "errorstats", "cluster", "keyspace", "keysizes",
+      "commandstats", "latencystats", "sentinel"};
+
+  private static String sectionName(String text, int start, int end) {
+    while (start < end && text.charAt(start) <= ' ') {
+      start++;
+    }
+    while (end > start && text.charAt(end - 1) <= ' ') {
+      end--;
+    }
+    for (String k : KNOWN) {
+      if (k.length() == end - start && text.regionMatches(true, start, k, 0, k.length())) {
+        return k;
+      }
+    }
+    return text.substring(start, end).trim().toLowerCase(Locale.ROOT);
   }
 
   /** Fields before any header go to section "", which exists only when there are some. */
@@ -157,6 +177,78 @@ public final class InfoReply {
       }
     }
     return found;
+  }
+
+  /**
+   * A cursor over one section's fields in the server's order (none when the section is absent),
+   * reading the text in place: a reader that wants a handful of fields compares keys without
+   * splitting the section into a map of strings first. A daemon reads the replication section of
+   * every node's INFO, and at hundreds of groups those maps were a sixth of what it allocated.
+   */
+  public Cursor cursor(String sectionName) {
+    Section s = index.get(sectionName.toLowerCase(Locale.ROOT));
+    return new Cursor(s == null ? new int[0] : s.ranges);
+  }
+
+  /** A position in one section's lines; see {@link InfoReply#cursor}. Not thread-safe. */
+  public final class Cursor {
+    private final int[] ranges;
+    private int range = -2;
+    private int pos;
+    private int limit;
+    private int keyStart;
+    private int colon;
+    private int valueEnd;
+
+    private Cursor(int[] ranges) {
+      this.ranges = ranges;
+    }
+
+    /** Moves to the next {@code key:value} line; false after the last one. */
+    public boolean next() {
+      while (true) {
+        if (range < 0 || pos >= limit) {
+          range += 2;
+          if (range >= ranges.length) {
+            return false;
+          }
+          pos = ranges[range];
+          limit = ranges[range + 1];
+          continue;
+        }
+        // The same lines as parseFields accepts, so both views of a section agree.
+        int nl = text.indexOf('\n', pos);
+        int lineEnd = nl < 0 || nl > limit ? limit : nl;
+        int end = lineEnd > pos && text.charAt(lineEnd - 1) == '\r' ? lineEnd - 1 : lineEnd;
+        int c = text.indexOf(':', pos);
+        int start = pos;
+        pos = lineEnd + 1;
+        if (c > start && c < end) {
+          keyStart = start;
+          colon = c;
+          valueEnd = end;
+          return true;
+        }
+      }
+    }
+
+    /** Whether the current field's key is {@code key}. */
+    public boolean keyIs(String key) {
+      return colon - keyStart == key.length() && text.startsWith(key, keyStart);
+    }
+
+    /** Whether the current field's key starts with {@code prefix}. */
+    public boolean keyStartsWith(String prefix) {
+      return colon - keyStart >= prefix.length() && text.startsWith(prefix, keyStart);
+    }
+
+    public String key() {
+      return text.substring(keyStart, colon);
+    }
+
+    public String value() {
+      return text.substring(colon + 1, valueEnd);
+    }
   }
 
   /** A field from whichever section holds it (reading sections in order until found), or null. */

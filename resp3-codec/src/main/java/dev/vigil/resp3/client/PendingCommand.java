@@ -4,7 +4,6 @@ import dev.vigil.resp3.codec.RespCommand;
 import dev.vigil.resp3.value.RespValue;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
 
 /**
  * A command written and waiting for its reply. Replies arrive in command order (FIFO), except for
@@ -18,7 +17,8 @@ final class PendingCommand {
   final String pubSubKind;
   /** Confirmations still expected; set when written, since it can depend on live subscriptions. */
   int confirmations;
-  ScheduledFuture<?> timeout;
+  /** When it times out (System.nanoTime), set when written; meaningful when timeoutMillis > 0. */
+  long deadlineNanos;
 
   PendingCommand(RespCommand command, CompletableFuture<RespValue> future, long timeoutMillis) {
     this.command = command;
@@ -37,18 +37,10 @@ final class PendingCommand {
   }
 
   boolean complete(RespValue reply) {
-    cancelTimeout();
     return future.complete(reply);
   }
 
   boolean fail(Throwable cause) {
-    cancelTimeout();
     return future.completeExceptionally(cause);
-  }
-
-  private void cancelTimeout() {
-    if (timeout != null) {
-      timeout.cancel(false);
-    }
   }
 }

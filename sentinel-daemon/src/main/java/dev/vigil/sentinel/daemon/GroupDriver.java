@@ -124,7 +124,18 @@ public final class GroupDriver implements LinkIo.Events {
   private Cancel ticker;
   private Cancel sdownDeadline;
   private long lastHelloAt = -1;
+  private Hello lastHello;
+  private String lastHelloPayload;
   private long lastTickAt = -1;
+  /**
+   * Until when ticks have nothing to do (no PING, INFO or hello due, no decision's deadline),
+   * and the timing that was computed with: a healthy group at down-after 5 s has something to do
+   * at one tick in ten. Reset by every observation that could bring a deadline forward.
+   */
+  private long idleUntil = Long.MIN_VALUE;
+  private Timing idleTiming;
+  /** Counts {@link #wake()}s, so a tick knows whether one came while it ran. */
+  private long wakes;
   private boolean warnedNoQuorum;
   private boolean stopped;
 
@@ -169,6 +180,7 @@ public final class GroupDriver implements LinkIo.Events {
 
   /** SENTINEL RESET: forget replicas and peers; they are rediscovered within seconds. */
   public void reset() {
+    wake();
     for (Tracked l : List.copyOf(links.values())) {
       if (!l.address.equals(state.masterAddress())) {
         links.remove(l.address).io.close();
@@ -191,6 +203,7 @@ public final class GroupDriver implements LinkIo.Events {
     if (spec.equals(state.spec())) {
       return;
     }
+    wake();
     boolean authChanged = !Objects.equals(spec.authPass(), state.spec().authPass())
         || !Objects.equals(spec.authUser(), state.spec().authUser());
     state = state.withSpec(spec);
@@ -224,6 +237,7 @@ public final class GroupDriver implements LinkIo.Events {
    * before the reply is returned, so the reply never promises an unwritten vote.
    */
   public VoteReply vote(long epoch, String runId) {
+    wake();
     var outcome = core().vote(state, host.currentEpoch(), epoch, runId, now(), random.getAsLong());
     if (outcome.currentEpoch() > host.currentEpoch()) {
       host.adoptEpoch(outcome.currentEpoch());
@@ -241,6 +255,7 @@ public final class GroupDriver implements LinkIo.Events {
     if (core().abstaining(now())) {
       return ForceOutcome.QUARANTINED;
     }
+    wake();
     var t = core().force(state, now(), host.currentEpoch(), coordinated);
     t.ifPresent(this::apply);
     return t.isPresent() ? ForceOutcome.STARTED : ForceOutcome.IN_PROGRESS;
@@ -276,21 +291,60 @@ public final class GroupDriver implements LinkIo.Events {
 
   @Override
   public void helloReceived(String payload) {
+    if (fromMe(payload)) {
+      // Our own hello, back through a node's channel (every one we publish): decides nothing,
+      // and at 500 groups that is 750 a second not worth parsing or handing over.
+      return;
+    }
     Hello.parse(payload).ifPresent(this::hello);
+  }
+
+  /** Whether the payload's run id (its third field) is ours. */
+  private boolean fromMe(String payload) {
+    int a = payload.indexOf(',');
+    int b = a < 0 ? -1 : payload.indexOf(',', a + 1);
+    int c = b < 0 ? -1 : payload.indexOf(',', b + 1);
+    String me = host.myId();
+    return c > 0 && c - b - 1 == me.length() && payload.startsWith(me, b + 1);
   }
 
   /** A hello for this group, from a node's channel or a peer's PUBLISH to our port. */
   public void hello(Hello h) {
-    observe(() -> apply(monitor().hello(state, h, host.currentEpoch(), now())));
+    observeQuietly(() -> {
+      Transition t = monitor().hello(state, h, host.currentEpoch(), now());
+      if (!t.effects().isEmpty()) {
+        // Without effects a hello only refreshed when a known peer was last heard from, which
+        // no deadline depends on: most hellos (our own among them) need no tick.
+        wake();
+      }
+      apply(t);
+    });
   }
 
-  /** Observations reaching a stopped driver (late replies, closing links) decide nothing. */
+  /**
+   * Observations reaching a stopped driver (late replies, closing links) decide nothing. Each
+   * may bring a deadline forward (a link lost, a role changed), so the next tick is a full one.
+   */
   private void observe(Runnable r) {
+    observeQuietly(() -> {
+      wake();
+      r.run();
+    });
+  }
+
+  /** An observation that can only put deadlines off: it leaves the ticks' schedule alone. */
+  private void observeQuietly(Runnable r) {
     loop.execute(() -> {
       if (!stopped) {
         r.run();
       }
     });
+  }
+
+  /** The next tick decides and polls in full, then finds the next deadline again. */
+  private void wake() {
+    idleUntil = Long.MIN_VALUE;
+    wakes++;
   }
 
   // ---- the periodic work ----
@@ -307,6 +361,7 @@ public final class GroupDriver implements LinkIo.Events {
   }
 
   private void decide() {
+    wake();
     decide(now());
   }
 
@@ -328,6 +383,16 @@ public final class GroupDriver implements LinkIo.Events {
         host.noteTickGap(now - lastTickAt, now);
       }
       lastTickAt = now;
+      Timing timing = host.timing();
+      // In TILT every tick runs, as it always did: it is what notices the TILT's end.
+      if (now < idleUntil && timing == idleTiming && !host.inTilt(now)) {
+        // The draw the skipped decision would have taken: the same seed decides the same way
+        // whether or not its idle ticks run (the simulation's runs are unchanged by skipping).
+        random.getAsLong();
+        return;
+      }
+      idleUntil = Long.MIN_VALUE;
+      long wakesBefore = wakes;
       if (decide(now)) {
         warnIfBlocked(now);
       }
@@ -336,7 +401,7 @@ public final class GroupDriver implements LinkIo.Events {
         views.add(new PollPlan.LinkView(l.address, l.peer, l.io.isUp(), l.infoInFlight,
             l.lastInfoRequestAt));
       }
-      var plan = PollPlan.next(state, host.timing(), now, views, lastHelloAt);
+      var plan = PollPlan.next(state, timing, now, views, lastHelloAt);
       for (Address a : plan.ping()) {
         Tracked l = links.get(a);
         if (l != null) {
@@ -352,6 +417,12 @@ public final class GroupDriver implements LinkIo.Events {
       if (plan.hello()) {
         lastHelloAt = now;
         sendHellos();
+      }
+      // On the state as the polls left it: a PING just sent starts its node's SDOWN count.
+      long decisionsAt = FailoverCore.idle(state) ? monitor().nextChangeAt(state) : Long.MIN_VALUE;
+      if (wakes == wakesBefore) { // else an observation came in while it ran: tick again
+        idleUntil = Math.min(plan.nextAt(), decisionsAt);
+        idleTiming = timing;
       }
     } catch (RuntimeException e) {
       log.error("tick of {} failed", state.name(), e);
@@ -384,7 +455,9 @@ public final class GroupDriver implements LinkIo.Events {
     apply(monitor().pingSent(state, l.address, now()));
     l.io.ping().whenComplete((acceptable, error) -> {
       if (error == null) {
-        observe(() -> {
+        // A reply only puts its node's SDOWN deadline off; what it may start (INFO, a decision
+        // during a failover) takes care of the schedule itself.
+        observeQuietly(() -> {
           apply(monitor().pingReply(state, l.address, acceptable, now()));
           if (acceptable && l.address.equals(state.masterAddress())) {
             armSdownDeadline();
@@ -434,7 +507,11 @@ public final class GroupDriver implements LinkIo.Events {
       }
       Hello h = new Hello(me, host.myId(), host.currentEpoch(), state.name(),
           state.masterAddress(), state.configEpoch());
-      l.io.publishHello(h.payload());
+      if (!h.equals(lastHello)) { // the same to every link and mostly between rounds
+        lastHello = h;
+        lastHelloPayload = h.payload();
+      }
+      l.io.publishHello(lastHelloPayload);
     }
   }
 

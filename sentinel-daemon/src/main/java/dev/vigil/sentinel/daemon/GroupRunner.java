@@ -28,7 +28,7 @@ final class GroupRunner {
       Clock clock, GroupState initial) {
     this.loop = loop;
     SplittableRandom random = new SplittableRandom();
-    this.driver = new GroupDriver(host, new NettyLoop(loop, ticks), links::open, clock,
+    this.driver = new GroupDriver(host, new NettyLoop(loop, ticks), links.on(loop), clock,
         random::nextLong, LoggerFactory.getLogger(GroupRunner.class), initial);
   }
 

@@ -88,7 +88,8 @@ final class NodeLink implements LinkIo {
   public CompletableFuture<Boolean> ping() {
     return connection.ping().handle((reply, error) -> {
       if (error == null) {
-        return reply.toUpperCase().startsWith("PONG");
+        // No upper-cased copy: this runs for every PING of every link.
+        return reply.regionMatches(true, 0, "PONG", 0, 4);
       }
       Throwable cause = error.getCause() != null ? error.getCause() : error;
       if (cause instanceof RespServerException e) {

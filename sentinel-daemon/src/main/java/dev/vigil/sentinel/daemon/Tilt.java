@@ -14,7 +14,8 @@ import java.util.function.Supplier;
 public final class Tilt {
   private final Supplier<Timing> timing;
   private final Consumer<SentinelEvent> events;
-  private TiltState state = TiltState.NEVER;
+  /** Written under the lock; read without it on the paths that every tick of every group takes. */
+  private volatile TiltState state = TiltState.NEVER;
 
   public Tilt(Supplier<Timing> timing, Consumer<SentinelEvent> events) {
     this.timing = timing;
@@ -22,7 +23,14 @@ public final class Tilt {
   }
 
   /** A group loop reports the gap between two of its ticks; a stall enters TILT. */
-  public synchronized void noteTickGap(long gapMs, long now) {
+  public void noteTickGap(long gapMs, long now) {
+    if (gapMs <= timing.get().tiltTrigger().toMillis()) {
+      return; // no stall: nothing changes, and both loops' ticks need not meet on the lock
+    }
+    noteStall(gapMs, now);
+  }
+
+  private synchronized void noteStall(long gapMs, long now) {
     TiltState next = state.afterTickGap(gapMs, now, timing.get().tiltTrigger());
     if (next.active() && !state.active()) {
       events.accept(new SentinelEvent("+tilt", "#tilt mode entered"));
@@ -32,7 +40,7 @@ public final class Tilt {
 
   /** True while in TILT; leaves it (with -tilt) once tilt-period has passed since the last stall. */
   public boolean inTilt(long now) {
-    return at(now).active();
+    return state.active() && at(now).active();
   }
 
   /** TILT as of {@code now}, having left it (with -tilt) if its period has passed. */

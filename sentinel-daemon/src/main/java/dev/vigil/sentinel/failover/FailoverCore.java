@@ -89,9 +89,19 @@ public final class FailoverCore {
    * Re-evaluates ODOWN, starts or advances a failover. {@code random} is a uniformly random
    * non-negative number from the shell (back-off jitter), so the decision itself stays pure.
    */
+  /**
+   * Whether {@link #tick} decides nothing for this state whatever the time: no failover, no
+   * ODOWN, the master not SDOWN. The shell skips a healthy group's ticks on this (with
+   * {@code GroupMonitor.nextChangeAt}), so it is the tick's own fast path.
+   */
+  public static boolean idle(GroupState g) {
+    Agreement a = g.agreement();
+    return a.failover() == null && !a.odown() && !g.master().sdown();
+  }
+
   public Transition tick(GroupState g, long now, long currentEpoch, long random) {
     Agreement a = g.agreement();
-    if (a.failover() == null && !a.odown() && !g.master().sdown()) {
+    if (idle(g)) {
       // The common case, every tick of every healthy group: nothing to decide (what follows
       // would conclude the same, allocating on the way; at 500 groups that was an eighth of
       // what the daemon allocated).

@@ -232,6 +232,38 @@ public final class GroupMonitor {
     return new Transition(next, effects);
   }
 
+  /**
+   * The earliest time at which {@link #tick} could decide anything for {@code s} if nothing is
+   * observed meanwhile, or {@code Long.MIN_VALUE} when it may at any tick (a node or peer is
+   * SDOWN, a replica is going, the master came back empty): for any earlier time, tick returns
+   * {@code s} with no effects. Lets the shell skip a healthy group's ticks between deadlines.
+   */
+  public long nextChangeAt(GroupState s) {
+    long downAfter = s.spec().downAfter().toMillis();
+    NodeState master = s.master();
+    if (master.sdown() || master.rebornEmpty()) {
+      return Long.MIN_VALUE;
+    }
+    long next = master.link().downAt(downAfter);
+    if (master.role() == NodeRole.REPLICA && master.roleChangedAt() >= 0) {
+      next = Math.min(next, master.roleChangedAt() + downAfter + 2 * timing.infoPeriod().toMillis()
+          + 1);
+    }
+    for (NodeState n : s.replicas().values()) {
+      if (n.sdown() || n.goneSince() >= 0) {
+        return Long.MIN_VALUE;
+      }
+      next = Math.min(next, n.link().downAt(downAfter));
+    }
+    for (PeerState p : s.peers().values()) {
+      if (p.sdown()) {
+        return Long.MIN_VALUE;
+      }
+      next = Math.min(next, p.link().downAt(downAfter));
+    }
+    return next;
+  }
+
   private static boolean listedByMaster(GroupState s, Address a) {
     NodeInfo info = s.master().info();
     if (info == null) {

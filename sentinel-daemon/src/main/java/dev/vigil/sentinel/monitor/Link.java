@@ -61,6 +61,15 @@ public record Link(
     return pingPendingSince >= 0 || !connected ? Math.max(0, now - lastOkReplyAt) : 0;
   }
 
+  /**
+   * The first time {@link #unavailableFor} exceeds {@code downAfter} if nothing is observed
+   * meanwhile, or {@code Long.MAX_VALUE} while the node answers (only a PING sent or a lost
+   * connection starts the count, and both are observations).
+   */
+  public long downAt(long downAfter) {
+    return pingPendingSince >= 0 || !connected ? lastOkReplyAt + downAfter + 1 : Long.MAX_VALUE;
+  }
+
   /** Whether a PING is due: one per period, whatever else is outstanding on the connection. */
   public boolean pingDue(long now, long period) {
     return connected && (lastPingSentAt < 0 || now - lastPingSentAt >= period);

@@ -4,7 +4,7 @@ import dev.vigil.resp3.client.InfoReply;
 import dev.vigil.sentinel.config.Address;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
 
 /**
  * The parts of a node's {@code INFO} a daemon acts on.
@@ -42,22 +42,62 @@ public record NodeInfo(
   }
 
   public static NodeInfo parse(String raw) {
-    NodeInfo i = parse(InfoReply.parse(raw));
-    return new NodeInfo(i.runId, i.role, i.masterAddress, i.masterLinkUp, i.masterLinkDownMs,
-        i.priority, i.replOffset, i.announced, i.replicas, i.keys, raw);
+    return parse(InfoReply.parse(raw), raw);
   }
 
   public static NodeInfo parse(InfoReply info) {
-    Map<String, String> r = info.section("replication");
-    String role = r.getOrDefault("role", "");
+    return parse(info, null);
+  }
+
+  private static NodeInfo parse(InfoReply info, String raw) {
+    // One pass over the replication section's lines, no map: this runs for every INFO of every
+    // node. A repeated key keeps its last value, as the map did.
+    String role = "";
+    String mh = null;
+    String mp = null;
+    String downSince = null;
+    String slavePriority = null;
+    String replicaPriority = null;
+    String masterOffset = null;
+    String slaveOffset = null;
+    String linkStatus = null;
+    String announced = null;
+    List<ReplicaLine> replicas = new ArrayList<>(2);
+    InfoReply.Cursor r = info.cursor("replication");
+    while (r.next()) {
+      if (r.keyIs("role")) {
+        role = r.value();
+      } else if (r.keyIs("master_host")) {
+        mh = r.value();
+      } else if (r.keyIs("master_port")) {
+        mp = r.value();
+      } else if (r.keyIs("master_link_down_since_seconds")) {
+        downSince = r.value();
+      } else if (r.keyIs("slave_priority")) {
+        slavePriority = r.value();
+      } else if (r.keyIs("replica_priority")) {
+        replicaPriority = r.value();
+      } else if (r.keyIs("master_repl_offset")) {
+        masterOffset = r.value();
+      } else if (r.keyIs("slave_repl_offset")) {
+        slaveOffset = r.value();
+      } else if (r.keyIs("master_link_status")) {
+        linkStatus = r.value();
+      } else if (r.keyIs("replica_announced")) {
+        announced = r.value();
+      } else if (r.keyStartsWith("slave") && isReplicaField(r.key())) {
+        ReplicaLine line = replicaLine(r.value());
+        if (line != null) {
+          replicas.add(line);
+        }
+      }
+    }
     NodeRole nodeRole = switch (role) {
       case "master" -> NodeRole.MASTER;
       case "slave", "replica" -> NodeRole.REPLICA;
       default -> NodeRole.UNKNOWN;
     };
     Address master = null;
-    String mh = r.get("master_host");
-    String mp = r.get("master_port");
     if (mh != null && mp != null) {
       try {
         master = Address.parse(mh, mp);
@@ -66,35 +106,55 @@ public record NodeInfo(
       }
     }
     long linkDown = 0;
-    String downSince = r.get("master_link_down_since_seconds");
     if (downSince != null && !downSince.equals("-1")) {
       linkDown = parseLong(downSince, 0) * 1000;
     }
-    List<ReplicaLine> replicas = new ArrayList<>();
-    for (Map.Entry<String, String> e : r.entrySet()) {
-      if (!isReplicaField(e.getKey())) {
-        continue;
-      }
-      Map<String, String> f = InfoReply.fields(e.getValue());
-      // Valkey 8 lists the RDB channel of a dual-channel sync as a second "replica": not one.
-      if (f.containsKey("type") && !f.get("type").equals("replica")) {
-        continue;
-      }
-      try {
-        replicas.add(new ReplicaLine(Address.parse(f.get("ip"), f.get("port")),
-            f.getOrDefault("state", "?"), parseLong(f.get("offset"), 0)));
-      } catch (RuntimeException ignored) {
-        // a malformed line is skipped, as Sentinel does
-      }
-    }
-    String priority = r.getOrDefault("slave_priority", r.getOrDefault("replica_priority", "100"));
-    long offset = nodeRole == NodeRole.MASTER
-        ? parseLong(r.get("master_repl_offset"), 0)
-        : parseLong(r.get("slave_repl_offset"), 0);
+    String priority = slavePriority != null ? slavePriority
+        : replicaPriority != null ? replicaPriority : "100";
+    long offset = nodeRole == NodeRole.MASTER ? parseLong(masterOffset, 0)
+        : parseLong(slaveOffset, 0);
     String runId = info.field("server", "run_id");
     return new NodeInfo(runId != null ? runId : info.get("run_id"), nodeRole, master,
-        "up".equals(r.get("master_link_status")), linkDown, (int) parseLong(priority, 100), offset,
-        !"0".equals(r.get("replica_announced")), replicas, keys(info), null);
+        "up".equals(linkStatus), linkDown, (int) parseLong(priority, 100), offset,
+        !"0".equals(announced), replicas, keys(info), raw);
+  }
+
+  /**
+   * One {@code slaveN} value, or null when it is not a replica: Valkey 8 lists the RDB channel of
+   * a dual-channel sync as a second "replica", and a malformed line is skipped, as Sentinel does.
+   */
+  private static ReplicaLine replicaLine(String composite) {
+    String type = part(composite, "type");
+    if (type != null && !type.equals("replica")) {
+      return null;
+    }
+    try {
+      return new ReplicaLine(Address.parse(part(composite, "ip"), part(composite, "port")),
+          Objects.requireNonNullElse(part(composite, "state"), "?"),
+          parseLong(part(composite, "offset"), 0));
+    } catch (RuntimeException ignored) {
+      return null;
+    }
+  }
+
+  /**
+   * The value of {@code key} in {@code a=1,b=2}, the last one when repeated, or null; read in
+   * place rather than split into a map (as {@link InfoReply#fields(String)} does).
+   */
+  static String part(String composite, String key) {
+    String found = null;
+    int pos = 0;
+    int n = composite.length();
+    while (pos <= n) {
+      int comma = composite.indexOf(',', pos);
+      int end = comma < 0 ? n : comma;
+      int eq = composite.indexOf('=', pos);
+      if (eq > pos && eq < end && eq - pos == key.length() && composite.startsWith(key, pos)) {
+        found = composite.substring(eq + 1, end);
+      }
+      pos = end + 1;
+    }
+    return found;
   }
 
   /**

@@ -17,8 +17,13 @@ public final class PollPlan {
   public record LinkView(Address address, boolean peer, boolean up, boolean infoInFlight,
       long lastInfoRequestAt) {}
 
-  /** What to send now. */
-  public record Actions(List<Address> ping, List<Address> info, boolean hello) {}
+  /**
+   * What to send now, and {@code nextAt}: the earliest time a later call could send anything once
+   * these are sent, if nothing is observed meanwhile (a reply, a link up or down) and the state
+   * and links stay as they are. While a link is down it is now: a link can come back before its
+   * observation does, and such a group is polled every tick as it always was.
+   */
+  public record Actions(List<Address> ping, List<Address> info, boolean hello, long nextAt) {}
 
   /** How often a failover re-reads the nodes it promotes or re-points. */
   public static final long FAILOVER_INFO_PERIOD_MS = 100;
@@ -33,14 +38,20 @@ public final class PollPlan {
     Failover f = state.agreement().failover();
     List<Address> ping = List.of();
     List<Address> info = List.of();
+    long nextAt = Long.MAX_VALUE;
     for (LinkView l : links) {
       if (!l.up()) {
+        nextAt = now; // see Actions
         continue;
       }
       Address a = l.address();
       NodeState n = nodeAt(state, a);
       Link link = n != null ? n.link() : peerLink(state, a);
-      if (link != null && link.pingDue(now, pingPeriod)) {
+      boolean pingDue = link != null && link.pingDue(now, pingPeriod);
+      if (link != null && link.connected()) {
+        nextAt = Math.min(nextAt, pingDue ? now + pingPeriod : link.lastPingSentAt() + pingPeriod);
+      }
+      if (pingDue) {
         ping = LazyList.added(ping, a);
       }
       if (l.peer() || l.infoInFlight()) {
@@ -55,11 +66,15 @@ public final class PollPlan {
         infoPeriod = Math.min(infoPeriod, FAILOVER_INFO_PERIOD_MS);
       }
       if (l.lastInfoRequestAt() < 0 || now - l.lastInfoRequestAt() >= infoPeriod) {
-        info = LazyList.added(info, a);
+        info = LazyList.added(info, a); // in flight from now: its reply is an observation
+      } else {
+        nextAt = Math.min(nextAt, l.lastInfoRequestAt() + infoPeriod);
       }
     }
-    boolean hello = lastHelloAt < 0 || now - lastHelloAt >= timing.publishPeriod().toMillis();
-    return new Actions(ping, info, hello);
+    long publishPeriod = timing.publishPeriod().toMillis();
+    boolean hello = lastHelloAt < 0 || now - lastHelloAt >= publishPeriod;
+    nextAt = Math.min(nextAt, hello ? now + publishPeriod : lastHelloAt + publishPeriod);
+    return new Actions(ping, info, hello, nextAt);
   }
 
   private static NodeState nodeAt(GroupState state, Address a) {

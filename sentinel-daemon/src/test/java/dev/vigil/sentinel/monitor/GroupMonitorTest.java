@@ -237,4 +237,37 @@ class GroupMonitorTest {
     assertThat(s.replicas()).isEmpty();
     assertThat(s.peers()).containsOnlyKeys(PEER);
   }
+
+  /**
+   * The shell skips a healthy group's ticks until nextChangeAt: before it a tick decides nothing,
+   * at it the tick decides; while something is down every tick may decide.
+   */
+  @Test
+  void aTickBeforeTheNextChangeDecidesNothingAndOneAtItDecides() {
+    GroupState s = monitor.connected(fresh(0), MASTER, 0).state();
+    s = s.withNode(NodeState.watching(REPLICA, 0));
+    s = monitor.connected(s, REPLICA, 0).state();
+    s = s.withPeer(PeerState.discovered(PEER, new Address("10.0.0.9", 26379), 0));
+    s = monitor.connected(s, new Address("10.0.0.9", 26379), 0).state();
+    assertThat(monitor.nextChangeAt(s)).as("all answering: no deadline").isEqualTo(Long.MAX_VALUE);
+
+    s = monitor.pingSent(s, MASTER, 200).state();
+    s = monitor.pingSent(s, REPLICA, 300).state();
+    s = monitor.pingReply(s, REPLICA, true, 350).state();
+    long at = monitor.nextChangeAt(s);
+    assertThat(at).as("the master, answered last at 0").isEqualTo(DOWN_AFTER + 1);
+    Transition before = monitor.tick(s, at - 1);
+    assertThat(before.state()).isSameAs(s);
+    assertThat(before.effects()).isEmpty();
+    Transition atIt = monitor.tick(s, at);
+    assertThat(events(atIt)).containsExactly("+sdown master mymaster 10.0.0.1 6379");
+    assertThat(monitor.nextChangeAt(atIt.state())).isEqualTo(Long.MIN_VALUE);
+
+    // A peer's lost link starts its count too.
+    GroupState p = monitor.disconnected(s, new Address("10.0.0.9", 26379), 100).state();
+    p = monitor.pingReply(p, MASTER, true, 400).state();
+    assertThat(monitor.nextChangeAt(p)).isEqualTo(DOWN_AFTER + 1);
+    assertThat(monitor.tick(p, DOWN_AFTER).effects()).isEmpty();
+    assertThat(monitor.tick(p, DOWN_AFTER + 1).effects()).hasSize(1);
+  }
 }
