@@ -86,10 +86,6 @@ public final class FailoverCore {
   }
 
   /**
-   * Re-evaluates ODOWN, starts or advances a failover. {@code random} is a uniformly random
-   * non-negative number from the shell (back-off jitter), so the decision itself stays pure.
-   */
-  /**
    * Whether {@link #tick} decides nothing for this state whatever the time: no failover, no
    * ODOWN, the master not SDOWN. The shell skips a healthy group's ticks on this (with
    * {@code GroupMonitor.nextChangeAt}), so it is the tick's own fast path.
@@ -99,6 +95,10 @@ public final class FailoverCore {
     return a.failover() == null && !a.odown() && !g.master().sdown();
   }
 
+  /**
+   * Re-evaluates ODOWN, starts or advances a failover. {@code random} is a uniformly random
+   * non-negative number from the shell (back-off jitter), so the decision itself stays pure.
+   */
   public Transition tick(GroupState g, long now, long currentEpoch, long random) {
     Agreement a = g.agreement();
     if (idle(g)) {

@@ -34,9 +34,9 @@ public record GroupRecord(
    * A group this daemon starts watching now (SENTINEL MONITOR, or a group with no state yet),
    * whose votes, if it ever watched it before, are forgotten: it votes only in epochs after
    * {@code currentEpoch}. Every vote this daemon gave raised its current epoch to the vote's, so
-   * none of them can be given again; Sentinel starts such a group at leader epoch 0 and, after
-   * REMOVE and MONITOR, votes a second time in its current epoch (the simulation's random
-   * REMOVE/MONITOR found two leaders in one epoch that way).
+   * none of them can be given again. Sentinel starts such a group at leader epoch 0, so after
+   * REMOVE and MONITOR it can vote a second time in its current epoch (read from sentinel.c's
+   * createSentinelRedisInstance and sentinelVoteLeader; no test reproduces it yet).
    */
   public static GroupRecord monitoredAt(String name, Address master, long currentEpoch) {
     return new GroupRecord(name, master, 0, currentEpoch, List.of(), List.of());
