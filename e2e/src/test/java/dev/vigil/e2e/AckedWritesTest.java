@@ -46,7 +46,7 @@ class AckedWritesTest {
   void plannedSwitchoverLosesNoAcknowledgedWriteWithoutWait() throws Exception {
     List<ValkeyServer> group = servers.startGroup(2);
     ValkeyServer master = group.get(0);
-    List<DaemonProcess> ds = daemons.watch(NAME, master, 2, 3, 2, 1_000);
+    List<DaemonProcess> ds = DaemonProcesses.awaitVoting(daemons.watch(NAME, master, 2, 3, 2, 1_000));
     SequenceWriter writer = new SequenceWriter(ds.get(0).port, NAME, false, 0);
     Thread thread = writer.start();
     await().atMost(Duration.ofSeconds(5)).until(() -> writer.acked.size() > 500);
@@ -77,7 +77,7 @@ class AckedWritesTest {
   void aClientHeldOnAStoppedMasterLosesNoAcknowledgedWrite() throws Exception {
     List<ValkeyServer> group = groupWithMinReplicas();
     ValkeyServer master = group.get(0);
-    List<DaemonProcess> ds = daemons.watch(NAME, master, 2, 3, 2, 1_000);
+    List<DaemonProcess> ds = DaemonProcesses.awaitVoting(daemons.watch(NAME, master, 2, 3, 2, 1_000));
     SequenceWriter writer = new SequenceWriter(ds.get(0).port, NAME, false, 0);
     Thread thread = writer.start();
     await().atMost(Duration.ofSeconds(5)).until(() -> writer.acked.size() > 500);

@@ -66,6 +66,25 @@ final class DaemonProcesses implements AfterEachCallback {
             && field(d, name, "num-other-sentinels").equals(Integer.toString(n - 1))));
   }
 
+  /**
+   * Waits until no daemon is in its fresh-identity quarantine (INFO's
+   * vigil_fresh_identity_quarantine_ms is 0): until then a daemon that started without its state
+   * answers SENTINEL FAILOVER with NOTREADY.
+   */
+  static List<DaemonProcess> awaitVoting(List<DaemonProcess> ds) {
+    await().atMost(Duration.ofSeconds(30)).until(() -> ds.stream()
+        .allMatch(d -> info(d).contains("vigil_fresh_identity_quarantine_ms:0\r\n")));
+    return ds;
+  }
+
+  private static String info(DaemonProcess d) {
+    try (var c = d.admin()) {
+      return String.valueOf(c.command("INFO", "sentinel"));
+    } catch (IOException | RuntimeException e) {
+      return "";
+    }
+  }
+
   @SuppressWarnings("unchecked")
   static String field(DaemonProcess d, String name, String key) {
     try (var c = d.admin()) {

@@ -287,7 +287,7 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
     return config.failover();
   }
 
-  /** Until when a daemon that started without its state abstains from elections, or -1. */
+  @Override
   public long abstainUntil() {
     return quarantine.until();
   }

@@ -45,6 +45,12 @@ public interface DaemonCommands {
   /** TILT as of {@code now}, for INFO. */
   TiltState tilt(long now);
 
+  /**
+   * Until when (this clock's ms) a daemon that started without its state sits out elections and
+   * refuses SENTINEL FAILOVER (its fresh-identity quarantine), or -1.
+   */
+  long abstainUntil();
+
   /** The periods (SENTINEL DEBUG shows and changes them). */
   Timing timing();
 

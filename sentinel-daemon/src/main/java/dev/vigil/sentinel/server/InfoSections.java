@@ -101,6 +101,10 @@ final class InfoSections {
     line(sb, "sentinel_running_scripts", 0);
     line(sb, "sentinel_scripts_queue_length", 0);
     line(sb, "sentinel_simulate_failure_flags", 0);
+    // Vigil's own field: how long this daemon still sits out elections and refuses SENTINEL
+    // FAILOVER because it started without its state (0: it takes part), so that scripts and
+    // tests can wait for it instead of retrying NOTREADY.
+    line(sb, "vigil_fresh_identity_quarantine_ms", Math.max(0, d.abstainUntil() - now));
     for (int i = 0; i < groups.size(); i++) {
       GroupState g = groups.get(i);
       String status = g.agreement().odown() ? "odown" : g.master().sdown() ? "sdown" : "ok";

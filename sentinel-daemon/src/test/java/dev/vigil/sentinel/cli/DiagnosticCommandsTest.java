@@ -162,7 +162,7 @@ class DiagnosticCommandsTest {
   @Test
   void failoverWaitsForTheNewMasterAndIfMasterGuardsIt() {
     List<ValkeyServer> group = servers.startGroup(2);
-    List<SentinelDaemon> ds = watch(group, 3);
+    List<SentinelDaemon> ds = TestDaemons.awaitVoting(watch(group, 3));
     String s = sentinels(ds);
     Run skipped = vigil("failover", "mymaster", "--coordinated", "--if-master", addr(group.get(1)), "-s", s);
     assertThat(skipped.code()).isZero();

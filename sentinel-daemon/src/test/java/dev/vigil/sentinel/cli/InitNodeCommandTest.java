@@ -44,6 +44,7 @@ class InitNodeCommandTest {
     // The replica is promoted behind the old master's back (as after a failover); the old master
     // must come back as its replica even though the bootstrap setting still names it.
     replica.command("REPLICAOF", "NO", "ONE");
+    TestDaemons.awaitVoting(List.of(d));
     try (var c = new dev.vigil.testkit.AdminConnection("127.0.0.1", d.port(), 2_000)) {
       c.command("SENTINEL", "FAILOVER", "mymaster");
     }

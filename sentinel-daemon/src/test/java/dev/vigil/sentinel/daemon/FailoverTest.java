@@ -35,11 +35,7 @@ class FailoverTest {
         d.group("mymaster").peers().size() == n - 1
             && d.group("mymaster").replicas().size() == group.size() - 1
             && d.group("mymaster").replicas().values().stream().allMatch(r -> r.info() != null)));
-    // A group whose daemons all just started fresh cannot fail over for the fresh-identity
-    // quarantine (tested on its own); these faults are meant for a group that has been running.
-    await().atMost(Duration.ofSeconds(10)).until(() -> ds.stream()
-        .noneMatch(d -> d.abstaining()));
-    return ds;
+    return TestDaemons.awaitVoting(ds);
   }
 
   @Test

@@ -96,6 +96,17 @@ public final class TestDaemons implements AfterEachCallback {
     return ds;
   }
 
+  /**
+   * Waits until no daemon is in its fresh-identity quarantine: a group whose daemons all just
+   * started fresh can neither fail over nor be told to (tested on its own), and most tests mean a
+   * group that has been running.
+   */
+  public static List<SentinelDaemon> awaitVoting(List<SentinelDaemon> ds) {
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        .until(() -> ds.stream().noneMatch(SentinelDaemon::abstaining));
+    return ds;
+  }
+
   private static int freePort() {
     return dev.vigil.testkit.FreePorts.loopback();
   }

@@ -32,6 +32,7 @@ class InfoSectionsTest {
         new Counters());
     assertThat(info).contains("sentinel_masters:1\r\n", "sentinel_tilt:1\r\n",
         "sentinel_tilt_since_seconds:7\r\n", "sentinel_total_tilt:1\r\n",
+        "vigil_fresh_identity_quarantine_ms:2100\r\n",
         "master0:name=mymaster,status=ok,address=10.0.0.1:6380,slaves=0,sentinels=1\r\n");
     assertThat(info).doesNotContain("# Server");
   }
@@ -63,6 +64,11 @@ class InfoSectionsTest {
     @Override
     public Clock clock() {
       return () -> now;
+    }
+
+    @Override
+    public long abstainUntil() {
+      return 50_000;
     }
 
     @Override
