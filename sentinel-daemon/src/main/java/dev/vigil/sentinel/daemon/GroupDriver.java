@@ -102,6 +102,12 @@ public final class GroupDriver implements LinkIo.Events {
     final LinkIo io;
     long lastInfoRequestAt = -1;
     boolean infoInFlight;
+    /**
+     * A fresh INFO was asked for while one was in flight: that one may have been sent before the
+     * node came back (a partition, a restart) and end in a timeout, so it cannot stand in for
+     * the one asked for. Sent when the one in flight completes, either way.
+     */
+    boolean infoWanted;
 
     Tracked(Address address, boolean peer, LinkIo io) {
       this.address = address;
@@ -279,6 +285,7 @@ public final class GroupDriver implements LinkIo.Events {
       if (l != null) {
         l.lastInfoRequestAt = -1;
         l.infoInFlight = false;
+        l.infoWanted = false;
         sendPing(l);
       }
     });
@@ -474,13 +481,26 @@ public final class GroupDriver implements LinkIo.Events {
 
   private void sendInfo(Tracked l, long now) {
     l.infoInFlight = true;
+    l.infoWanted = false;
     l.lastInfoRequestAt = now;
     l.io.info().whenComplete((info, error) -> observe(() -> {
       l.infoInFlight = false;
       if (error == null) {
         onInfo(l, info);
       }
+      if (l.infoWanted && l.io.isUp() && !l.infoInFlight) {
+        sendInfo(l, now());
+      }
     }));
+  }
+
+  /** INFO now, or as soon as the one in flight completes. */
+  private void refreshInfo(Tracked l) {
+    if (l.infoInFlight) {
+      l.infoWanted = true;
+    } else {
+      sendInfo(l, now());
+    }
   }
 
   private void onInfo(Tracked l, NodeInfo info) {
@@ -582,8 +602,8 @@ public final class GroupDriver implements LinkIo.Events {
         sendHellos();
       } else if (e instanceof Effect.RefreshInfo r) {
         Tracked l = links.get(r.node());
-        if (l != null && l.io.isUp() && !l.infoInFlight) {
-          sendInfo(l, now());
+        if (l != null && l.io.isUp()) {
+          refreshInfo(l);
         }
       }
     }
@@ -636,9 +656,7 @@ public final class GroupDriver implements LinkIo.Events {
       if (error != null) {
         log.warn("REPLICAOF {} on {} failed: {}", master == null ? "NO ONE" : master, node,
             error.getMessage());
-        if (!l.infoInFlight) {
-          sendInfo(l, now());
-        }
+        refreshInfo(l);
         return;
       }
       // Taken in the same transaction: the node's role and offset at the switch, which a

@@ -131,8 +131,13 @@ public final class FailoverCore {
     }
     GroupState s = g.withAgreement(a);
     if (f == null) {
+      // A daemon with no replica it could promote does not stand: elected, it could only abort,
+      // and each of its elections takes the votes of the daemons that could (the simulation
+      // found a daemon that had lost its state, knowing no replica, winning every epoch for
+      // 25 s while the others, which knew the replicas, kept voting for it: seed 1176).
       if (odown && (a.retryNotBefore() < 0 || now >= a.retryNotBefore()) && !abstaining(now)
-          && now >= a.odownSince() + startRank(g, now) * settings.startStaggerMs()) {
+          && now >= a.odownSince() + startRank(g, now) * settings.startStaggerMs()
+          && ReplicaSelection.choose(s, now, timing).isPresent()) {
         return start(s, now, currentEpoch, false, fx);
       }
       return new Transition(s, fx);

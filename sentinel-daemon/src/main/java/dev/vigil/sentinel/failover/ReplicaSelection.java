@@ -35,6 +35,10 @@ public final class ReplicaSelection {
    * forever.
    */
   public static Optional<NodeState> choose(GroupState g, long now, Timing timing) {
+    Optional<NodeState> followed = followedByMaster(g, now, timing);
+    if (followed.isPresent()) {
+      return followed;
+    }
     Optional<NodeState> replica = candidates(g, now, timing).stream().min(ORDER);
     if (replica.isPresent()) {
       return replica;
@@ -43,6 +47,23 @@ public final class ReplicaSelection {
         .filter(r -> r.info() != null && r.info().role() == NodeRole.MASTER
             && isFit(g, r, now, timing))
         .min(ORDER);
+  }
+
+  /**
+   * A node we know as a replica that acts as a healthy master and that the master we watch
+   * reports following: someone promoted it (a failover whose leader lost track of it before it
+   * saw the promotion) and the master already replicates it, so it has every write the master
+   * has and more. Promoting any other replica would discard what it took since (the simulation
+   * found a group promoting a replica 265 offset units behind it, seed 1176 with operators).
+   */
+  private static Optional<NodeState> followedByMaster(GroupState g, long now, Timing timing) {
+    var info = g.master().info();
+    if (info == null || info.role() != NodeRole.REPLICA || info.masterAddress() == null) {
+      return Optional.empty();
+    }
+    NodeState r = g.replicas().get(info.masterAddress());
+    return r != null && r.info() != null && r.info().role() == NodeRole.MASTER
+        && isFit(g, r, now, timing) ? Optional.of(r) : Optional.empty();
   }
 
   /** Every replica fit for promotion, unordered. */

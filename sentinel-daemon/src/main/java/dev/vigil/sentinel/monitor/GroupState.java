@@ -85,6 +85,17 @@ public record GroupState(
     return new GroupState(spec, configEpoch, leaderEpoch, master, replicas, m, agreement);
   }
 
+  /**
+   * Whether this daemon leads a failover of the group past its election: replicas may already be
+   * detached or re-pointed and the promotion sent, and only this failover knows it, so dropping
+   * it (SENTINEL RESET or REMOVE) could leave nodes that follow neither the old master nor any
+   * daemon's configuration.
+   */
+  public boolean promotionUnderWay() {
+    Failover f = agreement.failover();
+    return f != null && f.phase() != Failover.Phase.WAIT_START;
+  }
+
   public String name() {
     return spec.name();
   }

@@ -260,6 +260,30 @@ class GroupDriverScheduleTest {
     assertThat(tickWorksAt(400)).isFalse();
   }
 
+  /**
+   * The INFO a returning node is asked for is not lost to one still in flight from before it
+   * went silent: that one ends in a timeout, and the fresh one is sent then. (Dropped, the next
+   * INFO came an INFO period later, and a stale master that had come back stayed writable past
+   * the simulation's demotion bound: seed 2508 with operators.)
+   */
+  @Test
+  void anInfoAskedForWhileOneIsInFlightIsSentWhenThatOneEnds() {
+    startHealthyGroup();
+    assertThat(master().infos).as("the first INFO, never answered").hasSize(1);
+    for (long t = 100; t <= 5_100; t += 100) {
+      tickAt(t);
+    }
+    assertThat(events).contains("+sdown");
+    answerPings(master()); // back: a fresh INFO is wanted at once
+    assertThat(master().infos).as("one is still in flight").hasSize(1);
+    master().infos.get(0).completeExceptionally(new java.util.concurrent.TimeoutException());
+    drain();
+    assertThat(master().infos).as("sent as the one in flight ended").hasSize(2);
+    master().infos.get(1).complete(NodeInfo.parse("# Replication\r\nrole:master\r\n"));
+    drain();
+    assertThat(master().infos).as("and only once").hasSize(2);
+  }
+
   @Test
   void aSilentMasterIsSdownAtTheFirstTickPastDownAfterThoughNoPollIsDue() {
     startHealthyGroup(); // answered at 0

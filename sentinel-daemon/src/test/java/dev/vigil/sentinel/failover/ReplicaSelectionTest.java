@@ -116,6 +116,39 @@ class ReplicaSelectionTest {
         .containsExactly(b, c, d, a);
   }
 
+  /**
+   * Someone promoted a replica and the master we watch now replicates it (the leader lost track
+   * before it saw the promotion): that node has every write, the replicas still pointing at the
+   * old master fewer, so it is chosen before any of them, even one of better priority.
+   */
+  @Test
+  void aNodeTheMasterAlreadyFollowsIsChosenBeforeEveryReplica() {
+    long now = 1_000;
+    Address promoted = new Address("10.0.0.4", 6379);
+    NodeState acting = new NodeState(promoted, new Link(true, now, -1, now, now),
+        new NodeInfo("ddd", NodeRole.MASTER, null, false, 0, 100, 340, true, List.of(), -1, null),
+        now, false, -1, -1, -1, false);
+    NodeState better = replica("10.0.0.3", 10, 75, "ccc", now);
+    MasterSpec spec = MasterSpec.of("m", MASTER, 2);
+    GroupState g = GroupState.initial(spec, GroupRecord.fresh("m", MASTER), now);
+    NodeState master = g.master().withInfo(new NodeInfo("aaa", NodeRole.REPLICA, promoted, true,
+        0, 100, 338, true, List.of(), -1, null), now).withSdown(true, now);
+    Map<Address, NodeState> replicas = new LinkedHashMap<>();
+    replicas.put(better.address(), better);
+    replicas.put(promoted, acting);
+    GroupState followed = new GroupState(spec, 0, 0, master, replicas, Map.of(),
+        dev.vigil.sentinel.monitor.Agreement.IDLE);
+    assertThat(ReplicaSelection.choose(followed, now, TIMING)).contains(acting);
+
+    // The same node while the master follows no one it knows: an ordinary replica wins.
+    NodeState alone = g.master().withInfo(new NodeInfo("aaa", NodeRole.REPLICA,
+        new Address("10.9.9.9", 6379), true, 0, 100, 338, true, List.of(), -1, null), now)
+        .withSdown(true, now);
+    GroupState unknown = new GroupState(spec, 0, 0, alone, replicas, Map.of(),
+        dev.vigil.sentinel.monitor.Agreement.IDLE);
+    assertThat(ReplicaSelection.choose(unknown, now, TIMING)).contains(better);
+  }
+
   private static NodeState replica(String host, int priority, long offset, String runId, long now) {
     return new NodeState(new Address(host, 6379), new Link(true, now, -1, now, now),
         new NodeInfo(runId, NodeRole.REPLICA, MASTER, true, 0, priority, offset, true, List.of(), -1, null),

@@ -558,7 +558,7 @@ final class SimDaemon implements GroupDriver.Host {
       return;
     }
     var f = s.agreement().failover();
-    sim.recordPromotion(this, f == null ? -1 : f.epoch(), node);
+    sim.recordPromotion(this, f == null ? -1 : f.epoch(), node, f != null && f.forced());
     checkChoice(s, node);
     if (f != null && !f.forced() && !f.oldMaster().equals(s.masterAddress())) {
       sim.violation("staleReportsIgnored: " + id + " promotes " + node + " in a failover of "
@@ -597,8 +597,18 @@ final class SimDaemon implements GroupDriver.Host {
       sim.violation("onlyHealthyCandidates: " + chosen + " promoted but not a known replica");
       return;
     }
-    boolean fallback = candidates.isEmpty() && c.info() != null
+    boolean actingMaster = c.info() != null
         && c.info().role() == dev.vigil.sentinel.monitor.NodeRole.MASTER;
+    // A node already acting as master is chosen when no replica is fit, or first of all when the
+    // master itself replicates it (it has every write); either way it must answer.
+    var masterInfo = state.master().info();
+    boolean followed = actingMaster && masterInfo != null
+        && masterInfo.role() == dev.vigil.sentinel.monitor.NodeRole.REPLICA
+        && chosen.equals(masterInfo.masterAddress());
+    boolean fallback = (candidates.isEmpty() && actingMaster) || followed;
+    if (fallback && (c.sdown() || !c.link().connected())) {
+      sim.violation("onlyHealthyCandidates: " + chosen + " acting as master promoted while down");
+    }
     if (!fallback && !candidates.contains(c)) {
       sim.violation("onlyHealthyCandidates: " + chosen + " promoted while not fit (sdown="
           + c.sdown() + ", link=" + c.link().connected() + ")");

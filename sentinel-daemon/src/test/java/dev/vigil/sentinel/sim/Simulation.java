@@ -42,7 +42,8 @@ final class Simulation {
    * FAILOVER (coordinated or not), and pods stopped through their preStop hook (how many of
    * those handed the master's role over first).
    */
-  record Operations(int resets, int remonitors, int switchovers, int preStops, int preStopHandOvers) {}
+  record Operations(int resets, int remonitors, int refused, int switchovers, int preStops,
+      int preStopHandOvers) {}
 
   /** A REPLICAOF NO ONE: who sent it (in which of its lives), in which epoch, to which node, when. */
   private record Promotion(SimDaemon leader, int life, long epoch, Address node, long at) {}
@@ -109,6 +110,8 @@ final class Simulation {
   private boolean amnesiaDone;
   private int rivalAmnesias;
   private final Map<Address, long[]> slow = new HashMap<>();
+  /** When each address was last cut off or slow (the end of its latest disturbance). */
+  private final Map<Address, Long> disturbedUntil = new HashMap<>();
   private final Map<String, Boolean> failoverInProgress = new HashMap<>();
   private final Map<Address, Long> staleMasterSince = new HashMap<>();
   private long healedAt = -1;
@@ -119,16 +122,19 @@ final class Simulation {
   private final List<Promotion> promotionLog = new ArrayList<>();
   /** Promotions that a later epoch's promotion of another node overtook while theirs was master. */
   private final Set<Promotion> supersededPromotions = new HashSet<>();
-  /** -Dvigil.sim.strictBound=true: oneFailoverBounded is a violation, not only counted. */
   /**
-   * -Dvigil.sim.operators=true: operators act during the faults ({@link #scheduleOperations}).
-   * Off in the build until the liveness and demotion failures it finds (seeds 1176, 2508, 4665,
-   * 5337, 6210 of the first 10,000) are understood.
+   * Operators act during the faults ({@link #scheduleOperations}); -Dvigil.sim.operators=false
+   * leaves them out. (Turned on once the failures they found were fixed: seeds 1176 and 4665, a
+   * daemon without replicas winning every election; 2508, an INFO lost to one in flight; 4479, a
+   * stale master polled at the slow INFO period; 7590, REMOVE dropping a failover half done.)
    */
-  static final boolean OPERATORS = Boolean.getBoolean("vigil.sim.operators");
-  static final boolean STRICT_BOUND = Boolean.getBoolean("vigil.sim.strictBound");
+  static final boolean OPERATORS = !"false".equals(System.getProperty("vigil.sim.operators"));
+  /** oneFailoverBounded is a violation; -Dvigil.sim.strictBound=false only counts it. */
+  static final boolean STRICT_BOUND = !"false".equals(System.getProperty("vigil.sim.strictBound"));
   private int boundedOvertakes;
   private int opResets;
+  /** RESETs and REMOVEs refused (-INPROG) because the daemon was promoting. */
+  private int opRefused;
   private int opRemonitors;
   private int opSwitchovers;
   private int opPreStops;
@@ -247,6 +253,19 @@ final class Simulation {
     return d + slowness(a) + slowness(b);
   }
 
+  /**
+   * Whether {@code a} has been cut off or slow at any moment since {@code since}: a daemon may
+   * have seen it down then (late replies count as none past down-after) and rightly failed over
+   * after the disturbance was gone.
+   */
+  private boolean disturbedSince(Address a, long since) {
+    return isolated.contains(a) || slowness(a) > 0 || disturbedUntil.getOrDefault(a, -1L) >= since;
+  }
+
+  private void disturbed(Address a, long until) {
+    disturbedUntil.merge(a, until, Math::max);
+  }
+
   private long slowness(Address a) {
     long[] s = slow.get(a);
     return s != null && now < s[1] ? s[0] : 0;
@@ -278,7 +297,7 @@ final class Simulation {
 
   void recordEvent(SimDaemon d, SentinelEvent e) {
     if (DEBUG) {
-      System.out.println("t=" + now + " " + d.id.substring(36) + " " + e.type() + " " + e.payload());
+      System.out.println("t=" + now + " " + d.id.substring(34) + " " + e.type() + " " + e.payload());
       if (e.type().equals("-failover-abort-no-good-slave")) {
         d.state().replicas().values().forEach(r -> System.out.println("   replica " + r.address()
             + " sdown=" + r.sdown() + " link=" + r.link() + " info=" + (r.info() == null ? null
@@ -317,7 +336,7 @@ final class Simulation {
     }
   }
 
-  void recordPromotion(SimDaemon d, long epoch, Address a) {
+  void recordPromotion(SimDaemon d, long epoch, Address a, boolean forced) {
     Set<Address> promoted = promotedByEpoch.computeIfAbsent(epoch, k -> new HashSet<>());
     promoted.add(a);
     if (promoted.size() > 1) {
@@ -327,14 +346,19 @@ final class Simulation {
     if (n.priority == 0) {
       violation("priorityZeroNeverSelected: " + a + " promoted in epoch " + epoch);
     }
-    checkOneFailoverBounded(d, epoch, a);
+    if (!forced) {
+      checkOneFailoverBounded(d, epoch, a);
+    }
     promotionLog.add(new Promotion(d, d.lives, epoch, a, now));
   }
 
   /**
-   * The bounded form of "one failover": no promotion of another node in a later epoch while an
+   * The bounded form of "one failover", for failovers the daemons decide (a SENTINEL FAILOVER is
+   * an operator asking for a new master, which it may do at any moment: seed 312 has two, 1.1 s
+   * apart, the second elected by the first's leader once its failover ended, as designed): no
+   * promotion of another node in a later epoch while an
    * earlier promotion's node is still master, its leader alive (the same life), neither of them
-   * cut off or slow, and within the hold that leader's voters promised it (the election timeout:
+   * cut off or slow at any moment since that promotion, and within the hold that leader's voters promised it (the election timeout:
    * a voter refuses every other candidate that long; the leader itself until its failover ends).
    * Outside those conditions a later promotion may overtake one that stands (the newer epoch
    * wins, and the old master is demoted): each such promotion is counted as superseded.
@@ -348,11 +372,9 @@ final class Simulation {
       }
       supersededPromotions.add(p);
       boolean leaderAlive = p.leader().up && p.leader().lives == p.life();
-      boolean connected = !isolated.contains(p.leader().address) && !isolated.contains(p.node())
-          && slowness(p.node()) == 0 && slowness(p.leader().address) == 0;
+      boolean connected = !disturbedSince(p.leader().address, p.at())
+          && !disturbedSince(p.node(), p.at());
       if (leaderAlive && connected && now - p.at() < hold) {
-        // Seed 312 (3 daemons, 3 replicas) breaks this within 1,082 ms: not yet understood, so
-        // reported (vigil.sim.strictBound=true makes it a violation) rather than hidden.
         boundedOvertakes++;
       }
       if (STRICT_BOUND && leaderAlive && connected && now - p.at() < hold) {
@@ -522,6 +544,9 @@ final class Simulation {
       e.action.run();
     }
     checkConverged();
+    if (DEBUG) {
+      dumpEnd();
+    }
     if (convergedSince >= 0 && convergedSince - healedAt > CONVERGE_BOUND_MS) {
       violation("liveness: converged only " + (convergedSince - healedAt) + " ms after healing");
     }
@@ -531,7 +556,7 @@ final class Simulation {
         masterBackAborts, tilts, clientDisconnects, switchovers, handOvers, peersListed,
         new Quarantines(timedQuarantines, listedQuarantines, provenQuarantines, provenMs,
             slowestProofMs, floorRefusals, rivalAmnesias),
-        new Operations(opResets, opRemonitors, opSwitchovers, opPreStops, opPreStopHandOvers),
+        new Operations(opResets, opRemonitors, opRefused, opSwitchovers, opPreStops, opPreStopHandOvers),
         supersededPromotions.size(), boundedOvertakes);
   }
 
@@ -612,13 +637,18 @@ final class Simulation {
         // a slow node or daemon (GC, CPU throttling, a congested link): late replies, not none
         Address a = rnd.nextBoolean() ? ns.get(rnd.nextInt(ns.size())).address
             : daemons.get(rnd.nextInt(daemons.size())).address;
-        slow.put(a, new long[] {100 + rnd.nextInt(1_400), now + 1_000 + rnd.nextInt(5_000)});
+        long until = now + 1_000 + rnd.nextInt(5_000);
+        slow.put(a, new long[] {100 + rnd.nextInt(1_400), until});
+        disturbed(a, until);
       }
       case 3 -> {
         Address a = rnd.nextBoolean() ? ns.get(rnd.nextInt(ns.size())).address
             : daemons.get(rnd.nextInt(daemons.size())).address;
         isolated.add(a);
-        later(500 + rnd.nextInt(6_000), () -> isolated.remove(a));
+        later(500 + rnd.nextInt(6_000), () -> {
+          isolated.remove(a);
+          disturbed(a, now);
+        });
       }
       case 6 -> {
         // a daemon stalls (GC, a suspended VM) beyond tilt-trigger: it comes back in TILT
@@ -636,7 +666,10 @@ final class Simulation {
         SimNode target = ns.stream().filter(n -> n.role == NodeRole.MASTER && n.up).findFirst()
             .orElse(ns.get(0));
         isolated.add(target.address);
-        later(1_500 + rnd.nextInt(4_000), () -> isolated.remove(target.address));
+        later(1_500 + rnd.nextInt(4_000), () -> {
+          isolated.remove(target.address);
+          disturbed(target.address, now);
+        });
       }
     }
   }
@@ -670,11 +703,17 @@ final class Simulation {
     }
     switch (kind) {
       case 0 -> {
-        opResets++;
-        d.reset();
+        if (d.up && d.state().promotionUnderWay()) {
+          opRefused++; // -INPROG, as SentinelCommands answers
+        } else {
+          opResets++;
+          d.reset();
+        }
       }
       case 1, 2 -> {
-        if (d.up) {
+        if (d.up && d.state().promotionUnderWay()) {
+          opRefused++;
+        } else if (d.up) {
           opRemonitors++;
           d.remonitor(kind == 1 ? d.state().masterAddress() : spec.address());
         }
@@ -723,6 +762,8 @@ final class Simulation {
   private void healAll() {
     scheduleSwitchover();
     healedAt = now;
+    slow.keySet().forEach(a -> disturbedUntil.put(a, Math.min(disturbedUntil.get(a), now)));
+    isolated.forEach(a -> disturbed(a, now));
     slow.clear();
     isolated.clear();
     nodes.values().stream().filter(n -> !n.up).forEach(SimNode::restart);
@@ -734,7 +775,8 @@ final class Simulation {
 
   /**
    * oldMasterDemoted: once healed, a node that claims master while the newest configuration any
-   * daemon holds names another node that is master must become a replica within a bound.
+   * daemon holds names another node that is master must become a replica within a bound of some
+   * daemon out of TILT knowing it.
    */
   private void checkStaleMasters() {
     SimDaemon newest = null;
@@ -746,14 +788,22 @@ final class Simulation {
     Address current = newest == null ? null : newest.state().masterAddress();
     SimNode cur = current == null ? null : nodes.get(current);
     for (SimNode n : nodes.values()) {
+      // The bound runs while a daemon able to act knows the node: one in TILT acts on nothing,
+      // and SENTINEL RESET or REMOVE+MONITOR forgets a node that its master does not list (as
+      // in Sentinel); a node no daemon knows is the final liveness check's business.
       boolean stale = cur != null && cur != n && cur.up && cur.role == NodeRole.MASTER && n.up
-          && n.role == NodeRole.MASTER;
+          && n.role == NodeRole.MASTER && daemons.stream().anyMatch(d -> d.up && !d.inTiltNow()
+              && d.state().replicas().containsKey(n.address));
       if (!stale) {
         staleMasterSince.remove(n.address);
         continue;
       }
       long since = staleMasterSince.computeIfAbsent(n.address, k -> now);
-      if (now - since > DEMOTE_BOUND_MS) {
+      // On a lossy network each lost INFO reply costs a command timeout before the next INFO:
+      // two in a row are allowed for (seed 9078 with operators, where RESETs had left one daemon
+      // knowing the old master, lost two).
+      long bound = DEMOTE_BOUND_MS + (dropRate > 0 ? 2 * SimLink.COMMAND_TIMEOUT_MS : 0);
+      if (now - since > bound) {
         violation("oldMasterDemoted: " + n.address + " still master " + (now - since)
             + " ms after " + current + " took over (config epoch " + newest.state().configEpoch() + ")");
         staleMasterSince.put(n.address, now);
@@ -769,6 +819,20 @@ final class Simulation {
     Address m = masters.get(0).address;
     return nodes.values().stream().allMatch(n -> n == masters.get(0) || m.equals(n.master))
         && daemons.stream().allMatch(d -> d.state().masterAddress().equals(m));
+  }
+
+  /** For a replay: every node and what every daemon makes of the group when the run ends. */
+  private void dumpEnd() {
+    for (SimNode n : nodes.values()) {
+      System.out.println("END node " + n.address + " up=" + n.up + " " + n.role + " of " + n.master
+          + " " + n.info(nodes));
+    }
+    for (SimDaemon d : daemons) {
+      var g = d.state();
+      System.out.println("END daemon " + d.id.substring(34) + " up=" + d.up + " master "
+          + g.masterAddress() + " " + g.master() + " failover " + g.agreement().failover());
+      g.replicas().values().forEach(r -> System.out.println("END   replica " + r));
+    }
   }
 
   /** Liveness: after healing, exactly one master that every node and daemon follows. */
