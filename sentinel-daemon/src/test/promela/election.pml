@@ -8,7 +8,8 @@
  *     START     FailoverCore.tick -> start: f == null, ODOWN (abstracted: any time), now >=
  *               retryNotBefore (hold[] off), !abstaining -> epoch = currentEpoch + 1, self-vote
  *               withVote(myId, epoch) persisted (AdoptEpoch + Persist precede AskPeers), and
- *               the first AskPeers(true).
+ *               the first AskPeers(true). (The core also needs a replica it could promote,
+               ReplicaSelection.choose; the model lets every daemon start: a superset.)
  *     ASK       GroupRunner.askPeers(true): IS-MASTER-DOWN-BY-ADDR to every peer with the
  *               daemon's CURRENT epoch (daemon.currentEpoch(), not the failover's epoch).
  *     WIN       advance(WAIT_START): Election.winner over votesIn(epoch) (own persisted vote + the

@@ -48,6 +48,8 @@ final class SimDaemon implements GroupDriver.Host {
   boolean up;
   /** How many times the process started: a promotion's leader is alive while this is unchanged. */
   int lives;
+  /** When this daemon last forgot the group's past (no state, RESET, REMOVE+MONITOR), or -1. */
+  long forgotAt = -1;
   /** The persisted global epoch: the real daemon's lives in its state file, written first. */
   long currentEpoch;
   private GroupRecord persisted;
@@ -318,6 +320,7 @@ final class SimDaemon implements GroupDriver.Host {
    * known, and the fresh-identity quarantine from now on, as the real daemon starts.
    */
   void startWithoutState() {
+    forgotAt = sim.now;
     int index = Integer.parseInt(address.host().substring(address.host().lastIndexOf('.') + 1));
     id = String.format("%032x%08x", 0xeL, (index << 16) | ++identities);
     long remaining = Quarantine.remainingMs(true, 0, sim.now, tuning.freshIdentityQuarantineMs());
@@ -389,6 +392,7 @@ final class SimDaemon implements GroupDriver.Host {
       Incarnation run = current;
       run.execute(() -> {
         sim.failoverDropped(this, false);
+        forgotAt = sim.now;
         run.driver.reset();
       });
     }
@@ -408,6 +412,7 @@ final class SimDaemon implements GroupDriver.Host {
     run.execute(() -> {
       run.driver.stop();
       sim.failoverDropped(this, true);
+      forgotAt = sim.now;
       persisted = GroupRecord.monitoredAt(spec.name(), master, currentEpoch);
       run.driver = new GroupDriver(this, run, run, () -> sim.now, sim::random,
           NOPLogger.NOP_LOGGER, GroupState.initial(spec, persisted, sim.now));

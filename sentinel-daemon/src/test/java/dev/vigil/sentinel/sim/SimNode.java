@@ -21,6 +21,8 @@ final class SimNode {
   /** Until when a replica's replication lags (a slow link or disk): its offset stays behind. */
   long lagUntil = -1;
   private int restarts;
+  /** How many times it crashed: a promotion checker compares it across a failover. */
+  int crashes;
 
   SimNode(Address address, NodeRole role, Address master, int priority) {
     this.address = address;
@@ -36,6 +38,7 @@ final class SimNode {
 
   void crash() {
     up = false;
+    crashes++;
   }
 
   void restart() {
