@@ -55,7 +55,7 @@ final class QuarantineProber {
   QuarantineProber(SentinelDaemon daemon, EventLoop loop, List<Address> peers) {
     this.daemon = daemon;
     this.loop = loop;
-    this.proof = QuarantineProof.start(daemon.myId(), Set.copyOf(peers));
+    this.proof = QuarantineProof.start(daemon.myId(), new java.util.LinkedHashSet<>(peers));
   }
 
   void start() {

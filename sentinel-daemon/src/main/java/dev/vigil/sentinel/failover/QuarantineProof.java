@@ -29,8 +29,11 @@ import java.util.Set;
  */
 public record QuarantineProof(String myId, Set<Address> peers, Map<Address, Long> answers) {
   public QuarantineProof {
-    peers = Set.copyOf(peers);
-    answers = Map.copyOf(answers);
+    // In the order given, not Set.copyOf's (which differs from one JVM to the next): the order
+    // the peers are asked in is then the same in every run, and a simulation seed replays
+    // exactly (it did not: its totals varied between runs of the same code).
+    peers = java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(peers));
+    answers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(answers));
   }
 
   public static QuarantineProof start(String myId, Set<Address> peers) {
@@ -63,8 +66,13 @@ public record QuarantineProof(String myId, Set<Address> peers, Map<Address, Long
 
   /** The addresses that have not answered yet. */
   public Set<Address> waitingFor() {
-    return peers.stream().filter(p -> !answers.containsKey(p))
-        .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    Set<Address> waiting = new java.util.LinkedHashSet<>();
+    for (Address p : peers) {
+      if (!answers.containsKey(p)) {
+        waiting.add(p);
+      }
+    }
+    return java.util.Collections.unmodifiableSet(waiting);
   }
 
   /**

@@ -209,7 +209,7 @@ final class SimDaemon implements GroupDriver.Host {
 
   /** The complete list of daemons, as vigil.failover.peers configures it. */
   void configurePeers(Set<Address> peers) {
-    configuredPeers = Set.copyOf(peers);
+    configuredPeers = java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(peers));
   }
 
   /** Starts the process for the first time, ticking at {@code phase} within each period. */

@@ -185,7 +185,7 @@ final class Simulation {
           new ArrayList<>(nodes.keySet()).subList(1, nodes.size()), peers);
       SimDaemon d = new SimDaemon(this, idOf(i), daemonAddrs.get(i), spec, timing, record);
       if (peersListed) {
-        d.configurePeers(Set.copyOf(daemonAddrs));
+        d.configurePeers(new java.util.LinkedHashSet<>(daemonAddrs));
       }
       if (coldStart) {
         d.startWithoutState();
