@@ -730,7 +730,7 @@ public final class FailoverCore {
       return new VoteOutcome(s, epoch, null, 0, block || epoch != currentEpoch, List.of());
     }
     Agreement a = g.agreement();
-    boolean leading = a.failover() != null && a.failover().phase() != Phase.WAIT_START;
+    boolean leading = g.promotionUnderWay();
     boolean promised = a.leader() != null && !a.leader().equals(myId) && !a.leader().equals(candidate)
         && a.retryNotBefore() >= 0 && now < a.retryNotBefore();
     if (other && (leading || promised)) {
