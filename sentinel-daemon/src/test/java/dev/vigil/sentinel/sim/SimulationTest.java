@@ -55,6 +55,7 @@ class SimulationTest {
     int preStopHandOvers = 0;
     int refused = 0;
     int forgotten = 0;
+    int split = 0;
     int superseded = 0;
     int runsWithSuperseded = 0;
     int boundedOvertakes = 0;
@@ -92,6 +93,7 @@ class SimulationTest {
       runsWithSuperseded += r.superseded() > 0 ? 1 : 0;
       boundedOvertakes += r.boundedOvertakes();
       forgotten += r.outOfReach() ? 1 : 0;
+      split += r.splitViews() ? 1 : 0;
       if (!r.violations().isEmpty()) {
         failures.add("seed " + seed + " (" + daemons + " daemons, " + replicas + " replicas): "
             + r.violations());
@@ -120,7 +122,9 @@ class SimulationTest {
         runsWithSuperseded, boundedOvertakes);
     System.out.printf("out of reach: %d runs ending with a node no daemon can know any more"
         + " (every daemon forgot the group's past, by state loss, RESET or REMOVE, while the node"
-        + " was neither their master nor listed by it; not checked for liveness)%n", forgotten);
+        + " was neither their master nor listed by it; not checked for liveness); %d runs ending"
+        + " with the daemons' views split into parts that share no node (each forgot the past;"
+        + " not checked)%n", forgotten, split);
     assertThat(failures).as("replay with -Dvigil.sim.seed=N -Dvigil.sim.seeds=1").isEmpty();
     if (SEEDS < 1_000) {
       // A replay of a few seeds checks their invariants; what the faults exercised is a matter
