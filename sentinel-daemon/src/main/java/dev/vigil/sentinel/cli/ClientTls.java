@@ -30,13 +30,37 @@ final class ClientTls {
       + "certificate (testing only).")
   boolean insecure;
 
+  @picocli.CommandLine.Option(names = "--tls-ports", split = ",", paramLabel = "PORT",
+      description = "During a migration to TLS only, instead of --tls: TLS to these ports (the "
+      + "nodes' and daemons' TLS ports), plaintext to every other; init-node also writes the "
+      + "tls-replication its node needs by the same rule.")
+  java.util.List<Integer> tlsPorts = new java.util.ArrayList<>();
+
+  /** The migration's TLS ports (none without --tls-ports). */
+  dev.vigil.sentinel.config.TlsPorts ports() {
+    return dev.vigil.sentinel.config.TlsPorts.of(tlsPorts);
+  }
+
+  /**
+   * The context for a connection to {@code port}: {@code all} with --tls, or with --tls-ports
+   * when the port is one of them; null for plaintext.
+   */
+  SslContext forPort(SslContext all, int port) {
+    return tls || ports().tlsTo(port) ? all : null;
+  }
+
   /**
    * @param verifyHostnames check the server's certificate names the host connected to (off only
    *     where the CLI connects to addresses it resolved itself, see InitNodeCommand)
-   * @return the context, or null without {@code --tls}
+   * @return the context, or null without {@code --tls} or {@code --tls-ports} (see
+   *     {@link #forPort} for which links use it)
    */
   SslContext context(boolean verifyHostnames) throws SSLException {
-    if (!tls) {
+    if (tls && !tlsPorts.isEmpty()) {
+      // As the daemon's tls.ports against tls.replication: one rule per link, not a guess.
+      throw new SSLException("--tls makes every link TLS, --tls-ports only some: use one");
+    }
+    if (!tls && tlsPorts.isEmpty()) {
       return null;
     }
     SslContextBuilder b = SslContextBuilder.forClient()

@@ -100,7 +100,7 @@ final class InitNodeCommand implements Callable<Integer> {
     io.netty.handler.ssl.SslContext byIp = tls.context(false);
     try (RespClient client = new RespClient(1)) {
       for (Address a : asked) {
-        io.netty.handler.ssl.SslContext ssl = a.isIpLiteral() ? byIp : named;
+        io.netty.handler.ssl.SslContext ssl = tls.forPort(a.isIpLiteral() ? byIp : named, a.port());
         try (DaemonConnection c = DaemonConnection.open(client, a, null, password, ssl,
             Duration.ofMillis(timeoutMs))) {
           RespMap m = Resp.asMap(c.command("SENTINEL", "MASTER", name));
@@ -117,7 +117,7 @@ final class InitNodeCommand implements Callable<Integer> {
     if (out.toAbsolutePath().getParent() != null) {
       java.nio.file.Files.createDirectories(out.toAbsolutePath().getParent());
     }
-    AtomicFiles.write(out, head + String.join("\n", d.configLines(announceHost)) + "\n");
+    AtomicFiles.write(out, head + String.join("\n", d.configLines(announceHost, tls.ports())) + "\n");
     System.out.println("vigil init-node: " + (d.master().isEmpty() ? "starting as master"
         : "starting as replica of " + d.master().get()) + " (" + d.reason() + ")");
     return 0;

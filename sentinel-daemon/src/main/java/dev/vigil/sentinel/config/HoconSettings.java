@@ -52,7 +52,8 @@ final class HoconSettings {
           split(t.getString("ciphersuites"), ":"),
           t.getBoolean("prefer-server-ciphers"),
           path(t, "client-cert-file"), path(t, "client-key-file"),
-          t.getDuration("reload-period"));
+          t.getDuration("reload-period"),
+          TlsPorts.of(t.getIntList("ports")));
     } catch (IllegalArgumentException e) {
       throw new BadValue(t.origin(), "vigil.tls", e.getMessage(), e);
     }

@@ -93,6 +93,13 @@ public final class SentinelConf {
             }
             globals.put("vigil.failover.peers", peers);
           }
+          case "sentinel vigil-tls-ports" -> {
+            List<Integer> ports = new ArrayList<>();
+            for (int i = 0; i < d.argCount(); i++) {
+              ports.add(Integer.parseInt(d.arg(i)));
+            }
+            globals.put("vigil.tls.ports", ports);
+          }
           case "sentinel monitor" -> monitors.add(d);
           case "sentinel down-after-milliseconds", "sentinel failover-timeout",
               "sentinel parallel-syncs", "sentinel auth-pass", "sentinel auth-user" ->

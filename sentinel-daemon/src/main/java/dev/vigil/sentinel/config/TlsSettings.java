@@ -26,6 +26,8 @@ import java.util.Locale;
  * @param clientCertFile certificate for outbound links, or null to use {@code certFile}
  * @param clientKeyFile the key of {@code clientCertFile}, or null
  * @param reloadPeriod how often the files are checked for changes; zero = never
+ * @param ports with {@code replication} off, the ports whose links speak TLS during a migration
+ *     to TLS only (links to other ports stay plaintext); none = no migration
  */
 public record TlsSettings(
     int port,
@@ -42,7 +44,8 @@ public record TlsSettings(
     boolean preferServerCiphers,
     Path clientCertFile,
     Path clientKeyFile,
-    Duration reloadPeriod) {
+    Duration reloadPeriod,
+    TlsPorts ports) {
 
   /** {@code tls-auth-clients}. */
   public enum ClientAuth {
@@ -70,15 +73,20 @@ public record TlsSettings(
       throw new IllegalArgumentException(
           "tls-client-cert-file and tls-client-key-file must be set together");
     }
+    if (replication && ports.listed()) {
+      // Two rules for one link would be a guess: the migration's ports name the TLS links,
+      // tls-replication makes every link TLS (the migration's end).
+      throw new IllegalArgumentException("tls ports " + ports + " are for a migration with "
+          + "tls-replication off; with tls-replication on every link is TLS: set one of them");
+    }
     // (Fields are not assigned yet in a compact constructor: use the parameters.)
-    boolean used = port > 0 || replication;
+    boolean used = port > 0 || replication || ports.listed();
+    String why = port > 0 ? "tls-port" : replication ? "tls-replication" : "tls ports";
     if (used && (certFile == null || keyFile == null)) {
-      throw new IllegalArgumentException((port > 0 ? "tls-port" : "tls-replication")
-          + " needs tls-cert-file and tls-key-file");
+      throw new IllegalArgumentException(why + " needs tls-cert-file and tls-key-file");
     }
     if (used && caCertFile == null && caCertDir == null) {
-      throw new IllegalArgumentException((port > 0 ? "tls-port" : "tls-replication")
-          + " needs tls-ca-cert-file or tls-ca-cert-dir");
+      throw new IllegalArgumentException(why + " needs tls-ca-cert-file or tls-ca-cert-dir");
     }
     if (reloadPeriod.isNegative()) {
       throw new IllegalArgumentException("tls reload-period must not be negative");
@@ -87,7 +95,15 @@ public record TlsSettings(
 
   /** TLS anywhere: a TLS listener, or outbound links over TLS. */
   public boolean inUse() {
-    return port > 0 || replication;
+    return port > 0 || replication || ports.listed();
+  }
+
+  /**
+   * Whether this daemon's link to {@code port} (a node's or a peer's) speaks TLS: every link with
+   * tls-replication, as in Sentinel; during a migration, those to the listed ports.
+   */
+  public boolean tlsTo(int port) {
+    return replication || ports.tlsTo(port);
   }
 
   /** The certificate outbound links present. */

@@ -75,14 +75,15 @@ final class DaemonLinks {
         options = options.withAuth(spec.authUser(), spec.authPass());
       }
     }
-    NodeLink l = new NodeLink(client, a, peer, options, events);
+    NodeLink l = new NodeLink(client, a, peer, options, config.get().tls().ports(), events);
     l.start();
     return l;
   }
 
   /**
-   * How every connection to a peer daemon is secured: TLS when the daemon reaches its peers over
-   * TLS (tls-replication), and sentinel-user/sentinel-pass (or requirepass) as its credentials.
+   * How every connection to a peer daemon is secured: TLS when the daemon reaches that port over
+   * TLS (tls-replication, or a migration's TLS ports), and sentinel-user/sentinel-pass (or
+   * requirepass) as its credentials.
    */
   RespClientOptions peerOptions(RespClientOptions options) {
     DaemonConfig c = config.get();
@@ -92,6 +93,6 @@ final class DaemonLinks {
   }
 
   private RespClientOptions withTls(RespClientOptions options) {
-    return config.get().tls().replication() ? options.withSsl(tls.client()) : options;
+    return config.get().tls().tlsTo(options.port()) ? options.withSsl(tls.client()) : options;
   }
 }

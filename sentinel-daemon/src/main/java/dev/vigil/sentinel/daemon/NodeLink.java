@@ -9,6 +9,7 @@ import dev.vigil.resp3.codec.RespCommand;
 import dev.vigil.resp3.value.Push;
 import dev.vigil.resp3.value.Resp;
 import dev.vigil.sentinel.config.Address;
+import dev.vigil.sentinel.config.TlsPorts;
 import dev.vigil.sentinel.monitor.Hello;
 import dev.vigil.sentinel.monitor.NodeInfo;
 import java.net.InetSocketAddress;
@@ -30,13 +31,20 @@ final class NodeLink implements LinkIo {
   private final RespConnection connection;
   private final LinkIo.Events listener;
   private final LinkFailures failures;
+  private final TlsPorts migration;
   private boolean subscribed;
 
-  /** Reports what it sees on the connection's event loop. */
+  /**
+   * Reports what it sees on the connection's event loop.
+   *
+   * @param migration the TLS ports of a migration to TLS only: a node pointed at a master gets
+   *     {@code tls-replication} by their rule; none = the node's setting is left alone
+   */
   NodeLink(RespClient client, Address address, boolean peer, RespClientOptions options,
-      LinkIo.Events listener) {
+      TlsPorts migration, LinkIo.Events listener) {
     this.address = address;
     this.peer = peer;
+    this.migration = migration;
     this.listener = listener;
     this.failures = new LinkFailures((peer ? "peer " : "node ") + address);
     this.connection = client.newConnection(options);
@@ -120,14 +128,21 @@ final class NodeLink implements LinkIo {
     RespCommand replicaOf = master == null
         ? RespCommand.of("REPLICAOF", "NO", "ONE")
         : RespCommand.of("REPLICAOF", master.host(), master.port());
-    java.util.List<RespCommand> tx = new java.util.ArrayList<>(java.util.List.of(replicaOf));
+    java.util.List<RespCommand> tx = new java.util.ArrayList<>();
+    if (master != null && migration.listed()) {
+      // Before REPLICAOF, in the same transaction: the new replication link follows it.
+      tx.add(tlsReplicationFor(master));
+    }
+    tx.add(replicaOf);
     if (unpause) {
       tx.add(RespCommand.of("CLIENT", "UNPAUSE"));
     }
     tx.add(RespCommand.of("INFO"));
     CompletableFuture<NodeInfo> switched = connection.transaction(tx).thenApply(replies -> {
-      if (replies.get(0).isError()) {
-        throw new IllegalStateException(Resp.text(replies.get(0)));
+      for (var r : replies.subList(0, tx.indexOf(replicaOf) + 1)) {
+        if (r.isError()) {
+          throw new IllegalStateException(Resp.text(r));
+        }
       }
       return NodeInfo.parse(Resp.text(replies.get(replies.size() - 1)));
     });
@@ -150,10 +165,21 @@ final class NodeLink implements LinkIo {
     return connection.send("CLIENT", "UNPAUSE");
   }
 
-  /** FAILOVER TO on a master: pause writes, let the target catch up, swap roles. */
+  /**
+   * FAILOVER TO on a master: pause writes, let the target catch up, swap roles. During a
+   * migration the master first gets the {@code tls-replication} it needs to follow the target;
+   * a refusal of that (an ACL without +config|set) fails the hand-over before it starts.
+   */
   @Override
   public CompletableFuture<?> failoverTo(Address target, long timeoutMs) {
-    return connection.send("FAILOVER", "TO", target.host(), target.port(), "TIMEOUT", timeoutMs);
+    CompletableFuture<?> ready = migration.listed()
+        ? connection.send(tlsReplicationFor(target)) : CompletableFuture.completedFuture(null);
+    return ready.thenCompose(ok -> connection.send("FAILOVER", "TO", target.host(), target.port(),
+        "TIMEOUT", timeoutMs));
+  }
+
+  private RespCommand tlsReplicationFor(Address master) {
+    return RespCommand.of("CONFIG", "SET", "tls-replication", migration.replicationFor(master));
   }
 
   /** CONFIG REWRITE, then disconnect normal and pub/sub clients so they re-resolve the master. */

@@ -132,7 +132,7 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
     if (tls != null) {
       tls.start(loops);
     }
-    if (config.port() == 0 && config.tls().port() > 0 && !config.tls().replication()) {
+    if (config.port() == 0 && config.tls().port() > 0 && !config.tls().tlsTo(config.tls().port())) {
       log.warn("config: TLS only (port 0) without tls-replication: peers connect in plaintext "
           + "and cannot reach this daemon; set tls-replication yes");
     }

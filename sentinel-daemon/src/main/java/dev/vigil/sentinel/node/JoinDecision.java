@@ -1,6 +1,7 @@
 package dev.vigil.sentinel.node;
 
 import dev.vigil.sentinel.config.Address;
+import dev.vigil.sentinel.config.TlsPorts;
 import dev.vigil.sentinel.monitor.NodeReadiness;
 import java.util.Comparator;
 import java.util.List;
@@ -45,11 +46,20 @@ public record JoinDecision(Optional<Address> master, String reason) {
     return NodeReadiness.sameNode(other, self.host(), self.port());
   }
 
-  /** The lines of the file the node's valkey.conf includes. */
-  public List<String> configLines(String announceHost) {
+  /**
+   * The lines of the file the node's valkey.conf includes; during a migration to TLS only
+   * ({@code migration} lists the TLS ports) with the {@code tls-replication} the master's port
+   * asks for.
+   */
+  public List<String> configLines(String announceHost, TlsPorts migration) {
     java.util.ArrayList<String> lines = new java.util.ArrayList<>();
     lines.add("# written by vigil init-node: " + reason);
     master.ifPresent(m -> lines.add("replicaof " + m.host() + " " + m.port()));
+    if (migration.listed()) {
+      // After the base config's lines (--base), so none of those decides how this master is
+      // reached; a daemon's later REPLICAOF sets it by the same rule.
+      master.ifPresent(m -> lines.add("tls-replication " + migration.replicationFor(m)));
+    }
     if (announceHost != null && !announceHost.isBlank()) {
       lines.add("replica-announce-ip " + announceHost);
     }

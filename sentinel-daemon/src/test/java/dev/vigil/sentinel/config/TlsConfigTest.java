@@ -85,6 +85,39 @@ class TlsConfigTest {
   }
 
   @Test
+  void aMigrationsTlsPortsMeanTheSameInBothFormsAndDecideEachLink() throws IOException {
+    String files = "tls-cert-file /a.crt\ntls-key-file /a.key\ntls-ca-cert-file /ca.crt\n";
+    TlsSettings conf = ConfigLoader.load(write("m.conf", "port 26379\n" + files
+        + "sentinel vigil-tls-ports 6380 26381\nsentinel monitor m 127.0.0.1 6379 2\n"),
+        Map.of()).config().tls();
+    TlsSettings hocon = ConfigLoader.load(write("m-vigil.conf", """
+        vigil {
+          tls { cert-file = "/a.crt", key-file = "/a.key", ca-cert-file = "/ca.crt",
+                ports = [6380, 26381] }
+          masters { m { host = "127.0.0.1", port = 6379, quorum = 2 } }
+        }
+        """), Map.of()).config().tls();
+    assertThat(conf).isEqualTo(hocon);
+    assertThat(conf.inUse()).isTrue();
+    assertThat(conf.tlsTo(6380)).isTrue();
+    assertThat(conf.tlsTo(26381)).isTrue();
+    assertThat(conf.tlsTo(6379)).as("plaintext to every other port").isFalse();
+    assertThat(conf.ports().replicationFor(new Address("v-1", 6380))).isEqualTo("yes");
+    assertThat(conf.ports().replicationFor(new Address("v-1", 6379))).isEqualTo("no");
+
+    assertThatThrownBy(() -> ConfigLoader.load(write("both.conf", "port 26379\n" + files
+        + "tls-replication yes\nsentinel vigil-tls-ports 6380\n"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("with tls-replication on every link is TLS: set one of them");
+    assertThatThrownBy(() -> ConfigLoader.load(write("bare.conf",
+        "port 26379\nsentinel vigil-tls-ports 6380\n"), Map.of()))
+        .hasMessageContaining("tls ports needs tls-cert-file and tls-key-file");
+    assertThatThrownBy(() -> ConfigLoader.load(write("range.conf", "port 26379\n" + files
+        + "sentinel vigil-tls-ports 70000\n"), Map.of()))
+        .hasMessageContaining("TLS port out of range: 70000");
+  }
+
+  @Test
   void incompleteSettingsAreOneLineErrors() throws IOException {
     assertThatThrownBy(() -> ConfigLoader.load(write("a.conf", "port 0\ntls-port 26390\n"),
         Map.of())).isInstanceOf(ConfigException.class)

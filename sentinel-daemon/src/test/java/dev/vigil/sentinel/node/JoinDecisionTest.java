@@ -3,6 +3,7 @@ package dev.vigil.sentinel.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.sentinel.config.Address;
+import dev.vigil.sentinel.config.TlsPorts;
 import dev.vigil.sentinel.node.JoinDecision.DaemonView;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -22,9 +23,26 @@ class JoinDecisionTest {
   void aReturningOldMasterFollowsTheMasterTheDaemonsElected() {
     JoinDecision d = JoinDecision.decide(POD0, List.of(new DaemonView("d1", POD1, 3)), POD0);
     assertThat(d.master()).contains(POD1);
-    assertThat(d.configLines("v-0.v-headless"))
+    assertThat(d.configLines("v-0.v-headless", TlsPorts.NONE))
         .containsExactly("# written by vigil init-node: " + d.reason(), "replicaof v-1.v-headless 6379",
             "replica-announce-ip v-0.v-headless");
+  }
+
+  @Test
+  void duringATlsMigrationTheReplicaSpeaksTlsExactlyToAMasterOnATlsPort() {
+    TlsPorts migration = TlsPorts.of(List.of(6380, 26381));
+    Address onTls = new Address("v-1.v-headless", 6380);
+    JoinDecision toTls = JoinDecision.decide(POD0, List.of(new DaemonView("d1", onTls, 3)), POD0);
+    assertThat(toTls.configLines(null, migration)).containsExactly(
+        "# written by vigil init-node: " + toTls.reason(), "replicaof v-1.v-headless 6380",
+        "tls-replication yes");
+    JoinDecision toPlain = JoinDecision.decide(POD0, List.of(new DaemonView("d1", POD1, 3)), POD0);
+    assertThat(toPlain.configLines(null, migration)).containsExactly(
+        "# written by vigil init-node: " + toPlain.reason(), "replicaof v-1.v-headless 6379",
+        "tls-replication no");
+    JoinDecision master = JoinDecision.decide(POD1, List.of(new DaemonView("d1", POD1, 3)), POD0);
+    assertThat(master.configLines(null, migration)).as("a master follows no one")
+        .containsExactly("# written by vigil init-node: " + master.reason());
   }
 
   @Test

@@ -22,7 +22,8 @@ class TlsReloaderTest {
 
   static TlsSettings settings(Path cert, Path key, Path ca) {
     return new TlsSettings(16379, cert, key, null, ca, null, TlsSettings.ClientAuth.YES, true,
-        List.of(), List.of(), List.of(), false, null, null, Duration.ZERO);
+        List.of(), List.of(), List.of(), false, null, null, Duration.ZERO,
+        dev.vigil.sentinel.config.TlsPorts.NONE);
   }
 
   @Test
