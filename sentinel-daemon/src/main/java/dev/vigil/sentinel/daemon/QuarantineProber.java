@@ -42,7 +42,23 @@ final class QuarantineProber {
    */
   private static final Duration TIMEOUT = Duration.ofSeconds(1);
 
-  private final SentinelDaemon daemon;
+  /** What the prober needs of its daemon: owned here, so the dependency points one way. */
+  interface Daemon {
+    String myId();
+
+    long currentEpoch();
+
+    /** Whether the daemon still abstains (its timed quarantine has not run out). */
+    boolean abstaining();
+
+    /** A new, unconnected connection secured and authenticated as every link to a peer is. */
+    RespConnection peerConnection(RespClientOptions options);
+
+    /** Persists the vote floor and ends the quarantine; throws when it could not be recorded. */
+    void endQuarantine(QuarantineProof proof);
+  }
+
+  private final Daemon daemon;
   private final EventLoop loop;
   private QuarantineProof proof;
   private final Set<Address> asking = new HashSet<>();
@@ -52,7 +68,7 @@ final class QuarantineProber {
   private ScheduledFuture<?> timer;
   private boolean stopped;
 
-  QuarantineProber(SentinelDaemon daemon, EventLoop loop, List<Address> peers) {
+  QuarantineProber(Daemon daemon, EventLoop loop, List<Address> peers) {
     this.daemon = daemon;
     this.loop = loop;
     this.proof = QuarantineProof.start(daemon.myId(), new java.util.LinkedHashSet<>(peers));
@@ -91,7 +107,7 @@ final class QuarantineProber {
     if (stopped) {
       return;
     }
-    if (!daemon.quarantine().abstaining(daemon.clock().millis())) {
+    if (!daemon.abstaining()) {
       log.info("fresh-identity quarantine ended by time before every configured daemon answered "
           + "(no answer from {})", proof.waitingFor());
       halt();
@@ -105,12 +121,10 @@ final class QuarantineProber {
   }
 
   private void ask(Address a) {
-    RespClientOptions options = daemon.links().peerOptions(
-        RespClientOptions.of(a.host(), a.port())
-            .withClientName("vigil-" + daemon.myId().substring(0, 8) + "-proof")
-            .withConnectTimeout(TIMEOUT)
-            .withCommandTimeout(TIMEOUT));
-    RespConnection c = daemon.client().newConnection(options);
+    RespConnection c = daemon.peerConnection(RespClientOptions.of(a.host(), a.port())
+        .withClientName("vigil-" + daemon.myId().substring(0, 8) + "-proof")
+        .withConnectTimeout(TIMEOUT)
+        .withCommandTimeout(TIMEOUT));
     open.add(c);
     c.connect().thenCompose(x -> x.send("SENTINEL", "VIGIL-EPOCH")).whenComplete((reply, error) -> {
       c.closeAsync();

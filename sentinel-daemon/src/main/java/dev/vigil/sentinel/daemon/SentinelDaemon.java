@@ -149,7 +149,7 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
       // After the server is up: this daemon's own address may be listed, and answers itself.
       log.info("asking the {} configured daemons (vigil.failover.peers) for their current epoch: "
           + "the quarantine ends as soon as every one has answered", peers.size());
-      prober = new QuarantineProber(this, loops.next(), peers);
+      prober = new QuarantineProber(proberView(), loops.next(), peers);
       prober.start();
     }
     return this;
@@ -192,10 +192,6 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
 
   public EventBus events() {
     return events;
-  }
-
-  RespClient client() {
-    return client;
   }
 
   /**
@@ -257,10 +253,6 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
     return new GroupRunner(groupHost, links, loops.next(), ticks, clock, initial);
   }
 
-  DaemonLinks links() {
-    return links;
-  }
-
   SharedTicks ticks() {
     return ticks;
   }
@@ -300,6 +292,36 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
   /** The fresh-identity quarantine and the vote floor its early end set. */
   public dev.vigil.sentinel.failover.QuarantineGate quarantine() {
     return quarantine;
+  }
+
+  private QuarantineProber.Daemon proberView() {
+    return new QuarantineProber.Daemon() {
+      @Override
+      public String myId() {
+        return SentinelDaemon.this.myId();
+      }
+
+      @Override
+      public long currentEpoch() {
+        return SentinelDaemon.this.currentEpoch();
+      }
+
+      @Override
+      public boolean abstaining() {
+        return SentinelDaemon.this.abstaining();
+      }
+
+      @Override
+      public dev.vigil.resp3.client.RespConnection peerConnection(
+          dev.vigil.resp3.client.RespClientOptions options) {
+        return links.client().newConnection(links.peerOptions(options));
+      }
+
+      @Override
+      public void endQuarantine(dev.vigil.sentinel.failover.QuarantineProof proof) {
+        SentinelDaemon.this.endQuarantine(proof);
+      }
+    };
   }
 
   /**
