@@ -65,7 +65,7 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
   private final Tilt tilt = new Tilt(() -> timing, e -> events.publish(e));
   /** The groups' tick timers, one per event loop. */
   private final SharedTicks ticks = new SharedTicks();
-  private final GroupDriver.Host groupHost = new GroupHost();
+  private final GroupHost groupHost = new GroupHost();
   private final DaemonLinks links;
 
   public SentinelDaemon(LoadedConfig loaded, Clock clock) {
@@ -149,7 +149,7 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
       // After the server is up: this daemon's own address may be listed, and answers itself.
       log.info("asking the {} configured daemons (vigil.failover.peers) for their current epoch: "
           + "the quarantine ends as soon as every one has answered", peers.size());
-      prober = new QuarantineProber(proberView(), loops.next(), peers);
+      prober = new QuarantineProber(groupHost, loops.next(), peers);
       prober.start();
     }
     return this;
@@ -292,36 +292,6 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
   /** The fresh-identity quarantine and the vote floor its early end set. */
   public dev.vigil.sentinel.failover.QuarantineGate quarantine() {
     return quarantine;
-  }
-
-  private QuarantineProber.Daemon proberView() {
-    return new QuarantineProber.Daemon() {
-      @Override
-      public String myId() {
-        return SentinelDaemon.this.myId();
-      }
-
-      @Override
-      public long currentEpoch() {
-        return SentinelDaemon.this.currentEpoch();
-      }
-
-      @Override
-      public boolean abstaining() {
-        return SentinelDaemon.this.abstaining();
-      }
-
-      @Override
-      public dev.vigil.resp3.client.RespConnection peerConnection(
-          dev.vigil.resp3.client.RespClientOptions options) {
-        return links.client().newConnection(links.peerOptions(options));
-      }
-
-      @Override
-      public void endQuarantine(dev.vigil.sentinel.failover.QuarantineProof proof) {
-        SentinelDaemon.this.endQuarantine(proof);
-      }
-    };
   }
 
   /**
@@ -540,8 +510,11 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
     log.info("vigil daemon {} stopped", myId());
   }
 
-  /** The daemon as its groups' host: one for all of them (it holds nothing of a group's). */
-  private final class GroupHost implements GroupDriver.Host {
+  /**
+   * The daemon as its groups' host, one for all of them (it holds nothing of a group's), and as
+   * what its quarantine prober asks of it.
+   */
+  private final class GroupHost implements GroupDriver.Host, QuarantineProber.Daemon {
     @Override
     public String myId() {
       return SentinelDaemon.this.myId();
@@ -550,6 +523,22 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
     @Override
     public long currentEpoch() {
       return SentinelDaemon.this.currentEpoch();
+    }
+
+    @Override
+    public boolean abstaining() {
+      return SentinelDaemon.this.abstaining();
+    }
+
+    @Override
+    public dev.vigil.resp3.client.RespConnection peerConnection(
+        dev.vigil.resp3.client.RespClientOptions options) {
+      return links.client().newConnection(links.peerOptions(options));
+    }
+
+    @Override
+    public void endQuarantine(dev.vigil.sentinel.failover.QuarantineProof proof) {
+      SentinelDaemon.this.endQuarantine(proof);
     }
 
     @Override

@@ -265,7 +265,8 @@ final class Simulation {
    * after the disturbance was gone.
    */
   private boolean disturbedSince(Address a, long since) {
-    return isolated.contains(a) || slowness(a) > 0 || disturbedUntil.getOrDefault(a, -1L) >= since;
+    // A slow spell records its end when it starts; a cut-off one only when it ends.
+    return isolated.contains(a) || disturbedUntil.getOrDefault(a, -1L) >= since;
   }
 
   private void disturbed(Address a, long until) {
@@ -362,10 +363,11 @@ final class Simulation {
    * The bounded form of "one failover", for failovers the daemons decide (a SENTINEL FAILOVER is
    * an operator asking for a new master, which it may do at any moment: seed 312 has two, 1.1 s
    * apart, the second elected by the first's leader once its failover ended, as designed): no
-   * promotion of another node in a later epoch while an
-   * earlier promotion's node is still master, its leader alive (the same life), neither of them
-   * cut off or slow at any moment since that promotion, the node not crashed since, and within the hold that leader's voters promised it (the election timeout:
-   * a voter refuses every other candidate that long; the leader itself until its failover ends).
+   * promotion of another node in a later epoch while an earlier promotion's node is still
+   * master, its leader alive (the same life), neither of them cut off or slow at any moment since
+   * that promotion, the node not crashed since, and within the hold that leader's voters
+   * promised it (the election timeout: a voter refuses every other candidate that long; the
+   * leader itself until its failover ends).
    * Outside those conditions a later promotion may overtake one that stands (the newer epoch
    * wins, and the old master is demoted): each such promotion is counted as superseded.
    */
@@ -382,10 +384,11 @@ final class Simulation {
       // rightly be failed over again (seed 19853: restarted empty within a second).
       boolean connected = !disturbedSince(p.leader().address, p.at())
           && !disturbedSince(p.node(), p.at()) && first.crashes == p.nodeCrashes();
-      if (leaderAlive && connected && now - p.at() < hold) {
+      boolean withinBound = leaderAlive && connected && now - p.at() < hold;
+      if (withinBound) {
         boundedOvertakes++;
       }
-      if (STRICT_BOUND && leaderAlive && connected && now - p.at() < hold) {
+      if (STRICT_BOUND && withinBound) {
         violation("oneFailoverBounded: " + d.id.substring(34) + " promotes " + a + " in epoch "
             + epoch + ", " + (now - p.at()) + " ms after " + p.leader().id.substring(34)
             + " promoted " + p.node() + " in epoch " + p.epoch() + ", which is still master");

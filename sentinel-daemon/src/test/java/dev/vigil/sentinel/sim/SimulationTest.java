@@ -115,7 +115,8 @@ class SimulationTest {
         provenQuarantines == 0 ? 0 : provenMs / provenQuarantines, slowestProof, floorRefusals,
         rivalAmnesias);
     System.out.printf("operators during faults: %d SENTINEL RESETs, %d REMOVE+MONITORs (%d"
-        + " refused: INPROG, the daemon was promoting), %d SENTINEL FAILOVERs, %d pods stopped through preStop (%d handed over); %d promotions"
+        + " refused: INPROG, the daemon was promoting), %d SENTINEL FAILOVERs, %d pods stopped"
+        + " through preStop (%d handed over); %d promotions"
         + " superseded by a later epoch's while theirs was master, in %d runs (%d within the"
         + " bound oneFailoverBounded states)%n",
         resets, remonitors, refused, faultSwitchovers, preStops, preStopHandOvers, superseded,
