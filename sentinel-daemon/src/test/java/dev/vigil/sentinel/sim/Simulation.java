@@ -107,6 +107,8 @@ final class Simulation {
   private long provenMs;
   private long slowestProofMs;
   private int floorRefusals;
+  /** Per daemon address (an identity and those it forgot), per epoch, the candidate it voted for. */
+  private final Map<Address, Map<Long, String>> votesByAddress = new HashMap<>();
   /** Draws of the vote-amnesia nemesis, apart from rnd (see {@link #votedFor}). */
   private final SplittableRandom amnesia;
   private boolean amnesiaDone;
@@ -333,6 +335,9 @@ final class Simulation {
           failoverInProgress.put(d.id, false);
       default -> { }
     }
+    if (e.type().equals("+vote-for-leader")) {
+      checkSingleVote(d, e.payload());
+    }
     if (e.type().equals("+elected-leader") && d.state().agreement().failover() != null) {
       long epoch = d.state().agreement().failover().epoch();
       Set<String> leaders = electedByEpoch.computeIfAbsent(epoch, k -> new HashSet<>());
@@ -340,6 +345,27 @@ final class Simulation {
       if (leaders.size() > 1) {
         violation("leaderElectionSafety: epoch " + epoch + " has leaders " + leaders);
       }
+    }
+  }
+
+  /**
+   * singleVotePerIdentity: a daemon, across losses of its state, gives one candidate its vote in
+   * an epoch while that vote can still be counted, that is while the candidate's identity lives
+   * (up, or down with its state file): it may have counted it, or count it yet. A vote for an
+   * identity that has lost its state, the voter's own included, nobody can count any more, as in
+   * the election model.
+   */
+  private void checkSingleVote(SimDaemon d, String payload) {
+    String[] f = payload.split(" ");
+    String candidate = f[0];
+    long epoch = Long.parseLong(f[1]);
+    String earlier = votesByAddress.computeIfAbsent(d.address, k -> new HashMap<>())
+        .put(epoch, candidate);
+    if (earlier != null && !earlier.equals(candidate)
+        && daemons.stream().anyMatch(r -> r.id.equals(earlier))) {
+      violation("singleVotePerIdentity: " + d.address + " voted for " + earlier.substring(34)
+          + " and then " + candidate.substring(34) + " in epoch " + epoch
+          + ", while the first can still be counted");
     }
   }
 
