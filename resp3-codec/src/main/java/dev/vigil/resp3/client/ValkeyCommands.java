@@ -74,14 +74,35 @@ public interface ValkeyCommands {
   /**
    * Runs commands in one MULTI/EXEC transaction, pipelined. The future holds EXEC's reply: the
    * list of results (errors inside stay values), or fails if the transaction was aborted or a
-   * command was rejected while queueing ({@code EXECABORT}).
+   * command was rejected while queueing ({@code EXECABORT}, naming the first command refused and
+   * why: "EXECABORT CLIENT refused: NOPERM ...", where the server's own EXECABORT says only that
+   * something was).
    */
   default CompletableFuture<List<RespValue>> transaction(List<RespCommand> commands) {
     send("MULTI");
+    List<CompletableFuture<RespValue>> queued = new ArrayList<>(commands.size());
     for (RespCommand c : commands) {
-      send(c);
+      queued.add(send(c));
     }
-    return send("EXEC").thenApply(r -> {
+    return send("EXEC").handle((r, error) -> {
+      Throwable failure = error instanceof java.util.concurrent.CompletionException
+          && error.getCause() != null ? error.getCause() : error;
+      if (failure instanceof RespServerException e && e.code().equals("EXECABORT")) {
+        // EXEC's reply came, so every queueing reply before it has too (replies are in order).
+        for (int i = 0; i < queued.size(); i++) {
+          Throwable refused = queued.get(i).handle((v, t) -> t).getNow(null);
+          if (refused != null) {
+            Throwable cause = refused instanceof java.util.concurrent.CompletionException
+                && refused.getCause() != null ? refused.getCause() : refused;
+            throw new RespServerException("EXECABORT " + commands.get(i).name() + " refused: "
+                + cause.getMessage());
+          }
+        }
+      }
+      if (error != null) {
+        throw error instanceof RuntimeException re ? re
+            : new java.util.concurrent.CompletionException(error);
+      }
       if (r.isNull()) {
         throw new RespServerException("EXECABORT transaction aborted (WATCH)");
       }

@@ -193,6 +193,26 @@ class ClientIntegrationTest {
     }
   }
 
+  /**
+   * A command the server refuses while queueing (here an ACL without +client|unpause) aborts the
+   * transaction; the failure names that command and the server's reason, which EXECABORT alone
+   * does not.
+   */
+  @Test
+  void aTransactionRefusedWhileQueueingNamesTheCommandAndWhy() throws Exception {
+    ValkeyServer s = servers.start(ValkeyServer.builder()
+        .config("user limited on >limited-pass -@all +hello +auth +ping +multi +exec"));
+    try (RespConnection c = connect(to(s).withAuth("limited", "limited-pass"))) {
+      Throwable e = failureOf(c.transaction(List.of(RespCommand.of("PING"),
+          RespCommand.of("CLIENT", "UNPAUSE"))));
+      assertThat(e).isInstanceOf(RespServerException.class)
+          .hasMessageStartingWith("EXECABORT CLIENT refused: NOPERM")
+          .hasMessageContaining("client|unpause");
+      assertThat(((RespServerException) e).code()).isEqualTo("EXECABORT");
+      assertThat(c.ping().get(5, TimeUnit.SECONDS)).as("the connection goes on").isEqualTo("PONG");
+    }
+  }
+
   @Test
   void killedServerFailsEveryPendingCommandAtOnce() throws Exception {
     ValkeyServer s = servers.start();
