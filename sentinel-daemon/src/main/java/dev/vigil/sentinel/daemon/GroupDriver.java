@@ -123,6 +123,8 @@ public final class GroupDriver implements LinkIo.Events {
   private final LongSupplier random;
   private final Logger log;
   private final Map<Address, Tracked> links = new LinkedHashMap<>();
+  /** The last failure of a REPLICAOF per node, logged when it changes. */
+  private final Map<Address, String> replicaOfFailures = new java.util.HashMap<>();
   private volatile GroupState state;
   private GroupMonitor monitor;
   private FailoverCore core;
@@ -654,10 +656,18 @@ public final class GroupDriver implements LinkIo.Events {
     }
     l.io.replicaOf(master, unpause).whenComplete((info, error) -> observe(() -> {
       if (error != null) {
-        log.warn("REPLICAOF {} on {} failed: {}", master == null ? "NO ONE" : master, node,
-            error.getMessage());
+        // A demotion is retried at every INFO: the same failure is logged once, not each time.
+        String reason = dev.vigil.resp3.tls.TlsFailure.reason(error);
+        if (!reason.equals(replicaOfFailures.put(node, reason))) {
+          log.warn("REPLICAOF {} on {} failed: {}", master == null ? "NO ONE" : master, node,
+              reason);
+        }
         refreshInfo(l);
         return;
+      }
+      if (replicaOfFailures.remove(node) != null) {
+        log.info("REPLICAOF {} on {} succeeded after failing", master == null ? "NO ONE" : master,
+            node);
       }
       // Taken in the same transaction: the node's role and offset at the switch, which a
       // failover waits for before REPLICAOF NO ONE.
