@@ -107,6 +107,18 @@ public final class TestDaemons implements AfterEachCallback {
     return ds;
   }
 
+  /**
+   * Waits until {@code d} sees a replica of {@code name} it may promote (what a forced failover
+   * needs, or it answers NOGOODSLAVE): a replica just re-pointed qualifies only once the daemon's
+   * own latest INFO of it shows its new master link up.
+   */
+  public static SentinelDaemon awaitPromotable(SentinelDaemon d, String name) {
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15)).until(() ->
+        dev.vigil.sentinel.failover.ReplicaSelection.choose(d.group(name), d.clock().millis(),
+            d.timing()).isPresent());
+    return d;
+  }
+
   private static int freePort() {
     return dev.vigil.testkit.FreePorts.loopback();
   }

@@ -233,6 +233,9 @@ class TlsGroupTest {
     // A forced failover with the master alive: it is fenced (CLIENT PAUSE WRITE), then demoted
     // and unpaused in one transaction (REPLICAOF, CLIENT UNPAUSE).
     TestDaemons.awaitVoting(ds);
+    // The daemon asked must see a replica it may promote: the one just re-pointed is fit only once
+    // its INFO, as the daemon last read it, shows the link to the new master up.
+    TestDaemons.awaitPromotable(ds.get(0), "mymaster");
     Address before = promoted(ds);
     ValkeyServer oldMaster = group.stream().filter(s -> s.port() == before.port())
         .findFirst().orElseThrow();

@@ -161,6 +161,7 @@ class TlsMigrationTest {
 
     // A coordinated switchover back to a node known by its plaintext port: the master on its TLS
     // port gets tls-replication no before FAILOVER TO, and follows the target in plaintext.
+    TestDaemons.awaitPromotable(ds.get(1), "mymaster");
     try (AdminConnection c = new AdminConnection("127.0.0.1", ds.get(1).port(), 10_000)) {
       assertThat(c.command("SENTINEL", "FAILOVER", "mymaster", "COORDINATED")).isEqualTo("OK");
     }
