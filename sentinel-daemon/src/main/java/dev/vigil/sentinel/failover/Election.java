@@ -23,9 +23,22 @@ public final class Election {
   }
 
   /**
+   * How many daemons an election counts: every daemon known for the group, this one included,
+   * and never fewer than the group's quorum (a configuration that says at least that many
+   * daemons watch it). A daemon that knows fewer peers than that (right after SENTINEL
+   * REMOVE+MONITOR, or started without state before the hellos come) was otherwise a majority
+   * of a group it had not met: alone, it won a forced failover's epoch while the others, who
+   * never heard its request, elected another leader in the same epoch (simulation seeds 241978
+   * and 323355: two leaders, two promotions).
+   */
+  public static int voters(int knownPeers, int quorum) {
+    return Math.max(knownPeers + 1, quorum);
+  }
+
+  /**
    * @param votes each voter's vote in this epoch (voter run id → candidate run id), ours included
-   * @param voters every daemon known for the group, this one included
-   * @param quorum the group's quorum
+   * @param voters the daemons the election counts ({@link #voters})
+   * @param quorum the votes a winner needs beyond a majority
    */
   public static Optional<String> winner(Map<String, String> votes, int voters, int quorum) {
     Map<String, Integer> tally = new HashMap<>();

@@ -437,7 +437,8 @@ public final class FailoverCore {
   }
 
   private Optional<String> electionWinner(GroupState g, Failover f) {
-    return Election.winner(votesIn(g, f.epoch()), g.peers().size() + 1, quorumOf(g, f));
+    return Election.winner(votesIn(g, f.epoch()), Election.voters(g.peers().size(),
+        g.spec().quorum()), quorumOf(g, f));
   }
 
   /** The votes a failover needs beyond a majority: none for a forced one (no ODOWN to agree on). */
@@ -462,7 +463,7 @@ public final class FailoverCore {
   /** True when the votes known for the failover's epoch leave no candidate a way to win it. */
   private boolean splitVote(GroupState g, Failover f) {
     Map<String, String> votes = votesIn(g, f.epoch());
-    int voters = g.peers().size() + 1;
+    int voters = Election.voters(g.peers().size(), g.spec().quorum());
     int needed = Math.max(Election.majority(voters), quorumOf(g, f));
     int unknown = voters - votes.size();
     Map<String, Integer> tally = new HashMap<>();

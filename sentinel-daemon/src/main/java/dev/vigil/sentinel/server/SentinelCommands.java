@@ -277,7 +277,7 @@ final class SentinelCommands {
           + " a coordinated failover needs it (SENTINEL FAILOVER without COORDINATED does not)"));
     }
     int usable = usableDaemons(g);
-    int voters = g.peers().size() + 1;
+    int voters = Election.voters(g.peers().size(), g.spec().quorum());
     if (usable < Election.majority(voters)) {
       // It would only time out waiting for votes (see FailoverCore.force): say so now.
       return CompletableFuture.completedFuture(error("NOQUORUM " + usable + " of " + voters

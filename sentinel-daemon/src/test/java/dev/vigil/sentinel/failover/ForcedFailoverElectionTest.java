@@ -119,11 +119,29 @@ class ForcedFailoverElectionTest {
   @Test
   void aDaemonAloneInItsGroupIsItsOwnMajority() {
     GroupState g = healthy();
-    GroupState alone = new GroupState(g.spec(), g.configEpoch(), g.leaderEpoch(), g.master(),
-        g.replicas(), Map.of(), g.agreement());
+    GroupState alone = new GroupState(g.spec().withQuorum(1), g.configEpoch(), g.leaderEpoch(),
+        g.master(), g.replicas(), Map.of(), g.agreement());
     Transition t = core.force(alone, NOW, 4, false).orElseThrow();
     assertThat(events(t)).contains("+elected-leader");
     assertThat(t.effects().stream().filter(e -> e instanceof Effect.Emit)
         .map(e -> ((Effect.Emit) e).event()).map(SentinelEvent::type)).contains("+selected-slave");
+  }
+
+  /**
+   * A daemon that knows fewer peers than its group's quorum says watch it (right after SENTINEL
+   * REMOVE+MONITOR: no peer known yet) is not a majority by itself: it counts the quorum as
+   * voters. It used to win alone, while the peers it had forgotten elected another leader in
+   * the same epoch (simulation seed 241978).
+   */
+  @Test
+  void aDaemonThatKnowsFewerPeersThanTheQuorumIsNotElectedAlone() {
+    GroupState g = healthy();
+    GroupState forgotten = new GroupState(g.spec().withQuorum(2), g.configEpoch(), g.leaderEpoch(),
+        g.master(), g.replicas(), Map.of(), g.agreement());
+    Transition t = core.force(forgotten, NOW, 4, false).orElseThrow();
+    assertThat(events(t)).contains("+try-failover").doesNotContain("+elected-leader");
+    Transition over = core.tick(t.state(), NOW + FailoverTuning.DEFAULT.electionTimeoutMs() + 1, 5, 7);
+    assertThat(events(over)).contains("-failover-abort-not-elected");
+    assertThat(over.state().agreement().failover()).isNull();
   }
 }

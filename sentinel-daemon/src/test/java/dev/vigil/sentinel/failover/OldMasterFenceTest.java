@@ -193,7 +193,9 @@ class OldMasterFenceTest {
 
   @Test
   void aForcedFailoverFencesTheHealthyMasterBeforePromoting() {
+    // A daemon alone in its group (quorum 1): it is elected by its own vote.
     GroupState healthy = group(true, null);
+    healthy = healthy.withSpec(healthy.spec().withQuorum(1));
     Transition t = core.force(healthy, NOW, 0, false).orElseThrow();
     List<Effect> fx = t.effects();
     int fence = fx.indexOf(new Effect.Fence(OLD, FAILOVER_TIMEOUT));
