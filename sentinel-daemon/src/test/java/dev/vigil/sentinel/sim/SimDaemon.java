@@ -454,15 +454,21 @@ final class SimDaemon implements GroupDriver.Host {
   }
 
   /**
-   * IS-MASTER-DOWN-BY-ADDR from a peer, answered as SentinelCommands does (in TILT our view is
-   * stale: never report a master down, but still vote); null when this daemon is down.
+   * IS-MASTER-DOWN-BY-ADDR from a peer, answered as SentinelCommands does: only about a master
+   * this daemon watches at that address, as Sentinel (a request about a master it has replaced
+   * gets neither a report nor a vote); in TILT our view is stale: never report a master down, but
+   * still vote. Null when this daemon is down.
    */
   LinkIo.PeerAnswer onAsk(Address master, long epoch, String runId) {
     if (!up) {
       return null;
     }
-    boolean down = state().master().sdown() && state().masterAddress().equals(master)
-        && !current.tilt.inTilt(sim.now);
+    if (!state().masterAddress().equals(master)) {
+      // Seed 203243 voted here for a failover of the master this daemon had just replaced: a
+      // second promotion 1.3 s after its own, a vote the real daemon does not give.
+      return new LinkIo.PeerAnswer(false, null, 0);
+    }
+    boolean down = state().master().sdown() && !current.tilt.inTilt(sim.now);
     if (runId.equals("*")) {
       return new LinkIo.PeerAnswer(down, null, 0);
     }
