@@ -61,6 +61,13 @@ class ForcedFailoverElectionTest {
         Agreement.IDLE);
   }
 
+  /** The healthy group as a daemon sees it that knows no peer, at the given quorum. */
+  private static GroupState knowingNoPeer(int quorum) {
+    GroupState g = healthy();
+    return new GroupState(g.spec().withQuorum(quorum), g.configEpoch(), g.leaderEpoch(), g.master(),
+        g.replicas(), Map.of(), g.agreement());
+  }
+
   private GroupState answered(GroupState g, String peer, String votedFor, long epoch) {
     return core.peerAnswer(g, peer, false, votedFor, epoch, MASTER, g.configEpoch(), NOW + 5);
   }
@@ -118,10 +125,7 @@ class ForcedFailoverElectionTest {
 
   @Test
   void aDaemonAloneInItsGroupIsItsOwnMajority() {
-    GroupState g = healthy();
-    GroupState alone = new GroupState(g.spec().withQuorum(1), g.configEpoch(), g.leaderEpoch(),
-        g.master(), g.replicas(), Map.of(), g.agreement());
-    Transition t = core.force(alone, NOW, 4, false).orElseThrow();
+    Transition t = core.force(knowingNoPeer(1), NOW, 4, false).orElseThrow();
     assertThat(events(t)).contains("+elected-leader");
     assertThat(t.effects().stream().filter(e -> e instanceof Effect.Emit)
         .map(e -> ((Effect.Emit) e).event()).map(SentinelEvent::type)).contains("+selected-slave");
@@ -135,10 +139,7 @@ class ForcedFailoverElectionTest {
    */
   @Test
   void aDaemonThatKnowsFewerPeersThanTheQuorumIsNotElectedAlone() {
-    GroupState g = healthy();
-    GroupState forgotten = new GroupState(g.spec().withQuorum(2), g.configEpoch(), g.leaderEpoch(),
-        g.master(), g.replicas(), Map.of(), g.agreement());
-    Transition t = core.force(forgotten, NOW, 4, false).orElseThrow();
+    Transition t = core.force(knowingNoPeer(2), NOW, 4, false).orElseThrow();
     assertThat(events(t)).contains("+try-failover").doesNotContain("+elected-leader");
     Transition over = core.tick(t.state(), NOW + FailoverTuning.DEFAULT.electionTimeoutMs() + 1, 5, 7);
     assertThat(events(over)).contains("-failover-abort-not-elected");
