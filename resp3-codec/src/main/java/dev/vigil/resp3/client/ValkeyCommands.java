@@ -85,17 +85,13 @@ public interface ValkeyCommands {
       queued.add(send(c));
     }
     return send("EXEC").handle((r, error) -> {
-      Throwable failure = error instanceof java.util.concurrent.CompletionException
-          && error.getCause() != null ? error.getCause() : error;
-      if (failure instanceof RespServerException e && e.code().equals("EXECABORT")) {
+      if (unwrapped(error) instanceof RespServerException e && e.code().equals("EXECABORT")) {
         // EXEC's reply came, so every queueing reply before it has too (replies are in order).
         for (int i = 0; i < queued.size(); i++) {
-          Throwable refused = queued.get(i).handle((v, t) -> t).getNow(null);
+          Throwable refused = unwrapped(queued.get(i).handle((v, t) -> t).getNow(null));
           if (refused != null) {
-            Throwable cause = refused instanceof java.util.concurrent.CompletionException
-                && refused.getCause() != null ? refused.getCause() : refused;
             throw new RespServerException("EXECABORT " + commands.get(i).name() + " refused: "
-                + cause.getMessage());
+                + refused.getMessage());
           }
         }
       }
@@ -108,6 +104,12 @@ public interface ValkeyCommands {
       }
       return Resp.elements(r);
     });
+  }
+
+  /** The failure a stage completed with, without the CompletionException a dependent adds. */
+  private static Throwable unwrapped(Throwable t) {
+    return t instanceof java.util.concurrent.CompletionException && t.getCause() != null
+        ? t.getCause() : t;
   }
 
   /** {@code CONFIG GET pattern} as an ordered map. */

@@ -654,20 +654,19 @@ public final class GroupDriver implements LinkIo.Events {
       log.warn("cannot reconfigure {}: no link", node);
       return;
     }
+    Object target = master == null ? "NO ONE" : master;
     l.io.replicaOf(master, unpause).whenComplete((info, error) -> observe(() -> {
       if (error != null) {
         // A demotion is retried at every INFO: the same failure is logged once, not each time.
         String reason = dev.vigil.resp3.tls.TlsFailure.reason(error);
         if (!reason.equals(replicaOfFailures.put(node, reason))) {
-          log.warn("REPLICAOF {} on {} failed: {}", master == null ? "NO ONE" : master, node,
-              reason);
+          log.warn("REPLICAOF {} on {} failed: {}", target, node, reason);
         }
         refreshInfo(l);
         return;
       }
       if (replicaOfFailures.remove(node) != null) {
-        log.info("REPLICAOF {} on {} succeeded after failing", master == null ? "NO ONE" : master,
-            node);
+        log.info("REPLICAOF {} on {} succeeded after failing", target, node);
       }
       // Taken in the same transaction: the node's role and offset at the switch, which a
       // failover waits for before REPLICAOF NO ONE.

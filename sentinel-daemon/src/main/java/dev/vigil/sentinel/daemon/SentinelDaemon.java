@@ -44,7 +44,6 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
   private final Clock clock;
   private final EventBus events = new EventBus();
   private final EventLoopGroup loops;
-  private final RespClient client;
   private final dev.vigil.sentinel.tls.TlsReloader tls;
   /**
    * Group membership, in configuration order. MONITOR and REMOVE (serialized by this object's
@@ -96,8 +95,7 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
             () -> this.config.announceHostnames() || this.config.resolveHostnames())
         : null;
     this.loops = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-    this.client = new RespClient(loops);
-    this.links = new DaemonLinks(client, () -> this.config, () -> this.timing, tls, this::myId);
+    this.links = new DaemonLinks(new RespClient(loops), () -> this.config, () -> this.timing, tls, this::myId);
     this.startedAt = clock.millis();
     this.quarantine = new dev.vigil.sentinel.failover.QuarantineGate(
         remaining > 0 ? startedAt + remaining : -1, initial.voteFloor());
@@ -132,7 +130,8 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
     if (tls != null) {
       tls.start(loops);
     }
-    if (config.port() == 0 && config.tls().port() > 0 && !config.tls().tlsTo(config.tls().port())) {
+    int tlsPort = config.tls().port();
+    if (config.port() == 0 && tlsPort > 0 && !config.tls().tlsTo(tlsPort)) {
       log.warn("config: TLS only (port 0) without tls-replication: peers connect in plaintext "
           + "and cannot reach this daemon; set tls-replication yes");
     }
