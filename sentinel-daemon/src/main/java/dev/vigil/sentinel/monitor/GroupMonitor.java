@@ -152,7 +152,8 @@ public final class GroupMonitor {
     if (h.currentEpoch() > currentEpoch) {
       effects.add(new Effect.AdoptEpoch(h.currentEpoch()));
     }
-    if (h.masterConfigEpoch() > next.configEpoch()) {
+    if (h.masterConfigEpoch() > next.configEpoch() || (h.masterConfigEpoch() == next.configEpoch()
+        && ourMasterFollows(next, h.master()))) {
       if (!h.master().equals(next.masterAddress())) {
         Address old = next.masterAddress();
         effects.add(new Effect.Emit(SentinelEvent.sentinel("+config-update-from", h.runId(),
@@ -278,6 +279,24 @@ public final class GroupMonitor {
   }
 
   /** A master reporting itself a replica for down-after plus two INFO periods is down. */
+  /**
+   * Whether the node we hold as master replicates, link up, from {@code other}: then a peer's hello
+   * naming {@code other} at our own config epoch is followed. Equal epochs otherwise never move a
+   * configuration (as in Sentinel), but two configurations can share an epoch: {@code SENTINEL
+   * REMOVE}+{@code MONITOR} restarts the group at config epoch 0, and a daemon that lost its state
+   * comes back at 0 with the configured master. When that master has since become a replica of the
+   * peers' master, neither side ever moved, and the stale side, knowing no replica it could
+   * promote, stalled for good (simulation seeds 200175, 349323, 439098). The node itself says
+   * where the data flows from, so following it promotes nothing and demotes nothing; a master
+   * that claims to be a replica would otherwise only end in a failover. Not while this daemon is
+   * promoting: its own failover decides then.
+   */
+  private static boolean ourMasterFollows(GroupState s, Address other) {
+    NodeInfo info = s.master().info();
+    return info != null && info.role() == NodeRole.REPLICA && other.equals(info.masterAddress())
+        && info.masterLinkUp() && !s.promotionUnderWay();
+  }
+
   private boolean masterClaimsReplica(NodeState n, long downAfter, long now) {
     return n.role() == NodeRole.REPLICA && n.roleChangedAt() >= 0
         && now - n.roleChangedAt() > downAfter + 2 * timing.infoPeriod().toMillis();

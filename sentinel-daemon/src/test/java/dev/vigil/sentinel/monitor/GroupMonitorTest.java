@@ -178,6 +178,39 @@ class GroupMonitorTest {
   }
 
   /**
+   * Two configurations at one config epoch (after REMOVE+MONITOR, a daemon that lost its state
+   * holds the configured master, which has since become a replica of the peers' master): the
+   * peers' one is followed once the node we call master itself replicates from it, link up, and
+   * only then; a hello at our epoch naming another node moves nothing otherwise.
+   */
+  @Test
+  void aHelloAtOurEpochIsFollowedOnlyWhereOurMasterReplicatesFrom() {
+    Hello h = new Hello(new Address("10.0.0.5", 26379), PEER, 0, "mymaster", REPLICA, 0);
+    GroupState asMaster = monitor.info(fresh(0), MASTER, NodeInfo.parse(InfoReply.parse(
+        "# Replication\r\nrole:master\r\n")), 0).state();
+    assertThat(monitor.hello(asMaster, h, 0, 100).state().masterAddress()).isEqualTo(MASTER);
+
+    GroupState linkDown = monitor.info(fresh(0), MASTER, NodeInfo.parse(InfoReply.parse(
+        "# Replication\r\nrole:slave\r\nmaster_host:10.0.0.2\r\nmaster_port:6379\r\n"
+            + "master_link_status:down\r\n")), 0).state();
+    assertThat(monitor.hello(linkDown, h, 0, 100).state().masterAddress()).isEqualTo(MASTER);
+
+    GroupState follows = monitor.info(fresh(0), MASTER, NodeInfo.parse(InfoReply.parse(
+        "# Replication\r\nrole:slave\r\nmaster_host:10.0.0.2\r\nmaster_port:6379\r\n"
+            + "master_link_status:up\r\n")), 0).state();
+    Hello elsewhere = new Hello(new Address("10.0.0.5", 26379), PEER, 0, "mymaster",
+        new Address("10.0.0.3", 6379), 0);
+    assertThat(monitor.hello(follows, elsewhere, 0, 100).state().masterAddress()).isEqualTo(MASTER);
+
+    Transition t = monitor.hello(follows, h, 0, 100);
+    assertThat(t.state().masterAddress()).isEqualTo(REPLICA);
+    assertThat(t.state().configEpoch()).isZero();
+    assertThat(t.state().replicas()).containsKey(MASTER);
+    assertThat(events(t)).contains("+switch-master mymaster 10.0.0.1 6379 10.0.0.2 6379");
+    assertThat(t.effects()).contains(new Effect.Persist());
+  }
+
+  /**
    * A follower that learns of a promotion from a hello counts the new master's silence from the
    * switch, not from a PING to the replica left unanswered while it was being promoted: only a
    * full down-after without a reply after the switch makes it SDOWN (it was SDOWN 0.3-0.5 s
