@@ -93,6 +93,13 @@ public final class GroupMonitor {
           "new reported role is " + info.role().wireName()));
     }
     GroupState next = s.withNode(after);
+    if (!isMaster && info.runId() != null) {
+      Transition t = forgetOldAddress(next, a, info.runId(), effects);
+      next = t.state();
+      if (!next.replicas().containsKey(a)) {
+        return t;
+      }
+    }
     // The master's replicas are the group's; so are those of a node of the group that still
     // claims master (a replaced master before it is demoted): demoted, it would keep them as
     // replicas of a replica, which no daemon that lost its state would ever learn of or re-point.
@@ -263,6 +270,33 @@ public final class GroupMonitor {
       next = Math.min(next, p.link().downAt(downAfter));
     }
     return next;
+  }
+
+  /**
+   * One replica known at two addresses (the same run id answers at both): the master lists the one
+   * it replicates to, the other is an address the node no longer announces, e.g. the plaintext port
+   * after a node moved its {@code replica-announce-port} to its TLS port (a migration to TLS only).
+   * As long as that port still answers, the old entry would never go SDOWN nor be forgotten, and a
+   * failover could promote the node by an address about to close. Forgotten at once (Sentinel keeps
+   * it until SENTINEL RESET); nothing is done while the master lists both or neither.
+   */
+  private static Transition forgetOldAddress(GroupState s, Address a, String runId, List<Effect> effects) {
+    for (NodeState other : s.replicas().values()) {
+      if (other.address().equals(a) || !runId.equals(other.runId())) {
+        continue;
+      }
+      boolean listsA = listedByMaster(s, a);
+      if (listsA == listedByMaster(s, other.address())) {
+        continue;
+      }
+      Address old = listsA ? other.address() : a;
+      Address current = listsA ? a : other.address();
+      effects.add(new Effect.Disconnect(old));
+      effects.add(emit(s, old, "-slave", "the same node as " + current + ", which the master lists"));
+      effects.add(new Effect.PersistLater());
+      return new Transition(s.withoutReplica(old), effects);
+    }
+    return new Transition(s, effects);
   }
 
   private static boolean listedByMaster(GroupState s, Address a) {

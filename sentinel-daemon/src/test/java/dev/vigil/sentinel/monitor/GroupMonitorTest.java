@@ -211,6 +211,46 @@ class GroupMonitorTest {
   }
 
   /**
+   * A replica that restarted announcing another port (its TLS port, in a migration to TLS only)
+   * while the old one still answers is one node at two addresses: the entry the master no longer
+   * lists is forgotten once both answer INFO with the same run id; not before, and never while
+   * the master lists both.
+   */
+  @Test
+  void aReplicaAnsweringAtAnAddressTheMasterNoLongerListsIsForgotten() {
+    Address oldPort = new Address("10.0.0.2", 6379);
+    Address tlsPort = new Address("10.0.0.2", 6380);
+    GroupState s = monitor.info(fresh(0), MASTER, NodeInfo.parse(InfoReply.parse(
+        "# Replication\r\nrole:master\r\nslave0:ip=10.0.0.2,port=6379,state=online,offset=1\r\n")),
+        0).state();
+    s = monitor.info(s, MASTER, NodeInfo.parse(InfoReply.parse(
+        "# Replication\r\nrole:master\r\nslave0:ip=10.0.0.2,port=6380,state=online,offset=1\r\n")),
+        10).state();
+    assertThat(s.replicas()).containsKeys(oldPort, tlsPort);
+    String replicaInfo = "# Server\r\nrun_id:%s\r\n# Replication\r\nrole:slave\r\n"
+        + "master_host:10.0.0.1\r\nmaster_port:6379\r\nmaster_link_status:up\r\n";
+    // The old address answers first, as the node before its restart: two nodes, nothing forgotten.
+    s = monitor.info(s, oldPort, NodeInfo.parse(InfoReply.parse(replicaInfo.formatted("r1"))), 20).state();
+    s = monitor.info(s, tlsPort, NodeInfo.parse(InfoReply.parse(replicaInfo.formatted("r2"))), 30).state();
+    assertThat(s.replicas()).containsKeys(oldPort, tlsPort);
+
+    Transition t = monitor.info(s, oldPort, NodeInfo.parse(InfoReply.parse(replicaInfo.formatted("r2"))), 40);
+    assertThat(t.state().replicas()).containsOnlyKeys(tlsPort);
+    assertThat(t.effects()).contains(new Effect.Disconnect(oldPort));
+    // The old address saw the node restart (another run id), then found it known elsewhere.
+    assertThat(events(t)).containsExactly("+reboot slave 10.0.0.2:6379 10.0.0.2 6379 @ mymaster 10.0.0.1 6379",
+        "-slave slave 10.0.0.2:6379 10.0.0.2 6379 @ mymaster 10.0.0.1 6379 "
+        + "the same node as 10.0.0.2:6380, which the master lists");
+
+    // Both listed (two processes behind one run id cannot be told apart): both kept.
+    GroupState both = monitor.info(s, MASTER, NodeInfo.parse(InfoReply.parse(
+        "# Replication\r\nrole:master\r\nslave0:ip=10.0.0.2,port=6379,state=online,offset=1\r\n"
+            + "slave1:ip=10.0.0.2,port=6380,state=online,offset=1\r\n")), 50).state();
+    assertThat(monitor.info(both, oldPort, NodeInfo.parse(InfoReply.parse(replicaInfo.formatted("r2"))), 60)
+        .state().replicas()).containsKeys(oldPort, tlsPort);
+  }
+
+  /**
    * A follower that learns of a promotion from a hello counts the new master's silence from the
    * switch, not from a PING to the replica left unanswered while it was being promoted: only a
    * full down-after without a reply after the switch makes it SDOWN (it was SDOWN 0.3-0.5 s

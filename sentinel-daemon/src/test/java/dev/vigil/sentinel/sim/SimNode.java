@@ -32,8 +32,9 @@ final class SimNode {
     this.runId = runIdFor(address, 0);
   }
 
+  /** Unique per node and restart, as Valkey's random run ids are: the daemon tells nodes apart by them. */
   private static String runIdFor(Address a, int restart) {
-    return String.format("%040x", (long) a.port() * 1000 + restart);
+    return String.format("%020x%020x", a.host().hashCode() & 0xffffffffL, (long) a.port() * 1000 + restart);
   }
 
   void crash() {
