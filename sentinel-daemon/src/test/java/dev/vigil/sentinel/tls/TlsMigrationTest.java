@@ -176,4 +176,153 @@ class TlsMigrationTest {
     assertThat(rolled.command("CONFIG", "GET", "tls-replication"))
         .isEqualTo(List.of("tls-replication", "no"));
   }
+
+  /** A pod of the walk: its node, its daemon's ports and configuration file. */
+  private static final class Pod {
+    final ValkeyServer node;
+    final int nodeTls;
+    final int daemonPlain = FreePorts.loopback();
+    final int daemonTls = FreePorts.loopback();
+    final Path conf;
+    SentinelDaemon daemon;
+
+    Pod(ValkeyServer node, int nodeTls, Path conf) {
+      this.node = node;
+      this.nodeTls = nodeTls;
+      this.conf = conf;
+    }
+
+    Address tlsAddress() {
+      return new Address(node.host(), nodeTls);
+    }
+
+    Address plainAddress() {
+      return new Address(node.host(), node.port());
+    }
+  }
+
+  /** The daemon of a pod in a phase: links by port (optionally announcing TLS), or TLS only. */
+  private void configure(Pod p, ValkeyServer master, TlsFiles tls, List<Integer> tlsPorts, String phase)
+      throws Exception {
+    String links = switch (phase) {
+      case "links-by-port" -> "port = " + p.daemonPlain + "\n tls { port = " + p.daemonTls + ", replication = false, "
+          + "ports = " + tlsPorts + ", %s }";
+      case "tls-addresses" -> "port = " + p.daemonPlain + "\n announce-port = " + p.daemonTls + "\n tls { port = "
+          + p.daemonTls + ", replication = false, ports = " + tlsPorts + ", %s }";
+      default -> "port = 0\n tls { port = " + p.daemonTls + ", replication = true, %s }";
+    };
+    String material = "cert-file = \"%s\", key-file = \"%s\", ca-cert-file = \"%s\", auth-clients = yes"
+        .formatted(tls.cert(), tls.key(), tls.caCert());
+    // TestDaemons.hocon's own port = 0 is overridden by the later line of the same block.
+    Files.writeString(p.conf, TestDaemons.hocon("mymaster", master, 2, 500, links.formatted(material)
+        + "\n state-file = \"" + p.conf.resolveSibling("state.conf") + "\""));
+  }
+
+  private void restartDaemon(Pod p) {
+    daemons.stop(p.daemon);
+    p.daemon = daemons.startAt(p.conf, java.util.Map.of());
+  }
+
+  /** As a pod of the next phase restarts its node: announcing its TLS port from now on. */
+  private static void announceTls(Pod p) {
+    p.node.command("CONFIG", "SET", "replica-announce-port", Integer.toString(p.nodeTls));
+    p.node.command("CONFIG", "REWRITE");
+    p.node.stop();
+    p.node.restart();
+  }
+
+  /** A command on a node's TLS port (the nodes here have no password). */
+  private static Object tlsCommand(Pod p, TlsFiles tls, String... args) throws java.io.IOException {
+    try (AdminConnection c = new AdminConnection(p.node.host(), p.nodeTls, 5_000,
+        tls.clientContext().getSocketFactory())) {
+      return c.command(args);
+    }
+  }
+
+  /**
+   * The operator's migration phases, as the pods run them, with real nodes and daemons: links by
+   * port, then each pod restarted announcing its TLS ports (replicas, a coordinated switchover,
+   * the old master), then the plaintext ports closed and the daemons TLS only, then a failover.
+   * A node that moved its announced port is forgotten at the old one as soon as it answers there
+   * with its new run id, and no write is lost on the way.
+   */
+  @Test
+  void aGroupWalksFromPlaintextAddressesToTlsOnlyForgettingEachNodesOldAddress() throws Exception {
+    TlsFiles tls = TestCertificates.authority("vigil-walk-ca").writeLoopback(certs, "node");
+    List<Pod> pods = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      int nodeTls = FreePorts.loopback();
+      pods.add(new Pod(node("node-" + i, tls, nodeTls, false, 100), nodeTls,
+          Files.createDirectories(certs.resolve("pod-" + i)).resolve("vigil.conf")));
+    }
+    ValkeyServer first = pods.get(0).node;
+    for (Pod p : pods.subList(1, 3)) {
+      p.node.replicaOf(first);
+      p.node.awaitReplicationLinkUp();
+    }
+    List<Integer> tlsPorts = pods.stream().flatMap(p -> Stream.of(p.nodeTls, p.daemonTls)).toList();
+    for (Pod p : pods) {
+      configure(p, first, tls, tlsPorts, "links-by-port");
+      p.daemon = daemons.startAt(p.conf, java.util.Map.of());
+    }
+    java.util.function.Supplier<List<SentinelDaemon>> ds = () -> pods.stream().map(p -> p.daemon).toList();
+    TestDaemons.awaitVoting(TestDaemons.awaitSettled(ds.get(), "mymaster", 2));
+    first.command("SET", "phase-1", "links-by-port");
+
+    // Phase 2, replicas first: node and daemon of each pod announce their TLS ports.
+    for (Pod p : pods.subList(1, 3)) {
+      announceTls(p);
+      configure(p, first, tls, tlsPorts, "tls-addresses");
+      restartDaemon(p);
+      await().atMost(Duration.ofSeconds(20)).until(() -> ds.get().stream().allMatch(d -> {
+        var replicas = d.group("mymaster").replicas().keySet();
+        return replicas.contains(p.tlsAddress()) && !replicas.contains(p.plainAddress());
+      }));
+    }
+    TestDaemons.awaitPromotable(pods.get(1).daemon, "mymaster");
+    try (AdminConnection c = new AdminConnection("127.0.0.1", pods.get(1).daemon.port(), 10_000)) {
+      assertThat(c.command("SENTINEL", "FAILOVER", "mymaster", "COORDINATED")).isEqualTo("OK");
+    }
+    await().atMost(Duration.ofSeconds(20)).until(() -> ds.get().stream().allMatch(d ->
+        List.of(pods.get(1).tlsAddress(), pods.get(2).tlsAddress()).contains(d.group("mymaster").masterAddress())));
+    Address promoted = ds.get().get(0).group("mymaster").masterAddress();
+    await().atMost(Duration.ofSeconds(15)).ignoreException(java.io.UncheckedIOException.class)
+        .until(() -> follows(first, promoted.port()));
+    assertThat(first.command("CONFIG", "GET", "tls-replication")).isEqualTo(List.of("tls-replication", "yes"));
+    Pod old = pods.get(0);
+    announceTls(old);
+    configure(old, first, tls, tlsPorts, "tls-addresses");
+    restartDaemon(old);
+    await().atMost(Duration.ofSeconds(20)).until(() -> ds.get().stream().allMatch(d -> {
+      var g = d.group("mymaster");
+      return g.replicas().keySet().equals(pods.stream().map(Pod::tlsAddress)
+          .filter(a -> !a.equals(promoted)).collect(Collectors.toSet()))
+          && g.peers().values().stream().allMatch(x -> tlsPorts.contains(x.address().port()));
+    }));
+    Pod master = pods.stream().filter(p -> p.tlsAddress().equals(promoted)).findFirst().orElseThrow();
+    assertThat(tlsCommand(master, tls, "SET", "phase-2", "tls-addresses")).isEqualTo("OK");
+
+    // Phase 3: the plaintext ports close and the daemons become TLS only.
+    for (Pod p : pods) {
+      assertThat(tlsCommand(p, tls, "CONFIG", "SET", "port", "0")).isEqualTo("OK");
+      configure(p, first, tls, tlsPorts, "on");
+      restartDaemon(p);
+    }
+    for (Pod p : pods) {
+      assertThat(p.daemon.port()).as("TLS only").isEqualTo(p.daemon.tlsPort());
+    }
+    TestDaemons.awaitVoting(TestDaemons.awaitSettled(ds.get(), "mymaster", 2));
+
+    // A failover among TLS addresses only, losing nothing written on the way.
+    master.node.kill9();
+    await().atMost(Duration.ofSeconds(20)).until(() -> ds.get().stream().allMatch(d -> {
+      Address a = d.group("mymaster").masterAddress();
+      return !a.equals(promoted) && tlsPorts.contains(a.port());
+    }));
+    Address last = ds.get().get(0).group("mymaster").masterAddress();
+    Pod now = pods.stream().filter(p -> p.tlsAddress().equals(last)).findFirst().orElseThrow();
+    await().atMost(Duration.ofSeconds(10)).ignoreException(RuntimeException.class)
+        .until(() -> "tls-addresses".equals(tlsCommand(now, tls, "GET", "phase-2")));
+    assertThat(tlsCommand(now, tls, "GET", "phase-1")).isEqualTo("links-by-port");
+  }
 }
