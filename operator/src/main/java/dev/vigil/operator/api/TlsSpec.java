@@ -67,10 +67,13 @@ public class TlsSpec {
   @JsonPropertyDescription("Keep the plaintext ports (spec.port, spec.sentinel.port) during a migration; "
       + "TLS is then on port and sentinelPort below, and replication and daemon links stay plaintext. "
       + "Off: TLS only, on spec.port and spec.sentinel.port, every link over TLS. A running cluster goes "
-      + "between no TLS and plaintext: true as a rolling change, either way; it cannot go between TLS only "
-      + "and plaintext links (no TLS, or plaintext: true) without some replica unable to follow its master "
-      + "during the roll, so the operator refuses that change (condition SpecInvalid) and applies nothing, "
-      + "unless the cluster has a single pod.")
+      + "between no TLS and plaintext: true as one rolling change, either way. From plaintext: true to TLS only, "
+      + "set plaintext: false together with spec.port and spec.sentinel.port equal to port and sentinelPort "
+      + "(where clients already moved): the operator rolls the pods through two compatible phases (links by "
+      + "port, then addresses on the TLS ports) and then closes the plaintext ports, each a rolling change "
+      + "with a switchover. Back: plaintext: true with the plaintext ports in spec.port/spec.sentinel.port and "
+      + "port/sentinelPort where TLS is served; the phases run backwards. Other changes across TLS only are "
+      + "refused (condition SpecInvalid) with nothing applied, unless the cluster has a single pod.")
   public Boolean plaintext = false;
 
   @Min(1)

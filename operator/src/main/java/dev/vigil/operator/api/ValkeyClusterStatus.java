@@ -56,8 +56,9 @@ public class ValkeyClusterStatus {
   public TlsStatus tls;
 
   @JsonPropertyDescription("The TLS shape the Valkey pods run: off, migration (plaintext and TLS ports, "
-      + "plaintext links) or on (TLS only); two, comma-separated, while a roll from one to the other is under "
-      + "way. Absent when neither the spec nor a pod has TLS.")
+      + "plaintext links), links-by-port and tls-addresses (a migration's phases on the way to TLS only or "
+      + "back) or on (TLS only); two, comma-separated, while a roll from one to the next is under way. Absent "
+      + "when neither the spec nor a pod has TLS.")
   public String tlsMode;
 
   @JsonPropertyDescription("Conditions: Ready, Progressing, Degraded, SpecInvalid, SplitBrain, "

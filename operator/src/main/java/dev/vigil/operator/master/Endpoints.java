@@ -31,7 +31,7 @@ public interface Endpoints {
       for (Pod p : pods) {
         String ip = p.getStatus() == null ? null : p.getStatus().getPodIP();
         if (ip != null && component.equals(p.getMetadata().getLabels().get(Labels.COMPONENT))) {
-          out.add(new HostPort(ip, c.getSpec().sentinel.port));
+          out.add(new HostPort(ip, servedPort(p, "sentinel", c.getSpec().sentinel.port)));
         }
       }
       return out;
@@ -44,9 +44,18 @@ public interface Endpoints {
 
     @Override
     public HostPort node(ValkeyCluster c, Pod pod) {
-      return new HostPort(pod.getStatus().getPodIP(), c.getSpec().port);
+      return new HostPort(pod.getStatus().getPodIP(), servedPort(pod, "valkey", c.getSpec().port));
     }
   };
+
+  /**
+   * The port a pod serves under a name (its TLS-only port, or its plaintext one while plaintext is
+   * kept), read from the pod: in a migration to TLS only and back, the spec already names the end
+   * state's ports while pods not yet rolled serve the ones they were built with.
+   */
+  static int servedPort(Pod p, String name, int fallback) {
+    return dev.vigil.operator.model.TlsParts.containerPort(p.getSpec(), name).orElse(fallback);
+  }
 
   /** The Valkey pod whose IP, stable DNS name or pod name the address carries. */
   static Optional<String> byAddress(ValkeyCluster c, HostPort master, List<Pod> pods) {

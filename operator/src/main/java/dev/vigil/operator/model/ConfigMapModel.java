@@ -31,7 +31,7 @@ public final class ConfigMapModel {
     Map<String, String> data = new LinkedHashMap<>();
     data.put(VALKEY_CONF, valkeyConf(in));
     data.put(VIGIL_CONF, vigilConf(in));
-    data.put(BOOTSTRAP_MASTER, Names.podHost(c, in.masterOrBootstrap()) + ":" + in.port());
+    data.put(BOOTSTRAP_MASTER, Names.podHost(c, in.masterOrBootstrap()) + ":" + TlsParts.nodeAddressPort(in));
     return new ConfigMapBuilder().withMetadata(Labels.meta(c, Names.configMap(c), Labels.VALKEY))
         .withData(data).build();
   }
@@ -49,7 +49,7 @@ public final class ConfigMapModel {
     ValkeyCluster c = in.cluster();
     StringBuilder sb = new StringBuilder("# Written by the Vigil operator; edit spec.config instead.\n");
     sb.append("port ").append(TlsParts.valkeyPlainPort(c)).append('\n');
-    sb.append(TlsParts.valkeyConf(c));
+    sb.append(TlsParts.valkeyConf(in));
     sb.append("bind * -::*\n");
     sb.append("protected-mode no\n");
     sb.append("dir /data\n");
@@ -105,7 +105,7 @@ public final class ConfigMapModel {
     for (int i = 0; i < in.listedPods(); i++) {
       sb.append(i == 0 ? "" : ",").append("\n      \"")
           .append(Names.podHost(c, Names.pod(c, i))).append(':')
-          .append(TlsParts.daemonLinkPort(c)).append('"');
+          .append(TlsParts.daemonAddressPort(in)).append('"');
     }
     return sb.append("\n    ]\n  }").toString();
   }
@@ -134,8 +134,8 @@ public final class ConfigMapModel {
             }
           }%s
         }
-        """.formatted(TlsParts.daemonPlainPort(c), DAEMON_HTTP_PORT, TlsParts.vigilConf(c),
-        Names.masterName(c), bootstrap, in.port(), quorum, s.downAfterMilliseconds,
+        """.formatted(TlsParts.daemonPlainPort(c), DAEMON_HTTP_PORT, TlsParts.vigilConf(in),
+        Names.masterName(c), bootstrap, TlsParts.nodeAddressPort(in), quorum, s.downAfterMilliseconds,
         s.failoverTimeout, s.parallelSyncs, peers ? peersConf(in) : "");
   }
 
@@ -148,7 +148,8 @@ public final class ConfigMapModel {
    * CONFIG SET): put on the pod template so a config change rolls the pods, and scaling does not.
    */
   public static String configHash(ModelInput in) {
-    ModelInput neutral = new ModelInput(in.cluster(), in.password(), null, in.daemonImage());
+    ModelInput neutral = new ModelInput(in.cluster(), in.password(), null, in.daemonImage(), null, 0,
+        in.tlsShape());
     try {
       MessageDigest d = MessageDigest.getInstance("SHA-256");
       d.update(valkeyConf(neutral, true).getBytes(StandardCharsets.UTF_8));

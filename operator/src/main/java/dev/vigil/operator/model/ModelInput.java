@@ -14,9 +14,17 @@ import dev.vigil.operator.api.ValkeyCluster;
  * @param podsAround how many pods may still or already run: the StatefulSet's current size or
  *     the highest existing pod's ordinal + 1, when above spec.replicas (a scale-in under way); 0
  *     when not observed
+ * @param tlsShape the shape to build the pods in: the spec's ({@link TlsMode#of(ValkeyCluster)}),
+ *     or a phase of a migration between plaintext links and TLS only, which the reconciler
+ *     decides from the pods (the cluster is then the phase's, with the plaintext ports kept)
  */
 public record ModelInput(ValkeyCluster cluster, String password, String masterPod,
-    String daemonImage, RestoreSource restore, int podsAround) {
+    String daemonImage, RestoreSource restore, int podsAround, TlsMode tlsShape) {
+
+  public ModelInput(ValkeyCluster cluster, String password, String masterPod, String daemonImage,
+      RestoreSource restore, int podsAround) {
+    this(cluster, password, masterPod, daemonImage, restore, podsAround, TlsMode.of(cluster));
+  }
 
   public ModelInput(ValkeyCluster cluster, String password, String masterPod, String daemonImage) {
     this(cluster, password, masterPod, daemonImage, null);

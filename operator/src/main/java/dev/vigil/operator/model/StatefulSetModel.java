@@ -72,7 +72,7 @@ public final class StatefulSetModel {
     List<Container> containers = new ArrayList<>();
     containers.add(valkey(in));
     String selfNode = "$(POD_NAME)." + Names.headlessService(c) + "." + c.getMetadata().getNamespace()
-        + ".svc:" + in.port();
+        + ".svc:" + TlsParts.nodeAddressPort(in);
     if (in.sidecar()) {
       Container d = PodParts.daemon(in, "$(POD_NAME)." + Names.headlessService(c) + "."
           + c.getMetadata().getNamespace() + ".svc", selfNode);
@@ -135,19 +135,17 @@ public final class StatefulSetModel {
     ValkeyCluster c = in.cluster();
     String self = "$(POD_NAME)." + Names.headlessService(c) + "." + c.getMetadata().getNamespace() + ".svc";
     List<String> args = new ArrayList<>(List.of("init-node", "--name", Names.masterName(c),
-        "--self", self + ":" + in.port(),
+        "--self", self + ":" + TlsParts.nodeAddressPort(in),
         "--bootstrap-master-file", "/etc/valkey/" + ConfigMapModel.BOOTSTRAP_MASTER,
         "--base", "/etc/valkey/" + ConfigMapModel.VALKEY_CONF,
         "--out", "/data/conf/valkey.conf",
         "--announce-host", self));
     args.addAll(daemonArgs(in));
-    if (TlsParts.on(c) && TlsParts.daemonPlainPort(c) == 0) {
-      // The daemons' port speaks TLS only: asked in plaintext none would answer, and the node
-      // would start from the bootstrap master, which lags behind failovers. (While plaintext is
-      // kept, the port asked is the plaintext one.) The pod's certificate has client-auth usage.
-      args.addAll(List.of("--tls", "--cacert", TlsParts.CA_FILE, "--cert", TlsParts.CERT_FILE,
-          "--key", TlsParts.KEY_FILE));
-    }
+    // Under TLS only the daemons' port speaks TLS: asked in plaintext none would answer, and the
+    // node would start from the bootstrap master, which lags behind failovers. In a migration's
+    // phases it dials by port, as the daemons do, and writes the tls-replication its master's port
+    // needs. The pod's certificate has client-auth usage.
+    args.addAll(TlsParts.initNodeTls(in));
     Container init = new ContainerBuilder().withName("init-node").withImage(in.effectiveDaemonImage())
         .withArgs(args)
         .withEnv(PodParts.fieldRef("POD_NAME", "metadata.name"))

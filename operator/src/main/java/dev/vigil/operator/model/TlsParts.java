@@ -35,6 +35,8 @@ public final class TlsParts {
   static final String VOLUME = "tls";
   /** The Valkey container's TLS port while plaintext is kept (a migration); its presence marks that shape. */
   static final String VALKEY_TLS_PORT = "valkey-tls";
+  /** init-node's flag naming the ports it dials over TLS; in its args, it marks a migration's phases. */
+  static final String TLS_PORTS_FLAG = "--tls-ports";
 
   private TlsParts() {}
 
@@ -93,6 +95,53 @@ public final class TlsParts {
     return links(c) ? daemonTlsPort(c) : daemonPlainPort(c);
   }
 
+  /**
+   * The port a node announces and is known by: its TLS port once a migration moved the group's
+   * addresses there ({@link TlsMode#TLS_ADDRESSES}), else the spec's port (the TLS one under TLS
+   * only).
+   */
+  public static int nodeAddressPort(ModelInput in) {
+    return in.tlsShape() == TlsMode.TLS_ADDRESSES ? valkeyTlsPort(in.cluster()) : in.port();
+  }
+
+  /** The port a daemon announces and its peers know it by, in the shape being built. */
+  public static int daemonAddressPort(ModelInput in) {
+    return in.tlsShape() == TlsMode.TLS_ADDRESSES ? daemonTlsPort(in.cluster()) : daemonLinkPort(in.cluster());
+  }
+
+  /** The TLS ports a migration's phases dial over TLS, as init-node and the daemons take them. */
+  private static List<Integer> migrationTlsPorts(ValkeyCluster c) {
+    return List.of(valkeyTlsPort(c), daemonTlsPort(c));
+  }
+
+  /** The args of a pod's init-node container (none when it has none). */
+  static List<String> initNodeArgs(PodSpec pod) {
+    if (pod == null || pod.getInitContainers() == null) {
+      return List.of();
+    }
+    return pod.getInitContainers().stream().filter(x -> "init-node".equals(x.getName()) && x.getArgs() != null)
+        .findFirst().map(x -> x.getArgs()).orElse(List.of());
+  }
+
+  /**
+   * init-node's TLS arguments: its own certificate (client auth) and, in a migration's phases, the
+   * ports to dial over TLS; with TLS only, every daemon over TLS.
+   */
+  static List<String> initNodeTls(ModelInput in) {
+    ValkeyCluster c = in.cluster();
+    List<String> material = List.of("--cacert", CA_FILE, "--cert", CERT_FILE, "--key", KEY_FILE);
+    List<String> out = new ArrayList<>();
+    if (in.tlsShape().phase()) {
+      out.add(TLS_PORTS_FLAG);
+      out.add(migrationTlsPorts(c).stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")));
+      out.addAll(material);
+    } else if (on(c) && daemonPlainPort(c) == 0) {
+      out.add("--tls");
+      out.addAll(material);
+    }
+    return out;
+  }
+
   /** Valkey's and the daemons' tls-auth-clients value. */
   static String authClients(ValkeyCluster c) {
     return switch (spec(c).clientAuth) {
@@ -102,8 +151,14 @@ public final class TlsParts {
     };
   }
 
-  /** The TLS lines of valkey.conf (none without TLS). */
-  static String valkeyConf(ValkeyCluster c) {
+  /**
+   * The TLS lines of valkey.conf (none without TLS). In a migration's phases the node pins the port
+   * it announces: a daemon that points it at a master on a TLS port turns its {@code
+   * tls-replication} on, and without the pin it would then announce its TLS port before its phase
+   * says so, and be known by two addresses.
+   */
+  static String valkeyConf(ModelInput in) {
+    ValkeyCluster c = in.cluster();
     if (!on(c)) {
       return "";
     }
@@ -112,14 +167,23 @@ public final class TlsParts {
         + "tls-key-file " + KEY_FILE + "\n"
         + "tls-ca-cert-file " + CA_FILE + "\n"
         + "tls-auth-clients " + authClients(c) + "\n"
-        + "tls-replication " + (links(c) ? "yes" : "no") + "\n";
+        + "tls-replication " + (links(c) ? "yes" : "no") + "\n"
+        + (in.tlsShape().phase() ? "replica-announce-port " + nodeAddressPort(in) + "\n" : "");
   }
 
-  /** The {@code tls} block of the daemons' HOCON, indented for inside {@code vigil { }}. */
-  static String vigilConf(ValkeyCluster c) {
+  /**
+   * The {@code tls} block of the daemons' HOCON, indented for inside {@code vigil { }}. In a
+   * migration's phases the daemons dial by port ({@code ports}) and, once the addresses move,
+   * announce their TLS port.
+   */
+  static String vigilConf(ModelInput in) {
+    ValkeyCluster c = in.cluster();
     if (!on(c)) {
       return "";
     }
+    String links = in.tlsShape().phase()
+        ? "ports = " + migrationTlsPorts(c)
+        : "replication = " + links(c);
     // Starts with a line break and ends without one: it goes at the end of a line of the file.
     return "\n  tls {"
         + "\n    port = " + daemonTlsPort(c)
@@ -127,8 +191,9 @@ public final class TlsParts {
         + "\n    key-file = \"" + KEY_FILE + "\""
         + "\n    ca-cert-file = \"" + CA_FILE + "\""
         + "\n    auth-clients = \"" + authClients(c) + "\""
-        + "\n    replication = " + links(c)
-        + "\n  }";
+        + "\n    " + links
+        + "\n  }"
+        + (in.tlsShape() == TlsMode.TLS_ADDRESSES ? "\n  announce-port = " + daemonAddressPort(in) : "");
   }
 
   /**
@@ -172,6 +237,14 @@ public final class TlsParts {
   static Optional<Volume> volumeOf(PodSpec pod) {
     return pod == null || pod.getVolumes() == null ? Optional.empty()
         : pod.getVolumes().stream().filter(v -> VOLUME.equals(v.getName())).findFirst();
+  }
+
+  /** A named port of any of a pod's containers. */
+  public static Optional<Integer> containerPort(PodSpec pod, String name) {
+    return pod == null || pod.getContainers() == null ? Optional.empty() : pod.getContainers().stream()
+        .filter(x -> x.getPorts() != null).flatMap(x -> x.getPorts().stream())
+        .filter(p -> name.equals(p.getName()) && p.getContainerPort() != null)
+        .map(ContainerPort::getContainerPort).findFirst();
   }
 
   /** A named port of a pod's Valkey container. */

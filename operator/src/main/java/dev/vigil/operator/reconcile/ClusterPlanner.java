@@ -93,8 +93,11 @@ final class ClusterPlanner {
     for (Pod p : pods) {
       podsAround = Math.max(podsAround, Names.ordinal(cr, p.getMetadata().getName()) + 1);
     }
-    ModelInput in = new ModelInput(cr, s.password(), elected != null ? elected : shownMaster(s, recorded),
-        daemonImage, restore.source(), podsAround);
+    // The pods are built in the shape spec.tls asks for, or in the next phase of a migration
+    // towards it (then from the migration's ports, which the spec no longer names).
+    ModelInput in = new ModelInput(tlsMode.build(), s.password(),
+        elected != null ? elected : shownMaster(s, recorded), daemonImage, restore.source(), podsAround,
+        tlsMode.target());
 
     int wanted = cr.getSpec().replicas;
     List<NodeView> nodes = nodes(cr, pods);

@@ -33,6 +33,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TlsModeReplicationTest {
   private static final String PASSWORD = "secret";
+  /**
+   * The shapes a spec asks for. A migration's phases leave tls-replication to whoever points a
+   * node at a master (by the master's port), so a fixed line cannot show them: the daemon module's
+   * TlsMigrationTest runs a group whose nodes and daemons straddle them.
+   */
+  private static final List<TlsMode> SPEC_SHAPES = List.of(TlsMode.OFF, TlsMode.MIGRATION, TlsMode.ON);
   /** Logged at each attempt to link to the master, the first and every retry after a failure. */
   private static final String SYNC_STARTED = "MASTER <-> REPLICA sync started";
   @RegisterExtension final ValkeyServers servers = new ValkeyServers();
@@ -76,6 +82,7 @@ class TlsModeReplicationTest {
         assertThat(conf).contains("port 0\n", "tls-port " + c.getSpec().port + "\n", "tls-replication yes\n");
         b.tls(files);
       }
+      default -> throw new IllegalArgumentException("a spec never asks for " + mode);
     }
     return servers.start(b.config(lines.toArray(String[]::new)));
   }
@@ -101,14 +108,14 @@ class TlsModeReplicationTest {
     TlsFiles files = TestCertificates.authority("group-ca").writeLoopback(dir, "node");
     Map<TlsMode, ValkeyServer> masters = new EnumMap<>(TlsMode.class);
     Map<TlsMode, ValkeyServer> replicas = new EnumMap<>(TlsMode.class);
-    for (TlsMode m : TlsMode.values()) {
+    for (TlsMode m : SPEC_SHAPES) {
       masters.put(m, node(m, "master-" + m.label(), files));
       replicas.put(m, node(m, "replica-" + m.label(), files));
     }
-    for (TlsMode master : TlsMode.values()) {
+    for (TlsMode master : SPEC_SHAPES) {
       ValkeyServer mNode = masters.get(master);
       mNode.command("SET", "written-on", master.label());
-      for (TlsMode replica : TlsMode.values()) {
+      for (TlsMode replica : SPEC_SHAPES) {
         ValkeyServer r = replicas.get(replica);
         int attemptsBefore = count(log(r), SYNC_STARTED);
         r.command("REPLICAOF", mNode.host(), Integer.toString(mNode.port()));

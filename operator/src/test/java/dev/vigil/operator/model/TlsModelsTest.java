@@ -152,6 +152,41 @@ class TlsModelsTest {
     assertThat(tls.replication()).isTrue();
   }
 
+  /**
+   * A migration's phases, as the daemon reads them: TLS by port to the TLS ports and plaintext
+   * to the others, the announced port moving to the TLS one in the second phase; the node pins
+   * the port it announces in both.
+   */
+  @Test
+  void theDaemonReadsTheMigrationPhasesLinksByPort(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    ValkeyCluster c = withCertManager();
+    c.getSpec().tls.plaintext = true;
+    for (TlsMode phase : List.of(TlsMode.LINKS_BY_PORT, TlsMode.TLS_ADDRESSES)) {
+      ModelInput in = new ModelInput(c, "s3cret", null, "vigil:1", null, 0, phase);
+      var cm = ConfigMapModel.desired(in).getData();
+      boolean moved = phase == TlsMode.TLS_ADDRESSES;
+      assertThat(cm.get(ConfigMapModel.VALKEY_CONF)).contains("port 6379\n", "tls-port 6380\n",
+          "tls-replication no\n", "replica-announce-port " + (moved ? 6380 : 6379) + "\n");
+      java.nio.file.Path file = dir.resolve(phase.label() + ".conf");
+      java.nio.file.Files.writeString(file, cm.get(ConfigMapModel.VIGIL_CONF)
+          .replace("/data/vigil-state.conf", dir.resolve(phase.label() + "-state.conf").toString()));
+      var config = dev.vigil.sentinel.config.ConfigLoader.load(file, Map.of()).config();
+      assertThat(config.port()).isEqualTo(26379);
+      assertThat(config.tls().port()).isEqualTo(26381);
+      assertThat(config.tls().replication()).isFalse();
+      assertThat(config.tls().ports().ports()).containsExactlyInAnyOrder(6380, 26381);
+      assertThat(config.announcePort()).isEqualTo(moved ? 26381 : 0);
+      assertThat(cm.get(ConfigMapModel.VIGIL_CONF)).contains("port = " + (moved ? 6380 : 6379) + "\n      quorum");
+      PodSpec p = StatefulSetModel.desired(in).getSpec().getTemplate().getSpec();
+      assertThat(TlsMode.of(p)).isEqualTo(phase);
+      assertThat(p.getInitContainers().get(0).getArgs()).containsSequence("--tls-ports", "6380,26381")
+          .contains("--cacert", "--cert", "--key", "$(POD_NAME).cache-headless.ns.svc:" + (moved ? 6380 : 6379));
+      assertThat(container(p, "vigil").getEnv()).anyMatch(e -> "VIGIL_SELF_NODE".equals(e.getName())
+          && e.getValue().endsWith(":" + (moved ? 6380 : 6379)));
+    }
+  }
+
   @Test
   void aMigrationKeepsThePlaintextPortsAndAddsTlsOnItsOwnWithPlaintextLinks() {
     ValkeyCluster c = withCertManager();

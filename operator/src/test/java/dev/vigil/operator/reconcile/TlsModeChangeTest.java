@@ -33,30 +33,51 @@ class TlsModeChangeTest {
   private static final TlsMode MIGRATION = TlsMode.MIGRATION;
   private static final TlsMode ON = TlsMode.ON;
 
+  /** The shapes a spec asks for; the phases in between are the operator's, never the spec's. */
+  private static final List<TlsMode> SPEC_SHAPES = List.of(OFF, MIGRATION, ON);
+
+  /** A cluster whose spec asks for {@code mode} (a phase: the migration it is part of). */
   static ValkeyCluster cluster(TlsMode mode, int replicas) {
     ValkeyCluster c = new ValkeyCluster();
     c.setMetadata(new ObjectMetaBuilder().withName("c").withNamespace("ns").withUid("uid-c")
         .withGeneration(2L).build());
     c.getSpec().replicas = replicas;
     c.getSpec().tls.enabled = mode != OFF;
-    c.getSpec().tls.plaintext = mode == MIGRATION;
+    c.getSpec().tls.plaintext = mode != OFF && mode != ON;
     c.getSpec().tls.issuerRef = new TlsSpec.IssuerRef();
     c.getSpec().tls.issuerRef.name = "ca";
     return c;
   }
 
+  /** TLS only where a migration's clients moved: its TLS ports became the cluster's ports. */
+  static ValkeyCluster migrated(int replicas) {
+    ValkeyCluster c = cluster(ON, replicas);
+    c.getSpec().port = 6380;
+    c.getSpec().sentinel.port = 26381;
+    return c;
+  }
+
   static StatefulSet sts(TlsMode mode, int replicas) {
-    StatefulSet s = StatefulSetModel.desired(new ModelInput(cluster(mode, replicas), "pw", null, "vigil:test"));
-    s.setStatus(new StatefulSetStatusBuilder().withReplicas(replicas).withUpdateRevision("rev-" + mode).build());
+    return sts(cluster(mode, replicas), mode);
+  }
+
+  static StatefulSet sts(ValkeyCluster c, TlsMode shape) {
+    StatefulSet s = StatefulSetModel.desired(new ModelInput(c, "pw", null, "vigil:test", null, 0, shape));
+    s.setStatus(new StatefulSetStatusBuilder().withReplicas(c.getSpec().replicas).withUpdateRevision("rev-" + shape)
+        .build());
     return s;
   }
 
   /** Pod {@code i} as the StatefulSet controller makes it from a template of shape {@code mode}. */
   static Pod pod(TlsMode mode, int i) {
+    return pod(cluster(mode, 3), mode, i);
+  }
+
+  static Pod pod(ValkeyCluster c, TlsMode shape, int i) {
     return new PodBuilder().withNewMetadata().withName("c-" + i).withNamespace("ns").withUid("uid-" + i)
-        .withLabels(Labels.of(cluster(mode, 3), Labels.VALKEY)).addToLabels(Labels.POD_NAME, "c-" + i)
-        .addToLabels("controller-revision-hash", "rev-" + mode).endMetadata()
-        .withSpec(sts(mode, 3).getSpec().getTemplate().getSpec())
+        .withLabels(Labels.of(c, Labels.VALKEY)).addToLabels(Labels.POD_NAME, "c-" + i)
+        .addToLabels("controller-revision-hash", "rev-" + shape).endMetadata()
+        .withSpec(sts(c, shape).getSpec().getTemplate().getSpec())
         .withNewStatus().withPodIP("10.0.0." + i).addNewCondition().withType("Ready").withStatus("True")
         .endCondition().endStatus().build();
   }
@@ -73,15 +94,16 @@ class TlsModeChangeTest {
   void aPodsShapeIsReadBackFromWhatTheModelPutInIt() {
     for (TlsMode m : TlsMode.values()) {
       assertThat(TlsMode.of(pod(m, 0).getSpec())).as("%s", m).isEqualTo(m);
-      assertThat(TlsMode.of(cluster(m, 3))).isEqualTo(m);
+      assertThat(TlsMode.of(cluster(m, 3))).isEqualTo(m.phase() ? MIGRATION : m);
     }
+    assertThat(TlsMode.of(pod(migrated(3), ON, 0).getSpec())).isEqualTo(ON);
     assertThat(TlsMode.of((io.fabric8.kubernetes.api.model.PodSpec) null)).isEqualTo(OFF);
   }
 
   @Test
-  void plaintextLinksGoEitherWayAndTlsOnlyIsNeitherReachedNorLeft() {
-    for (TlsMode from : TlsMode.values()) {
-      for (TlsMode to : TlsMode.values()) {
+  void plaintextLinksGoEitherWayAndTlsOnlyOnTheSamePortsIsNeitherReachedNorLeft() {
+    for (TlsMode from : SPEC_SHAPES) {
+      for (TlsMode to : SPEC_SHAPES) {
         TlsModeChange ch = TlsModeChange.of(cluster(to, 3), pods(from, from, from), sts(from, 3));
         boolean crossesLinks = (from == ON) != (to == ON);
         assertThat(ch.refusal().isPresent()).as("%s -> %s", from, to).isEqualTo(crossesLinks);
@@ -90,18 +112,84 @@ class TlsModeChangeTest {
     }
     assertThat(TlsModeChange.of(cluster(ON, 3), pods(MIGRATION, MIGRATION, MIGRATION), sts(MIGRATION, 3))
         .refusal()).hasValueSatisfying(m -> assertThat(m)
-            .startsWith("spec.tls asks for TLS only (plaintext: false) while the pods run with plaintext links "
-                + "(migration)")
-            .contains("nothing was applied", "keep spec.tls.plaintext: true", "spec.restore"));
+            .startsWith("spec.tls asks for TLS only (plaintext: false) on spec.port 6379 and spec.sentinel.port "
+                + "26379 while the pods serve TLS on 6380 and 26381 with plaintext links")
+            .contains("nothing was applied", "set spec.port: 6380 and spec.sentinel.port: 26381",
+                "keep spec.tls.plaintext: true"));
     assertThat(TlsModeChange.of(cluster(OFF, 3), pods(ON, ON, ON), sts(ON, 3)).refusal())
         .hasValueSatisfying(m -> assertThat(m)
-            .startsWith("spec.tls asks for plaintext links (off) while the pods run TLS only")
-            .contains("set spec.tls back to enabled: true, plaintext: false"));
+            .startsWith("spec.tls asks for no TLS while the pods run TLS only")
+            .contains("set spec.tls back to enabled: true"));
+    assertThat(TlsModeChange.of(cluster(MIGRATION, 3), pods(ON, ON, ON), sts(ON, 3)).refusal())
+        .hasValueSatisfying(m -> assertThat(m)
+            .startsWith("spec.tls asks for plaintext links with TLS on tls.port 6380 and tls.sentinelPort 26381 "
+                + "while the pods run TLS only on 6379 and 26379")
+            .contains("set spec.tls.port: 6379 and spec.tls.sentinelPort: 26379"));
+    assertThat(TlsModeChange.of(cluster(ON, 3), pods(OFF, OFF, OFF), sts(OFF, 3)).refusal())
+        .hasValueSatisfying(m -> assertThat(m).contains("first set spec.tls.plaintext: true"));
+  }
+
+  private static TlsModeChange walking(ValkeyCluster spec, ValkeyCluster built, TlsMode... shapes) {
+    List<Pod> pods = new ArrayList<>();
+    for (int i = 0; i < shapes.length - 1; i++) {
+      pods.add(pod(shapes[i] == ON ? built : cluster(shapes[i], 3), shapes[i], i));
+    }
+    TlsMode template = shapes[shapes.length - 1];
+    return TlsModeChange.of(spec, pods, sts(template == ON ? built : cluster(template, 3), template));
+  }
+
+  /**
+   * TLS only on the migration's TLS ports is reached one phase at a time, each a neighbour of
+   * every pod's shape, and left the same way back; the phases are built on the plaintext ports
+   * the pods serve, which the spec no longer names.
+   */
+  @Test
+  void aMigrationWalksToTlsOnlyOnItsTlsPortsAndBackOnePhaseAtATime() {
+    ValkeyCluster on = migrated(3);
+    ValkeyCluster migration = cluster(MIGRATION, 3);
+    TlsMode by = TlsMode.LINKS_BY_PORT;
+    TlsMode addresses = TlsMode.TLS_ADDRESSES;
+    // Pods first, the template last.
+    TlsModeChange first = walking(on, on, MIGRATION, MIGRATION, MIGRATION, MIGRATION);
+    assertThat(first.refusal()).isEmpty();
+    assertThat(first.target()).isEqualTo(by);
+    assertThat(first.build().getSpec().port).isEqualTo(6379);
+    assertThat(first.build().getSpec().sentinel.port).isEqualTo(26379);
+    assertThat(first.build().getSpec().tls.port).isEqualTo(6380);
+    assertThat(first.build().getSpec().tls.sentinelPort).isEqualTo(26381);
+    assertThat(first.build().getSpec().tls.plaintext).isTrue();
+    assertThat(on.getSpec().port).as("the spec is left as it is").isEqualTo(6380);
+    assertThat(walking(on, on, MIGRATION, by, by, by).target()).isEqualTo(by);
+    assertThat(walking(on, on, by, by, by, by).target()).isEqualTo(addresses);
+    assertThat(walking(on, on, by, addresses, addresses, addresses).target()).isEqualTo(addresses);
+    TlsModeChange last = walking(on, on, addresses, addresses, addresses, addresses);
+    assertThat(last.target()).isEqualTo(ON);
+    assertThat(last.build()).isSameAs(on);
+    assertThat(walking(on, on, addresses, ON, ON, ON).target()).isEqualTo(ON);
+    assertThat(walking(on, on, addresses, ON, ON, ON).status()).isEqualTo("tls-addresses, on");
+
+    // Back: TLS stays on the ports it is served on, now tls.port and tls.sentinelPort.
+    TlsModeChange back = walking(migration, on, ON, ON, ON, ON);
+    assertThat(back.refusal()).isEmpty();
+    assertThat(back.target()).isEqualTo(addresses);
+    assertThat(back.build()).isSameAs(migration);
+    assertThat(walking(migration, on, ON, addresses, addresses, addresses).target()).isEqualTo(addresses);
+    assertThat(walking(migration, on, addresses, addresses, addresses, addresses).target()).isEqualTo(by);
+    assertThat(walking(migration, on, by, by, by, by).target()).isEqualTo(MIGRATION);
+    // Turning round half-way: one step back from the most advanced pod.
+    assertThat(walking(migration, on, by, addresses, addresses, addresses).target()).isEqualTo(by);
+    assertThat(walking(on, on, by, addresses, by, by).target()).isEqualTo(addresses);
+
+    // A migration's phases keep their ports until it ends.
+    ValkeyCluster moved = cluster(MIGRATION, 3);
+    moved.getSpec().port = 6390;
+    assertThat(walking(moved, on, addresses, addresses, addresses, addresses).refusal()).hasValueSatisfying(m -> assertThat(m)
+        .contains("a migration keeps its ports until it ends"));
   }
 
   @Test
   void aNewClusterStartsInAnyShape() {
-    for (TlsMode m : TlsMode.values()) {
+    for (TlsMode m : SPEC_SHAPES) {
       TlsModeChange ch = TlsModeChange.of(cluster(m, 3), List.of(), null);
       assertThat(ch.refusal()).isEmpty();
       assertThat(ch.status()).isEqualTo(m == OFF ? null : m.label());
@@ -137,6 +225,7 @@ class TlsModeChangeTest {
     assertThat(TlsModeChange.of(cluster(ON, 3), split, sts(ON, 3)).refusal()).isEmpty();
     assertThat(TlsModeChange.of(cluster(MIGRATION, 3), split, sts(ON, 3)).refusal()).isEmpty();
     assertThat(TlsModeChange.of(cluster(ON, 3), split, sts(ON, 3)).status()).isEqualTo("migration, on");
+    assertThat(TlsModeChange.of(cluster(ON, 3), split, sts(ON, 3)).target()).isEqualTo(ON);
   }
 
   @Test

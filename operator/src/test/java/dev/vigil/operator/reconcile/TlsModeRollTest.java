@@ -106,7 +106,7 @@ class TlsModeRollTest {
     ValkeyCluster refused = get("up");
     assertThat(refused.getStatus().phase).isEqualTo("Invalid");
     assertThat(condition(refused, ValkeyClusterStatus.SPEC_INVALID).getMessage())
-        .contains("spec.tls asks for TLS only (plaintext: false) while the pods run with plaintext links");
+        .contains("spec.tls asks for TLS only (plaintext: false) on spec.port 6379", "with plaintext links");
     assertThat(valkeyConf("up")).as("nothing applied").contains("port 6379\n", "tls-replication no\n");
     assertThat(templateMode("up")).isEqualTo(TlsMode.MIGRATION);
     assertThat(sts("up").getStatus().getUpdateRevision()).isEqualTo(revision);
@@ -160,7 +160,7 @@ class TlsModeRollTest {
     edit("down", TlsModeRollTest::tlsOnly);
     op.reconciler.reconcile(get("down"));
     assertThat(condition(get("down"), ValkeyClusterStatus.SPEC_INVALID).getMessage())
-        .contains("while the pods run with plaintext links (off)");
+        .contains("while some pods run without TLS (off)");
     assertThat(templateMode("down")).isEqualTo(TlsMode.OFF);
     edit("down", t -> t.plaintext = true);
     op.reconciler.reconcile(get("down"));
@@ -183,7 +183,7 @@ class TlsModeRollTest {
     edit("mid", TlsModeRollTest::tlsOnly);
     op.reconciler.reconcile(get("mid"));
     assertThat(condition(get("mid"), ValkeyClusterStatus.SPEC_INVALID).getMessage())
-        .contains("while the pods run with plaintext links (off, migration)");
+        .contains("while some pods run without TLS (off, migration)");
     assertThat(templateMode("mid")).isEqualTo(TlsMode.OFF);
 
     edit("mid", t -> t.enabled = false);
@@ -191,6 +191,116 @@ class TlsModeRollTest {
     assertThat(get("mid").getStatus().tlsMode).isEqualTo("off, migration");
     assertThat(client.pods().inNamespace(NS).withName("mid-1").get()).as("the roll goes on").isNull();
     assertThat(client.pods().inNamespace(NS).withName("mid-0").get()).isNotNull();
+  }
+
+  private String vigilConf(String name) {
+    return client.configMaps().inNamespace(NS).withName(name).get().getData().get("vigil.conf");
+  }
+
+  private List<String> initNodeArgs(String name) {
+    return sts(name).getSpec().getTemplate().getSpec().getInitContainers().stream()
+        .filter(c -> "init-node".equals(c.getName())).findFirst().orElseThrow().getArgs();
+  }
+
+  private long switchovers() {
+    return op.commands.sent.stream().filter(c -> c.startsWith("switchover")).count();
+  }
+
+  /**
+   * Reconciles (the StatefulSet controller making pods between reconciles) until every pod and
+   * the template run {@code shape}; a switchover hands the master to the next pod, as the daemons
+   * would. Returns the master's ordinal then.
+   */
+  private int rollTo(String name, TlsMode shape, int master) {
+    for (int step = 0; step < 40 && !(templateMode(name) == shape && podsIn(name, shape).size() == 3); step++) {
+      long before = switchovers();
+      op.reconciler.reconcile(get(name));
+      op.pods.sync(NS);
+      assertThat(condition(get(name), ValkeyClusterStatus.SPEC_INVALID).getStatus()).isEqualTo("False");
+      if (switchovers() > before) {
+        master = (master + 1) % 3;
+        elect(name, master);
+      }
+    }
+    assertThat(podsIn(name, shape)).as("every pod in %s", shape).hasSize(3);
+    return master;
+  }
+
+  /**
+   * A migration's cluster reaches TLS only on its TLS ports, where its clients moved, in three
+   * rolling changes with one switchover each: links by port, addresses on the TLS ports, then the
+   * plaintext ports closed; and goes back the same way. The daemons' and nodes' configuration of
+   * each phase is what the real-server TlsMigrationTest runs.
+   */
+  @Test
+  void aMigrationReachesTlsOnlyOnItsTlsPortsPhaseByPhaseAndGoesBack() {
+    migrating("walk");
+    ValkeyCluster c = get("walk");
+    c.getSpec().tls.plaintext = false;
+    c.getSpec().port = 6380;
+    c.getSpec().sentinel.port = 26381;
+    client.resources(ValkeyCluster.class).inNamespace(NS).resource(c).update();
+
+    op.reconciler.reconcile(get("walk"));
+    assertThat(templateMode("walk")).isEqualTo(TlsMode.LINKS_BY_PORT);
+    assertThat(valkeyConf("walk")).contains("port 6379\n", "tls-port 6380\n", "tls-replication no\n",
+        "replica-announce-port 6379\n");
+    assertThat(vigilConf("walk")).contains("port = 26379", "ports = [6380, 26381]", "walk-0.walk-headless.tlsmode.svc:26379")
+        .doesNotContain("announce-port", "replication =");
+    assertThat(initNodeArgs("walk")).containsSequence("--tls-ports", "6380,26381")
+        .contains("$(POD_NAME).walk-headless.tlsmode.svc:6379").doesNotContain("--tls");
+    int master = rollTo("walk", TlsMode.LINKS_BY_PORT, 0);
+    assertThat(switchovers()).isEqualTo(1);
+
+    op.reconciler.reconcile(get("walk"));
+    // The status tells the shapes the pods run (the template changes in this same reconcile).
+    assertThat(get("walk").getStatus().tlsMode).isEqualTo("links-by-port");
+    assertThat(templateMode("walk")).isEqualTo(TlsMode.TLS_ADDRESSES);
+    assertThat(valkeyConf("walk")).contains("port 6379\n", "tls-port 6380\n", "replica-announce-port 6380\n");
+    assertThat(vigilConf("walk")).contains("ports = [6380, 26381]", "announce-port = 26381",
+        "walk-0.walk-headless.tlsmode.svc:26381", "port = 6380");
+    assertThat(client.configMaps().inNamespace(NS).withName("walk").get().getData().get("bootstrap-master"))
+        .endsWith(":6380");
+    assertThat(initNodeArgs("walk")).contains("$(POD_NAME).walk-headless.tlsmode.svc:6380");
+    master = rollTo("walk", TlsMode.TLS_ADDRESSES, master);
+    assertThat(switchovers()).isEqualTo(2);
+
+    op.reconciler.reconcile(get("walk"));
+    assertThat(templateMode("walk")).isEqualTo(TlsMode.ON);
+    assertThat(valkeyConf("walk")).contains("port 0\n", "tls-port 6380\n", "tls-replication yes\n")
+        .doesNotContain("replica-announce-port");
+    assertThat(vigilConf("walk")).contains("port = 0", "replication = true").doesNotContain("ports =");
+    master = rollTo("walk", TlsMode.ON, master);
+    assertThat(switchovers()).isEqualTo(3);
+    op.reconciler.reconcile(get("walk"));
+    ValkeyCluster done = get("walk");
+    assertThat(done.getStatus().tlsMode).isEqualTo("on");
+    assertThat(condition(done, ValkeyClusterStatus.PROGRESSING).getStatus()).isEqualTo("False");
+    assertThat(client.services().inNamespace(NS).withName("walk").get().getSpec().getPorts())
+        .extracting(p -> p.getPort()).containsExactly(6380);
+    assertThat(client.secrets().inNamespace(NS).withName("walk-connection").get().getData())
+        .containsKey("tlsPort");
+
+    // Back to plaintext links: TLS stays where it is served.
+    ValkeyCluster back = get("walk");
+    back.getSpec().tls.plaintext = true;
+    back.getSpec().port = 6379;
+    back.getSpec().sentinel.port = 26379;
+    back.getSpec().tls.port = 6380;
+    back.getSpec().tls.sentinelPort = 26381;
+    client.resources(ValkeyCluster.class).inNamespace(NS).resource(back).update();
+    op.reconciler.reconcile(get("walk"));
+    assertThat(templateMode("walk")).isEqualTo(TlsMode.TLS_ADDRESSES);
+    master = rollTo("walk", TlsMode.TLS_ADDRESSES, master);
+    op.reconciler.reconcile(get("walk"));
+    assertThat(templateMode("walk")).isEqualTo(TlsMode.LINKS_BY_PORT);
+    master = rollTo("walk", TlsMode.LINKS_BY_PORT, master);
+    op.reconciler.reconcile(get("walk"));
+    assertThat(templateMode("walk")).isEqualTo(TlsMode.MIGRATION);
+    rollTo("walk", TlsMode.MIGRATION, master);
+    assertThat(switchovers()).isEqualTo(6);
+    assertThat(valkeyConf("walk")).contains("port 6379\n", "tls-port 6380\n", "tls-replication no\n")
+        .doesNotContain("replica-announce-port");
   }
 
   @Test
