@@ -93,6 +93,6 @@ final class DaemonLinks {
   }
 
   private RespClientOptions withTls(RespClientOptions options) {
-    return config.get().tls().tlsTo(options.port()) ? options.withSsl(tls.client()) : options;
+    return config.get().tls().tlsTo(options.port()) ? options.withSsl(tls.clientFor(options.host())) : options;
   }
 }

@@ -30,7 +30,7 @@ import javax.net.ssl.TrustManager;
  * @param clientCertificate the leaf certificate outbound links present
  * @param warnings settings that could not be honoured as written (logged, not fatal)
  */
-public record TlsMaterial(SslContext server, SslContext client,
+public record TlsMaterial(SslContext server, SslContext client, SslContext clientByAddress,
     X509Certificate serverCertificate, X509Certificate clientCertificate, List<String> warnings) {
 
   /**
@@ -71,26 +71,39 @@ public record TlsMaterial(SslContext server, SslContext client,
             case OPTIONAL -> ClientAuth.OPTIONAL;
             case NO -> ClientAuth.NONE;
           });
-      SslContextBuilder client = SslContextBuilder.forClient()
-          .sslProvider(SslProvider.JDK)
-          .keyManager(clientKey, clientChain)
-          .trustManager(trust)
-          // Valkey and Sentinel check no host name; Vigil does when names are what peers are
-          // dialled by, since then the certificate can carry them.
+      // Valkey and Sentinel check no host name; Vigil does when names are what peers are dialled
+      // by, since then the certificate can carry them. A peer dialled by an IP address (a pod of
+      // a Deployment, announcing its pod IP) is checked against the CA only, as everywhere in
+      // Valkey: certificates for pod IPs rarely exist.
+      SslContextBuilder client = clientBuilder(s, clientKey, clientChain, trust, suites)
           .endpointIdentificationAlgorithm(verifyHostnames ? "HTTPS" : null);
+      SslContextBuilder byAddress = clientBuilder(s, clientKey, clientChain, trust, suites)
+          .endpointIdentificationAlgorithm(null);
       if (!s.protocols().isEmpty()) {
         server.protocols(s.protocols());
-        client.protocols(s.protocols());
       }
       if (!suites.isEmpty()) {
         server.ciphers(suites, SupportedCipherSuiteFilter.INSTANCE);
-        client.ciphers(suites, SupportedCipherSuiteFilter.INSTANCE);
       }
-      return new TlsMaterial(server.build(), client.build(), chain.get(0), clientChain.get(0),
-          List.copyOf(warnings));
+      SslContext verifying = client.build();
+      return new TlsMaterial(server.build(), verifying, verifyHostnames ? byAddress.build() : verifying,
+          chain.get(0), clientChain.get(0), List.copyOf(warnings));
     } catch (SSLException | IllegalArgumentException e) {
       throw new TlsFileException("tls settings: " + e.getMessage(), e);
     }
+  }
+
+  private static SslContextBuilder clientBuilder(TlsSettings s, PrivateKey key, List<X509Certificate> chain,
+      TrustManager trust, List<String> suites) {
+    SslContextBuilder b = SslContextBuilder.forClient().sslProvider(SslProvider.JDK).keyManager(key, chain)
+        .trustManager(trust);
+    if (!s.protocols().isEmpty()) {
+      b.protocols(s.protocols());
+    }
+    if (!suites.isEmpty()) {
+      b.ciphers(suites, SupportedCipherSuiteFilter.INSTANCE);
+    }
+    return b;
   }
 
   /** Refusals name the daemon's own settings. */

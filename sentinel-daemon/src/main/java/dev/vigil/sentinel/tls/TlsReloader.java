@@ -24,6 +24,7 @@ public final class TlsReloader implements AutoCloseable {
   private final BooleanSupplier verifyHostnames;
   private final ReloadableSslContext server;
   private final ReloadableSslContext client;
+  private final ReloadableSslContext clientByAddress;
   private volatile X509Certificate serverCertificate;
   private String loaded;
   private String refused;
@@ -45,6 +46,7 @@ public final class TlsReloader implements AutoCloseable {
     m.warnings().forEach(w -> log.warn("config: {}", w));
     this.server = new ReloadableSslContext(m.server(), settings.preferServerCiphers());
     this.client = new ReloadableSslContext(m.client(), false);
+    this.clientByAddress = new ReloadableSslContext(m.clientByAddress(), false);
     this.serverCertificate = m.serverCertificate();
     this.loaded = fingerprint;
     log.info("TLS: presenting '{}' (valid until {}), re-read every {}",
@@ -87,6 +89,7 @@ public final class TlsReloader implements AutoCloseable {
       TlsMaterial m = TlsMaterial.load(settings, verifyHostnames.getAsBoolean());
       server.swap(m.server());
       client.swap(m.client());
+      clientByAddress.swap(m.clientByAddress());
       serverCertificate = m.serverCertificate();
       loaded = fingerprint;
       refused = null;
@@ -112,8 +115,13 @@ public final class TlsReloader implements AutoCloseable {
     return server;
   }
 
-  public SslContext client() {
-    return client;
+  /**
+   * The context for an outbound link to {@code host}: one dialled by an IP address is checked
+   * against the CA only, one dialled by name against the name too (with host names on).
+   */
+  public SslContext clientFor(String host) {
+    return io.netty.util.NetUtil.isValidIpV4Address(host) || io.netty.util.NetUtil.isValidIpV6Address(host)
+        ? clientByAddress : client;
   }
 
   /** The certificate new TLS connections to this daemon are shown. */

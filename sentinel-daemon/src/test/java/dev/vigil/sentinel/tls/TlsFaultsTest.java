@@ -134,6 +134,35 @@ class TlsFaultsTest {
         good.group("mymaster").master().info() != null);
   }
 
+  /**
+   * With host names on, a node dialled by an IP address (a pod of a Deployment announces its pod
+   * IP) is checked against the CA only, as Valkey checks every peer: its certificate names no
+   * address, and the link comes up; one from another CA is still refused.
+   */
+  @Test
+  void withHostnamesOnANodeDialledByAddressIsCheckedAgainstTheCaOnly() throws Exception {
+    TestCertificates ca = TestCertificates.authority("vigil-test-ca");
+    Path dir = Files.createDirectory(certs.resolve("name-only"));
+    ca.writeCertificate(dir.resolve("ca.crt"));
+    TestCertificates.Issued nameOnly = ca.issue("name-only-node", "node.example");
+    nameOnly.writeTo(dir.resolve("node.crt"), dir.resolve("node.key"));
+    TlsFiles nameOnlyFiles = new TlsFiles(dir.resolve("ca.crt"), dir.resolve("node.crt"),
+        dir.resolve("node.key"), nameOnly.sslContext(ca.certificate()));
+    TlsFiles named = ca.writeLoopback(Files.createDirectory(certs.resolve("named-by-ca")), "node");
+    ValkeyServer byAddress = servers.start(ValkeyServer.builder().tls(nameOnlyFiles));
+    String hostnames = "resolve-hostnames = true, announce-hostnames = true\n";
+    SentinelDaemon d = daemons.start(TlsGroupTest.hocon(byAddress, named, "") + "vigil { " + hostnames + " }");
+    await().atMost(Duration.ofSeconds(10)).until(() -> d.group("mymaster").master().info() != null);
+    assertThat(logs.matching("cannot connect to node 127.0.0.1:" + byAddress.port())).isEmpty();
+
+    TlsFiles other = TestCertificates.authority("other-ca").writeLoopback(
+        Files.createDirectory(certs.resolve("other-ca")), "node");
+    ValkeyServer foreign = servers.start(ValkeyServer.builder().tls(other));
+    daemons.start(TlsGroupTest.hocon(foreign, named, "") + "vigil { " + hostnames + " }");
+    await().atMost(Duration.ofSeconds(10)).until(() -> !logs.matching(
+        "cannot connect to node 127.0.0.1:" + foreign.port(), "not signed by a trusted CA").isEmpty());
+  }
+
   @Test
   void plaintextToTheTlsPortIsRefusedAndLoggedOnce() throws Exception {
     TlsFiles files = TestCertificates.authority("ca").writeLoopback(certs, "daemon");
