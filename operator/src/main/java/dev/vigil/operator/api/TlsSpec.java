@@ -67,13 +67,13 @@ public class TlsSpec {
   @JsonPropertyDescription("Keep the plaintext ports (spec.port, spec.sentinel.port) during a migration; "
       + "TLS is then on port and sentinelPort below, and replication and daemon links stay plaintext. "
       + "Off: TLS only, on spec.port and spec.sentinel.port, every link over TLS. A running cluster goes "
-      + "between no TLS and plaintext: true as one rolling change, either way. From plaintext: true to TLS only, "
-      + "set plaintext: false together with spec.port and spec.sentinel.port equal to port and sentinelPort "
-      + "(where clients already moved): the operator rolls the pods through two compatible phases (links by "
-      + "port, then addresses on the TLS ports) and then closes the plaintext ports, each a rolling change "
-      + "with a switchover. Back: plaintext: true with the plaintext ports in spec.port/spec.sentinel.port and "
-      + "port/sentinelPort where TLS is served; the phases run backwards. Other changes across TLS only are "
-      + "refused (condition SpecInvalid) with nothing applied, unless the cluster has a single pod.")
+      + "between no TLS and plaintext: true as one rolling change, either way. To TLS only on a running "
+      + "cluster, set enabled: true, plaintext: false and spec.port/spec.sentinel.port to ports its pods do not "
+      + "serve plaintext on (from a migration: port and sentinelPort below, where clients moved): the operator "
+      + "rolls the pods through compatible phases (TLS added, links by port, addresses on the TLS ports, "
+      + "plaintext closed), each a rolling change with a switchover. Back the same way with the plaintext ports "
+      + "in spec.port/spec.sentinel.port. A change the phases cannot make is refused (condition SpecInvalid) "
+      + "with nothing applied.")
   public Boolean plaintext = false;
 
   @Min(1)

@@ -67,7 +67,7 @@ final class PodParts {
         .withSecurityContext(restricted())
         .addNewVolumeMount().withName("config").withMountPath("/etc/vigil").withReadOnly(true).endVolumeMount();
     if (TlsParts.spec(c).keepsPlaintext()) {
-      b.addNewPort().withName("sentinel-tls").withContainerPort(TlsParts.daemonTlsPort(c)).endPort();
+      b.addNewPort().withName(TlsParts.SENTINEL_TLS_PORT).withContainerPort(TlsParts.daemonTlsPort(c)).endPort();
     }
     Container d = b.build();
     TlsParts.mountInto(c, d.getVolumeMounts());

@@ -55,7 +55,9 @@ public enum TlsMode {
     }
     Optional<Integer> tlsPort = TlsParts.valkeyPort(pod, TlsParts.VALKEY_TLS_PORT);
     if (tlsPort.isEmpty()) {
-      return ON;
+      // A daemon of a Deployment (sentinel.mode deployment) has no Valkey container: its own TLS
+      // port beside the plaintext one marks the migration.
+      return TlsParts.containerPort(pod, TlsParts.SENTINEL_TLS_PORT).isPresent() ? MIGRATION : ON;
     }
     List<String> args = TlsParts.initNodeArgs(pod);
     if (!args.contains(TlsParts.TLS_PORTS_FLAG)) {

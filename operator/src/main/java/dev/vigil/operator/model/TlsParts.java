@@ -35,6 +35,8 @@ public final class TlsParts {
   static final String VOLUME = "tls";
   /** The Valkey container's TLS port while plaintext is kept (a migration); its presence marks that shape. */
   static final String VALKEY_TLS_PORT = "valkey-tls";
+  /** The daemon container's TLS port while plaintext is kept. */
+  static final String SENTINEL_TLS_PORT = "sentinel-tls";
   /** init-node's flag naming the ports it dials over TLS; in its args, it marks a migration's phases. */
   static final String TLS_PORTS_FLAG = "--tls-ports";
 

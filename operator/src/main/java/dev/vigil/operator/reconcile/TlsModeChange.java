@@ -20,30 +20,28 @@ import java.util.stream.Collectors;
  * The shape {@code spec.tls} takes the running pods to next, as a pure function of the spec, the
  * pods and the StatefulSet: the shape asked for when every pod that runs or is about to be made
  * can keep replicating from and watching the pods of that shape ({@link TlsMode#compatibleWith});
- * otherwise, between plaintext links and TLS only, the next phase of a migration, one rolling
- * change each (migration, links by port, TLS addresses, TLS only, or back). The shapes are read
- * from the pods themselves, so a restarted operator (or a new leader) takes the same step.
+ * otherwise the next shape on the walk across TLS only (no TLS, migration, links by port, TLS
+ * addresses, TLS only, or back), one rolling change each. The shapes are read from the pods
+ * themselves, so a restarted operator (or a new leader) takes the same step.
  *
- * <p>TLS only at the end of a migration serves where clients moved during it, the TLS ports: the
- * spec says so with {@code spec.port} and {@code spec.sentinel.port} set to them (a TLS-only
- * cluster serves TLS on those). The phases run with the plaintext ports the pods serve, read from
- * them. The way back is {@code plaintext: true} with the plaintext ports again and {@code tls.port}
- * and {@code tls.sentinelPort} where TLS is served now.
+ * <p>No port serves plaintext and TLS, and the walk serves both for a while: TLS only reached from
+ * plaintext serves on other ports than plaintext did, the ones the spec names ({@code spec.port},
+ * {@code spec.sentinel.port}; from a migration, its TLS ports, where clients already moved); the
+ * way back serves plaintext on the spec's ports beside TLS where the pods serve it. The shapes on
+ * the way are built from those ports (the spec names only the end's). A change that cannot walk
+ * (ports that collide, a migration's ports changed half-way, no certificate left for the way
+ * back) is refused with nothing applied.
  *
  * @param requested the shape the spec asks for
  * @param served the shapes of the existing Valkey pods and of the StatefulSet's template
  * @param target the shape to build the pods in now
- * @param build the cluster the models build {@code target} from: the spec's, or for a phase, the
- *     migration's (plaintext ports kept, those the pods serve)
+ * @param build the cluster the models build {@code target} from: the spec's, or on the way, a
+ *     migration's (TLS on, plaintext kept) on the walk's ports
  * @param refusal why the spec is refused, or empty
  */
 record TlsModeChange(TlsMode requested, Set<TlsMode> served, TlsMode target, ValkeyCluster build,
     Optional<String> refusal) {
   private static final KubernetesSerialization JSON = new KubernetesSerialization();
-  /** The shapes a migration walks through, in order; OFF takes no part (TLS ports appear first). */
-  private static final Set<TlsMode> WALK = EnumSet.of(TlsMode.MIGRATION, TlsMode.LINKS_BY_PORT,
-      TlsMode.TLS_ADDRESSES, TlsMode.ON);
-
   TlsModeChange {
     served = served.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(served));
   }
@@ -92,88 +90,150 @@ record TlsModeChange(TlsMode requested, Set<TlsMode> served, TlsMode target, Val
     if (split) {
       return new TlsModeChange(requested, served, requested, cr, Optional.empty());
     }
-    if (requested != TlsMode.OFF && WALK.containsAll(served)) {
-      return walk(cr, requested, served, specs);
-    }
-    return new TlsModeChange(requested, served, requested, cr, Optional.of(refusal(requested, served)));
+    return walk(cr, requested, served, specs);
   }
 
   /**
    * A migration's next step: towards TLS only, one shape past the least advanced pod; back, one
-   * shape before the most advanced. Every pod then runs a neighbour of the target.
+   * shape before the most advanced (down to no TLS when the spec asks for none). Every pod then
+   * runs a neighbour of the target. The shapes on the way keep the plaintext ports and serve TLS on
+   * the TLS ports: forward, those the pods serve in plaintext and the ones the spec names for TLS
+   * only; back, the spec's plaintext ports and those the pods serve TLS on.
    */
   private static TlsModeChange walk(ValkeyCluster cr, TlsMode requested, Set<TlsMode> served, List<PodSpec> specs) {
+    if (cr.getSpec().sentinel.mode != dev.vigil.operator.api.SentinelSpec.Mode.sidecar) {
+      // The daemons' Deployment rolls on its own, out of step with the pods' phases.
+      return new TlsModeChange(requested, served, requested, cr, Optional.of("spec.tls asks to cross TLS only ("
+          + labels(served) + " to " + requested.label() + ") on a running cluster in sentinel.mode deployment: "
+          + "nothing was applied. The operator walks that change only with sidecar daemons, which roll with "
+          + "their pods; here the daemons' Deployment would roll out of step with the nodes. Create a new "
+          + "cluster with the TLS settings and restore a backup of this one into it (spec.restore), or switch "
+          + "to sentinel.mode sidecar first"));
+    }
     boolean forward = requested == TlsMode.ON;
     TlsMode[] all = TlsMode.values();
     TlsMode target = forward
-        ? all[Math.min(TlsMode.ON.ordinal(), Collections.min(served).ordinal() + 1)]
-        : all[Math.max(TlsMode.MIGRATION.ordinal(), Collections.max(served).ordinal() - 1)];
-    Optional<Ports> kept = specs.stream().filter(s -> TlsMode.of(s) != TlsMode.ON && TlsMode.of(s) != TlsMode.OFF)
-        .map(Ports::of).flatMap(Optional::stream).findFirst();
-    Optional<String> mismatch = forward ? forwardMismatch(cr, kept) : backwardMismatch(cr, specs);
+        ? all[Collections.min(served).ordinal() + 1]
+        : all[Math.max(requested.ordinal(), Collections.max(served).ordinal() - 1)];
+    Optional<Ports> way = forward ? forwardPorts(cr, specs) : backwardPorts(cr, specs);
+    Optional<String> mismatch = way.isEmpty() ? Optional.of(noPorts(cr, forward))
+        : forward ? forwardMismatch(cr, way.get(), specs) : backwardMismatch(cr, requested, way.get(), specs);
     if (mismatch.isPresent()) {
       return new TlsModeChange(requested, served, requested, cr, mismatch);
     }
     if (target == requested) {
       return new TlsModeChange(requested, served, target, cr, Optional.empty());
     }
-    ValkeyCluster build = cr;
-    if (forward) {
-      // The phases keep the plaintext ports the pods serve; the spec already names TLS only's.
-      Ports p = kept.orElseThrow();
-      build = JSON.clone(cr);
-      build.getSpec().port = p.valkey();
-      build.getSpec().sentinel.port = p.sentinel();
-      build.getSpec().tls.port = p.valkeyTls();
-      build.getSpec().tls.sentinelPort = p.sentinelTls();
-      build.getSpec().tls.plaintext = true;
-    }
+    // The spec names the end state's ports; the way there keeps the ports the pods serve.
+    ValkeyCluster build = JSON.clone(cr);
+    Ports p = way.get();
+    build.getSpec().port = p.valkey();
+    build.getSpec().sentinel.port = p.sentinel();
+    build.getSpec().tls.port = p.valkeyTls();
+    build.getSpec().tls.sentinelPort = p.sentinelTls();
+    build.getSpec().tls.enabled = true;
+    build.getSpec().tls.plaintext = true;
     return new TlsModeChange(requested, served, target, build, Optional.empty());
   }
 
-  /** TLS only is reached from a migration only where clients already moved: its TLS ports. */
-  private static Optional<String> forwardMismatch(ValkeyCluster cr, Optional<Ports> kept) {
-    if (kept.isEmpty()) {
-      return Optional.empty();
-    }
-    Ports p = kept.get();
-    if (cr.getSpec().port == p.valkeyTls() && cr.getSpec().sentinel.port == p.sentinelTls()) {
-      return Optional.empty();
-    }
-    return Optional.of("spec.tls asks for TLS only (plaintext: false) on spec.port " + cr.getSpec().port
-        + " and spec.sentinel.port " + cr.getSpec().sentinel.port + " while the pods serve TLS on "
-        + p.valkeyTls() + " and " + p.sentinelTls() + " with plaintext links; nothing was applied. A running "
-        + "cluster reaches TLS only where its clients moved during the migration: set spec.port: " + p.valkeyTls()
-        + " and spec.sentinel.port: " + p.sentinelTls() + " with plaintext: false, and the operator rolls the "
-        + "pods in three compatible phases (links by port, TLS addresses, plaintext ports closed), each with a "
-        + "switchover; or keep spec.tls.plaintext: true");
+  /** Forward: plaintext where a pod not yet TLS only serves it, TLS where the spec asks for it. */
+  private static Optional<Ports> forwardPorts(ValkeyCluster cr, List<PodSpec> specs) {
+    return specs.stream().filter(s -> TlsMode.of(s) != TlsMode.ON).findFirst()
+        .flatMap(s -> TlsParts.containerPort(s, "valkey").flatMap(v -> TlsParts.containerPort(s, "sentinel")
+            .map(x -> new Ports(v, x, cr.getSpec().port, cr.getSpec().sentinel.port))));
   }
 
-  /** The way back keeps TLS where it is served now, on tls.port and tls.sentinelPort. */
-  private static Optional<String> backwardMismatch(ValkeyCluster cr, List<PodSpec> specs) {
-    Ports asked = new Ports(cr.getSpec().port, cr.getSpec().sentinel.port, cr.getSpec().tls.port,
-        cr.getSpec().tls.sentinelPort);
+  /** Back: plaintext where the spec asks for it, TLS where the most advanced pod serves it. */
+  private static Optional<Ports> backwardPorts(ValkeyCluster cr, List<PodSpec> specs) {
     for (PodSpec s : specs) {
-      if (TlsMode.of(s).phase() && Ports.of(s).filter(p -> !p.equals(asked)).isPresent()) {
-        Ports p = Ports.of(s).get();
-        return Optional.of("spec.tls asks for a migration on ports " + asked.valkey() + "/" + asked.sentinel()
-            + " (TLS " + asked.valkeyTls() + "/" + asked.sentinelTls() + ") while pods of a migration's phase serve "
-            + p.valkey() + "/" + p.sentinel() + " (TLS " + p.valkeyTls() + "/" + p.sentinelTls() + "); nothing was "
+      TlsMode m = TlsMode.of(s);
+      String valkey = m == TlsMode.ON ? "valkey" : "valkey-tls";
+      String sentinel = m == TlsMode.ON ? "sentinel" : "sentinel-tls";
+      Optional<Integer> v = TlsParts.containerPort(s, valkey);
+      Optional<Integer> x = TlsParts.containerPort(s, sentinel);
+      if (m != TlsMode.OFF && v.isPresent() && x.isPresent()) {
+        return Optional.of(new Ports(cr.getSpec().port, cr.getSpec().sentinel.port, v.get(), x.get()));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static String noPorts(ValkeyCluster cr, boolean forward) {
+    return "the pods of " + cr.getMetadata().getName() + " name no " + (forward ? "plaintext" : "TLS")
+        + " ports of their own (built by an older operator?): nothing was applied; the change across TLS only "
+        + "needs them to walk the phases";
+  }
+
+  /**
+   * TLS only is reached from plaintext only on other ports than plaintext's (no port serves both)
+   * and, from a migration, where its clients moved: its TLS ports.
+   */
+  private static Optional<String> forwardMismatch(ValkeyCluster cr, Ports way, List<PodSpec> specs) {
+    for (PodSpec s : specs) {
+      Optional<Ports> kept = Ports.of(s);
+      if (TlsMode.of(s) != TlsMode.ON && TlsMode.of(s) != TlsMode.OFF && kept.isPresent() && !kept.get().equals(way)) {
+        Ports p = kept.get();
+        return Optional.of("spec.tls asks for TLS only (plaintext: false) on spec.port " + cr.getSpec().port
+            + " and spec.sentinel.port " + cr.getSpec().sentinel.port + " while the pods serve TLS on "
+            + p.valkeyTls() + " and " + p.sentinelTls() + " with plaintext links; nothing was applied. A running "
+            + "cluster reaches TLS only where its clients moved during the migration: set spec.port: "
+            + p.valkeyTls() + " and spec.sentinel.port: " + p.sentinelTls() + " with plaintext: false, and the "
+            + "operator rolls the pods in three compatible phases (links by port, TLS addresses, plaintext ports "
+            + "closed), each with a switchover; or keep spec.tls.plaintext: true");
+      }
+    }
+    if (Set.of(way.valkey(), way.sentinel(), dev.vigil.operator.model.ConfigMapModel.DAEMON_HTTP_PORT)
+        .contains(way.valkeyTls()) || Set.of(way.valkey(), way.sentinel(), way.valkeyTls(),
+            dev.vigil.operator.model.ConfigMapModel.DAEMON_HTTP_PORT).contains(way.sentinelTls())) {
+      return Optional.of("spec.tls asks for TLS only on spec.port " + cr.getSpec().port + " and spec.sentinel.port "
+          + cr.getSpec().sentinel.port + " while the pods serve plaintext on " + way.valkey() + " and "
+          + way.sentinel() + ": nothing was applied. A running cluster reaches TLS only by serving TLS beside "
+          + "plaintext for a while, so on other ports: set spec.port and spec.sentinel.port to ports the pods do "
+          + "not serve plaintext on, with plaintext: false, and the operator walks there in four rolling changes "
+          + "(TLS added, links by port, TLS addresses, plaintext closed)");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The way back keeps TLS where it is served now (on tls.port and tls.sentinelPort, when the spec
+   * asks for a migration), keeps a migration's ports until it ends, and keeps the certificate the
+   * phases still serve.
+   */
+  private static Optional<String> backwardMismatch(ValkeyCluster cr, TlsMode requested, Ports way,
+      List<PodSpec> specs) {
+    if (requested == TlsMode.MIGRATION
+        && (way.valkeyTls() != cr.getSpec().tls.port || way.sentinelTls() != cr.getSpec().tls.sentinelPort)) {
+      return Optional.of("spec.tls asks for plaintext links with TLS on tls.port " + cr.getSpec().tls.port
+          + " and tls.sentinelPort " + cr.getSpec().tls.sentinelPort + " while the pods serve TLS on "
+          + way.valkeyTls() + " and " + way.sentinelTls() + "; nothing was applied. To go back to plaintext links "
+          + "by rolling changes, keep TLS where clients use it: set spec.tls.port: " + way.valkeyTls() + " and "
+          + "spec.tls.sentinelPort: " + way.sentinelTls() + " with plaintext: true and the plaintext ports in "
+          + "spec.port and spec.sentinel.port; or set spec.tls back to enabled: true, plaintext: false");
+    }
+    if (Set.of(way.valkeyTls(), way.sentinelTls(), dev.vigil.operator.model.ConfigMapModel.DAEMON_HTTP_PORT)
+        .contains(way.valkey()) || Set.of(way.valkeyTls(), way.sentinelTls(), way.valkey(),
+            dev.vigil.operator.model.ConfigMapModel.DAEMON_HTTP_PORT).contains(way.sentinel())) {
+      return Optional.of("spec.tls asks for plaintext on spec.port " + way.valkey() + " and spec.sentinel.port "
+          + way.sentinel() + " while the pods serve TLS on " + way.valkeyTls() + " and " + way.sentinelTls()
+          + ": nothing was applied. The way back serves plaintext beside TLS for a while, so on other ports: set "
+          + "spec.port and spec.sentinel.port to ports the pods do not serve TLS on");
+    }
+    for (PodSpec s : specs) {
+      Optional<Ports> p = Ports.of(s);
+      if (TlsMode.of(s).phase() && p.isPresent() && !p.get().equals(way)) {
+        Ports q = p.get();
+        return Optional.of("spec.tls asks for a migration on ports " + way.valkey() + "/" + way.sentinel()
+            + " (TLS " + way.valkeyTls() + "/" + way.sentinelTls() + ") while pods of a migration's phase serve "
+            + q.valkey() + "/" + q.sentinel() + " (TLS " + q.valkeyTls() + "/" + q.sentinelTls() + "); nothing was "
             + "applied: a migration keeps its ports until it ends, set them back");
       }
-      if (TlsMode.of(s) != TlsMode.ON) {
-        continue;
-      }
-      int valkey = TlsParts.containerPort(s, "valkey").orElse(cr.getSpec().port);
-      int sentinel = TlsParts.containerPort(s, "sentinel").orElse(cr.getSpec().sentinel.port);
-      if (valkey != cr.getSpec().tls.port || sentinel != cr.getSpec().tls.sentinelPort) {
-        return Optional.of("spec.tls asks for plaintext links with TLS on tls.port " + cr.getSpec().tls.port
-            + " and tls.sentinelPort " + cr.getSpec().tls.sentinelPort + " while the pods run TLS only on "
-            + valkey + " and " + sentinel + "; nothing was applied. To go back to plaintext links by rolling "
-            + "changes, keep TLS where clients use it: set spec.tls.port: " + valkey + " and "
-            + "spec.tls.sentinelPort: " + sentinel + " with plaintext: true and the plaintext ports in spec.port "
-            + "and spec.sentinel.port; or set spec.tls back to enabled: true, plaintext: false");
-      }
+    }
+    var t = cr.getSpec().tls;
+    if (requested == TlsMode.OFF && t.issuerRef == null && (t.secretName == null || t.secretName.isBlank())) {
+      return Optional.of("spec.tls asks for no TLS while the pods serve it, and names no certificate any more "
+          + "(issuerRef or secretName): nothing was applied; the way back to plaintext serves TLS beside "
+          + "plaintext for a while, so keep the certificate settings with enabled: false until it ends");
     }
     return Optional.empty();
   }
@@ -189,21 +249,6 @@ record TlsModeChange(TlsMode requested, Set<TlsMode> served, TlsMode target, Val
     return specs.stream().filter(s -> TlsMode.of(s) == TlsMode.TLS_ADDRESSES).map(Ports::of)
         .flatMap(Optional::stream)
         .allMatch(p -> p.valkeyTls() == cr.getSpec().port && p.sentinelTls() == cr.getSpec().sentinel.port);
-  }
-
-  private static String refusal(TlsMode requested, Set<TlsMode> served) {
-    String running = labels(served);
-    if (requested == TlsMode.ON) {
-      return "spec.tls asks for TLS only (plaintext: false) while some pods run without TLS (" + running + "): "
-          + "they serve no TLS port a rolling change could move the group's links to, so nothing was applied; "
-          + "first set spec.tls.plaintext: true (a migration: TLS added beside plaintext, an ordinary rolling "
-          + "change), then TLS only on the TLS ports (spec.port and spec.sentinel.port set to them), which the "
-          + "operator reaches in compatible phases";
-    }
-    return "spec.tls asks for no TLS while the pods run TLS only or a migration's phases (" + running + "): a pod "
-        + "without TLS could not reach those whose links use it, so nothing was applied; first go back to "
-        + "spec.tls.plaintext: true (the operator walks the phases back), then switch TLS off; or set spec.tls "
-        + "back to enabled: true";
   }
 
   /** For {@code status.tlsMode}: the shapes the pods run, or null while TLS never was on. */

@@ -53,10 +53,6 @@ final class TlsValidator {
     if (t.clientAuth == null) {
       p.add("spec.tls.clientAuth must be none, optional or required");
     }
-    if (s.sentinel.mode == SentinelSpec.Mode.deployment) {
-      p.add("spec.tls with sentinel.mode deployment is not supported yet: those daemons are dialled by pod IP, "
-          + "which the certificate cannot name; use sentinel.mode sidecar");
-    }
     if (t.keepsPlaintext()) {
       List<Integer> taken = List.of(s.port, s.sentinel.port, DAEMON_HTTP_PORT);
       if (t.port == null || taken.contains(t.port)) {

@@ -187,6 +187,27 @@ class TlsModelsTest {
     }
   }
 
+  /**
+   * Daemons of a Deployment under TLS: the certificate mounted, TLS only on their port, and their
+   * shape read back from their pods as the operator's links need it (they announce pod IPs, which
+   * peers check against the CA only).
+   */
+  @Test
+  void daemonsOfADeploymentRunTlsTooAndTheirShapeIsReadBack() {
+    ValkeyCluster c = withCertManager();
+    c.getSpec().sentinel.mode = dev.vigil.operator.api.SentinelSpec.Mode.deployment;
+    c.getSpec().sentinel.replicas = 3;
+    PodSpec daemon = SentinelDeploymentModel.desired(in(c)).orElseThrow().getSpec().getTemplate().getSpec();
+    assertThat(daemon.getVolumes()).extracting(Volume::getName).contains("tls");
+    assertThat(container(daemon, "vigil").getVolumeMounts()).anyMatch(m -> "/etc/tls".equals(m.getMountPath()));
+    assertThat(TlsMode.of(daemon)).isEqualTo(TlsMode.ON);
+    assertThat(StatefulSetModel.desired(in(c)).getSpec().getTemplate().getSpec().getInitContainers().get(0)
+        .getArgs()).contains("--tls", "--sentinel");
+    c.getSpec().tls.plaintext = true;
+    assertThat(TlsMode.of(SentinelDeploymentModel.desired(in(c)).orElseThrow().getSpec().getTemplate().getSpec()))
+        .isEqualTo(TlsMode.MIGRATION);
+  }
+
   @Test
   void aMigrationKeepsThePlaintextPortsAndAddsTlsOnItsOwnWithPlaintextLinks() {
     ValkeyCluster c = withCertManager();

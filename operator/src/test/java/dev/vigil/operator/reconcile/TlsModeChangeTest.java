@@ -118,15 +118,17 @@ class TlsModeChangeTest {
                 "keep spec.tls.plaintext: true"));
     assertThat(TlsModeChange.of(cluster(OFF, 3), pods(ON, ON, ON), sts(ON, 3)).refusal())
         .hasValueSatisfying(m -> assertThat(m)
-            .startsWith("spec.tls asks for no TLS while the pods run TLS only")
-            .contains("set spec.tls back to enabled: true"));
+            .startsWith("spec.tls asks for plaintext on spec.port 6379 and spec.sentinel.port 26379 while the pods "
+                + "serve TLS on 6379 and 26379")
+            .contains("nothing was applied", "ports the pods do not serve TLS on"));
     assertThat(TlsModeChange.of(cluster(MIGRATION, 3), pods(ON, ON, ON), sts(ON, 3)).refusal())
         .hasValueSatisfying(m -> assertThat(m)
             .startsWith("spec.tls asks for plaintext links with TLS on tls.port 6380 and tls.sentinelPort 26381 "
-                + "while the pods run TLS only on 6379 and 26379")
+                + "while the pods serve TLS on 6379 and 26379")
             .contains("set spec.tls.port: 6379 and spec.tls.sentinelPort: 26379"));
     assertThat(TlsModeChange.of(cluster(ON, 3), pods(OFF, OFF, OFF), sts(OFF, 3)).refusal())
-        .hasValueSatisfying(m -> assertThat(m).contains("first set spec.tls.plaintext: true"));
+        .hasValueSatisfying(m -> assertThat(m).startsWith("spec.tls asks for TLS only on spec.port 6379")
+            .contains("ports the pods do not serve plaintext on", "four rolling changes"));
   }
 
   private static TlsModeChange walking(ValkeyCluster spec, ValkeyCluster built, TlsMode... shapes) {
@@ -172,7 +174,9 @@ class TlsModeChangeTest {
     TlsModeChange back = walking(migration, on, ON, ON, ON, ON);
     assertThat(back.refusal()).isEmpty();
     assertThat(back.target()).isEqualTo(addresses);
-    assertThat(back.build()).isSameAs(migration);
+    assertThat(List.of(back.build().getSpec().port, back.build().getSpec().sentinel.port,
+        back.build().getSpec().tls.port, back.build().getSpec().tls.sentinelPort)).containsExactly(6379, 26379, 6380, 26381);
+    assertThat(back.build().getSpec().tls.plaintext).isTrue();
     assertThat(walking(migration, on, ON, addresses, addresses, addresses).target()).isEqualTo(addresses);
     assertThat(walking(migration, on, addresses, addresses, addresses, addresses).target()).isEqualTo(by);
     assertThat(walking(migration, on, by, by, by, by).target()).isEqualTo(MIGRATION);
@@ -185,6 +189,17 @@ class TlsModeChangeTest {
     moved.getSpec().port = 6390;
     assertThat(walking(moved, on, addresses, addresses, addresses, addresses).refusal()).hasValueSatisfying(m -> assertThat(m)
         .contains("a migration keeps its ports until it ends"));
+  }
+
+  @Test
+  void daemonsOfADeploymentDoNotWalkAcrossTlsOnly() {
+    ValkeyCluster on = migrated(3);
+    on.getSpec().sentinel.mode = dev.vigil.operator.api.SentinelSpec.Mode.deployment;
+    assertThat(TlsModeChange.of(on, pods(MIGRATION, MIGRATION, MIGRATION), sts(MIGRATION, 3)).refusal())
+        .hasValueSatisfying(m -> assertThat(m).contains("sentinel.mode deployment", "nothing was applied"));
+    ValkeyCluster migration = cluster(MIGRATION, 3);
+    migration.getSpec().sentinel.mode = dev.vigil.operator.api.SentinelSpec.Mode.deployment;
+    assertThat(TlsModeChange.of(migration, pods(OFF, OFF, OFF), sts(OFF, 3)).refusal()).as("a roll").isEmpty();
   }
 
   @Test

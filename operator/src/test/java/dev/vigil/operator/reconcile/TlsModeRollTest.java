@@ -156,11 +156,11 @@ class TlsModeRollTest {
     assertThat(done.getStatus().tlsMode).as("no TLS anywhere").isNull();
     assertThat(condition(done, ValkeyClusterStatus.PROGRESSING).getStatus()).isEqualTo("False");
 
-    // From plaintext the way to TLS only is refused too, and the way to a migration is open.
+    // From plaintext, TLS only on the same ports is refused (no port serves both); a migration is open.
     edit("down", TlsModeRollTest::tlsOnly);
     op.reconciler.reconcile(get("down"));
     assertThat(condition(get("down"), ValkeyClusterStatus.SPEC_INVALID).getMessage())
-        .contains("while some pods run without TLS (off)");
+        .contains("spec.tls asks for TLS only on spec.port 6379", "the pods serve plaintext on 6379");
     assertThat(templateMode("down")).isEqualTo(TlsMode.OFF);
     edit("down", t -> t.plaintext = true);
     op.reconciler.reconcile(get("down"));
@@ -183,7 +183,7 @@ class TlsModeRollTest {
     edit("mid", TlsModeRollTest::tlsOnly);
     op.reconciler.reconcile(get("mid"));
     assertThat(condition(get("mid"), ValkeyClusterStatus.SPEC_INVALID).getMessage())
-        .contains("while some pods run without TLS (off, migration)");
+        .contains("spec.tls asks for TLS only (plaintext: false) on spec.port 6379", "with plaintext links");
     assertThat(templateMode("mid")).isEqualTo(TlsMode.OFF);
 
     edit("mid", t -> t.enabled = false);
@@ -303,6 +303,62 @@ class TlsModeRollTest {
         .doesNotContain("replica-announce-port");
   }
 
+  /**
+   * One edit takes a running plaintext cluster to TLS only on other ports (TLS added, links by
+   * port, TLS addresses, plaintext closed: four rolls, four switchovers), and one edit takes it
+   * back; the certificate stays while any pod still serves TLS.
+   */
+  @Test
+  void onePlaintextClusterGoesToTlsOnlyWithOneEditAndBackWithAnother() {
+    ValkeyCluster c = new ValkeyCluster();
+    c.setMetadata(new ObjectMetaBuilder().withName("one").withNamespace(NS).build());
+    client.resources(ValkeyCluster.class).inNamespace(NS).resource(c).create();
+    op.reconciler.reconcile(get("one"));
+    op.pods.sync(NS);
+    elect("one", 0);
+    op.reconciler.reconcile(get("one"));
+    assertThat(podsIn("one", TlsMode.OFF)).hasSize(3);
+
+    ValkeyCluster on = get("one");
+    on.getSpec().port = 6380;
+    on.getSpec().sentinel.port = 26381;
+    tlsOnly(on.getSpec().tls);
+    on.getSpec().tls.issuerRef = new TlsSpec.IssuerRef();
+    on.getSpec().tls.issuerRef.name = "ca";
+    client.resources(ValkeyCluster.class).inNamespace(NS).resource(on).update();
+    int master = 0;
+    for (TlsMode shape : List.of(TlsMode.MIGRATION, TlsMode.LINKS_BY_PORT, TlsMode.TLS_ADDRESSES, TlsMode.ON)) {
+      op.reconciler.reconcile(get("one"));
+      assertThat(templateMode("one")).isEqualTo(shape);
+      master = rollTo("one", shape, master);
+    }
+    assertThat(switchovers()).isEqualTo(4);
+    assertThat(valkeyConf("one")).contains("port 0\n", "tls-port 6380\n", "tls-replication yes\n");
+    assertThat(client.resources(io.fabric8.certmanager.api.model.v1.Certificate.class).inNamespace(NS)
+        .withName("one-tls").get()).isNotNull();
+
+    ValkeyCluster off = get("one");
+    off.getSpec().port = 6379;
+    off.getSpec().sentinel.port = 26379;
+    off.getSpec().tls.enabled = false;
+    client.resources(ValkeyCluster.class).inNamespace(NS).resource(off).update();
+    for (TlsMode shape : List.of(TlsMode.TLS_ADDRESSES, TlsMode.LINKS_BY_PORT, TlsMode.MIGRATION)) {
+      op.reconciler.reconcile(get("one"));
+      assertThat(templateMode("one")).isEqualTo(shape);
+      assertThat(valkeyConf("one")).contains("port 6379\n", "tls-port 6380\n");
+      assertThat(client.resources(io.fabric8.certmanager.api.model.v1.Certificate.class).inNamespace(NS)
+          .withName("one-tls").get()).as("kept while pods serve TLS").isNotNull();
+      master = rollTo("one", shape, master);
+    }
+    op.reconciler.reconcile(get("one"));
+    assertThat(templateMode("one")).isEqualTo(TlsMode.OFF);
+    rollTo("one", TlsMode.OFF, master);
+    op.reconciler.reconcile(get("one"));
+    assertThat(switchovers()).isEqualTo(8);
+    assertThat(valkeyConf("one")).contains("port 6379\n").doesNotContain("tls-");
+    assertThat(get("one").getStatus().tlsMode).isNull();
+  }
+
   @Test
   void aTlsOnlyClusterIsNotTakenBackToPlaintextLinks() {
     ValkeyCluster c = new ValkeyCluster();
@@ -321,7 +377,7 @@ class TlsModeRollTest {
       edit("only", back);
       op.reconciler.reconcile(get("only"));
       assertThat(condition(get("only"), ValkeyClusterStatus.SPEC_INVALID).getMessage())
-          .contains("while the pods run TLS only");
+          .contains("while the pods serve TLS on 6379 and 26379");
       assertThat(valkeyConf("only")).contains("port 0\n", "tls-replication yes\n");
       assertThat(templateMode("only")).isEqualTo(TlsMode.ON);
       edit("only", TlsModeRollTest::tlsOnly);

@@ -80,11 +80,10 @@ class TlsValidatorTest {
   }
 
   @Test
-  void daemonsInADeploymentAreRefusedUnderTlsForNow() {
+  void daemonsInADeploymentMayUseTls() {
     ValkeyClusterSpec s = tls();
     s.sentinel.mode = SentinelSpec.Mode.deployment;
-    assertThat(SpecValidator.problems(s)).singleElement().asString()
-        .startsWith("spec.tls with sentinel.mode deployment is not supported yet");
+    assertThat(SpecValidator.problems(s)).isEmpty();
   }
 
   @Test
