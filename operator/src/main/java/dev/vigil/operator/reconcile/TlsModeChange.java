@@ -230,7 +230,7 @@ record TlsModeChange(TlsMode requested, Set<TlsMode> served, TlsMode target, Val
       }
     }
     var t = cr.getSpec().tls;
-    if (requested == TlsMode.OFF && t.issuerRef == null && (t.secretName == null || t.secretName.isBlank())) {
+    if (requested == TlsMode.OFF && (t == null || t.issuerRef == null && (t.secretName == null || t.secretName.isBlank()))) {
       return Optional.of("spec.tls asks for no TLS while the pods serve it, and names no certificate any more "
           + "(issuerRef or secretName): nothing was applied; the way back to plaintext serves TLS beside "
           + "plaintext for a while, so keep the certificate settings with enabled: false until it ends");

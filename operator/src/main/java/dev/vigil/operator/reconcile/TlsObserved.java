@@ -10,6 +10,7 @@ import dev.vigil.operator.model.TlsParts;
 import io.fabric8.certmanager.api.model.v1.Certificate;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
@@ -43,8 +44,9 @@ final class TlsObserved {
       // Also when TLS was switched off or away from cert-manager: the Certificate is then deleted.
       put(existing, Certificate.class, cache.get(Certificate.class, ns, TlsParts.certificateName(c)));
     }
-    // Pods still TLS only while the spec says otherwise (a refused change) are reached with it.
-    if (t == null || !t.on() && tlsOnly(pods).isEmpty()) {
+    // Pods that still serve TLS while the spec says otherwise (a refused change, a walk back to no
+    // TLS) keep being reached and reloaded with it.
+    if (t == null || !t.on() && servingTls(pods).isEmpty()) {
       return;
     }
     String name = TlsParts.secretName(c);
@@ -75,7 +77,7 @@ final class TlsObserved {
   /** The group's certificate, key and CA bundle, when TLS is on and all three are there. */
   static Optional<TlsMaterial> material(ClusterSnapshot s) {
     ValkeyCluster c = s.cluster();
-    if (!TlsParts.on(c) && tlsOnly(s.pods()).isEmpty()) {
+    if (c.getSpec().tls == null || !TlsParts.on(c) && servingTls(s.pods()).isEmpty()) {
       return Optional.empty();
     }
     TlsSpec t = c.getSpec().tls;
@@ -110,6 +112,10 @@ final class TlsObserved {
         .map(p -> p.getStatus().getPodIP()).distinct().toList();
   }
 
+  private static List<Pod> servingTls(List<Pod> pods) {
+    return pods.stream().filter(p -> p.getSpec() != null && TlsMode.of(p.getSpec()) != TlsMode.OFF).toList();
+  }
+
   private static List<Pod> tlsOnly(List<Pod> pods) {
     return pods.stream().filter(p -> p.getSpec() != null && TlsMode.of(p.getSpec()) == TlsMode.ON).toList();
   }
@@ -124,12 +130,10 @@ final class TlsObserved {
    * material's fingerprint, so a renewal (or a new CA bundle) asks every node again.
    */
   static List<Command> reloads(ClusterSnapshot s, List<NodeView> nodes) {
-    // The TLS port is the spec's: with TLS switched off in the spec (a refused change), none.
-    Optional<TlsMaterial> m = TlsParts.on(s.cluster()) ? material(s) : Optional.empty();
+    Optional<TlsMaterial> m = material(s);
     if (m.isEmpty()) {
       return List.of();
     }
-    ValkeyCluster c = s.cluster();
     String value = m.get().fingerprint().substring(0, 16);
     Map<String, String> parameters = new LinkedHashMap<>();
     parameters.put("tls-cert-file", TlsParts.CERT_FILE);
@@ -138,23 +142,48 @@ final class TlsObserved {
     List<Command> out = new ArrayList<>();
     for (NodeView n : nodes) {
       String slot = reloadSlot(n.uid());
-      if (n.reachable() && Progress.of(s.commands().get(slot), value, s.now()) == Progress.SEND) {
-        HostPort tlsPort = new HostPort(n.address().host(), n.address().port() - c.getSpec().port
-            + TlsParts.valkeyTlsPort(c));
-        out.add(new Command.TlsReload(slot, value, tlsPort, m.get(), parameters));
+      Optional<HostPort> tls = n.reachable() ? tlsAddress(s, n) : Optional.empty();
+      if (tls.isPresent() && Progress.of(s.commands().get(slot), value, s.now()) == Progress.SEND) {
+        out.add(new Command.TlsReload(slot, value, tls.get(), m.get(), parameters));
       }
     }
     return out;
   }
 
+  /**
+   * Where a node serves TLS, read from its pod (a migration's pods serve it beside the port the
+   * operator reaches them at, a TLS-only pod on that port), or empty when it serves none. An
+   * offset from the node's address, so that endpoints that place nodes elsewhere keep it.
+   */
+  static Optional<HostPort> tlsAddress(ClusterSnapshot s, NodeView n) {
+    if (n.address() == null) {
+      return Optional.empty();
+    }
+    Optional<PodSpec> pod = s.pods().stream().filter(p -> p.getMetadata().getName().equals(n.name()))
+        .map(Pod::getSpec).filter(x -> x != null && x.getContainers() != null && !x.getContainers().isEmpty())
+        .findFirst();
+    if (pod.isEmpty()) {
+      // A pod that tells nothing of its shape (never so from the API server): the spec's ports.
+      ValkeyCluster c = s.cluster();
+      return TlsParts.on(c) ? Optional.of(new HostPort(n.address().host(),
+          n.address().port() - c.getSpec().port + TlsParts.valkeyTlsPort(c))) : Optional.empty();
+    }
+    return switch (TlsMode.of(pod.get())) {
+      case OFF -> Optional.empty();
+      case ON -> Optional.of(n.address());
+      default -> TlsParts.containerPort(pod.get(), "valkey-tls").map(tls -> new HostPort(n.address().host(),
+          n.address().port() - TlsParts.containerPort(pod.get(), "valkey").orElse(n.address().port()) + tls));
+    };
+  }
+
   /** Whether a reload is under way or waits to be tried again (the plan then looks again soon). */
   static boolean reloading(ClusterSnapshot s, List<NodeView> nodes) {
-    Optional<TlsMaterial> m = TlsParts.on(s.cluster()) ? material(s) : Optional.empty();
+    Optional<TlsMaterial> m = material(s);
     if (m.isEmpty()) {
       return false;
     }
     String value = m.get().fingerprint().substring(0, 16);
-    return nodes.stream().filter(NodeView::reachable)
+    return nodes.stream().filter(n -> n.reachable() && tlsAddress(s, n).isPresent())
         .anyMatch(n -> Progress.of(s.commands().get(reloadSlot(n.uid())), value, s.now()) != Progress.DONE);
   }
 

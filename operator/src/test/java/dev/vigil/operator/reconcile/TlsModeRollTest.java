@@ -217,6 +217,12 @@ class TlsModeRollTest {
       op.reconciler.reconcile(get(name));
       op.pods.sync(NS);
       assertThat(condition(get(name), ValkeyClusterStatus.SPEC_INVALID).getStatus()).isEqualTo("False");
+      // At every moment every pod (and the next one made) can reach every other.
+      List<TlsMode> shapes = new java.util.ArrayList<>(client.pods().inNamespace(NS).withLabel(Labels.INSTANCE, name)
+          .list().getItems().stream().map(p -> TlsMode.of(p.getSpec())).toList());
+      shapes.add(templateMode(name));
+      assertThat(shapes).as("shapes running together").allSatisfy(a ->
+          assertThat(shapes).allMatch(a::compatibleWith));
       if (switchovers() > before) {
         master = (master + 1) % 3;
         elect(name, master);

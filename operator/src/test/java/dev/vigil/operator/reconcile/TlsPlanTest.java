@@ -141,6 +141,25 @@ class TlsPlanTest {
     assertThat(reloads(renewed)).hasSize(3).allSatisfy(r -> assertThat(r.value()).isNotEqualTo(value));
   }
 
+  /**
+   * On the walk to TLS only the spec already names TLS only's port while the pods still serve a
+   * migration's: each node is reloaded where its pod serves TLS, read from the pod.
+   */
+  @Test
+  void onTheWalkEachNodeIsReloadedWhereItsPodServesTls() throws Exception {
+    ValkeyCluster migration = cluster();
+    migration.getSpec().tls.plaintext = true;
+    io.fabric8.kubernetes.api.model.PodSpec served = dev.vigil.operator.model.StatefulSetModel.desired(
+        new dev.vigil.operator.model.ModelInput(migration, "pw", null, "vigil:test")).getSpec().getTemplate().getSpec();
+    List<Pod> pods = PODS.stream().map(p -> new PodBuilder(p).withSpec(served).build()).toList();
+    ValkeyCluster on = cluster();
+    on.getSpec().port = 6380;
+    on.getSpec().sentinel.port = 26381;
+    ClusterSnapshot walking = new ClusterSnapshot(on, pods, with(secret(TestCertificates.authority("ca"), 30)), "pw",
+        null, Optional.of(new HostPort("10.0.0.0", 6379)), Optional.empty(), Map.of(), NOW);
+    assertThat(reloads(planner.plan(walking))).extracting(r -> r.node().port()).containsOnly(6380);
+  }
+
   @Test
   void aMigrationReloadsTheTlsPortWhilePlaintextIsKept() throws Exception {
     ValkeyCluster c = cluster();

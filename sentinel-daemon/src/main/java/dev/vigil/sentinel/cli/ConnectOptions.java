@@ -38,7 +38,12 @@ final class ConnectOptions {
     return Duration.ofMillis(timeoutMs);
   }
 
-  SslContext ssl() throws javax.net.ssl.SSLException {
-    return tls.context(true);
+  /**
+   * The context for {@code a}: a daemon or node given by name must be named by its certificate;
+   * one given by IP address is checked against the CA only, as the daemons and init-node do
+   * (certificates for pod IPs rarely exist).
+   */
+  SslContext ssl(Address a) throws javax.net.ssl.SSLException {
+    return tls.context(!a.isIpLiteral());
   }
 }

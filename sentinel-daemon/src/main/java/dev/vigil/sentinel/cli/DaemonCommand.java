@@ -60,7 +60,7 @@ abstract class DaemonCommand implements Callable<Integer> {
     StringBuilder why = new StringBuilder();
     for (Address a : conn.sentinels) {
       try {
-        return DaemonConnection.open(client, a, conn.user, conn.password, conn.ssl(), conn.timeout());
+        return DaemonConnection.open(client, a, conn.user, conn.password, conn.ssl(a), conn.timeout());
       } catch (IOException e) {
         why.append(why.length() == 0 ? "" : "; ").append(e.getMessage());
       }

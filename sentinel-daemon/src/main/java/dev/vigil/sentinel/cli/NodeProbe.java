@@ -26,7 +26,7 @@ record NodeProbe(Address address, String error, String role, Address following,
   }
 
   static NodeProbe of(RespClient client, Address a, ConnectOptions o) {
-    try (DaemonConnection c = DaemonConnection.open(client, a, null, o.nodePassword, o.ssl(), o.timeout())) {
+    try (DaemonConnection c = DaemonConnection.open(client, a, null, o.nodePassword, o.ssl(a), o.timeout())) {
       Map<String, String> info = InfoReply.parse(Resp.text(c.command("INFO", "replication")))
           .section("replication");
       String role = info.getOrDefault("role", "?");

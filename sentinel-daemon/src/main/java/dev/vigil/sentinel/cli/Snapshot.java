@@ -60,7 +60,7 @@ record Snapshot(String group, List<DaemonView> daemons) {
   static List<String> groupNames(RespClient client, ConnectOptions o) throws IOException {
     IOException last = null;
     for (Address a : o.sentinels) {
-      try (DaemonConnection c = DaemonConnection.open(client, a, o.user, o.password, o.ssl(), o.timeout())) {
+      try (DaemonConnection c = DaemonConnection.open(client, a, o.user, o.password, o.ssl(a), o.timeout())) {
         Set<String> names = new LinkedHashSet<>();
         for (RespValue m : Resp.elements(c.command("SENTINEL", "MASTERS"))) {
           names.add(Resp.text(Resp.asMap(m).get("name")));
@@ -90,7 +90,7 @@ record Snapshot(String group, List<DaemonView> daemons) {
         continue;
       }
       boolean discovered = !given.contains(a);
-      try (DaemonConnection c = DaemonConnection.open(client, a, o.user, o.password, o.ssl(), o.timeout())) {
+      try (DaemonConnection c = DaemonConnection.open(client, a, o.user, o.password, o.ssl(a), o.timeout())) {
         Map<String, String> master = fields(c.command("SENTINEL", "MASTER", group));
         List<Map<String, String>> replicas = list(c.command("SENTINEL", "REPLICAS", group));
         List<Map<String, String>> sentinels = list(c.command("SENTINEL", "SENTINELS", group));

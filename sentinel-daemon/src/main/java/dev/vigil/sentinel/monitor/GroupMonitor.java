@@ -278,9 +278,15 @@ public final class GroupMonitor {
    * after a node moved its {@code replica-announce-port} to its TLS port (a migration to TLS only).
    * As long as that port still answers, the old entry would never go SDOWN nor be forgotten, and a
    * failover could promote the node by an address about to close. Forgotten at once (Sentinel keeps
-   * it until SENTINEL RESET); nothing is done while the master lists both or neither.
+   * it until SENTINEL RESET); nothing is done while the master lists both or neither, is down, or a
+   * failover runs.
    */
   private static Transition forgetOldAddress(GroupState s, Address a, String runId, List<Effect> effects) {
+    // The master's list is what tells the two apart: not once it is down (its last INFO goes
+    // stale), nor during a failover, which may be promoting or re-pointing either entry.
+    if (s.agreement().failover() != null || s.master().sdown()) {
+      return new Transition(s, effects);
+    }
     for (NodeState other : s.replicas().values()) {
       if (other.address().equals(a) || !runId.equals(other.runId())) {
         continue;
@@ -312,7 +318,6 @@ public final class GroupMonitor {
     return false;
   }
 
-  /** A master reporting itself a replica for down-after plus two INFO periods is down. */
   /**
    * Whether the node we hold as master replicates, link up, from {@code other}: then a peer's hello
    * naming {@code other} at our own config epoch is followed. Equal epochs otherwise never move a
@@ -322,15 +327,24 @@ public final class GroupMonitor {
    * peers' master, neither side ever moved, and the stale side, knowing no replica it could
    * promote, stalled for good (simulation seeds 200175, 349323, 439098). The node itself says
    * where the data flows from, so following it promotes nothing and demotes nothing; a master
-   * that claims to be a replica would otherwise only end in a failover. Not while this daemon is
-   * promoting: its own failover decides then.
+   * that claims to be a replica would otherwise only end in a failover. Only on INFO taken since
+   * the node became our master (a node just switched to keeps its replica-side INFO until its
+   * refresh, and a stale peer's hello would switch us straight back), never towards a node we know
+   * reports being a replica itself (two nodes replicating each other would swap us for ever), and
+   * not while this daemon is promoting: its own failover decides then.
    */
   private static boolean ourMasterFollows(GroupState s, Address other) {
-    NodeInfo info = s.master().info();
-    return info != null && info.role() == NodeRole.REPLICA && other.equals(info.masterAddress())
-        && info.masterLinkUp() && !s.promotionUnderWay();
+    NodeState master = s.master();
+    NodeInfo info = master.info();
+    if (info == null || master.infoAt() <= master.roleChangedAt() || info.role() != NodeRole.REPLICA
+        || !other.equals(info.masterAddress()) || !info.masterLinkUp() || s.promotionUnderWay()) {
+      return false;
+    }
+    Optional<NodeState> known = s.node(other);
+    return known.isEmpty() || known.get().role() != NodeRole.REPLICA;
   }
 
+  /** A master reporting itself a replica for down-after plus two INFO periods is down. */
   private boolean masterClaimsReplica(NodeState n, long downAfter, long now) {
     return n.role() == NodeRole.REPLICA && n.roleChangedAt() >= 0
         && now - n.roleChangedAt() > downAfter + 2 * timing.infoPeriod().toMillis();

@@ -195,9 +195,24 @@ class GroupMonitorTest {
             + "master_link_status:down\r\n")), 0).state();
     assertThat(monitor.hello(linkDown, h, 0, 100).state().masterAddress()).isEqualTo(MASTER);
 
-    GroupState follows = monitor.info(fresh(0), MASTER, NodeInfo.parse(InfoReply.parse(
+    NodeInfo replicaOfTwo = NodeInfo.parse(InfoReply.parse(
         "# Replication\r\nrole:slave\r\nmaster_host:10.0.0.2\r\nmaster_port:6379\r\n"
-            + "master_link_status:up\r\n")), 0).state();
+            + "master_link_status:up\r\n"));
+    GroupState firstInfo = monitor.info(fresh(0), MASTER, replicaOfTwo, 0).state();
+    // The INFO that told the role change is not yet one taken since: a node just switched to
+    // would still show its replica-side INFO.
+    assertThat(monitor.hello(firstInfo, h, 0, 100).state().masterAddress()).isEqualTo(MASTER);
+    GroupState follows = monitor.info(firstInfo, MASTER, replicaOfTwo, 50).state();
+    // Never towards a node known to report being a replica itself (nodes replicating each other).
+    GroupState loop = monitor.info(follows, MASTER, NodeInfo.parse(InfoReply.parse(
+        "# Replication\r\nrole:master\r\nslave0:ip=10.0.0.2,port=6379,state=online,offset=1\r\n")), 60)
+        .state();
+    loop = monitor.info(monitor.info(loop, MASTER, replicaOfTwo, 70).state(), MASTER, replicaOfTwo, 80).state();
+    loop = monitor.info(loop, REPLICA, NodeInfo.parse(InfoReply.parse(
+        "# Replication\r\nrole:slave\r\nmaster_host:10.0.0.1\r\nmaster_port:6379\r\n"
+            + "master_link_status:up\r\n")), 90).state();
+    assertThat(loop.replicas()).containsKey(REPLICA);
+    assertThat(monitor.hello(loop, h, 0, 100).state().masterAddress()).isEqualTo(MASTER);
     Hello elsewhere = new Hello(new Address("10.0.0.5", 26379), PEER, 0, "mymaster",
         new Address("10.0.0.3", 6379), 0);
     assertThat(monitor.hello(follows, elsewhere, 0, 100).state().masterAddress()).isEqualTo(MASTER);
@@ -241,6 +256,21 @@ class GroupMonitorTest {
     assertThat(events(t)).containsExactly("+reboot slave 10.0.0.2:6379 10.0.0.2 6379 @ mymaster 10.0.0.1 6379",
         "-slave slave 10.0.0.2:6379 10.0.0.2 6379 @ mymaster 10.0.0.1 6379 "
         + "the same node as 10.0.0.2:6380, which the master lists");
+
+    // Not while the master is down: its list is stale then.
+    GroupState masterDown = monitor.tick(monitor.connected(s, MASTER, 40).state(), 40).state();
+    masterDown = monitor.disconnected(masterDown, MASTER, 40).state();
+    masterDown = monitor.tick(masterDown, 40 + DOWN_AFTER + 1).state();
+    assertThat(masterDown.master().sdown()).isTrue();
+    assertThat(monitor.info(masterDown, oldPort, NodeInfo.parse(InfoReply.parse(replicaInfo.formatted("r2"))),
+        DOWN_AFTER + 100).state().replicas()).containsKeys(oldPort, tlsPort);
+    // The entry the master lists answering last forgets the other one just the same.
+    GroupState otherWay = monitor.info(s, oldPort, NodeInfo.parse(InfoReply.parse(replicaInfo.formatted("r3"))), 40)
+        .state();
+    Transition fromNew = monitor.info(otherWay, tlsPort, NodeInfo.parse(InfoReply.parse(replicaInfo.formatted("r3"))),
+        50);
+    assertThat(fromNew.state().replicas()).containsOnlyKeys(tlsPort);
+    assertThat(fromNew.effects()).contains(new Effect.Disconnect(oldPort));
 
     // Both listed (two processes behind one run id cannot be told apart): both kept.
     GroupState both = monitor.info(s, MASTER, NodeInfo.parse(InfoReply.parse(

@@ -313,7 +313,13 @@ class TlsMigrationTest {
     }
     TestDaemons.awaitVoting(TestDaemons.awaitSettled(ds.get(), "mymaster", 2));
 
-    // A failover among TLS addresses only, losing nothing written on the way.
+    // A failover among TLS addresses only, losing nothing written on the way: the last write
+    // acknowledged by both replicas just before the master dies included.
+    try (AdminConnection c = new AdminConnection(master.node.host(), master.nodeTls, 5_000,
+        tls.clientContext().getSocketFactory())) {
+      assertThat(c.command("SET", "phase-3", "on")).isEqualTo("OK");
+      assertThat(c.command("WAIT", "2", "5000")).isEqualTo(2L);
+    }
     master.node.kill9();
     await().atMost(Duration.ofSeconds(20)).until(() -> ds.get().stream().allMatch(d -> {
       Address a = d.group("mymaster").masterAddress();
@@ -324,5 +330,6 @@ class TlsMigrationTest {
     await().atMost(Duration.ofSeconds(10)).ignoreException(RuntimeException.class)
         .until(() -> "tls-addresses".equals(tlsCommand(now, tls, "GET", "phase-2")));
     assertThat(tlsCommand(now, tls, "GET", "phase-1")).isEqualTo("links-by-port");
+    assertThat(tlsCommand(now, tls, "GET", "phase-3")).isEqualTo("on");
   }
 }
