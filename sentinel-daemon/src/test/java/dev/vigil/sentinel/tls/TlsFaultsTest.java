@@ -110,15 +110,20 @@ class TlsFaultsTest {
     });
   }
 
+  /** A node certificate of {@code ca} naming only {@code names}, in a directory of its own. */
+  private TlsFiles issued(TestCertificates ca, String name, String... names) throws Exception {
+    Path dir = Files.createDirectory(certs.resolve(name));
+    ca.writeCertificate(dir.resolve("ca.crt"));
+    TestCertificates.Issued leaf = ca.issue(name + "-node", names);
+    leaf.writeTo(dir.resolve("node.crt"), dir.resolve("node.key"));
+    return new TlsFiles(dir.resolve("ca.crt"), dir.resolve("node.crt"), dir.resolve("node.key"),
+        leaf.sslContext(ca.certificate()));
+  }
+
   @Test
   void withHostnamesOnTheNodeCertificateMustNameTheHostDialled() throws Exception {
     TestCertificates ca = TestCertificates.authority("vigil-test-ca");
-    Path dir = Files.createDirectory(certs.resolve("ip-only"));
-    ca.writeCertificate(dir.resolve("ca.crt"));
-    TestCertificates.Issued ipOnly = ca.issue("ip-only-node", "127.0.0.1");
-    ipOnly.writeTo(dir.resolve("node.crt"), dir.resolve("node.key"));
-    TlsFiles ipOnlyFiles = new TlsFiles(dir.resolve("ca.crt"), dir.resolve("node.crt"),
-        dir.resolve("node.key"), ipOnly.sslContext(ca.certificate()));
+    TlsFiles ipOnlyFiles = issued(ca, "ip-only", "127.0.0.1");
     TlsFiles named = ca.writeLoopback(Files.createDirectory(certs.resolve("named")), "node");
     ValkeyServer wrongName = servers.start(ValkeyServer.builder().tls(ipOnlyFiles));
     ValkeyServer rightName = servers.start(ValkeyServer.builder().tls(named));
@@ -142,12 +147,7 @@ class TlsFaultsTest {
   @Test
   void withHostnamesOnANodeDialledByAddressIsCheckedAgainstTheCaOnly() throws Exception {
     TestCertificates ca = TestCertificates.authority("vigil-test-ca");
-    Path dir = Files.createDirectory(certs.resolve("name-only"));
-    ca.writeCertificate(dir.resolve("ca.crt"));
-    TestCertificates.Issued nameOnly = ca.issue("name-only-node", "node.example");
-    nameOnly.writeTo(dir.resolve("node.crt"), dir.resolve("node.key"));
-    TlsFiles nameOnlyFiles = new TlsFiles(dir.resolve("ca.crt"), dir.resolve("node.crt"),
-        dir.resolve("node.key"), nameOnly.sslContext(ca.certificate()));
+    TlsFiles nameOnlyFiles = issued(ca, "name-only", "node.example");
     TlsFiles named = ca.writeLoopback(Files.createDirectory(certs.resolve("named-by-ca")), "node");
     ValkeyServer byAddress = servers.start(ValkeyServer.builder().tls(nameOnlyFiles));
     String hostnames = "resolve-hostnames = true, announce-hostnames = true\n";
