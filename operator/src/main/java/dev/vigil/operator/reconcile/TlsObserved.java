@@ -77,7 +77,7 @@ final class TlsObserved {
   /** The group's certificate, key and CA bundle, when TLS is on and all three are there. */
   static Optional<TlsMaterial> material(ClusterSnapshot s) {
     ValkeyCluster c = s.cluster();
-    if (c.getSpec().tls == null || !TlsParts.on(c) && servingTls(s.pods()).isEmpty()) {
+    if (!servesTls(s)) {
       return Optional.empty();
     }
     TlsSpec t = c.getSpec().tls;
@@ -110,6 +110,14 @@ final class TlsObserved {
   static List<String> hosts(ClusterSnapshot s) {
     return tlsOnly(s.pods()).stream().filter(p -> p.getStatus() != null && p.getStatus().getPodIP() != null)
         .map(p -> p.getStatus().getPodIP()).distinct().toList();
+  }
+
+  /**
+   * Whether the spec asks for TLS or some pod still serves it (a walk back to no TLS, a refused
+   * change): the certificate is in use, and its expiry is reported, as long as either holds.
+   */
+  private static boolean servesTls(ClusterSnapshot s) {
+    return s.cluster().getSpec().tls != null && (TlsParts.on(s.cluster()) || !servingTls(s.pods()).isEmpty());
   }
 
   private static List<Pod> servingTls(List<Pod> pods) {
@@ -191,7 +199,7 @@ final class TlsObserved {
   static List<TlsStatus.Expiry> expiries(ClusterSnapshot s) {
     ValkeyCluster c = s.cluster();
     List<TlsStatus.Expiry> out = new ArrayList<>();
-    if (!TlsParts.on(c)) {
+    if (!servesTls(s)) {
       return out;
     }
     TlsSpec t = c.getSpec().tls;
@@ -219,7 +227,7 @@ final class TlsObserved {
   /** The status of TLS: certificates and the CertificateExpiringSoon condition (none without TLS). */
   static void status(ClusterSnapshot s, dev.vigil.operator.api.ValkeyClusterStatus st, String now) {
     ValkeyCluster c = s.cluster();
-    if (!TlsParts.on(c)) {
+    if (!servesTls(s)) {
       st.tls = null;
       st.conditions.removeIf(x -> TlsStatus.EXPIRING_SOON.equals(x.getType()));
       return;

@@ -354,6 +354,7 @@ class TlsModeRollTest {
       assertThat(valkeyConf("one")).contains("port 6379\n", "tls-port 6380\n");
       assertThat(client.resources(io.fabric8.certmanager.api.model.v1.Certificate.class).inNamespace(NS)
           .withName("one-tls").get()).as("kept while pods serve TLS").isNotNull();
+      assertThat(get("one").getStatus().tls).as("its expiry still reported").isNotNull();
       master = rollTo("one", shape, master);
     }
     op.reconciler.reconcile(get("one"));
