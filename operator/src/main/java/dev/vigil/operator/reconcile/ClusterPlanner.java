@@ -61,7 +61,7 @@ final class ClusterPlanner {
     List<Pod> pods = s.pods();
     String now = Instant.ofEpochMilli(s.now()).toString();
     List<String> problems = new ArrayList<>(SpecValidator.problems(cr.getSpec()));
-    TlsModeChange tlsMode = TlsModeChange.of(cr, pods, s.statefulSet());
+    TlsModeChange tlsMode = TlsModeChange.of(cr, pods, s.statefulSet(), s.agreed());
     if (problems.isEmpty()) {
       tlsMode.refusal().ifPresent(problems::add);
     }
@@ -144,6 +144,11 @@ final class ClusterPlanner {
         ? new RollStep("rolling changes wait until scaling to " + wanted + " is done", null, null)
         : roll(s, sts, pods, elected);
     String moveOff = scale.moveMasterOff() != null ? scale.moveMasterOff() : roll.moveMasterOff();
+    if (moveOff == null && roll.progress() == null && holding == null && tlsMode.moveMasterFirst()) {
+      roll = new RollStep("the walk across TLS only waits for the master at an address on the ports that stay: "
+          + "switching it over", null, elected);
+      moveOff = elected;
+    }
     SwitchoverPlan.Step switchover = SwitchoverPlan.next(moveOff, scale.decisions(), s.commands(), s.now(),
         Names.masterName(cr), daemons);
     switchover.command().ifPresent(commands::add);

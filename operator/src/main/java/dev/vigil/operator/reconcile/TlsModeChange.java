@@ -40,10 +40,14 @@ import java.util.stream.Collectors;
  * @param refusal why the spec is refused, or empty
  */
 record TlsModeChange(TlsMode requested, Set<TlsMode> served, TlsMode target, ValkeyCluster build,
-    Optional<String> refusal) {
+    Optional<String> refusal, boolean moveMasterFirst) {
   private static final KubernetesSerialization JSON = new KubernetesSerialization();
   TlsModeChange {
     served = served.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(served));
+  }
+
+  TlsModeChange(TlsMode requested, Set<TlsMode> served, TlsMode target, ValkeyCluster build, Optional<String> refusal) {
+    this(requested, served, target, build, refusal, false);
   }
 
   /** The ports pods serve while plaintext is kept: plaintext, then TLS, for Valkey and the daemons. */
@@ -59,6 +63,16 @@ record TlsModeChange(TlsMode requested, Set<TlsMode> served, TlsMode target, Val
   }
 
   static TlsModeChange of(ValkeyCluster cr, List<Pod> pods, StatefulSet sts) {
+    return of(cr, pods, sts, Optional.empty());
+  }
+
+  /**
+   * @param agreed the master the daemons agree on: the steps that close the ports of one protocol
+   *     (to TLS only; back to a migration, where links are plaintext) wait until it is known at an
+   *     address of the other, asking for a switchover meanwhile
+   */
+  static TlsModeChange of(ValkeyCluster cr, List<Pod> pods, StatefulSet sts,
+      Optional<dev.vigil.operator.master.HostPort> agreed) {
     TlsMode requested = TlsMode.of(cr);
     Set<TlsMode> served = EnumSet.noneOf(TlsMode.class);
     List<PodSpec> specs = new ArrayList<>();
@@ -80,7 +94,11 @@ record TlsModeChange(TlsMode requested, Set<TlsMode> served, TlsMode target, Val
     // One pod has no peer to lose: its roll is a restart, which it is anyway.
     boolean lonePod = cr.getSpec().replicas <= 1 && valkeyPods <= 1
         && (sts == null || sts.getSpec().getReplicas() == null || sts.getSpec().getReplicas() <= 1);
-    if (lonePod || served.stream().allMatch(requested::compatibleWith) && portsLineUp(cr, requested, specs)) {
+    // The last step of a walk (to TLS only, or back to a migration) goes by the walk too: it
+    // closes one protocol's ports, which waits for the master on the other's.
+    boolean lastStep = requested == TlsMode.ON && served.contains(TlsMode.TLS_ADDRESSES)
+        || requested == TlsMode.MIGRATION && served.contains(TlsMode.LINKS_BY_PORT);
+    if (lonePod || !lastStep && served.stream().allMatch(requested::compatibleWith)) {
       return new TlsModeChange(requested, served, requested, cr, Optional.empty());
     }
     // Pods already split between incompatible shapes (left so by an older operator; a migration's
@@ -90,7 +108,7 @@ record TlsModeChange(TlsMode requested, Set<TlsMode> served, TlsMode target, Val
     if (split) {
       return new TlsModeChange(requested, served, requested, cr, Optional.empty());
     }
-    return walk(cr, requested, served, specs);
+    return walk(cr, requested, served, specs, agreed);
   }
 
   /**
@@ -100,7 +118,8 @@ record TlsModeChange(TlsMode requested, Set<TlsMode> served, TlsMode target, Val
    * the TLS ports: forward, those the pods serve in plaintext and the ones the spec names for TLS
    * only; back, the spec's plaintext ports and those the pods serve TLS on.
    */
-  private static TlsModeChange walk(ValkeyCluster cr, TlsMode requested, Set<TlsMode> served, List<PodSpec> specs) {
+  private static TlsModeChange walk(ValkeyCluster cr, TlsMode requested, Set<TlsMode> served, List<PodSpec> specs,
+      Optional<dev.vigil.operator.master.HostPort> agreed) {
     if (cr.getSpec().sentinel.mode != dev.vigil.operator.api.SentinelSpec.Mode.sidecar) {
       // The daemons' Deployment rolls on its own, out of step with the pods' phases.
       return new TlsModeChange(requested, served, requested, cr, Optional.of("spec.tls asks to cross TLS only ("
@@ -121,6 +140,16 @@ record TlsModeChange(TlsMode requested, Set<TlsMode> served, TlsMode target, Val
     if (mismatch.isPresent()) {
       return new TlsModeChange(requested, served, requested, cr, mismatch);
     }
+    // Closing plaintext (to TLS only), or going back to plaintext links (a migration), needs the
+    // master known at an address of the protocol that stays: a switchover in the seconds before
+    // a rolled replica's old address was forgotten could have promoted it there. Stay, and move
+    // the master (the switchover picks a replica known as the phase announces it).
+    boolean closing = target == TlsMode.ON || !forward && target == TlsMode.MIGRATION;
+    int stays = target == TlsMode.ON ? way.get().valkeyTls() : way.get().valkey();
+    boolean moveFirst = closing && agreed.isPresent() && agreed.get().port() != stays;
+    if (moveFirst) {
+      target = all[target.ordinal() + (forward ? -1 : 1)];
+    }
     if (target == requested) {
       return new TlsModeChange(requested, served, target, cr, Optional.empty());
     }
@@ -133,7 +162,7 @@ record TlsModeChange(TlsMode requested, Set<TlsMode> served, TlsMode target, Val
     build.getSpec().tls.sentinelPort = p.sentinelTls();
     build.getSpec().tls.enabled = true;
     build.getSpec().tls.plaintext = true;
-    return new TlsModeChange(requested, served, target, build, Optional.empty());
+    return new TlsModeChange(requested, served, target, build, Optional.empty(), moveFirst);
   }
 
   /** Forward: plaintext where a pod not yet TLS only serves it, TLS where the spec asks for it. */
@@ -236,19 +265,6 @@ record TlsModeChange(TlsMode requested, Set<TlsMode> served, TlsMode target, Val
           + "plaintext for a while, so keep the certificate settings with enabled: false until it ends");
     }
     return Optional.empty();
-  }
-
-  /**
-   * TLS only beside the last phase works only on the same ports: the phase's pods know every
-   * address by its TLS port, which a TLS-only pod must serve.
-   */
-  private static boolean portsLineUp(ValkeyCluster cr, TlsMode requested, List<PodSpec> specs) {
-    if (requested != TlsMode.ON) {
-      return true;
-    }
-    return specs.stream().filter(s -> TlsMode.of(s) == TlsMode.TLS_ADDRESSES).map(Ports::of)
-        .flatMap(Optional::stream)
-        .allMatch(p -> p.valkeyTls() == cr.getSpec().port && p.sentinelTls() == cr.getSpec().sentinel.port);
   }
 
   /** For {@code status.tlsMode}: the shapes the pods run, or null while TLS never was on. */

@@ -191,6 +191,34 @@ class TlsModeChangeTest {
         .contains("a migration keeps its ports until it ends"));
   }
 
+  /**
+   * The steps that close one protocol's ports wait for the master known at an address of the
+   * other, and ask for a switchover meanwhile.
+   */
+  @Test
+  void closingOneProtocolsPortsWaitsForTheMasterOnTheOther() {
+    ValkeyCluster on = migrated(3);
+    TlsMode addresses = TlsMode.TLS_ADDRESSES;
+    List<Pod> pods = List.of(pod(addresses, 0), pod(addresses, 1), pod(addresses, 2));
+    StatefulSet template = sts(cluster(addresses, 3), addresses);
+    TlsModeChange plainMaster = TlsModeChange.of(on, pods, template, Optional.of(new HostPort("10.0.0.0", 6379)));
+    assertThat(plainMaster.target()).isEqualTo(addresses);
+    assertThat(plainMaster.moveMasterFirst()).isTrue();
+    TlsModeChange tlsMaster = TlsModeChange.of(on, pods, template, Optional.of(new HostPort("10.0.0.0", 6380)));
+    assertThat(tlsMaster.target()).isEqualTo(ON);
+    assertThat(tlsMaster.moveMasterFirst()).isFalse();
+
+    TlsMode by = TlsMode.LINKS_BY_PORT;
+    List<Pod> back = List.of(pod(by, 0), pod(by, 1), pod(by, 2));
+    StatefulSet backTemplate = sts(cluster(by, 3), by);
+    TlsModeChange tlsStill = TlsModeChange.of(cluster(MIGRATION, 3), back, backTemplate,
+        Optional.of(new HostPort("10.0.0.0", 6380)));
+    assertThat(tlsStill.target()).isEqualTo(by);
+    assertThat(tlsStill.moveMasterFirst()).isTrue();
+    assertThat(TlsModeChange.of(cluster(MIGRATION, 3), back, backTemplate, Optional.of(new HostPort("10.0.0.0", 6379)))
+        .target()).isEqualTo(MIGRATION);
+  }
+
   @Test
   void daemonsOfADeploymentDoNotWalkAcrossTlsOnly() {
     ValkeyCluster on = migrated(3);

@@ -37,8 +37,19 @@ class TlsModeRollTest {
     op = new MockOperator(client, "generated-password", "10.0.1.");
   }
 
+  /**
+   * The daemons agree on pod {@code ordinal}, known where its shape announces it: its TLS port once
+   * the addresses moved there, its plaintext port before.
+   */
   private void elect(String name, int ordinal) {
-    op.masters.elect(NS + "/" + name, new HostPort("10.0.1." + (10 + ordinal), 6379));
+    Pod pod = client.pods().inNamespace(NS).withName(name + "-" + ordinal).get();
+    int port = 6379;
+    if (pod != null) {
+      TlsMode shape = TlsMode.of(pod.getSpec());
+      String named = shape == TlsMode.TLS_ADDRESSES ? "valkey-tls" : "valkey";
+      port = dev.vigil.operator.model.TlsParts.containerPort(pod.getSpec(), named).orElse(6379);
+    }
+    op.masters.elect(NS + "/" + name, new HostPort("10.0.1." + (10 + ordinal), port));
   }
 
   private ValkeyCluster get(String name) {
@@ -271,13 +282,23 @@ class TlsModeRollTest {
     master = rollTo("walk", TlsMode.TLS_ADDRESSES, master);
     assertThat(switchovers()).isEqualTo(2);
 
+    // Had a switchover promoted the last replica by its old plaintext address, the plaintext
+    // ports would not close under it: the master is switched over first.
+    op.masters.elect(NS + "/walk", new HostPort("10.0.1." + (10 + master), 6379));
+    op.reconciler.reconcile(get("walk"));
+    assertThat(templateMode("walk")).isEqualTo(TlsMode.TLS_ADDRESSES);
+    assertThat(switchovers()).isEqualTo(3);
+    assertThat(condition(get("walk"), ValkeyClusterStatus.PROGRESSING).getMessage())
+        .contains("waits for the master at an address on the ports that stay");
+    master = (master + 1) % 3;
+    elect("walk", master);
     op.reconciler.reconcile(get("walk"));
     assertThat(templateMode("walk")).isEqualTo(TlsMode.ON);
     assertThat(valkeyConf("walk")).contains("port 0\n", "tls-port 6380\n", "tls-replication yes\n")
         .doesNotContain("replica-announce-port");
     assertThat(vigilConf("walk")).contains("port = 0", "replication = true").doesNotContain("ports =");
     master = rollTo("walk", TlsMode.ON, master);
-    assertThat(switchovers()).isEqualTo(3);
+    assertThat(switchovers()).isEqualTo(4);
     op.reconciler.reconcile(get("walk"));
     ValkeyCluster done = get("walk");
     assertThat(done.getStatus().tlsMode).isEqualTo("on");
@@ -304,7 +325,7 @@ class TlsModeRollTest {
     op.reconciler.reconcile(get("walk"));
     assertThat(templateMode("walk")).isEqualTo(TlsMode.MIGRATION);
     rollTo("walk", TlsMode.MIGRATION, master);
-    assertThat(switchovers()).isEqualTo(6);
+    assertThat(switchovers()).isEqualTo(7);
     assertThat(valkeyConf("walk")).contains("port 6379\n", "tls-port 6380\n", "tls-replication no\n")
         .doesNotContain("replica-announce-port");
   }
