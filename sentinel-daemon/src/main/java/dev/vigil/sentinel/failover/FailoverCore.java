@@ -556,17 +556,26 @@ public final class FailoverCore {
     }
     if (f != null && f.phase() == Phase.WAIT_PROMOTION && node.equals(f.promoted())
         && info.role() == NodeRole.MASTER && f.epoch() > g.configEpoch()) {
-      Address old = g.masterAddress();
+      // The node this failover replaces, whatever happened since: an older epoch's leader may have
+      // promoted the same replica, and its hello already made it our master. Switching "from" it
+      // then would take the new master for the old one, and demote it onto itself for good while
+      // the real old master was never demoted (simulation seed 776778).
+      Address old = f.oldMaster();
+      boolean alreadyMaster = g.masterAddress().equals(node);
       fx.add(replicaEvent(g, node, "+promoted-slave"));
-      GroupState s = g.switchedTo(node, f.epoch(), now).withoutDownReports();
+      GroupState s = (alreadyMaster ? g.withConfigEpoch(f.epoch()) : g.switchedTo(node, f.epoch(), now))
+          .withoutDownReports();
       s = s.withAgreement(s.agreement().withFailover(f.inPhase(Phase.RECONF_REPLICAS, now))
           .withReplaced(old, f.epoch()));
       fx.add(masterEvent(s, "+failover-state-reconf-slaves", null));
-      fx.add(new Effect.Emit(new SentinelEvent("+switch-master", s.name() + " " + old.host() + " "
-          + old.port() + " " + node.host() + " " + node.port())));
+      if (!alreadyMaster) {
+        fx.add(new Effect.Emit(new SentinelEvent("+switch-master", s.name() + " " + old.host() + " "
+            + old.port() + " " + node.host() + " " + node.port())));
+      }
       fx.add(new Effect.Persist());
       fx.add(new Effect.PublishHelloNow());
-      if (f.fenced() && g.master().link().connected()) {
+      boolean oldConnected = g.node(old).map(n -> n.link().connected()).orElse(false);
+      if (f.fenced() && oldConnected) {
         // Demoted now rather than on its next INFO (queued behind the pause on a link a
         // partition holds), and unpaused in the same transaction once it is a replica.
         fx.add(new Effect.ReplicaOf(old, node, true));

@@ -25,6 +25,22 @@ class SimulationTest {
   private static final int SEEDS = Integer.getInteger("vigil.sim.seeds", 10_000);
   private static final long FIRST = Long.getLong("vigil.sim.seed", 1L);
 
+  /**
+   * Seeds beyond the build's range that soaks found failing, each fixed since: they stay green.
+   * 200175, 349323, 439098: daemons stalled on a configured master turned replica after
+   * REMOVE+MONITOR (equal config epochs). 776778: a leader whose promoted replica a hello had
+   * already made master took the new master for the old one and never demoted the real one.
+   */
+  @Test
+  void seedsSoaksFoundFailingStayFixed() {
+    for (long seed : new long[] {200175, 349323, 439098, 776778}) {
+      int daemons = 3 + (int) (seed % 3);
+      int replicas = 1 + (int) ((seed / 3) % 3);
+      Simulation.Result r = new Simulation(seed, daemons, replicas).run(15_000, 25_000);
+      org.assertj.core.api.Assertions.assertThat(r.violations()).as("seed %d", seed).isEmpty();
+    }
+  }
+
   @Test
   void everyInvariantHoldsOverRandomFaultSchedules() {
     List<String> failures = new ArrayList<>();
