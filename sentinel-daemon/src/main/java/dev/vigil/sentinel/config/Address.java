@@ -41,6 +41,11 @@ public record Address(String host, int port) {
 
   /** True for IPv4 and IPv6 literals, which never need resolving. */
   public boolean isIpLiteral() {
+    return isIpLiteral(host);
+  }
+
+  /** Whether {@code host} is an IP address rather than a name (what certificates can name). */
+  public static boolean isIpLiteral(String host) {
     return host.indexOf(':') >= 0 || host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
   }
 

@@ -120,8 +120,7 @@ public final class TlsReloader implements AutoCloseable {
    * against the CA only, one dialled by name against the name too (with host names on).
    */
   public SslContext clientFor(String host) {
-    return io.netty.util.NetUtil.isValidIpV4Address(host) || io.netty.util.NetUtil.isValidIpV6Address(host)
-        ? clientByAddress : client;
+    return dev.vigil.sentinel.config.Address.isIpLiteral(host) ? clientByAddress : client;
   }
 
   /** The certificate new TLS connections to this daemon are shown. */
