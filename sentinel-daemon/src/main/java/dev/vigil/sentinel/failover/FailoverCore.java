@@ -668,12 +668,14 @@ public final class FailoverCore {
     NodeState master = g.master();
     Agreement a = g.agreement();
     boolean known = node.equals(a.replaced()) && a.replacedEpoch() == g.configEpoch();
-    // While our own failover re-points the replicas, the master it replaced is demoted as soon as
-    // it answers too: the promotion is confirmed, and a replica not yet re-pointed would keep it
-    // writable, confirming writes (WAIT included) that the new master never gets.
+    // While our own failover re-points the replicas its promotion is confirmed, so a stale master
+    // is demoted then as at any other time, outside the parallel-syncs queue: the queue paces
+    // resyncs, but a node claiming master takes writes (WAIT included, through a replica not yet
+    // re-pointed) that the new master never gets. An older master back from the dead while the
+    // queue waited on a slow replica stayed writable for the failover-timeout (soak seed 821409).
     boolean reconfiguring = a.failover() != null && a.failover().phase() == Phase.RECONF_REPLICAS;
     if (n == null || info.role() != NodeRole.MASTER || master.sdown()
-        || master.role() != NodeRole.MASTER || (a.failover() != null && !(known && reconfiguring))) {
+        || master.role() != NodeRole.MASTER || (a.failover() != null && !reconfiguring)) {
       return new Transition(g, fx);
     }
     boolean settled = n.roleChangedAt() >= 0
@@ -686,7 +688,14 @@ public final class FailoverCore {
       fx.add(new Effect.ReplicaOf(node, g.masterAddress(), true));
       fx.add(replicaEvent(g, node, "+convert-to-slave"));
       fx.add(new Effect.RefreshInfo(node));
-      return new Transition(g.withAgreement(a.withFix(node, now)), fx);
+      GroupState s = g.withAgreement(a.withFix(node, now));
+      Failover f = s.agreement().failover();
+      if (reconfiguring && !node.equals(f.oldMaster()) && f.reconf().get(node) == null) {
+        // Tracked by the queue as re-pointed from now on, so it is not sent a second REPLICAOF
+        // (the master we replaced is not the queue's: it never holds a parallel-syncs slot).
+        s = withFailover(s, f.withReconf(node, Reconf.State.SENT, now));
+      }
+      return new Transition(s, fx);
     }
     return new Transition(g, fx);
   }
@@ -728,7 +737,8 @@ public final class FailoverCore {
     if (abstaining(now) || requestEpoch <= quarantine.floor()) {
       // We may have voted in this epoch before we lost our state: refuse, and block the epoch
       // for good, since a candidate could still count the vote we gave then. (Up to the floor
-      // the quarantine's early end set, this holds after the quarantine too: QuarantineProof.)
+      // the peers' answers set, during the quarantine or after it, this holds after the
+      // quarantine too: QuarantineProof.)
       long epoch = Math.max(currentEpoch, requestEpoch);
       boolean block = requestEpoch > g.leaderEpoch();
       GroupState s = block ? g.withVote(null, requestEpoch) : g;

@@ -177,6 +177,51 @@ class OldMasterFenceTest {
         .noneMatch(e -> e instanceof Effect.ReplicaOf r && r.node().equals(OLD));
   }
 
+  /**
+   * Soak seed 821409: while our failover's queue waits on a slow replica (parallel-syncs 1), an
+   * older master of the group comes back claiming master. It is demoted as a stale master is at
+   * any other time (once its claim has stood four publish periods, time for a newer
+   * configuration to reach us), not after the failover-timeout, and the queue counts it as sent.
+   */
+  @Test
+  void anOlderMasterBackWhileTheQueueWaitsIsDemotedOutsideTheQueue() {
+    Address older = new Address("10.0.0.4", 6379);
+    NodeInfo promotedInfo = new NodeInfo("run-r1", NodeRole.MASTER, null, false, 0, 100, 2_000,
+        true, List.of(), -1, null);
+    NodeState promoted = new NodeState(R1, new Link(true, NOW - 50, -1, NOW - 40, NOW - 40),
+        promotedInfo, NOW - 100, false, -1, NOW - 5_000, -1, false);
+    NodeInfo claim = new NodeInfo("run-older", NodeRole.MASTER, null, false, 0, 100, 0, true,
+        List.of(), -1, null);
+    Failover f = new Failover(1, Phase.RECONF_REPLICAS, NOW - 5_000, NOW - 4_000, false, false,
+        OLD, R1, Map.of(R2, new Failover.Reconf(Failover.Reconf.State.SENT, NOW - 4_000)));
+    MasterSpec spec = MasterSpec.of("m", R1, 2).withDownAfter(Duration.ofMillis(1_000))
+        .withFailoverTimeout(Duration.ofMillis(60_000));
+    Map<Address, NodeState> replicas = new LinkedHashMap<>();
+    replicas.put(R2, replica(R2, 1_000));
+    replicas.put(older, replica(older, 0));
+    GroupState g = new GroupState(spec, 1, 1, promoted, replicas, Map.of(),
+        Agreement.IDLE.withLeader(ME).withFailover(f));
+
+    // Just back: its claim may be a newer promotion we have not heard of yet.
+    GroupState justBack = g.withNode(g.replicas().get(older).withInfo(claim, NOW));
+    Transition early = core.info(justBack, older, claim, NOW);
+    assertThat(early.effects()).noneMatch(e -> e instanceof Effect.ReplicaOf);
+
+    long later = NOW + 4 * Timing.DEFAULT.publishPeriod().toMillis();
+    GroupState standing = justBack.withNode(justBack.replicas().get(older).withInfo(claim, later));
+    Transition t = core.info(standing, older, claim, later);
+    assertThat(t.effects()).contains(new Effect.ReplicaOf(older, R1, true));
+    assertThat(events(t)).contains("+convert-to-slave");
+    Failover after = t.state().agreement().failover();
+    assertThat(after.phase()).isEqualTo(Phase.RECONF_REPLICAS);
+    assertThat(after.reconf().get(older).state()).isEqualTo(Failover.Reconf.State.SENT);
+
+    // The queue does not send it a second REPLICAOF.
+    Transition tick = core.tick(t.state(), later + 10, 1, 7);
+    assertThat(tick.effects()).noneMatch(e -> e instanceof Effect.ReplicaOf r
+        && r.node().equals(older));
+  }
+
   @Test
   void anAbortedFailoverLiftsItsFence() {
     long since = NOW - FAILOVER_TIMEOUT - 1;
