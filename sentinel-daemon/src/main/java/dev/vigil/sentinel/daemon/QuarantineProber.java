@@ -23,10 +23,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The shell around {@link QuarantineProof}: while a daemon that started without its state
- * abstains, asks every configured peer ({@code vigil.failover.peers}) for its current epoch, each
- * on a new connection (so the answer is one given after this start, as the proof requires), and
- * once every one has answered has the daemon persist the vote floor and end the quarantine.
+ * The shell around {@link QuarantineProof}: a daemon that started without its state asks every
+ * configured peer ({@code vigil.failover.peers}) for its current epoch, each on a new connection
+ * (so the answer is one given after this start, as the proof requires). Each answer raises the
+ * persisted vote floor to the epoch it gives; once every one has answered the daemon ends the
+ * quarantine. Asking goes on after the quarantine's timed end, more slowly, until every address
+ * has answered: a peer cut off for the whole quarantine may hold the epoch the forgotten identity
+ * voted in, and its answer must still block that epoch.
  *
  * <p>One event loop owns the proof, the in-flight set and the failure notes; replies arrive on
  * whichever loop their connection has and are handed over to it.
@@ -36,6 +39,8 @@ final class QuarantineProber {
 
   /** How often addresses that have not answered are asked again. */
   static final long PERIOD_MS = 250;
+  /** The same after the quarantine's timed end: no longer holding anything up, only guarding. */
+  static final long LATE_PERIOD_MS = 2_000;
   /**
    * Short: a peer that does not answer within a second is asked again on the next round, on a
    * new connection, rather than held up behind a slow handshake.
@@ -48,6 +53,9 @@ final class QuarantineProber {
 
     long currentEpoch();
 
+    /** The daemon's monotonic clock, ms. */
+    long millis();
+
     /** Whether the daemon still abstains (its timed quarantine has not run out). */
     boolean abstaining();
 
@@ -56,6 +64,9 @@ final class QuarantineProber {
 
     /** Persists the vote floor and ends the quarantine; throws when it could not be recorded. */
     void endQuarantine(QuarantineProof proof);
+
+    /** Persists a vote floor this high, then applies it; throws when it could not be recorded. */
+    void raiseVoteFloor(long floor);
   }
 
   private final Daemon daemon;
@@ -65,6 +76,9 @@ final class QuarantineProber {
   private final Set<RespConnection> open = new LinkedHashSet<>();
   /** Why each address has not answered, as last logged: a reason is logged once per change. */
   private final Map<Address, String> lastFailure = new HashMap<>();
+  /** When each address was last asked, to pace the questions after the timed end. */
+  private final Map<Address, Long> lastAsked = new HashMap<>();
+  private boolean timedOut;
   private ScheduledFuture<?> timer;
   private boolean stopped;
 
@@ -107,14 +121,17 @@ final class QuarantineProber {
     if (stopped) {
       return;
     }
-    if (!daemon.abstaining()) {
+    if (!timedOut && !daemon.abstaining()) {
+      timedOut = true;
       log.info("fresh-identity quarantine ended by time before every configured daemon answered "
-          + "(no answer from {})", proof.waitingFor());
-      halt();
-      return;
+          + "(no answer from {}); asking them every {} ms still, each answer blocks the epochs "
+          + "up to its own", proof.waitingFor(), LATE_PERIOD_MS);
     }
+    long now = daemon.millis();
     for (Address a : proof.waitingFor()) {
-      if (asking.add(a)) {
+      Long last = lastAsked.get(a);
+      if ((!timedOut || last == null || now - last >= LATE_PERIOD_MS) && asking.add(a)) {
+        lastAsked.put(a, now);
         ask(a);
       }
     }
@@ -171,7 +188,20 @@ final class QuarantineProber {
       log.info("quarantine proof: {} knows daemons not in vigil.failover.peers, asking them too: {}",
           a, added);
     }
-    if (proof.floor(daemon.currentEpoch()).isEmpty()) {
+    if (!proof.complete() || timedOut) {
+      try {
+        daemon.raiseVoteFloor(proof.partialFloor().orElse(0));
+      } catch (RuntimeException e) {
+        // Not persisted, so not applied: the next answer of this address tries again.
+        proof = proof.withoutAnswer(a);
+        log.error("quarantine proof: the answer of {} could not be recorded ({})", a,
+            e.getMessage());
+        return;
+      }
+      if (proof.complete()) {
+        halt();
+        log.info("quarantine proof: every configured daemon has answered, after the timed end");
+      }
       return;
     }
     halt();
@@ -189,8 +219,8 @@ final class QuarantineProber {
         && error.getCause() != null ? error.getCause() : error;
     String reason = TlsFailure.reason(cause);
     if (!reason.equals(lastFailure.put(a, reason))) {
-      log.info("quarantine proof: no answer from {} ({}); still abstaining, asking again every "
-          + "{} ms", a, reason, PERIOD_MS);
+      log.info("quarantine proof: no answer from {} ({}); asking again every {} ms", a, reason,
+          timedOut ? LATE_PERIOD_MS : PERIOD_MS);
     }
   }
 

@@ -316,6 +316,24 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
   }
 
   /**
+   * One configured daemon's answer (not yet every one's) raised the vote floor: persisted with
+   * the current epoch at least as high before the groups see it. Called on the prober's loop.
+   */
+  void raiseVoteFloor(long floor) {
+    if (floor <= quarantine.floor()) {
+      return;
+    }
+    long epochBefore = currentEpoch();
+    DaemonState s = store.update(st -> st.withVoteFloor(floor));
+    quarantine.raiseFloor(s.voteFloor());
+    if (s.currentEpoch() > epochBefore) {
+      events.publish(new SentinelEvent("+new-epoch", Long.toString(s.currentEpoch())));
+    }
+    log.info("quarantine proof: an answer raised the vote floor to {} (never voting in an epoch "
+        + "up to it)", s.voteFloor());
+  }
+
+  /**
    * IS-MASTER-DOWN-BY-ADDR with a run id: the vote of the group watching that master address.
    * Completes with the vote given, after it is persisted.
    */
@@ -525,6 +543,11 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
     }
 
     @Override
+    public long millis() {
+      return clock.millis();
+    }
+
+    @Override
     public boolean abstaining() {
       return SentinelDaemon.this.abstaining();
     }
@@ -538,6 +561,11 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
     @Override
     public void endQuarantine(dev.vigil.sentinel.failover.QuarantineProof proof) {
       SentinelDaemon.this.endQuarantine(proof);
+    }
+
+    @Override
+    public void raiseVoteFloor(long floor) {
+      SentinelDaemon.this.raiseVoteFloor(floor);
     }
 
     @Override

@@ -40,13 +40,21 @@ public final class QuarantineGate {
   }
 
   /**
+   * Raises the floor (the caller has persisted it first): one peer's answer to the quarantine's
+   * query, during the quarantine or after its timed end.
+   */
+  public void raiseFloor(long newFloor) {
+    if (newFloor > floor) {
+      floor = newFloor;
+    }
+  }
+
+  /**
    * Ends the quarantine early with the floor its proof gave. The caller has persisted the floor
    * (and the current epoch at least as high) first: a restart must never forget it.
    */
   public void endWithFloor(long newFloor) {
-    if (newFloor > floor) {
-      floor = newFloor;
-    }
+    raiseFloor(newFloor);
     until = -1;
   }
 }

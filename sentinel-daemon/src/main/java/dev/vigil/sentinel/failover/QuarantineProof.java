@@ -60,6 +60,13 @@ public record QuarantineProof(String myId, Set<Address> peers, Map<Address, Long
     return new QuarantineProof(myId, all, m);
   }
 
+  /** As if {@code peer} had not answered (its answer could not be recorded). */
+  public QuarantineProof withoutAnswer(Address peer) {
+    Map<Address, Long> m = new LinkedHashMap<>(answers);
+    m.remove(peer);
+    return new QuarantineProof(myId, peers, m);
+  }
+
   public boolean configured() {
     return !peers.isEmpty();
   }
@@ -76,12 +83,31 @@ public record QuarantineProof(String myId, Set<Address> peers, Map<Address, Long
   }
 
   /**
+   * What the answers so far prove on their own, complete or not: the forgotten identity cannot
+   * have given a vote that an answering candidate can still count in an epoch above that
+   * candidate's answer, so no epoch up to the highest answer may be voted in again. Unlike
+   * {@link #floor}, this ends no quarantine (a peer that has not answered may hold a higher epoch);
+   * it is what keeps the answers of a proof that the timed end overtook: a peer cut off through
+   * the whole quarantine that answers afterwards still blocks the epoch it holds (soak seed
+   * 809484: without it, the first vote after the timed end went to a second candidate in an
+   * epoch the forgotten identity had voted in, while the first candidate lived on).
+   */
+  public OptionalLong partialFloor() {
+    return answers.values().stream().mapToLong(Long::longValue).max();
+  }
+
+  /** Every address waited for has answered. */
+  public boolean complete() {
+    return configured() && answers.keySet().containsAll(peers);
+  }
+
+  /**
    * The vote floor once every configured address has answered: the highest answer, or this
    * daemon's own current epoch if higher (it may have adopted epochs while it waited); empty
    * while some address has not answered.
    */
   public OptionalLong floor(long currentEpoch) {
-    if (!configured() || !answers.keySet().containsAll(peers)) {
+    if (!complete()) {
       return OptionalLong.empty();
     }
     long max = currentEpoch;

@@ -51,8 +51,16 @@ public record DaemonState(String myId, long currentEpoch, Map<String, GroupRecor
    * least that high, and the recorded quarantine end now (a restart must not start it again).
    */
   public DaemonState withQuarantineProven(long floor, long wallNow) {
-    return new DaemonState(myId, Math.max(currentEpoch, floor), groups,
-        Math.min(quarantineUntil, wallNow), Math.max(voteFloor, floor));
+    return withVoteFloor(floor).withQuarantineUntil(Math.min(quarantineUntil, wallNow));
+  }
+
+  /**
+   * Never vote in an epoch up to {@code floor}, the current epoch at least that high: what one
+   * peer's answer to the quarantine's query proves on its own (QuarantineProof.partialFloor).
+   */
+  public DaemonState withVoteFloor(long floor) {
+    return new DaemonState(myId, Math.max(currentEpoch, floor), groups, quarantineUntil,
+        Math.max(voteFloor, floor));
   }
 
   public static String newId() {

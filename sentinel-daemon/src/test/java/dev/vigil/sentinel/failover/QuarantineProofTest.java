@@ -26,6 +26,21 @@ class QuarantineProofTest {
   }
 
   @Test
+  void eachAnswerOnItsOwnBlocksTheEpochsUpToItsOwn() {
+    QuarantineProof p = QuarantineProof.start(ME, Set.of(SELF, PB, PC));
+    assertThat(p.partialFloor()).isEmpty();
+    assertThat(p.complete()).isFalse();
+    p = p.answered(SELF, ME, 9);
+    assertThat(p.partialFloor()).as("our own answer adds nothing").isEqualTo(OptionalLong.of(0));
+    p = p.answered(PC, C, 5).answered(PB, B, 3);
+    assertThat(p.partialFloor()).isEqualTo(OptionalLong.of(5));
+    assertThat(p.complete()).isTrue();
+    assertThat(p.withoutAnswer(PC).partialFloor()).as("an answer not recorded")
+        .isEqualTo(OptionalLong.of(3));
+    assertThat(p.withoutAnswer(PC).waitingFor()).containsExactly(PC);
+  }
+
+  @Test
   void everyAnswerGivesTheHighestEpochOwnEpochIncluded() {
     QuarantineProof p = QuarantineProof.start(ME, Set.of(PB, PC))
         .answered(PB, B, 4).answered(PC, C, 2);

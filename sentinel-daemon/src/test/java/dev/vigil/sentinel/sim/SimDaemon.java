@@ -38,6 +38,8 @@ final class SimDaemon implements GroupDriver.Host {
   private static final String PROOF_MUTANT = System.getProperty("vigil.sim.proof", "");
   /** How often a quarantined daemon asks again the addresses that have not answered yet. */
   static final long PROOF_RETRY_MS = 250;
+  /** The same after the timed end, as QuarantineProber.LATE_PERIOD_MS. */
+  static final long PROOF_LATE_RETRY_MS = 2_000;
   String id;
   final Address address;
   private final Simulation sim;
@@ -256,8 +258,10 @@ final class SimDaemon implements GroupDriver.Host {
         });
       });
     }
-    sim.later(PROOF_RETRY_MS, () -> run.execute(() -> {
-      if (run.gate.abstaining(sim.now)) {
+    // Until every address has answered, more slowly after the timed end (QuarantineProber).
+    boolean abstaining = run.gate.abstaining(sim.now);
+    sim.later(abstaining ? PROOF_RETRY_MS : PROOF_LATE_RETRY_MS, () -> run.execute(() -> {
+      if (!run.proof.complete()) {
         askEpochs(run);
       }
     }));
@@ -269,10 +273,25 @@ final class SimDaemon implements GroupDriver.Host {
    * quarantine ends, as the real daemon writes its state file before it opens the gate.
    */
   private void epochAnswered(Incarnation run, Address from, String runId, long epoch) {
-    if (!run.gate.abstaining(sim.now)) {
+    if (run.proof.complete()) {
       return;
     }
     run.proof = run.proof.answered(from, runId, epoch);
+    boolean abstaining = run.gate.abstaining(sim.now);
+    if (PROOF_MUTANT.isEmpty() && !(abstaining && run.proof.complete())) {
+      // Each answer blocks the epochs up to its own, persisted first (SentinelDaemon.raiseVoteFloor);
+      // after the timed end, the last one too (QuarantineProber).
+      long partial = run.proof.partialFloor().orElse(0);
+      if (partial > run.gate.floor()) {
+        currentEpoch = Math.max(currentEpoch, partial);
+        persistedFloor = Math.max(persistedFloor, partial);
+        run.gate.raiseFloor(partial);
+      }
+      return;
+    }
+    if (!abstaining) {
+      return;
+    }
     long floor;
     if (PROOF_MUTANT.equals("partial")) {
       if (from.equals(address)) {
