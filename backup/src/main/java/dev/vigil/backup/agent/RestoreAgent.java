@@ -134,7 +134,11 @@ public final class RestoreAgent {
       throw new BackupFailure(S3Errors.describe(e, store.bucket()), e);
     }
     boolean whole = false;
-    try (ProgressReporter progress = new ProgressReporter("restore", m.size(), req.progressEvery());
+    // Aborting the response is what ends a read blocked on a store that stalls or trickles: the
+    // SDK's socket timeout only catches total silence.
+    Deadline deadline = Deadline.start(req.deadline(), in::abort);
+    ProgressReporter progress = new ProgressReporter("restore", m.size(), req.progressEvery());
+    try (deadline; progress;
          FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE);
          ReadAhead ahead = new ReadAhead(in, READ_AHEAD_BUFFERS, READ_AHEAD_SIZE, "s3-download")) {
       ReadAhead.Chunk c;
@@ -147,10 +151,20 @@ public final class RestoreAgent {
         progress.add(c.length());
         ahead.release(c);
       }
+      if (deadline.expired()) {
+        throw new IOException("aborted");
+      }
       whole = true;
       log.info("RDB downloaded; {}", progress.now().line());
-    } catch (SdkException e) {
-      throw new BackupFailure(S3Errors.describe(e, store.bucket()), e);
+    } catch (SdkException | IOException e) {
+      if (deadline.expired()) {
+        throw new BackupFailure("the download did not finish within " + Progress.duration(req.deadline())
+            + " (--deadline-s): " + progress.now().line(), e);
+      }
+      if (e instanceof SdkException sdk) {
+        throw new BackupFailure(S3Errors.describe(sdk, store.bucket()), e);
+      }
+      throw (IOException) e;
     } finally {
       if (!whole) {
         in.abort(); // closing a half-read response would read the rest of it first

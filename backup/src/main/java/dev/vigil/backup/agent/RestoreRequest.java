@@ -13,6 +13,7 @@ import java.time.Duration;
  * @param appendfilename the server's {@code appendfilename}
  * @param appenddirname the server's {@code appenddirname}
  * @param progressEvery how often to log progress
+ * @param deadline how long the download may take before it is abandoned, or zero for no bound
  */
 public record RestoreRequest(String key, Path dir, boolean force, String dbfilename,
-    String appendfilename, String appenddirname, Duration progressEvery) {}
+    String appendfilename, String appenddirname, Duration progressEvery, Duration deadline) {}

@@ -8,6 +8,8 @@ import dev.vigil.backup.manifest.Manifest;
 import dev.vigil.backup.manifest.ManifestJson;
 import dev.vigil.backup.s3.BackupStore;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -46,10 +48,22 @@ final class RestoreCommand extends StoreCommand {
       description = "The server's appenddirname, removed (default: ${DEFAULT-VALUE}).")
   String appenddirname;
 
+  @Option(names = "--deadline-s", defaultValue = "0", paramLabel = "S",
+      description = "Give up the download after S seconds, with exit 1 and how far it got, "
+          + "however fast or slow it still runs (0, the default: no bound; the operator's "
+          + "restore init containers pass spec.restore.deadlineSeconds).")
+  long deadlineSeconds;
+
+  @Override
+  Optional<String> usageError() {
+    return deadlineSeconds < 0 ? Optional.of("--deadline-s must be 0 (no bound) or more")
+        : Optional.empty();
+  }
+
   @Override
   int run(BackupStore store) throws BackupFailure {
     Manifest m = new RestoreAgent(store).run(new RestoreRequest(key, dir, force, dbfilename,
-        appendfilename, appenddirname, transfer.progressEvery()));
+        appendfilename, appenddirname, transfer.progressEvery(), Duration.ofSeconds(deadlineSeconds)));
     if (json()) {
       out.println(ManifestJson.pretty(m));
     } else {

@@ -152,6 +152,46 @@ class BackupFaultsTest {
     }
   }
 
+  /**
+   * A store that still sends, only too slowly, keeps a restore init container from ever
+   * finishing or failing: the deadline ends it with one line saying how far it got, and leaves
+   * the directory as it was.
+   */
+  @Test
+  void aDownloadPastItsDeadlineIsAbandonedWithOneLine() throws Exception {
+    ValkeyServer node = servers.start(ValkeyServer.builder().config("rdbcompression no"));
+    Datasets.bulk(node, 20_000, 100);
+    Cli backup = Cli.run(s3.args(), "backup", "--node", node.address(), "-o", "json");
+    assertThat(backup.exit()).as(backup.err()).isZero();
+    Manifest m = ManifestJson.read(backup.out().getBytes(StandardCharsets.UTF_8));
+    assertThat(m.size()).isGreaterThan(1_000_000);
+
+    s3.trickleDownloads(64 * 1024);
+    Path dir = tmp.resolve("data");
+    long started = System.nanoTime();
+    Cli r = Cli.run(s3.args(), "restore", "--key", m.key(), "--dir", dir.toString(),
+        "--deadline-s", "2");
+    long tookMs = (System.nanoTime() - started) / 1_000_000;
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.reason()).startsWith("vigil restore: the download did not finish within 2s "
+        + "(--deadline-s): ").doesNotContain("\n");
+    assertThat(tookMs).as("ended by the deadline, not by the ~15 s transfer").isLessThan(12_000);
+    try (var files = Files.list(dir)) {
+      assertThat(files).isEmpty();
+    }
+
+    Cli usage = Cli.run(s3.args(), "restore", "--key", m.key(), "--dir", dir.toString(),
+        "--deadline-s", "-1");
+    assertThat(usage.exit()).isEqualTo(2);
+    assertThat(usage.reason()).isEqualTo("vigil restore: --deadline-s must be 0 (no bound) or more");
+
+    s3.trickleDownloads(0);
+    Cli whole = Cli.run(s3.args(), "restore", "--key", m.key(), "--dir", dir.toString(),
+        "--deadline-s", "60");
+    assertThat(whole.exit()).as(whole.err()).isZero();
+    assertThat(Files.size(dir.resolve("dump.rdb"))).isEqualTo(m.size());
+  }
+
   @Test
   void anObjectWithoutItsManifestIsNoBackup() {
     s3.put("p/orphan.rdb", "REDIS0010 whatever".getBytes(StandardCharsets.US_ASCII));

@@ -78,6 +78,11 @@ public final class S3Fixture implements BeforeEachCallback, AfterEachCallback {
     store.failPartsFrom(partNumber);
   }
 
+  /** Objects other than manifests download at this many bytes per second (0: at full speed). */
+  public void trickleDownloads(int bytesPerSecond) {
+    store.trickleDownloads(bytesPerSecond);
+  }
+
   public void stop() throws Exception {
     if (proxy != null && !proxy.getState().equals("STOPPED")) {
       proxy.stop();

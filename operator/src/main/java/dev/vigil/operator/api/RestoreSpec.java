@@ -2,6 +2,8 @@ package dev.vigil.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /**
@@ -29,4 +31,20 @@ public class RestoreSpec {
       + "backup; the data taken since the backup is lost. Needs confirm (this cluster's name) and id "
       + "(each id is restored once).")
   public InPlaceRestore inPlace;
+
+  /** Whatever the dataset: a restore that takes longer is as good as stuck. */
+  public static final long DEFAULT_DEADLINE_SECONDS = 3600;
+
+  @Min(0)
+  @Default("3600")
+  @JsonPropertyDescription("Seconds each pod's restore init container may take to download and verify the "
+      + "backup before it gives up (exit 1, saying how far it got; the kubelet retries it with back-off and "
+      + "status.restore.reason says why the cluster does not come up). 0: no bound. A store that sends "
+      + "nothing at all fails sooner, on the S3 client's socket timeout.")
+  public Long deadlineSeconds = DEFAULT_DEADLINE_SECONDS;
+
+  /** The deadline in force: {@link #deadlineSeconds}, or the default when unset. */
+  public long deadline() {
+    return deadlineSeconds == null ? DEFAULT_DEADLINE_SECONDS : deadlineSeconds;
+  }
 }

@@ -1,5 +1,6 @@
 package dev.vigil.operator.model;
 
+import dev.vigil.operator.api.RestoreSpec;
 import dev.vigil.operator.api.S3Destination;
 
 /**
@@ -9,10 +10,16 @@ import dev.vigil.operator.api.S3Destination;
  * @param placePod the pod whose volume receives the RDB, or null: pod 0 (a new cluster's bootstrap master)
  * @param id an in-place restore's id: the RDB replaces whatever the volume holds, once per id;
  *     null for a new cluster (only an empty volume receives it)
+ * @param deadlineSeconds how long the agent may take (spec.restore.deadlineSeconds; 0: no bound)
  */
-public record RestoreSource(S3Destination destination, String key, String image, String placePod, String id) {
+public record RestoreSource(S3Destination destination, String key, String image, String placePod, String id,
+    long deadlineSeconds) {
   public RestoreSource(S3Destination destination, String key, String image) {
-    this(destination, key, image, null, null);
+    this(destination, key, image, null, null, RestoreSpec.DEFAULT_DEADLINE_SECONDS);
+  }
+
+  public RestoreSource withDeadline(long seconds) {
+    return new RestoreSource(destination, key, image, placePod, id, seconds);
   }
 
   public String url() {
@@ -20,6 +27,6 @@ public record RestoreSource(S3Destination destination, String key, String image,
   }
 
   public RestoreSource inPlace(String pod, String restoreId) {
-    return new RestoreSource(destination, key, image, pod, restoreId);
+    return new RestoreSource(destination, key, image, pod, restoreId, deadlineSeconds);
   }
 }

@@ -393,13 +393,14 @@ final class InPlaceRestorePlan {
 
   private static RestoreSource source(RestoreSpec spec, Input in) {
     if (spec.backup == null) {
-      return new RestoreSource(spec.destination, spec.key, in.image());
+      return new RestoreSource(spec.destination, spec.key, in.image()).withDeadline(spec.deadline());
     }
     ValkeyBackupStatus bs = in.backup() == null ? null : in.backup().getStatus();
     if (bs == null || !ValkeyBackupStatus.COMPLETED.equals(bs.phase) || bs.objectKey == null) {
       return null;
     }
-    return new RestoreSource(in.backup().getSpec().destination, bs.objectKey, in.image());
+    return new RestoreSource(in.backup().getSpec().destination, bs.objectKey, in.image())
+        .withDeadline(spec.deadline());
   }
 
   /** Why the cluster is not fit to start an in-place restore, or null. */

@@ -101,6 +101,7 @@ final class RestorePlan {
     } else {
       source = new RestoreSource(spec.destination, spec.key, image);
     }
+    source = source.withDeadline(spec.deadline());
     if (!RestoreStatus.RESTORING.equals(st.phase)) {
       st.phase = RestoreStatus.RESTORING;
       st.startTime = at;

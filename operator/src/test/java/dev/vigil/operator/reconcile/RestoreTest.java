@@ -89,7 +89,8 @@ class RestoreTest {
     Container fetch = init(s, "restore");
     assertThat(fetch.getImage()).isEqualTo("vigil-backup:test");
     assertThat(fetch.getArgs()).containsExactly("restore", "--key", "old/old-20261201T000000000Z.rdb",
-        "--dir", "/restore", "--dbfilename", "dump.rdb", "--s3-endpoint", "http://minio:9000", "--bucket", "backups");
+        "--dir", "/restore", "--dbfilename", "dump.rdb", "--deadline-s", "3600", "--s3-endpoint", "http://minio:9000",
+        "--bucket", "backups");
     assertThat(fetch.getEnv()).extracting("name").containsExactly("VIGIL_S3_ACCESS_KEY", "VIGIL_S3_SECRET_KEY");
     Container place = init(s, "restore-place");
     assertThat(place.getEnv()).filteredOn(e -> e.getValue() != null).extracting(e -> e.getName() + "=" + e.getValue())
@@ -160,10 +161,11 @@ class RestoreTest {
     c.getSpec().restore.destination.bucket = "archive";
     c.getSpec().restore.destination.pathStyle = true;
     c.getSpec().restore.key = "k/c.manifest.json";
+    c.getSpec().restore.deadlineSeconds = 600L;
     client.resources(ValkeyCluster.class).inNamespace(NS).resource(c).create();
     reconciler.reconcile(get("direct"));
     assertThat(init(sts("direct"), "restore").getArgs()).containsSubsequence("--key", "k/c.manifest.json")
-        .contains("--path-style", "archive");
+        .containsSubsequence("--deadline-s", "600").contains("--path-style", "archive");
     assertThat(get("direct").getStatus().restore.source).isEqualTo("s3://archive/k/c.manifest.json");
   }
 
