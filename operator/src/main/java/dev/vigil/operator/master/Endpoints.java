@@ -3,6 +3,7 @@ package dev.vigil.operator.master;
 import dev.vigil.operator.api.ValkeyCluster;
 import dev.vigil.operator.model.Labels;
 import dev.vigil.operator.model.Names;
+import dev.vigil.operator.model.PortNames;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +32,7 @@ public interface Endpoints {
       for (Pod p : pods) {
         String ip = p.getStatus() == null ? null : p.getStatus().getPodIP();
         if (ip != null && component.equals(p.getMetadata().getLabels().get(Labels.COMPONENT))) {
-          out.add(new HostPort(ip, servedPort(p, "sentinel", c.getSpec().sentinel.port)));
+          out.add(new HostPort(ip, servedPort(p, PortNames.SENTINEL, c.getSpec().sentinel.port)));
         }
       }
       return out;
@@ -44,7 +45,7 @@ public interface Endpoints {
 
     @Override
     public HostPort node(ValkeyCluster c, Pod pod) {
-      return new HostPort(pod.getStatus().getPodIP(), servedPort(pod, "valkey", c.getSpec().port));
+      return new HostPort(pod.getStatus().getPodIP(), servedPort(pod, PortNames.VALKEY, c.getSpec().port));
     }
   };
 

@@ -50,13 +50,13 @@ public record BackupNodeLink(String host, int port, Optional<Volume> certificate
   /** The link to {@code source}, one of {@code c}'s Valkey pods. */
   public static BackupNodeLink of(ValkeyCluster c, Pod source) {
     String host = Names.podHost(c, source.getMetadata().getName());
-    int plainPort = TlsParts.valkeyPort(source.getSpec(), "valkey").orElse(c.getSpec().port);
+    int plainPort = TlsParts.containerPort(source.getSpec(), PortNames.VALKEY).orElse(c.getSpec().port);
     Optional<Volume> podTls = TlsParts.volumeOf(source.getSpec());
     if (podTls.isEmpty()) {
       return new BackupNodeLink(host, plainPort, Optional.empty(), false);
     }
     boolean client = TlsParts.spec(c).clientAuth != TlsSpec.ClientAuth.none;
-    int port = TlsParts.valkeyPort(source.getSpec(), TlsParts.VALKEY_TLS_PORT).orElse(plainPort);
+    int port = TlsParts.containerPort(source.getSpec(), PortNames.VALKEY_TLS).orElse(plainPort);
     return new BackupNodeLink(host, port, Optional.of(jobVolume(podTls.get(), client)), client);
   }
 

@@ -15,9 +15,9 @@ public final class HeadlessServiceModel {
 
   public static Service desired(ModelInput in) {
     ValkeyCluster c = in.cluster();
-    List<ServicePort> ports = new ArrayList<>(List.of(ServiceParts.port("valkey", in.port())));
+    List<ServicePort> ports = new ArrayList<>(List.of(ServiceParts.port(PortNames.VALKEY, in.port())));
     if (in.sidecar()) {
-      ports.add(ServiceParts.port("sentinel", in.sentinelPort()));
+      ports.add(ServiceParts.port(PortNames.SENTINEL, in.sentinelPort()));
     }
     return new ServiceBuilder().withMetadata(Labels.meta(c, Names.headlessService(c), Labels.VALKEY))
         .withNewSpec().withClusterIP("None").withPublishNotReadyAddresses(true)

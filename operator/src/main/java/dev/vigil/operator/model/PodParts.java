@@ -57,7 +57,7 @@ final class PodParts {
     ContainerBuilder b = new ContainerBuilder().withName("vigil").withImage(in.effectiveDaemonImage())
         .withArgs("sentinel", "/etc/vigil/" + ConfigMapModel.VIGIL_CONF)
         .withEnv(env)
-        .addNewPort().withName("sentinel").withContainerPort(in.sentinelPort()).endPort()
+        .addNewPort().withName(PortNames.SENTINEL).withContainerPort(in.sentinelPort()).endPort()
         .addNewPort().withName("vigil-http").withContainerPort(ConfigMapModel.DAEMON_HTTP_PORT).endPort()
         .withNewReadinessProbe().withHttpGet(http("/readyz", ConfigMapModel.DAEMON_HTTP_PORT))
         .withPeriodSeconds(5).endReadinessProbe()
@@ -67,7 +67,7 @@ final class PodParts {
         .withSecurityContext(restricted())
         .addNewVolumeMount().withName("config").withMountPath("/etc/vigil").withReadOnly(true).endVolumeMount();
     if (TlsParts.spec(c).keepsPlaintext()) {
-      b.addNewPort().withName(TlsParts.SENTINEL_TLS_PORT).withContainerPort(TlsParts.daemonTlsPort(c)).endPort();
+      b.addNewPort().withName(PortNames.SENTINEL_TLS).withContainerPort(TlsParts.daemonTlsPort(c)).endPort();
     }
     Container d = b.build();
     TlsParts.mountInto(c, d.getVolumeMounts());

@@ -10,6 +10,6 @@ public final class ReadServiceModel {
   public static Service desired(ModelInput in) {
     ValkeyCluster c = in.cluster();
     return ServiceParts.userFacing(c, Names.readService(c), Labels.selector(c, Labels.VALKEY),
-        ServiceParts.port("valkey", in.port()));
+        ServiceParts.port(PortNames.VALKEY, in.port()));
   }
 }

@@ -14,7 +14,7 @@ public final class SentinelServiceModel {
     Map<String, String> selector = Labels.selector(c, in.sidecar() ? Labels.VALKEY : Labels.SENTINEL);
     return new ServiceBuilder().withMetadata(Labels.meta(c, Names.sentinelService(c), Labels.SENTINEL))
         .withNewSpec().withType("ClusterIP").withSelector(selector)
-        .withPorts(ServiceParts.port("sentinel", in.sentinelPort()))
-        .addAllToPorts(TlsParts.migrationPorts(c, "sentinel-tls")).endSpec().build();
+        .withPorts(ServiceParts.port(PortNames.SENTINEL, in.sentinelPort()))
+        .addAllToPorts(TlsParts.migrationPorts(c, PortNames.SENTINEL_TLS)).endSpec().build();
   }
 }

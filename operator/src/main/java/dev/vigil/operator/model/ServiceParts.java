@@ -23,7 +23,7 @@ final class ServiceParts {
       ServicePort port) {
     Service s = new ServiceBuilder().withMetadata(Labels.meta(c, name, Labels.VALKEY))
         .withNewSpec().withType(c.getSpec().service.type).withSelector(selector).withPorts(port)
-        .addAllToPorts(TlsParts.migrationPorts(c, "valkey-tls")).endSpec().build();
+        .addAllToPorts(TlsParts.migrationPorts(c, PortNames.VALKEY_TLS)).endSpec().build();
     if (!c.getSpec().service.annotations.isEmpty()) {
       s.getMetadata().setAnnotations(new LinkedHashMap<>(c.getSpec().service.annotations));
     }

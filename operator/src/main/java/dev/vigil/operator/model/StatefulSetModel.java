@@ -165,7 +165,7 @@ public final class StatefulSetModel {
         .withCommand("valkey-server", "/data/conf/valkey.conf", "--requirepass", "$(VALKEY_PASSWORD)",
             "--masterauth", "$(VALKEY_PASSWORD)")
         .withEnv(PodParts.fieldRef("POD_NAME", "metadata.name"), PodParts.password(c, "VALKEY_PASSWORD"))
-        .addNewPort().withName("valkey").withContainerPort(in.port()).endPort()
+        .addNewPort().withName(PortNames.VALKEY).withContainerPort(in.port()).endPort()
         .withResources(Resources.orDefault(c.getSpec().resources, Resources.VALKEY_DEFAULT))
         .withSecurityContext(PodParts.restricted())
         .addNewVolumeMount().withName(DATA).withMountPath("/data").endVolumeMount()
@@ -187,7 +187,7 @@ public final class StatefulSetModel {
               .build()).withPeriodSeconds(5).endReadinessProbe();
     }
     if (TlsParts.spec(c).keepsPlaintext()) {
-      b.addNewPort().withName(TlsParts.VALKEY_TLS_PORT).withContainerPort(TlsParts.valkeyTlsPort(c)).endPort();
+      b.addNewPort().withName(PortNames.VALKEY_TLS).withContainerPort(TlsParts.valkeyTlsPort(c)).endPort();
     }
     Container valkey = b.build();
     TlsParts.mountInto(c, valkey.getVolumeMounts());

@@ -53,11 +53,11 @@ public enum TlsMode {
     if (TlsParts.volumeOf(pod).isEmpty()) {
       return OFF;
     }
-    Optional<Integer> tlsPort = TlsParts.valkeyPort(pod, TlsParts.VALKEY_TLS_PORT);
+    Optional<Integer> tlsPort = TlsParts.containerPort(pod, PortNames.VALKEY_TLS);
     if (tlsPort.isEmpty()) {
       // A daemon of a Deployment (sentinel.mode deployment) has no Valkey container: its own TLS
       // port beside the plaintext one marks the migration.
-      return TlsParts.containerPort(pod, TlsParts.SENTINEL_TLS_PORT).isPresent() ? MIGRATION : ON;
+      return TlsParts.containerPort(pod, PortNames.SENTINEL_TLS).isPresent() ? MIGRATION : ON;
     }
     List<String> args = TlsParts.initNodeArgs(pod);
     if (!args.contains(TlsParts.TLS_PORTS_FLAG)) {

@@ -33,10 +33,6 @@ public final class TlsParts {
   public static final String KEY_FILE = DIR + "/tls.key";
   public static final String CA_FILE = DIR + "/ca.crt";
   static final String VOLUME = "tls";
-  /** The Valkey container's TLS port while plaintext is kept (a migration); its presence marks that shape. */
-  static final String VALKEY_TLS_PORT = "valkey-tls";
-  /** The daemon container's TLS port while plaintext is kept. */
-  static final String SENTINEL_TLS_PORT = "sentinel-tls";
   /** init-node's flag naming the ports it dials over TLS; in its args, it marks a migration's phases. */
   static final String TLS_PORTS_FLAG = "--tls-ports";
 
@@ -249,14 +245,6 @@ public final class TlsParts {
         .map(ContainerPort::getContainerPort).findFirst();
   }
 
-  /** A named port of a pod's Valkey container. */
-  static Optional<Integer> valkeyPort(PodSpec pod, String name) {
-    return pod == null ? Optional.empty() : pod.getContainers().stream()
-        .filter(x -> "valkey".equals(x.getName()) && x.getPorts() != null).findFirst()
-        .flatMap(x -> x.getPorts().stream().filter(p -> name.equals(p.getName()))
-            .map(ContainerPort::getContainerPort).findFirst());
-  }
-
   static VolumeMount mount() {
     return new VolumeMountBuilder().withName(VOLUME).withMountPath(DIR).withReadOnly(true).build();
   }
@@ -276,7 +264,7 @@ public final class TlsParts {
     if (!spec(c).keepsPlaintext()) {
       return List.of();
     }
-    return List.of(ServiceParts.port(name, name.startsWith("valkey") ? valkeyTlsPort(c) : daemonTlsPort(c)));
+    return List.of(ServiceParts.port(name, name.equals(PortNames.VALKEY_TLS) ? valkeyTlsPort(c) : daemonTlsPort(c)));
   }
 
   /** What the connection Secret says about TLS: whether, where, which name to check, which CA. */

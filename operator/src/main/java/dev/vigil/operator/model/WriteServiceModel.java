@@ -16,6 +16,6 @@ public final class WriteServiceModel {
     ValkeyCluster c = in.cluster();
     Map<String, String> selector = new LinkedHashMap<>(Labels.selector(c, Labels.VALKEY));
     selector.put(Labels.POD_NAME, in.masterOrBootstrap());
-    return ServiceParts.userFacing(c, Names.writeService(c), selector, ServiceParts.port("valkey", in.port()));
+    return ServiceParts.userFacing(c, Names.writeService(c), selector, ServiceParts.port(PortNames.VALKEY, in.port()));
   }
 }

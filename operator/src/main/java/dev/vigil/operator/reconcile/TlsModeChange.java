@@ -2,6 +2,7 @@ package dev.vigil.operator.reconcile;
 
 import dev.vigil.operator.api.ValkeyCluster;
 import dev.vigil.operator.model.Labels;
+import dev.vigil.operator.model.PortNames;
 import dev.vigil.operator.model.TlsMode;
 import dev.vigil.operator.model.TlsParts;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -53,10 +54,10 @@ record TlsModeChange(TlsMode requested, Set<TlsMode> served, TlsMode target, Val
   /** The ports pods serve while plaintext is kept: plaintext, then TLS, for Valkey and the daemons. */
   private record Ports(int valkey, int sentinel, int valkeyTls, int sentinelTls) {
     static Optional<Ports> of(PodSpec pod) {
-      Optional<Integer> v = TlsParts.containerPort(pod, "valkey");
-      Optional<Integer> s = TlsParts.containerPort(pod, "sentinel");
-      Optional<Integer> vt = TlsParts.containerPort(pod, "valkey-tls");
-      Optional<Integer> st = TlsParts.containerPort(pod, "sentinel-tls");
+      Optional<Integer> v = TlsParts.containerPort(pod, PortNames.VALKEY);
+      Optional<Integer> s = TlsParts.containerPort(pod, PortNames.SENTINEL);
+      Optional<Integer> vt = TlsParts.containerPort(pod, PortNames.VALKEY_TLS);
+      Optional<Integer> st = TlsParts.containerPort(pod, PortNames.SENTINEL_TLS);
       return v.isEmpty() || s.isEmpty() || vt.isEmpty() || st.isEmpty() ? Optional.empty()
           : Optional.of(new Ports(v.get(), s.get(), vt.get(), st.get()));
     }
@@ -168,7 +169,7 @@ record TlsModeChange(TlsMode requested, Set<TlsMode> served, TlsMode target, Val
   /** Forward: plaintext where a pod not yet TLS only serves it, TLS where the spec asks for it. */
   private static Optional<Ports> forwardPorts(ValkeyCluster cr, List<PodSpec> specs) {
     return specs.stream().filter(s -> TlsMode.of(s) != TlsMode.ON).findFirst()
-        .flatMap(s -> TlsParts.containerPort(s, "valkey").flatMap(v -> TlsParts.containerPort(s, "sentinel")
+        .flatMap(s -> TlsParts.containerPort(s, PortNames.VALKEY).flatMap(v -> TlsParts.containerPort(s, PortNames.SENTINEL)
             .map(x -> new Ports(v, x, cr.getSpec().port, cr.getSpec().sentinel.port))));
   }
 
@@ -176,8 +177,8 @@ record TlsModeChange(TlsMode requested, Set<TlsMode> served, TlsMode target, Val
   private static Optional<Ports> backwardPorts(ValkeyCluster cr, List<PodSpec> specs) {
     for (PodSpec s : specs) {
       TlsMode m = TlsMode.of(s);
-      String valkey = m == TlsMode.ON ? "valkey" : "valkey-tls";
-      String sentinel = m == TlsMode.ON ? "sentinel" : "sentinel-tls";
+      String valkey = m == TlsMode.ON ? PortNames.VALKEY : PortNames.VALKEY_TLS;
+      String sentinel = m == TlsMode.ON ? PortNames.SENTINEL : PortNames.SENTINEL_TLS;
       Optional<Integer> v = TlsParts.containerPort(s, valkey);
       Optional<Integer> x = TlsParts.containerPort(s, sentinel);
       if (m != TlsMode.OFF && v.isPresent() && x.isPresent()) {

@@ -5,6 +5,7 @@ import dev.vigil.operator.api.TlsStatus;
 import dev.vigil.operator.api.ValkeyCluster;
 import dev.vigil.operator.master.HostPort;
 import dev.vigil.operator.master.TlsMaterial;
+import dev.vigil.operator.model.PortNames;
 import dev.vigil.operator.model.TlsMode;
 import dev.vigil.operator.model.TlsParts;
 import io.fabric8.certmanager.api.model.v1.Certificate;
@@ -179,7 +180,7 @@ final class TlsObserved {
     return switch (TlsMode.of(pod.get())) {
       case OFF -> Optional.empty();
       case ON -> Optional.of(n.address());
-      default -> TlsParts.containerPort(pod.get(), "valkey-tls").map(tls -> new HostPort(n.address().host(),
+      default -> TlsParts.containerPort(pod.get(), PortNames.VALKEY_TLS).map(tls -> new HostPort(n.address().host(),
           n.address().port() - TlsParts.containerPort(pod.get(), "valkey").orElse(n.address().port()) + tls));
     };
   }
