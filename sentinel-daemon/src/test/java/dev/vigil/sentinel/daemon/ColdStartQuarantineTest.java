@@ -158,17 +158,23 @@ class ColdStartQuarantineTest {
       assertThat(d.currentEpoch()).isGreaterThanOrEqualTo(6);
       await().atMost(Duration.ofSeconds(5))
           .until(() -> lines(appender, "every configured daemon has answered").size() == 1);
-      String candidate = "b".repeat(40);
-      try (AdminConnection c = new AdminConnection("127.0.0.1", d.port(), 2_000)) {
-        assertThat(c.command("SENTINEL", "IS-MASTER-DOWN-BY-ADDR", master.host(),
-            Integer.toString(master.port()), "6", candidate))
-            .as("epoch 6 is at the floor: refused").isEqualTo(List.of(0L, "*", 0L));
-        assertThat(c.command("SENTINEL", "IS-MASTER-DOWN-BY-ADDR", master.host(),
-            Integer.toString(master.port()), "7", candidate))
-            .as("epoch 7 is above it").isEqualTo(List.of(0L, candidate, 7L));
-      }
+      assertVotesRefusedUpTo(d, master, 6);
     } finally {
       logger.detachAppender(appender);
+    }
+  }
+
+  /** A vote request at the floor is refused, one above it granted. */
+  private static void assertVotesRefusedUpTo(SentinelDaemon d, ValkeyServer master, long floor)
+      throws Exception {
+    String candidate = "b".repeat(40);
+    try (AdminConnection c = new AdminConnection("127.0.0.1", d.port(), 2_000)) {
+      assertThat(c.command("SENTINEL", "IS-MASTER-DOWN-BY-ADDR", master.host(),
+          Integer.toString(master.port()), Long.toString(floor), candidate))
+          .as("epoch %d is at the floor: refused", floor).isEqualTo(List.of(0L, "*", 0L));
+      assertThat(c.command("SENTINEL", "IS-MASTER-DOWN-BY-ADDR", master.host(),
+          Integer.toString(master.port()), Long.toString(floor + 1), candidate))
+          .as("epoch %d is above it", floor + 1).isEqualTo(List.of(0L, candidate, floor + 1));
     }
   }
 
@@ -214,15 +220,7 @@ class ColdStartQuarantineTest {
       assertThat(restarted.myId()).isEqualTo(id);
       assertThat(restarted.abstaining()).isFalse();
       assertThat(restarted.quarantine().floor()).isEqualTo(4);
-      String candidate = "b".repeat(40);
-      try (AdminConnection c = new AdminConnection("127.0.0.1", restarted.port(), 2_000)) {
-        assertThat(c.command("SENTINEL", "IS-MASTER-DOWN-BY-ADDR", master.host(),
-            Integer.toString(master.port()), "4", candidate))
-            .as("epoch 4 is at the floor: refused").isEqualTo(List.of(0L, "*", 0L));
-        assertThat(c.command("SENTINEL", "IS-MASTER-DOWN-BY-ADDR", master.host(),
-            Integer.toString(master.port()), "5", candidate))
-            .as("epoch 5 is above it").isEqualTo(List.of(0L, candidate, 5L));
-      }
+      assertVotesRefusedUpTo(restarted, master, 4);
     } finally {
       restarted.close();
     }
