@@ -19,7 +19,8 @@ public final class StateLines {
   public static final Set<String> NAMES = Set.of("sentinel myid", "sentinel current-epoch",
       "sentinel config-epoch", "sentinel leader-epoch", "sentinel known-replica",
       "sentinel known-slave", "sentinel known-sentinel", "sentinel master-address",
-      "sentinel vigil-quarantine-until", "sentinel vigil-vote-floor");
+      "sentinel vigil-quarantine-until", "sentinel vigil-vote-floor",
+      "sentinel vigil-proof-until");
 
   private StateLines() {}
 
@@ -39,6 +40,7 @@ public final class StateLines {
     long epoch = 0;
     long quarantineUntil = 0;
     long voteFloor = 0;
+    long proofUntil = 0;
     Map<String, Address> master = new LinkedHashMap<>(groups);
     Map<String, long[]> epochs = new LinkedHashMap<>();
     Map<String, List<Address>> replicas = new LinkedHashMap<>();
@@ -65,6 +67,7 @@ public final class StateLines {
           case "sentinel current-epoch" -> epoch = Math.max(epoch, nonNegative(d.arg(0)));
           case "sentinel vigil-quarantine-until" -> quarantineUntil = nonNegative(d.arg(0));
           case "sentinel vigil-vote-floor" -> voteFloor = nonNegative(d.arg(0));
+          case "sentinel vigil-proof-until" -> proofUntil = nonNegative(d.arg(0));
           default -> {
             String group = d.arg(0);
             if (!groups.containsKey(group)) {
@@ -107,7 +110,7 @@ public final class StateLines {
           sentinels.get(g)));
     }
     return new DaemonState(myId == null ? DaemonState.newId() : myId, currentEpoch,
-        records, quarantineUntil, voteFloor);
+        records, quarantineUntil, voteFloor, proofUntil);
   }
 
   /**
@@ -127,6 +130,11 @@ public final class StateLines {
       // Vigil's own line: the epochs up to this one are never voted in by this identity (its
       // quarantine ended early on every configured peer's epoch: QuarantineProof).
       out.add("sentinel vigil-vote-floor " + state.voteFloor());
+    }
+    if (state.proofUntil() > 0) {
+      // Vigil's own line: until then (wall-clock ms) this fresh identity still asks the
+      // configured peers that have not answered, a restart included (QuarantineProber).
+      out.add("sentinel vigil-proof-until " + state.proofUntil());
     }
     for (GroupRecord g : state.groups().values()) {
       String name = quote(g.name());

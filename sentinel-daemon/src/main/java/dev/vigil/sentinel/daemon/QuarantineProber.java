@@ -39,8 +39,10 @@ final class QuarantineProber {
 
   /** How often addresses that have not answered are asked again. */
   static final long PERIOD_MS = 250;
-  /** The same after the quarantine's timed end: no longer holding anything up, only guarding. */
-  static final long LATE_PERIOD_MS = 2_000;
+  /** After the quarantine's timed end (Quarantine.LATE_PERIOD_MS). */
+  static final long LATE_PERIOD_MS = dev.vigil.sentinel.failover.Quarantine.LATE_PERIOD_MS;
+  /** How long after the timed end the asking goes on (Quarantine.LATE_LIMIT_MS). */
+  static final long LATE_LIMIT_MS = dev.vigil.sentinel.failover.Quarantine.LATE_LIMIT_MS;
   /**
    * Short: a peer that does not answer within a second is asked again on the next round, on a
    * new connection, rather than held up behind a slow handshake.
@@ -65,8 +67,11 @@ final class QuarantineProber {
     /** Persists the vote floor and ends the quarantine; throws when it could not be recorded. */
     void endQuarantine(QuarantineProof proof);
 
-    /** Persists a vote floor this high, then applies it; throws when it could not be recorded. */
-    void raiseVoteFloor(long floor);
+    /**
+     * Persists a vote floor this high, then applies it, and with {@code complete} records that
+     * the asking is over; throws when it could not be recorded.
+     */
+    void raiseVoteFloor(long floor, boolean complete);
   }
 
   private final Daemon daemon;
@@ -79,12 +84,18 @@ final class QuarantineProber {
   /** When each address was last asked, to pace the questions after the timed end. */
   private final Map<Address, Long> lastAsked = new HashMap<>();
   private boolean timedOut;
+  /** Whether it started within the quarantine (not after a restart past its timed end). */
+  private final boolean startedAbstaining;
+  /** When to stop asking (the daemon's monotonic ms). */
+  private final long askUntil;
   private ScheduledFuture<?> timer;
   private boolean stopped;
 
-  QuarantineProber(Daemon daemon, EventLoop loop, List<Address> peers) {
+  QuarantineProber(Daemon daemon, EventLoop loop, List<Address> peers, long askUntil) {
     this.daemon = daemon;
     this.loop = loop;
+    this.askUntil = askUntil;
+    this.startedAbstaining = daemon.abstaining();
     this.proof = QuarantineProof.start(daemon.myId(), new java.util.LinkedHashSet<>(peers));
   }
 
@@ -123,11 +134,19 @@ final class QuarantineProber {
     }
     if (!timedOut && !daemon.abstaining()) {
       timedOut = true;
-      log.info("fresh-identity quarantine ended by time before every configured daemon answered "
-          + "(no answer from {}); asking them every {} ms still, each answer blocks the epochs "
-          + "up to its own", proof.waitingFor(), LATE_PERIOD_MS);
+      if (startedAbstaining) {
+        log.info("fresh-identity quarantine ended by time before every configured daemon "
+            + "answered (no answer from {}); asking them every {} ms still, each answer blocks "
+            + "the epochs up to its own", proof.waitingFor(), LATE_PERIOD_MS);
+      }
     }
     long now = daemon.millis();
+    if (timedOut && now >= askUntil) {
+      log.warn("quarantine proof: no answer from {} in {} ms after the quarantine's end; "
+          + "taken as gone, no longer asked", proof.waitingFor(), LATE_LIMIT_MS);
+      halt();
+      return;
+    }
     for (Address a : proof.waitingFor()) {
       Long last = lastAsked.get(a);
       if ((!timedOut || last == null || now - last >= LATE_PERIOD_MS) && asking.add(a)) {
@@ -190,7 +209,7 @@ final class QuarantineProber {
     }
     if (!proof.complete() || timedOut) {
       try {
-        daemon.raiseVoteFloor(proof.partialFloor().orElse(0));
+        daemon.raiseVoteFloor(proof.partialFloor().orElse(0), proof.complete());
       } catch (RuntimeException e) {
         // Not persisted, so not applied: the next answer of this address tries again.
         proof = proof.withoutAnswer(a);
@@ -204,11 +223,13 @@ final class QuarantineProber {
       }
       return;
     }
-    halt();
     try {
       daemon.endQuarantine(proof);
+      halt();
     } catch (RuntimeException e) {
-      // Not persisted, so not ended: the timed quarantine still holds.
+      // Not persisted, so not ended: the timed quarantine still holds, and the next answer of
+      // this address tries again.
+      proof = proof.withoutAnswer(a);
       log.error("quarantine proof complete but not recorded ({}): keeping the timed quarantine",
           e.getMessage());
     }

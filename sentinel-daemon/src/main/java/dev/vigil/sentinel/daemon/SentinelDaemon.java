@@ -55,6 +55,8 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
   private final long startedAt;
   private final dev.vigil.sentinel.failover.QuarantineGate quarantine;
   private final boolean restartedInQuarantine;
+  /** How long the quarantine's peers are still asked for their epochs, from the start (ms). */
+  private final long proofLeftMs;
   private final java.util.function.LongSupplier wallClock;
   private volatile QuarantineProber prober;
   private volatile Timing timing;
@@ -84,8 +86,14 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
     long wallNow = wallClock.getAsLong();
     long remaining = dev.vigil.sentinel.failover.Quarantine.remainingMs(loaded.freshIdentity(),
         loaded.state().quarantineUntil(), wallNow, quarantineMs);
+    boolean listed = !config.failover().peers().isEmpty();
+    // A fresh identity with a peer list asks the peers for their epochs, during the quarantine
+    // and for a while after it (QuarantineProber), a restart included.
     DaemonState initial = loaded.freshIdentity() && remaining > 0
-        ? loaded.state().withQuarantineUntil(wallNow + remaining) : loaded.state();
+        ? loaded.state().withQuarantineUntil(wallNow + remaining)
+            .withProofUntil(listed ? wallNow + remaining + QuarantineProber.LATE_LIMIT_MS : 0)
+        : loaded.state();
+    this.proofLeftMs = listed ? Math.max(0, initial.proofUntil() - wallNow) : 0;
     this.store = new StateStore(config, initial);
     config.masters().forEach(m -> specs.put(m.name(), m));
     store.specs(config.masters());
@@ -144,11 +152,17 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
     }
     runners.values().forEach(GroupRunner::start);
     java.util.List<dev.vigil.sentinel.config.Address> peers = config.failover().peers();
-    if (quarantine.abstaining(clock.millis()) && !peers.isEmpty()) {
+    if (!peers.isEmpty() && (quarantine.abstaining(clock.millis()) || proofLeftMs > 0)) {
       // After the server is up: this daemon's own address may be listed, and answers itself.
-      log.info("asking the {} configured daemons (vigil.failover.peers) for their current epoch: "
-          + "the quarantine ends as soon as every one has answered", peers.size());
-      prober = new QuarantineProber(groupHost, loops.next(), peers);
+      if (quarantine.abstaining(clock.millis())) {
+        log.info("asking the {} configured daemons (vigil.failover.peers) for their current "
+            + "epoch: the quarantine ends as soon as every one has answered", peers.size());
+      } else {
+        log.info("restarted before every configured daemon had answered this identity's "
+            + "quarantine: asking them again for their current epoch, for {} more ms",
+            proofLeftMs);
+      }
+      prober = new QuarantineProber(groupHost, loops.next(), peers, startedAt + proofLeftMs);
       prober.start();
     }
     return this;
@@ -316,21 +330,27 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
   }
 
   /**
-   * One configured daemon's answer (not yet every one's) raised the vote floor: persisted with
-   * the current epoch at least as high before the groups see it. Called on the prober's loop.
+   * A configured daemon's answer after the quarantine, or during it when not yet every one has
+   * answered, raised the vote floor: persisted with the current epoch at least as high before the
+   * groups see it ({@code complete}: every one has answered now, and the asking ends for good).
+   * Called on the prober's loop.
    */
-  void raiseVoteFloor(long floor) {
-    if (floor <= quarantine.floor()) {
+  void raiseVoteFloor(long floor, boolean complete) {
+    long floorBefore = quarantine.floor();
+    if (floor <= floorBefore && !complete) {
       return;
     }
     long epochBefore = currentEpoch();
-    DaemonState s = store.update(st -> st.withVoteFloor(floor));
+    DaemonState s = store.update(st -> complete
+        ? st.withVoteFloor(floor).withProofUntil(0) : st.withVoteFloor(floor));
     quarantine.raiseFloor(s.voteFloor());
     if (s.currentEpoch() > epochBefore) {
       events.publish(new SentinelEvent("+new-epoch", Long.toString(s.currentEpoch())));
     }
-    log.info("quarantine proof: an answer raised the vote floor to {} (never voting in an epoch "
-        + "up to it)", s.voteFloor());
+    if (s.voteFloor() > floorBefore) {
+      log.info("quarantine proof: an answer raised the vote floor to {} (never voting in an "
+          + "epoch up to it)", s.voteFloor());
+    }
   }
 
   /**
@@ -564,8 +584,8 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
     }
 
     @Override
-    public void raiseVoteFloor(long floor) {
-      SentinelDaemon.this.raiseVoteFloor(floor);
+    public void raiseVoteFloor(long floor, boolean complete) {
+      SentinelDaemon.this.raiseVoteFloor(floor, complete);
     }
 
     @Override

@@ -691,8 +691,9 @@ public final class FailoverCore {
       GroupState s = g.withAgreement(a.withFix(node, now));
       Failover f = s.agreement().failover();
       if (reconfiguring && !node.equals(f.oldMaster()) && f.reconf().get(node) == null) {
-        // Tracked by the queue as re-pointed from now on, so it is not sent a second REPLICAOF
-        // (the master we replaced is not the queue's: it never holds a parallel-syncs slot).
+        // Tracked by the queue as re-pointed from now on, so it is not sent a second REPLICAOF;
+        // it holds a parallel-syncs slot until in sync, as the full resync it starts should (the
+        // master we replaced is not the queue's: it never holds one).
         s = withFailover(s, f.withReconf(node, Reconf.State.SENT, now));
       }
       return new Transition(s, fx);

@@ -10,6 +10,21 @@ package dev.vigil.sentinel.failover;
  * clock set back can stretch the rest to one full quarantine, never more.
  */
 public final class Quarantine {
+  /**
+   * How often a fresh identity asks a configured peer that has not answered for its epoch after
+   * the quarantine's timed end: no longer holding anything up, only guarding (each answer still
+   * blocks the epochs up to its own: QuarantineProof.partialFloor).
+   */
+  public static final long LATE_PERIOD_MS = 2_000;
+  /**
+   * How long after the timed end the asking goes on (a restart included: the state file records
+   * its end). A forgotten vote matters while its candidate's election in that epoch can still
+   * be counted, seconds; a peer that has not answered in ten minutes is taken as gone (scaled
+   * in, replaced, not a Vigil daemon), and asking it for ever would cost a connection every
+   * two seconds for the life of the process.
+   */
+  public static final long LATE_LIMIT_MS = 600_000;
+
   private Quarantine() {}
 
   /**

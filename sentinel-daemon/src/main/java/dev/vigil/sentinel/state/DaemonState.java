@@ -12,11 +12,14 @@ import java.util.Map;
  * @param quarantineUntil wall-clock milliseconds until which this identity, created without
  *     earlier state, sits out elections (the fresh-identity quarantine), or 0: recorded so that
  *     a restart within it keeps it
- * @param voteFloor the highest epoch this identity never votes in: set when its quarantine ended
- *     early on every configured peer's answer (QuarantineProof), 0 otherwise
+ * @param voteFloor the highest epoch this identity never votes in: raised by each configured
+ *     peer's answer to the quarantine's query (QuarantineProof), 0 otherwise
+ * @param proofUntil wall-clock milliseconds until which this identity, created without earlier
+ *     state, asks the configured peers that have not answered yet for their epoch, or 0 (none
+ *     configured, or every one has answered): recorded so that a restart keeps asking
  */
 public record DaemonState(String myId, long currentEpoch, Map<String, GroupRecord> groups,
-    long quarantineUntil, long voteFloor) {
+    long quarantineUntil, long voteFloor, long proofUntil) {
   public DaemonState {
     if (myId == null || !myId.matches("[0-9a-f]{40}")) {
       throw new IllegalArgumentException("myid must be 40 lower-case hex characters: " + myId);
@@ -31,6 +34,14 @@ public record DaemonState(String myId, long currentEpoch, Map<String, GroupRecor
     if (voteFloor < 0) {
       throw new IllegalArgumentException("negative vote floor " + voteFloor);
     }
+    if (proofUntil < 0) {
+      throw new IllegalArgumentException("negative proof end " + proofUntil);
+    }
+  }
+
+  public DaemonState(String myId, long currentEpoch, Map<String, GroupRecord> groups,
+      long quarantineUntil, long voteFloor) {
+    this(myId, currentEpoch, groups, quarantineUntil, voteFloor, 0);
   }
 
   public DaemonState(String myId, long currentEpoch, Map<String, GroupRecord> groups,
@@ -43,7 +54,12 @@ public record DaemonState(String myId, long currentEpoch, Map<String, GroupRecor
   }
 
   public DaemonState withQuarantineUntil(long wallMillis) {
-    return new DaemonState(myId, currentEpoch, groups, wallMillis, voteFloor);
+    return new DaemonState(myId, currentEpoch, groups, wallMillis, voteFloor, proofUntil);
+  }
+
+  /** Asks the peers that have not answered until {@code wallMillis}; 0: asks no more. */
+  public DaemonState withProofUntil(long wallMillis) {
+    return new DaemonState(myId, currentEpoch, groups, quarantineUntil, voteFloor, wallMillis);
   }
 
   /**
@@ -51,7 +67,8 @@ public record DaemonState(String myId, long currentEpoch, Map<String, GroupRecor
    * least that high, and the recorded quarantine end now (a restart must not start it again).
    */
   public DaemonState withQuarantineProven(long floor, long wallNow) {
-    return withVoteFloor(floor).withQuarantineUntil(Math.min(quarantineUntil, wallNow));
+    return withVoteFloor(floor).withQuarantineUntil(Math.min(quarantineUntil, wallNow))
+        .withProofUntil(0);
   }
 
   /**
@@ -60,7 +77,7 @@ public record DaemonState(String myId, long currentEpoch, Map<String, GroupRecor
    */
   public DaemonState withVoteFloor(long floor) {
     return new DaemonState(myId, Math.max(currentEpoch, floor), groups, quarantineUntil,
-        Math.max(voteFloor, floor));
+        Math.max(voteFloor, floor), proofUntil);
   }
 
   public static String newId() {
@@ -70,18 +87,19 @@ public record DaemonState(String myId, long currentEpoch, Map<String, GroupRecor
   }
 
   public DaemonState withCurrentEpoch(long epoch) {
-    return epoch <= currentEpoch ? this : new DaemonState(myId, epoch, groups, quarantineUntil, voteFloor);
+    return epoch <= currentEpoch ? this : new DaemonState(myId, epoch, groups, quarantineUntil, voteFloor,
+        proofUntil);
   }
 
   public DaemonState withGroup(GroupRecord g) {
     Map<String, GroupRecord> m = new LinkedHashMap<>(groups);
     m.put(g.name(), g);
-    return new DaemonState(myId, currentEpoch, m, quarantineUntil, voteFloor);
+    return new DaemonState(myId, currentEpoch, m, quarantineUntil, voteFloor, proofUntil);
   }
 
   public DaemonState withoutGroup(String name) {
     Map<String, GroupRecord> m = new LinkedHashMap<>(groups);
     m.remove(name);
-    return new DaemonState(myId, currentEpoch, m, quarantineUntil, voteFloor);
+    return new DaemonState(myId, currentEpoch, m, quarantineUntil, voteFloor, proofUntil);
   }
 }

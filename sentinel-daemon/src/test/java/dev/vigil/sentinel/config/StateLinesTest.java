@@ -58,6 +58,20 @@ class StateLinesTest {
   }
 
   @Test
+  void theEndOfTheProofsAskingSurvivesAWriteAndAReadUntilTheProofIsComplete() {
+    DaemonState s = new DaemonState("c".repeat(40), 2,
+        Map.of("m", new GroupRecord("m", MASTER, 1, 2, List.of(), List.of())))
+        .withQuarantineUntil(1_764_547_205_000L).withProofUntil(1_764_547_805_000L);
+    assertThat(StateLines.write(s, false)).contains("sentinel vigil-proof-until 1764547805000");
+    assertThat(roundTrip(s, true)).isEqualTo(s);
+    assertThat(s.withVoteFloor(3).withCurrentEpoch(9).proofUntil()).as("kept by other changes")
+        .isEqualTo(1_764_547_805_000L);
+    DaemonState proven = s.withQuarantineProven(3, 1_764_547_201_000L);
+    assertThat(proven.proofUntil()).as("every peer answered: asked no more").isZero();
+    assertThat(StateLines.write(proven, false)).noneMatch(l -> l.contains("vigil-proof-until"));
+  }
+
+  @Test
   void aStateWithoutAQuarantineWritesNoVigilLine() {
     DaemonState s = new DaemonState("c".repeat(40), 3, Map.of("m", GroupRecord.fresh("m", MASTER)));
     assertThat(StateLines.write(s, false)).noneMatch(l -> l.contains("vigil-"));

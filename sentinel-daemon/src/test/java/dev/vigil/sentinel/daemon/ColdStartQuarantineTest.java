@@ -164,6 +164,89 @@ class ColdStartQuarantineTest {
     }
   }
 
+  /**
+   * A restart with the state file after the timed end, before every listed daemon answered,
+   * goes on asking (the state file records until when), and the late answer still raises the
+   * floor; once every one has answered, the file says so.
+   */
+  @Test
+  void aRestartBeforeEveryPeerAnsweredKeepsAsking() throws Exception {
+    ValkeyServer master = servers.start();
+    int port = FreePorts.loopback();
+    int late = FreePorts.loopback();
+    Path conf = dir.resolve("vigil.conf");
+    Path state = dir.resolve("state.conf");
+    Files.writeString(conf, TestDaemons.hocon("mymaster", master, 1, 1_000,
+        "state-file = \"" + state + "\"\n" + peerConfig(port, List.of(port, late), 1)));
+    AtomicLong monotonic = new AtomicLong(1_000);
+    SentinelDaemon fresh = new SentinelDaemon(ConfigLoader.load(conf, Map.of()),
+        monotonic::get, () -> WALL).start();
+    try {
+      assertThat(fresh.abstaining()).isTrue();
+      monotonic.set(5_000);
+      assertThat(fresh.abstaining()).isFalse();
+      assertThat(Files.readString(state)).contains("sentinel vigil-proof-until "
+          + (WALL + 1_000 + dev.vigil.sentinel.failover.Quarantine.LATE_LIMIT_MS));
+    } finally {
+      fresh.close();
+    }
+
+    SentinelDaemon restarted = new SentinelDaemon(ConfigLoader.load(conf, Map.of()),
+        monotonic::get, () -> WALL + 60_000).start();
+    try {
+      assertThat(restarted.abstaining()).isFalse();
+      Path peerState = dir.resolve("late-state.conf");
+      Files.writeString(peerState, "sentinel myid " + "c".repeat(40) + "\nsentinel current-epoch 6\n");
+      daemons.start(TestDaemons.hocon("mymaster", master, 1, 1_000,
+          "port = " + late + "\nstate-file = \"" + peerState + "\""));
+      // The late asking is paced by the daemon's clock, which only this test moves.
+      await().atMost(Duration.ofSeconds(20)).until(() -> {
+        monotonic.addAndGet(500);
+        return restarted.quarantine().floor() == 6;
+      });
+      await().atMost(Duration.ofSeconds(5)).until(() ->
+          !Files.readString(state).contains("vigil-proof-until"));
+      assertThat(Files.readString(state)).contains("sentinel vigil-vote-floor 6");
+      assertVotesRefusedUpTo(restarted, master, 6);
+    } finally {
+      restarted.close();
+    }
+  }
+
+  /** A listed address that never answers is asked for ten minutes after the timed end, then no more. */
+  @Test
+  void anAddressSilentLongAfterTheQuarantineIsGivenUp() throws Exception {
+    var appender = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+    appender.start();
+    var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+        QuarantineProber.class);
+    logger.addAppender(appender);
+    try {
+      ValkeyServer master = servers.start();
+      int port = FreePorts.loopback();
+      int nobody = FreePorts.loopback();
+      Path conf = dir.resolve("vigil.conf");
+      Path state = dir.resolve("state.conf");
+      Files.writeString(conf, TestDaemons.hocon("mymaster", master, 1, 1_000,
+          "state-file = \"" + state + "\"\n" + peerConfig(port, List.of(port, nobody), 1)));
+      AtomicLong monotonic = new AtomicLong(1_000);
+      SentinelDaemon d = new SentinelDaemon(ConfigLoader.load(conf, Map.of()), monotonic::get,
+          () -> WALL).start();
+      try {
+        monotonic.set(5_000);
+        await().atMost(Duration.ofSeconds(5)).until(() -> lines(appender, "ended by time").size() == 1);
+        assertThat(lines(appender, "taken as gone")).isEmpty();
+        monotonic.set(2_000 + dev.vigil.sentinel.failover.Quarantine.LATE_LIMIT_MS);
+        await().atMost(Duration.ofSeconds(5)).until(() -> lines(appender, "taken as gone").size() == 1);
+        assertThat(lines(appender, "taken as gone").get(0)).contains("127.0.0.1:" + nobody);
+      } finally {
+        d.close();
+      }
+    } finally {
+      logger.detachAppender(appender);
+    }
+  }
+
   /** A vote request at the floor is refused, one above it granted. */
   private static void assertVotesRefusedUpTo(SentinelDaemon d, ValkeyServer master, long floor)
       throws Exception {

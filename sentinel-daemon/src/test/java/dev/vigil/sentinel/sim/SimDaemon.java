@@ -38,8 +38,7 @@ final class SimDaemon implements GroupDriver.Host {
   private static final String PROOF_MUTANT = System.getProperty("vigil.sim.proof", "");
   /** How often a quarantined daemon asks again the addresses that have not answered yet. */
   static final long PROOF_RETRY_MS = 250;
-  /** The same after the timed end, as QuarantineProber.LATE_PERIOD_MS. */
-  static final long PROOF_LATE_RETRY_MS = 2_000;
+
   String id;
   final Address address;
   private final Simulation sim;
@@ -57,6 +56,8 @@ final class SimDaemon implements GroupDriver.Host {
   private GroupRecord persisted;
   /** The state file's fresh-identity quarantine end (virtual time stands in for the wall clock). */
   private long persistedQuarantineUntil;
+  /** The state file's end of the quarantine's asking (vigil-proof-until), or 0. */
+  private long persistedProofUntil;
   private long abstainUntil = -1;
   /**
    * The state file's vote floor (sentinel vigil-vote-floor): the highest epoch this identity
@@ -224,10 +225,12 @@ final class SimDaemon implements GroupDriver.Host {
         NOPLogger.NOP_LOGGER, GroupState.initial(spec, persisted, sim.now));
     if (current.gate.abstaining(sim.now)) {
       sim.quarantineStarted(!configuredPeers.isEmpty());
-      if (!configuredPeers.isEmpty()) {
-        current.proof = QuarantineProof.start(id, configuredPeers);
-        askEpochs(current);
-      }
+    }
+    if (!configuredPeers.isEmpty()
+        && (current.gate.abstaining(sim.now) || sim.now < persistedProofUntil)) {
+      // Within the quarantine, or restarted before every peer answered (SentinelDaemon.start).
+      current.proof = QuarantineProof.start(id, configuredPeers);
+      askEpochs(current);
     }
     current.driver.start();
   }
@@ -260,8 +263,8 @@ final class SimDaemon implements GroupDriver.Host {
     }
     // Until every address has answered, more slowly after the timed end (QuarantineProber).
     boolean abstaining = run.gate.abstaining(sim.now);
-    sim.later(abstaining ? PROOF_RETRY_MS : PROOF_LATE_RETRY_MS, () -> run.execute(() -> {
-      if (!run.proof.complete()) {
+    sim.later(abstaining ? PROOF_RETRY_MS : Quarantine.LATE_PERIOD_MS, () -> run.execute(() -> {
+      if (!run.proof.complete() && (run.gate.abstaining(sim.now) || sim.now < persistedProofUntil)) {
         askEpochs(run);
       }
     }));
@@ -282,6 +285,9 @@ final class SimDaemon implements GroupDriver.Host {
       // Each answer blocks the epochs up to its own, persisted first (SentinelDaemon.raiseVoteFloor);
       // after the timed end, the last one too (QuarantineProber).
       long partial = run.proof.partialFloor().orElse(0);
+      if (run.proof.complete()) {
+        persistedProofUntil = 0;
+      }
       if (partial > run.gate.floor()) {
         currentEpoch = Math.max(currentEpoch, partial);
         persistedFloor = Math.max(persistedFloor, partial);
@@ -308,6 +314,7 @@ final class SimDaemon implements GroupDriver.Host {
     }
     currentEpoch = Math.max(currentEpoch, floor);
     persistedQuarantineUntil = Math.min(persistedQuarantineUntil, sim.now);
+    persistedProofUntil = 0;
     if (PROOF_MUTANT.equals("nofloor")) {
       run.gate.endWithFloor(0);
     } else {
@@ -345,6 +352,8 @@ final class SimDaemon implements GroupDriver.Host {
     long remaining = Quarantine.remainingMs(true, 0, sim.now, tuning.freshIdentityQuarantineMs());
     abstainUntil = sim.now + remaining;
     persistedQuarantineUntil = remaining > 0 ? sim.now + remaining : 0;
+    persistedProofUntil = remaining > 0 && !configuredPeers.isEmpty()
+        ? sim.now + remaining + Quarantine.LATE_LIMIT_MS : 0;
     persisted = GroupRecord.fresh(spec.name(), spec.address());
     currentEpoch = 0;
     persistedFloor = 0;
