@@ -181,7 +181,7 @@ final class TlsObserved {
       case OFF -> Optional.empty();
       case ON -> Optional.of(n.address());
       default -> TlsParts.containerPort(pod.get(), PortNames.VALKEY_TLS).map(tls -> new HostPort(n.address().host(),
-          n.address().port() - TlsParts.containerPort(pod.get(), "valkey").orElse(n.address().port()) + tls));
+          n.address().port() - TlsParts.containerPort(pod.get(), PortNames.VALKEY).orElse(n.address().port()) + tls));
     };
   }
 
