@@ -134,11 +134,12 @@ public final class RestoreAgent {
       throw new BackupFailure(S3Errors.describe(e, store.bucket()), e);
     }
     boolean whole = false;
+    ProgressReporter progress = new ProgressReporter("restore", m.size(), req.progressEvery());
     // Aborting the response is what ends a read blocked on a store that stalls or trickles: the
     // SDK's socket timeout only catches total silence.
-    Deadline deadline = Deadline.start(req.deadline(), in::abort);
-    ProgressReporter progress = new ProgressReporter("restore", m.size(), req.progressEvery());
-    try (deadline; progress;
+    TransferWatch watch = TransferWatch.start(req.deadline(), req.stallWindow(),
+        () -> progress.now().bytes(), in::abort);
+    try (watch; progress;
          FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE);
          ReadAhead ahead = new ReadAhead(in, READ_AHEAD_BUFFERS, READ_AHEAD_SIZE, "s3-download")) {
       ReadAhead.Chunk c;
@@ -151,15 +152,15 @@ public final class RestoreAgent {
         progress.add(c.length());
         ahead.release(c);
       }
-      if (deadline.expired()) {
+      if (watch.why().isPresent() && progress.now().bytes() != m.size()) {
+        // The abort ended the stream early (an abort after the last byte changes nothing).
         throw new IOException("aborted");
       }
       whole = true;
       log.info("RDB downloaded; {}", progress.now().line());
     } catch (SdkException | IOException e) {
-      if (deadline.expired()) {
-        throw new BackupFailure("the download did not finish within " + Progress.duration(req.deadline())
-            + " (--deadline-s): " + progress.now().line(), e);
+      if (watch.why().isPresent()) {
+        throw new BackupFailure("the download " + watch.why().get() + "; " + progress.now().line(), e);
       }
       if (e instanceof SdkException sdk) {
         throw new BackupFailure(S3Errors.describe(sdk, store.bucket()), e);

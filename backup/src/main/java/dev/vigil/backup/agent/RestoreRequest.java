@@ -14,6 +14,9 @@ import java.time.Duration;
  * @param appenddirname the server's {@code appenddirname}
  * @param progressEvery how often to log progress
  * @param deadline how long the download may take before it is abandoned, or zero for no bound
+ * @param stallWindow the download is abandoned when less than 1 MiB arrives in this long, or
+ *     zero for no such check
  */
 public record RestoreRequest(String key, Path dir, boolean force, String dbfilename,
-    String appendfilename, String appenddirname, Duration progressEvery, Duration deadline) {}
+    String appendfilename, String appenddirname, Duration progressEvery, Duration deadline,
+    Duration stallWindow) {}

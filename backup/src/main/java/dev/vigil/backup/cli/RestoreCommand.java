@@ -48,22 +48,36 @@ final class RestoreCommand extends StoreCommand {
       description = "The server's appenddirname, removed (default: ${DEFAULT-VALUE}).")
   String appenddirname;
 
+  /** A year: beyond any restore, and far from overflowing milliseconds. */
+  static final long MAX_SECONDS = 366L * 24 * 3600;
+
   @Option(names = "--deadline-s", defaultValue = "0", paramLabel = "S",
       description = "Give up the download after S seconds, with exit 1 and how far it got, "
-          + "however fast or slow it still runs (0, the default: no bound; the operator's "
-          + "restore init containers pass spec.restore.deadlineSeconds).")
+          + "however it still runs (0, the default: no bound).")
   long deadlineSeconds;
+
+  @Option(names = "--stall-s", defaultValue = "120", paramLabel = "S",
+      description = "Give up the download when less than 1 MiB arrives in S seconds: a store "
+          + "that trickles never trips the socket timeout (0: no such check; default: "
+          + "${DEFAULT-VALUE}).")
+  long stallSeconds;
 
   @Override
   Optional<String> usageError() {
-    return deadlineSeconds < 0 ? Optional.of("--deadline-s must be 0 (no bound) or more")
-        : Optional.empty();
+    if (deadlineSeconds < 0 || deadlineSeconds > MAX_SECONDS) {
+      return Optional.of("--deadline-s must be 0 (no bound) to " + MAX_SECONDS);
+    }
+    if (stallSeconds < 0 || stallSeconds > MAX_SECONDS) {
+      return Optional.of("--stall-s must be 0 (no check) to " + MAX_SECONDS);
+    }
+    return Optional.empty();
   }
 
   @Override
   int run(BackupStore store) throws BackupFailure {
     Manifest m = new RestoreAgent(store).run(new RestoreRequest(key, dir, force, dbfilename,
-        appendfilename, appenddirname, transfer.progressEvery(), Duration.ofSeconds(deadlineSeconds)));
+        appendfilename, appenddirname, transfer.progressEvery(), Duration.ofSeconds(deadlineSeconds),
+        Duration.ofSeconds(stallSeconds)));
     if (json()) {
       out.println(ManifestJson.pretty(m));
     } else {

@@ -2,7 +2,7 @@ package dev.vigil.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.ValidationRule;
 
@@ -32,19 +32,17 @@ public class RestoreSpec {
       + "(each id is restored once).")
   public InPlaceRestore inPlace;
 
-  /** Whatever the dataset: a restore that takes longer is as good as stuck. */
-  public static final long DEFAULT_DEADLINE_SECONDS = 3600;
-
   @Min(0)
-  @Default("3600")
+  @Max(31_622_400)
   @JsonPropertyDescription("Seconds each pod's restore init container may take to download and verify the "
-      + "backup before it gives up (exit 1, saying how far it got; the kubelet retries it with back-off and "
-      + "status.restore.reason says why the cluster does not come up). 0: no bound. A store that sends "
-      + "nothing at all fails sooner, on the S3 client's socket timeout.")
-  public Long deadlineSeconds = DEFAULT_DEADLINE_SECONDS;
+      + "backup before it gives up (exit 1, saying how far it got; the kubelet retries it with back-off, from "
+      + "the start, and status.restore.reason says why the cluster does not come up). Unset or 0: no bound, "
+      + "since a large backup over a slow link may rightly take hours; a download that stalls (less than 1 MiB "
+      + "in 120 s) is given up whatever this says.")
+  public Long deadlineSeconds;
 
-  /** The deadline in force: {@link #deadlineSeconds}, or the default when unset. */
+  /** The deadline in force, 0 for none. */
   public long deadline() {
-    return deadlineSeconds == null ? DEFAULT_DEADLINE_SECONDS : deadlineSeconds;
+    return deadlineSeconds == null ? 0 : deadlineSeconds;
   }
 }

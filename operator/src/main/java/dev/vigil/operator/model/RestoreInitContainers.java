@@ -59,7 +59,10 @@ public final class RestoreInitContainers {
     String dbfilename = c.getSpec().config.getOrDefault("dbfilename", "dump.rdb");
     String aofdir = c.getSpec().config.getOrDefault("appenddirname", "appendonlydir");
     List<String> args = new ArrayList<>(List.of("restore", "--key", r.key(), "--dir", DIR,
-        "--dbfilename", dbfilename, "--deadline-s", Long.toString(r.deadlineSeconds())));
+        "--dbfilename", dbfilename));
+    if (r.deadlineSeconds() > 0) {
+      args.addAll(List.of("--deadline-s", Long.toString(r.deadlineSeconds())));
+    }
     args.addAll(BackupAgentParts.s3Args(r.destination()));
     ContainerBuilder fetch = new ContainerBuilder().withName("restore").withImage(r.image()).withArgs(args)
         .withEnv(BackupAgentParts.s3Env(r.destination()))

@@ -1,6 +1,5 @@
 package dev.vigil.operator.model;
 
-import dev.vigil.operator.api.RestoreSpec;
 import dev.vigil.operator.api.S3Destination;
 
 /**
@@ -15,7 +14,7 @@ import dev.vigil.operator.api.S3Destination;
 public record RestoreSource(S3Destination destination, String key, String image, String placePod, String id,
     long deadlineSeconds) {
   public RestoreSource(S3Destination destination, String key, String image) {
-    this(destination, key, image, null, null, RestoreSpec.DEFAULT_DEADLINE_SECONDS);
+    this(destination, key, image, null, null, 0);
   }
 
   public RestoreSource withDeadline(long seconds) {

@@ -89,8 +89,7 @@ class RestoreTest {
     Container fetch = init(s, "restore");
     assertThat(fetch.getImage()).isEqualTo("vigil-backup:test");
     assertThat(fetch.getArgs()).containsExactly("restore", "--key", "old/old-20261201T000000000Z.rdb",
-        "--dir", "/restore", "--dbfilename", "dump.rdb", "--deadline-s", "3600", "--s3-endpoint", "http://minio:9000",
-        "--bucket", "backups");
+        "--dir", "/restore", "--dbfilename", "dump.rdb", "--s3-endpoint", "http://minio:9000", "--bucket", "backups");
     assertThat(fetch.getEnv()).extracting("name").containsExactly("VIGIL_S3_ACCESS_KEY", "VIGIL_S3_SECRET_KEY");
     Container place = init(s, "restore-place");
     assertThat(place.getEnv()).filteredOn(e -> e.getValue() != null).extracting(e -> e.getName() + "=" + e.getValue())
