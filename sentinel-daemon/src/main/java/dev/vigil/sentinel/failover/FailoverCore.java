@@ -272,6 +272,20 @@ public final class FailoverCore {
           }
           return new Transition(abort(g, now, random), fx);
         }
+        if (!f.forced() && promotionLost(g, f, now)
+            && now - f.startedAt() >= settings.electionTimeoutMs()) {
+          // Our voters refuse other candidates for an election timeout from their vote, no
+          // longer: past it, another leader may be promoting another replica right now, and a
+          // second REPLICAOF NO ONE would make two masters (soak seed 95766: the chosen replica
+          // was stopped mid-promotion and came back 2 s later, as a second leader promoted).
+          // A new election gives fresh promises.
+          fx.add(masterEvent(g, "-failover-abort-slave-timeout",
+              "#the promotion was lost after the election's hold"));
+          if (f.fenced()) {
+            fx.add(new Effect.Unfence(f.oldMaster()));
+          }
+          return new Transition(abort(g, now, random), fx);
+        }
         Failover next = fenceIfReachable(g, f, now, fx);
         return new Transition(withFailover(g, resendPromotion(g, next, now, fx)), fx);
       }
@@ -381,17 +395,13 @@ public final class FailoverCore {
    * a second or more after it was sent: the command or its reply was lost with a connection, and
    * waiting out the failover-timeout (Sentinel's way) kept the group without a master that long
    * (the simulation's seed 47634). It is idempotent, and the replica is still the best choice.
+   * Only within the election's hold: past it, the failover is aborted instead (see tick).
    */
   private Failover resendPromotion(GroupState g, Failover f, long now, List<Effect> fx) {
-    if (f.coordinated() || f.promoted() == null) {
+    if (!promotionLost(g, f, now)) {
       return f;
     }
     NodeState c = g.replicas().get(f.promoted());
-    long sentAt = f.promoteSentAt() >= 0 ? f.promoteSentAt() : f.phaseSince();
-    if (c == null || c.role() != NodeRole.REPLICA || c.infoAt() < sentAt + PROMOTE_RESEND_MS
-        || now - sentAt < PROMOTE_RESEND_MS) {
-      return f;
-    }
     Optional<NodeState> best = ReplicaSelection.choose(g, now, timing);
     if (best.isEmpty() || !best.get().address().equals(c.address())) {
       return f;
@@ -399,6 +409,20 @@ public final class FailoverCore {
     fx.add(new Effect.Promote(c.address()));
     fx.add(replicaEvent(g, c.address(), "+failover-state-send-slaveof-noone", "#again"));
     return f.withPromoteSentAt(now);
+  }
+
+  /**
+   * The chosen replica still reports itself a replica in an INFO taken a second or more after
+   * REPLICAOF NO ONE was sent: the command, or the node's state with it (a restart), was lost.
+   */
+  private static boolean promotionLost(GroupState g, Failover f, long now) {
+    if (f.coordinated() || f.promoted() == null) {
+      return false;
+    }
+    NodeState c = g.replicas().get(f.promoted());
+    long sentAt = f.promoteSentAt() >= 0 ? f.promoteSentAt() : f.phaseSince();
+    return c != null && c.role() == NodeRole.REPLICA && c.infoAt() >= sentAt + PROMOTE_RESEND_MS
+        && now - sentAt >= PROMOTE_RESEND_MS;
   }
 
   /** Every reachable detached replica follows the chosen one, at an offset the chosen one has. */

@@ -222,6 +222,32 @@ class OldMasterFenceTest {
         && r.node().equals(older));
   }
 
+  /**
+   * A lost REPLICAOF NO ONE is sent again only within the election's hold (our voters refuse
+   * other candidates that long): past it another leader may be promoting, so the failover is
+   * aborted for a new election instead (soak seed 95766). A forced failover has no voters' hold
+   * to keep and sends it again.
+   */
+  @Test
+  void aLostPromotionIsSentAgainWithinTheHoldAndAbandonedAfterIt() {
+    Transition within = core.tick(group(false, inPhase(Phase.WAIT_PROMOTION, NOW - 1_500, false)),
+        NOW, 1, 7);
+    assertThat(within.effects()).contains(new Effect.Promote(R1));
+    assertThat(within.state().agreement().failover()).isNotNull();
+
+    Transition after = core.tick(group(false,
+        inPhase(Phase.WAIT_PROMOTION, NOW - 2_500, false).withFencedAt(NOW - 2_400)), NOW, 1, 7);
+    assertThat(after.effects()).noneMatch(e -> e instanceof Effect.Promote)
+        .contains(new Effect.Unfence(OLD));
+    assertThat(events(after)).contains("-failover-abort-slave-timeout");
+    assertThat(after.state().agreement().failover()).isNull();
+    assertThat(after.state().agreement().retryNotBefore()).isGreaterThan(NOW);
+
+    Transition forced = core.tick(group(false, inPhase(Phase.WAIT_PROMOTION, NOW - 2_500, true)),
+        NOW, 1, 7);
+    assertThat(forced.effects()).contains(new Effect.Promote(R1));
+  }
+
   @Test
   void anAbortedFailoverLiftsItsFence() {
     long since = NOW - FAILOVER_TIMEOUT - 1;

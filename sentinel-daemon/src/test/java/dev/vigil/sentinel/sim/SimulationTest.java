@@ -33,11 +33,12 @@ class SimulationTest {
    * 821409: an older master back while the leader's queue waited on a slow replica stayed master
    * until the failover-timeout. 809484, 596039: a daemon that lost its state right after voting,
    * cut off from the first candidate for its whole quarantine, voted for a second candidate in
-   * the same epoch (the first candidate's late answer now blocks it).
+   * the same epoch (the first candidate's late answer now blocks it). 95766: a leader sent its
+   * lost promotion again past its voters' hold, while a second leader promoted another replica.
    */
   @Test
   void seedsSoaksFoundFailingStayFixed() {
-    for (long seed : new long[] {200175, 349323, 439098, 776778, 821409, 809484, 596039}) {
+    for (long seed : new long[] {200175, 349323, 439098, 776778, 821409, 809484, 596039, 95766}) {
       int daemons = 3 + (int) (seed % 3);
       int replicas = 1 + (int) ((seed / 3) % 3);
       Simulation.Result r = new Simulation(seed, daemons, replicas).run(15_000, 25_000);
