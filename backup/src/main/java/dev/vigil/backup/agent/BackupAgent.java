@@ -10,6 +10,7 @@ import dev.vigil.backup.s3.BackupStore;
 import dev.vigil.backup.s3.S3Errors;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -121,11 +122,12 @@ public final class BackupAgent {
   }
 
   /** A part being uploaded, and the buffer it holds until then. */
-  private record InFlight(Future<?> done, byte[] buffer) {}
+  private record InFlight(Future<?> done, ByteBuffer buffer) {}
 
   /**
    * Reads the payload into parts; up to {@code uploadThreads} upload while the next fills. Memory:
-   * {@code uploadThreads + 1} part buffers, reused.
+   * {@code uploadThreads + 1} part buffers, reused, outside the heap (so the heap stays small and
+   * its size does not depend on the part size) and a 256 KiB scratch array.
    */
   private RdbSummary stream(InputStream in, BackupStore.Upload upload, SyncStart start,
       BackupRequest req) throws IOException, BackupFailure {
@@ -138,17 +140,19 @@ public final class BackupAgent {
       return t;
     });
     ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
-    ArrayDeque<byte[]> free = new ArrayDeque<>();
+    ArrayDeque<ByteBuffer> free = new ArrayDeque<>();
+    byte[] scratch = new byte[SCRATCH];
     try (ProgressReporter progress = new ProgressReporter("backup", start.length(), req.progressEvery())) {
       int number = 1;
       while (true) {
         int size = PartSizing.partSize(req.partSize(), start.length(), number);
-        while (!free.isEmpty() && free.peek().length != size) {
+        while (!free.isEmpty() && free.peek().capacity() != size) {
           free.poll(); // the part size grew: let the smaller buffers go
         }
-        byte[] buf = free.isEmpty() ? new byte[size] : free.poll();
+        ByteBuffer buf = free.isEmpty() ? PartBuffers.allocate(size, threads + 1) : free.poll();
+        buf.clear();
         long t0 = System.nanoTime();
-        int n = fill(in, buf, digest, progress, throttle);
+        int n = fill(in, buf, scratch, digest, progress, throttle);
         if (n == 0 && number > 1) {
           break;
         }
@@ -163,7 +167,8 @@ public final class BackupAgent {
               number, n, (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
         }
         int part = number;
-        inFlight.add(new InFlight(uploader.submit(() -> upload.uploadPart(part, buf, n)), buf));
+        ByteBuffer data = buf.flip().asReadOnlyBuffer();
+        inFlight.add(new InFlight(uploader.submit(() -> upload.uploadPart(part, data)), buf));
         number++;
         if (n < size) {
           break;
@@ -179,15 +184,18 @@ public final class BackupAgent {
     return digest.summary();
   }
 
-  private static int fill(InputStream in, byte[] buf, RdbDigest digest, ProgressReporter progress,
-      Throttle throttle) throws IOException {
+  private static final int SCRATCH = 256 << 10;
+
+  private static int fill(InputStream in, ByteBuffer buf, byte[] scratch, RdbDigest digest,
+      ProgressReporter progress, Throttle throttle) throws IOException {
     int n = 0;
-    while (n < buf.length) {
-      int r = in.read(buf, n, Math.min(buf.length - n, 256 << 10));
+    while (buf.hasRemaining()) {
+      int r = in.read(scratch, 0, Math.min(buf.remaining(), scratch.length));
       if (r < 0) {
         break;
       }
-      digest.update(buf, n, r);
+      digest.update(scratch, 0, r);
+      buf.put(scratch, 0, r);
       progress.add(r);
       throttle.passed(r);
       n += r;

@@ -3,7 +3,7 @@ package dev.vigil.backup.s3;
 import dev.vigil.backup.manifest.BackupKeys;
 import dev.vigil.backup.manifest.Manifest;
 import dev.vigil.backup.manifest.ManifestJson;
-import java.io.ByteArrayInputStream;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -115,12 +115,13 @@ public final class BackupStore implements AutoCloseable {
       return parts.size();
     }
 
-    /** Uploads part {@code number} (1-based) from {@code data[0..length)}; thread-safe. */
-    public void uploadPart(int number, byte[] data, int length) {
+    /** Uploads part {@code number} (1-based): {@code data}'s remaining bytes; thread-safe. */
+    public void uploadPart(int number, ByteBuffer data) {
+      long length = data.remaining();
       String etag = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId)
-              .partNumber(number).contentLength((long) length),
+              .partNumber(number).contentLength(length),
           // A fresh stream per attempt, so the SDK's retries resend the part without a copy of it.
-          RequestBody.fromContentProvider(() -> new ByteArrayInputStream(data, 0, length), length,
+          RequestBody.fromContentProvider(() -> new ByteBufferInputStream(data.duplicate()), length,
               "application/octet-stream")).eTag();
       parts.put(number, CompletedPart.builder().partNumber(number).eTag(etag).build());
     }

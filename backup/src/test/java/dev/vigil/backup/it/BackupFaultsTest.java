@@ -131,6 +131,28 @@ class BackupFaultsTest {
     }
   }
 
+  /** Parts live outside the heap: a direct-memory limit too small for them is named, not an OOM. */
+  @Test
+  void partsBeyondTheDirectMemoryLimitFailWithTheSettingToChange() throws Exception {
+    ValkeyServer node = loadedNode();
+    List<String> cmd = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
+        "-XX:MaxDirectMemorySize=12m", "-cp", System.getProperty("java.class.path"),
+        BackupCli.class.getName(), "backup", "--node", node.address(), "--part-size-mib", "5",
+        "--upload-threads", "2"));
+    cmd.addAll(s3.args());
+    Path err = tmp.resolve("agent.err");
+    Process agent = new ProcessBuilder(cmd).redirectError(err.toFile())
+        .redirectOutput(tmp.resolve("agent.out").toFile()).start();
+    assertThat(agent.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    List<String> lines = Files.readAllLines(err);
+    assertThat(agent.exitValue()).as(String.join("\n", lines)).isEqualTo(1);
+    assertThat(lines.get(lines.size() - 1)).isEqualTo("vigil backup: 3 parts of 5.0 MiB do not fit "
+        + "in the JVM's direct memory (-XX:MaxDirectMemorySize, set in VIGIL_BACKUP_JAVA_OPTS or the "
+        + "image's JAVA_TOOL_OPTIONS): raise it, or lower --upload-threads or --part-size-mib");
+    assertNothingLeft();
+  }
+
   @Test
   void aCorruptedObjectIsRefusedWithOneLine() throws Exception {
     ValkeyServer node = servers.start();
