@@ -27,6 +27,16 @@ public final class BackupCli implements Runnable {
   }
 
   public static void main(String[] args) {
+    logLevel(System.getenv("VIGIL_LOG_LEVEL"));
     System.exit(commandLine().execute(args));
+  }
+
+  /** VIGIL_LOG_LEVEL (trace, debug, info, warn, error; any case) before the first logger exists. */
+  static void logLevel(String level) {
+    if (level != null && !level.isBlank()
+        && System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
+          level.trim().toLowerCase(java.util.Locale.ROOT));
+    }
   }
 }

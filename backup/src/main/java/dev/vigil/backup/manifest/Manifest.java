@@ -1,13 +1,12 @@
 package dev.vigil.backup.manifest;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.time.Duration;
 import java.time.Instant;
 
 /**
  * What a backup is, written as JSON beside the RDB object once that object is complete. The
- * manifest is the commit point: no manifest, no backup.
+ * manifest is the commit point: no manifest, no backup. Its JSON has these fields in this order
+ * ({@link ManifestJson}).
  *
  * @param format manifest format, {@value #FORMAT}
  * @param id backup id (the object key's last part without {@code .rdb})
@@ -28,10 +27,6 @@ import java.time.Instant;
  * @param finishedAt when the object was complete
  * @param agent the agent's name and version
  */
-@JsonInclude(JsonInclude.Include.ALWAYS)
-@JsonPropertyOrder({"format", "id", "cluster", "node", "role", "replid", "offset", "server",
-    "serverVersion", "rdbVersion", "size", "sha256", "crc64", "bucket", "key", "startedAt",
-    "finishedAt", "agent"})
 public record Manifest(String format, String id, String cluster, String node, String role,
     String replid, long offset, String server, String serverVersion, String rdbVersion, long size,
     String sha256, String crc64, String bucket, String key, Instant startedAt, Instant finishedAt,

@@ -9,7 +9,7 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
-import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
@@ -19,7 +19,7 @@ public final class S3Clients {
   private S3Clients() {}
 
   public static S3Client build(S3Settings s) throws IOException {
-    Apache5HttpClient.Builder http = Apache5HttpClient.builder();
+    UrlConnectionHttpClient.Builder http = UrlConnectionHttpClient.builder();
     if (s.caFile() != null) {
       TrustManager[] trust = trustManagers(s.caFile());
       http.tlsTrustManagersProvider(() -> trust);

@@ -1,14 +1,19 @@
 package dev.vigil.backup.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.backup.manifest.BackupKeys;
 import dev.vigil.backup.manifest.Manifest;
 import dev.vigil.backup.manifest.ManifestJson;
 import dev.vigil.backup.rdb.RdbHeader;
 import dev.vigil.backup.rdb.RdbSummary;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class PureAgentPartsTest {
@@ -58,6 +63,58 @@ class PureAgentPartsTest {
     Manifest m = manifest("0123");
     assertThat(ManifestJson.read(ManifestJson.write(m))).isEqualTo(m);
     assertThat(new String(ManifestJson.write(m))).contains("\"startedAt\" : \"2026-11-30T21:14:12Z\"");
+  }
+
+  @Test
+  void manifestJsonKeepsItsFieldOrderIgnoresUnknownFieldsAndRefusesWrongTypesInOneLine()
+      throws Exception {
+    Manifest m = manifest("0123");
+    String json = new String(ManifestJson.write(m), StandardCharsets.UTF_8);
+    assertThat(json).startsWith("{\n  \"format\" : \"vigil-backup/1\",\n  \"id\" : \"c-1\"")
+        .contains("\"offset\" : 42,").contains("\"crc64\" : \"0000000000000005\"")
+        .endsWith("\"agent\" : \"t\"\n}");
+    // a later format's extra fields (objects and arrays too) are skipped
+    String newer = json.replace("\"agent\" : \"t\"",
+        "\"agent\" : \"t\", \"tags\" : {\"a\" : [1, 2]}, \"encrypted\" : false");
+    assertThat(ManifestJson.read(newer.getBytes(StandardCharsets.UTF_8))).isEqualTo(m);
+    assertThat(ManifestJson.read(json.replace("\"crc64\" : \"0000000000000005\"", "\"crc64\" : null")
+        .getBytes(StandardCharsets.UTF_8)).crc64()).isNull();
+
+    assertThatThrownBy(() -> ManifestJson.read(json.replace("\"offset\" : 42", "\"offset\" : \"42\"")
+        .getBytes(StandardCharsets.UTF_8))).hasMessage("unreadable manifest: offset is not an integer");
+    assertThatThrownBy(() -> ManifestJson.read(json.replace("\"size\" : 100,", "")
+        .getBytes(StandardCharsets.UTF_8))).hasMessage("unreadable manifest: size is missing");
+    assertThatThrownBy(() -> ManifestJson.read(json.replace("2026-11-30T21:14:13Z", "yesterday")
+        .getBytes(StandardCharsets.UTF_8)))
+        .hasMessage("unreadable manifest: finishedAt is not a time: yesterday");
+    assertThatThrownBy(() -> ManifestJson.read("[1]".getBytes(StandardCharsets.UTF_8)))
+        .hasMessage("unreadable manifest: not a JSON object");
+    assertThatThrownBy(() -> ManifestJson.read("{\"format\" : ".getBytes(StandardCharsets.UTF_8)))
+        .hasMessageStartingWith("unreadable manifest: ").hasMessageNotContaining("\n");
+    assertThatThrownBy(() -> ManifestJson.read(json.replace("vigil-backup/1", "other/1")
+        .getBytes(StandardCharsets.UTF_8))).hasMessage("not a vigil backup manifest (format other/1)");
+  }
+
+  @Test
+  void cliJsonWritesMapsListsRecordsAndInstants() {
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("id", "c-1");
+    row.put("size", 100L);
+    row.put("durationSeconds", 1.5);
+    row.put("aborted", false);
+    row.put("none", null);
+    row.put("at", Instant.parse("2026-11-30T21:14:12Z"));
+    assertThat(ManifestJson.compact(row)).isEqualTo("{\"id\":\"c-1\",\"size\":100,"
+        + "\"durationSeconds\":1.5,\"aborted\":false,\"none\":null,\"at\":\"2026-11-30T21:14:12Z\"}");
+    assertThat(ManifestJson.compact(List.of(Map.of("error", "bucket \"b\" does not exist"))))
+        .isEqualTo("[{\"error\":\"bucket \\\"b\\\" does not exist\"}]");
+    Manifest m = manifest("0123");
+    assertThat(ManifestJson.pretty(List.of(m)))
+        .isEqualTo("[ " + new String(ManifestJson.write(m), StandardCharsets.UTF_8) + " ]");
+    assertThat(ManifestJson.fields(m)).containsEntry("offset", 42L)
+        .containsEntry("startedAt", Instant.parse("2026-11-30T21:14:12Z"))
+        .extractingByKey("format").isEqualTo(Manifest.FORMAT);
+    assertThat(ManifestJson.fields(m).keySet()).startsWith("format", "id", "cluster", "node");
   }
 
   @Test
