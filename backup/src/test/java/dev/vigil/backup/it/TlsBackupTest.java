@@ -7,13 +7,11 @@ import dev.vigil.backup.manifest.Manifest;
 import dev.vigil.backup.manifest.ManifestJson;
 import dev.vigil.testkit.ValkeyServer;
 import dev.vigil.testkit.ValkeyServers;
-import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
 import org.jclouds.ContextBuilder;
@@ -35,8 +33,8 @@ class TlsBackupTest {
 
   @Test
   void backupAndRestoreOverTlsOnly() throws Exception {
-    assumeTrue(run(List.of("openssl", "version")), "openssl CLI not found: TLS test skipped");
-    makeCertificates();
+    assumeTrue(TestCertificates.available(), "openssl CLI not found: TLS test skipped");
+    TestCertificates.make(certs);
     int tlsPort = freePort();
     ValkeyServer node = servers.start(ValkeyServer.builder().config(
         "tls-port " + tlsPort,
@@ -52,7 +50,7 @@ class TlsBackupTest {
     ctx.getBlobStore().createContainerInLocation(null, "secure");
     S3Proxy proxy = S3Proxy.builder().blobStore(ctx.getBlobStore())
         .secureEndpoint(URI.create("https://127.0.0.1:0"))
-        .keyStore(certs.resolve("s3.p12").toString(), "storepass")
+        .keyStore(certs.resolve("s3.p12").toString(), TestCertificates.STORE_PASSWORD)
         .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "a", "secret-secret").build();
     proxy.start();
     org.awaitility.Awaitility.await().until(() -> proxy.getState().equals("STARTED"));
@@ -82,7 +80,7 @@ class TlsBackupTest {
       Manifest m = ManifestJson.read(backup.out().getBytes(StandardCharsets.UTF_8));
 
       // cert-manager's default RSA key encoding (and a user Secret's, often) is PKCS#1.
-      assertThat(run(List.of("openssl", "rsa", "-in", certs.resolve("client.key").toString(),
+      assertThat(TestCertificates.run(List.of("openssl", "rsa", "-in", certs.resolve("client.key").toString(),
           "-traditional", "-out", certs.resolve("client-pkcs1.key").toString()))).isTrue();
       assertThat(Files.readString(certs.resolve("client-pkcs1.key"))).startsWith("-----BEGIN RSA PRIVATE KEY-----");
       Cli pkcs1 = Cli.run(s3, "backup", "--node", "127.0.0.1:" + tlsPort, "--tls", "--cacert",
@@ -111,37 +109,5 @@ class TlsBackupTest {
 
   private static int freePort() {
     return dev.vigil.testkit.FreePorts.loopback();
-  }
-
-  private void makeCertificates() throws IOException, InterruptedException {
-    Path ext = certs.resolve("san.ext");
-    Files.writeString(ext, "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
-    String d = certs.toString() + "/";
-    List<List<String>> steps = List.of(
-        List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-            "-subj", "/CN=vigil-test-ca", "-keyout", d + "ca.key", "-out", d + "ca.crt"),
-        List.of("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost",
-            "-keyout", d + "server.key", "-out", d + "server.csr"),
-        List.of("openssl", "x509", "-req", "-days", "1", "-in", d + "server.csr", "-CA", d + "ca.crt",
-            "-CAkey", d + "ca.key", "-CAcreateserial", "-extfile", ext.toString(), "-out", d + "server.crt"),
-        List.of("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=vigil-backup",
-            "-keyout", d + "client.key", "-out", d + "client.csr"),
-        List.of("openssl", "x509", "-req", "-days", "1", "-in", d + "client.csr", "-CA", d + "ca.crt",
-            "-CAkey", d + "ca.key", "-CAcreateserial", "-out", d + "client.crt"),
-        List.of("openssl", "pkcs12", "-export", "-in", d + "server.crt", "-inkey", d + "server.key",
-            "-name", "s3", "-out", d + "s3.p12", "-passout", "pass:storepass"));
-    for (List<String> step : steps) {
-      assertThat(run(step)).as("openssl step %s", step).isTrue();
-    }
-  }
-
-  private static boolean run(List<String> command) throws InterruptedException {
-    try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-      return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (IOException e) {
-      return false;
-    }
   }
 }
