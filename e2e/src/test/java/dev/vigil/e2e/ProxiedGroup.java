@@ -9,6 +9,7 @@ import dev.vigil.testkit.ValkeyServers;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -39,7 +40,14 @@ final class ProxiedGroup implements AutoCloseable {
   static final String CLIENT_B = "client-b";
   static final String CLIENT_B_IP = "127.0.0.3";
 
-  private final EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  /**
+   * The proxies' one thread, at the highest Java priority: with {@code -XX:ThreadPriorityPolicy=1}
+   * as root (bin/soak, the e2e tests) that is nice -5 for this thread alone, so a CPU hog at nice 0
+   * slows the watchers under test rather than every link at once; processes started from other
+   * threads keep nice 0.
+   */
+  private final EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1,
+      new DefaultThreadFactory("fault-proxy", true, Thread.MAX_PRIORITY), NioIoHandler.newFactory());
   private final SocketOwners owners = new SocketOwners();
   /** Proxies by the name of their target: n0.., d0... */
   private final Map<String, FaultProxy> proxies = new LinkedHashMap<>();
