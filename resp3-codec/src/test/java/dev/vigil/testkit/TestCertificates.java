@@ -80,6 +80,15 @@ public final class TestCertificates {
     public SSLContext sslContext(X509Certificate... trusted) {
       return TestCertificates.sslContext(this, trusted);
     }
+
+    /** Writes the key and its chain as a PKCS#12 key store (for a Java server such as S3Proxy). */
+    public void writeKeyStore(Path file, String password) {
+      try (var out = Files.newOutputStream(file)) {
+        TestCertificates.keyStore(this, password.toCharArray()).store(out, password.toCharArray());
+      } catch (GeneralSecurityException | IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
   }
 
   /** A new self-signed CA. */
@@ -146,15 +155,22 @@ public final class TestCertificates {
     return new TlsFiles(ca, cert, key, leaf.sslContext(certificate));
   }
 
+  /** A PKCS#12 key store holding {@code identity} (none when null) with its chain. */
+  static KeyStore keyStore(Issued identity, char[] password)
+      throws GeneralSecurityException, IOException {
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    ks.load(null, null);
+    if (identity != null) {
+      ks.setKeyEntry("me", identity.key(), password,
+          new X509Certificate[] {identity.certificate(), identity.issuer()});
+    }
+    return ks;
+  }
+
   static SSLContext sslContext(Issued identity, X509Certificate... trusted) {
     try {
-      KeyStore ks = KeyStore.getInstance("PKCS12");
-      ks.load(null, null);
       char[] pass = "test".toCharArray();
-      if (identity != null) {
-        ks.setKeyEntry("me", identity.key(), pass,
-            new X509Certificate[] {identity.certificate(), identity.issuer()});
-      }
+      KeyStore ks = keyStore(identity, pass);
       KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(ks, pass);
       KeyStore ts = KeyStore.getInstance("PKCS12");

@@ -1,6 +1,6 @@
 package dev.vigil.backup.bench;
 
-import dev.vigil.backup.it.TestCertificates;
+import dev.vigil.backup.it.BackupTlsFiles;
 import dev.vigil.testkit.AdminConnection;
 import dev.vigil.testkit.ValkeyServer;
 import java.io.IOException;
@@ -79,9 +79,9 @@ public final class BackupBenchmark {
           .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "a", "secret-secret");
       Path certs = Files.createDirectories(work.resolve("certs"));
       if (https) {
-        TestCertificates.make(certs);
+        BackupTlsFiles.write(certs);
         server.secureEndpoint(URI.create("https://127.0.0.1:0"))
-            .keyStore(certs.resolve("s3.p12").toString(), TestCertificates.STORE_PASSWORD);
+            .keyStore(certs.resolve("s3.p12").toString(), BackupTlsFiles.STORE_PASSWORD);
       } else {
         server.endpoint(URI.create("http://127.0.0.1:0"));
       }

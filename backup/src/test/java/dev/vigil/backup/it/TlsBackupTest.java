@@ -1,7 +1,6 @@
 package dev.vigil.backup.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vigil.backup.manifest.Manifest;
 import dev.vigil.backup.manifest.ManifestJson;
@@ -23,8 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * tlsEverywhereWhenOn, for the backup's two links: the node over TLS with a client certificate
  * ({@code tls-auth-clients yes}, plaintext port off), S3 over HTTPS with a private CA given by
- * {@code --s3-ca-file}. Certificates are made with the openssl CLI; without it the test says so
- * and is skipped.
+ * {@code --s3-ca-file}. Certificates are made in the test ({@link BackupTlsFiles}).
  */
 class TlsBackupTest {
   @RegisterExtension final ValkeyServers servers = new ValkeyServers();
@@ -33,8 +31,7 @@ class TlsBackupTest {
 
   @Test
   void backupAndRestoreOverTlsOnly() throws Exception {
-    assumeTrue(TestCertificates.available(), "openssl CLI not found: TLS test skipped");
-    TestCertificates.make(certs);
+    BackupTlsFiles.write(certs);
     int tlsPort = freePort();
     ValkeyServer node = servers.start(ValkeyServer.builder().config(
         "tls-port " + tlsPort,
@@ -50,7 +47,7 @@ class TlsBackupTest {
     ctx.getBlobStore().createContainerInLocation(null, "secure");
     S3Proxy proxy = S3Proxy.builder().blobStore(ctx.getBlobStore())
         .secureEndpoint(URI.create("https://127.0.0.1:0"))
-        .keyStore(certs.resolve("s3.p12").toString(), TestCertificates.STORE_PASSWORD)
+        .keyStore(certs.resolve("s3.p12").toString(), BackupTlsFiles.STORE_PASSWORD)
         .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "a", "secret-secret").build();
     proxy.start();
     org.awaitility.Awaitility.await().until(() -> proxy.getState().equals("STARTED"));
@@ -80,8 +77,6 @@ class TlsBackupTest {
       Manifest m = ManifestJson.read(backup.out().getBytes(StandardCharsets.UTF_8));
 
       // cert-manager's default RSA key encoding (and a user Secret's, often) is PKCS#1.
-      assertThat(TestCertificates.run(List.of("openssl", "rsa", "-in", certs.resolve("client.key").toString(),
-          "-traditional", "-out", certs.resolve("client-pkcs1.key").toString()))).isTrue();
       assertThat(Files.readString(certs.resolve("client-pkcs1.key"))).startsWith("-----BEGIN RSA PRIVATE KEY-----");
       Cli pkcs1 = Cli.run(s3, "backup", "--node", "127.0.0.1:" + tlsPort, "--tls", "--cacert",
           certs.resolve("ca.crt").toString(), "--tls-cert", certs.resolve("client.crt").toString(),
