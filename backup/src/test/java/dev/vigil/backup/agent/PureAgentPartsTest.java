@@ -26,12 +26,18 @@ class PureAgentPartsTest {
     long tib = 1L << 40;
     int size = PartSizing.partSize(16 * MIB, tib, 1);
     assertThat((tib + size - 1) / size).isLessThanOrEqualTo(9_000);
-    // unknown length: doubles every 1,500 parts, so 10,000 parts of 16 MiB hold over 2 TiB
+    // unknown length (diskless): the base size for 8,000 parts, then doubling every 250, so
+    // 10,000 parts of the default 8 MiB hold over 1 TiB, and at most 5 GiB each
     long total = 0;
     for (int n = 1; n <= 10_000; n++) {
-      total += PartSizing.partSize(16 * MIB, -1, n);
+      int part = PartSizing.partSize(8 * MIB, -1, n);
+      long expected = n <= 8_000 ? 8L * MIB : 8L * MIB << (1 + (n - 8_001) / 250);
+      // (a buffer holds at most Integer.MAX_VALUE - 8 bytes: the last 250 parts are 8 bytes short)
+      assertThat(part).isEqualTo((int) Math.min(expected, Integer.MAX_VALUE - 8));
+      total += part;
     }
-    assertThat(total).isGreaterThan(2 * tib);
+    assertThat(total).isGreaterThan(tib);
+    assertThat(PartSizing.partSize(8 * MIB, -1, 9_750)).isEqualTo(1024 * MIB);
     assertThat(PartSizing.partSize(1, -1, 1)).isEqualTo(PartSizing.MIN_PART);
   }
 
