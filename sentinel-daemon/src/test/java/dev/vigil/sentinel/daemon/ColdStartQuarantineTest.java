@@ -3,6 +3,10 @@ package dev.vigil.sentinel.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+
 import dev.vigil.sentinel.config.Address;
 import dev.vigil.sentinel.config.ConfigLoader;
 import dev.vigil.testkit.AdminConnection;
@@ -20,6 +24,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * A new group, all of whose daemons start without state, fails over within its first seconds
@@ -130,22 +135,17 @@ class ColdStartQuarantineTest {
    */
   @Test
   void aPeerThatAnswersOnlyAfterTheTimedEndStillRaisesTheFloor() throws Exception {
-    var appender = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
-    appender.start();
-    var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
-        QuarantineProber.class);
-    logger.addAppender(appender);
-    try {
+    try (ProberLog log = new ProberLog()) {
       ValkeyServer master = servers.start();
       int port = FreePorts.loopback();
       int late = FreePorts.loopback();
       SentinelDaemon d = daemons.start(TestDaemons.hocon("mymaster", master, 1, 1_000,
           peerConfig(port, List.of(port, late), 2)));
       await().atMost(Duration.ofSeconds(10)).until(() -> !d.abstaining()
-          && lines(appender, "ended by time").size() == 1);
-      assertThat(lines(appender, "no answer from 127.0.0.1:" + late))
+          && log.lines("ended by time").size() == 1);
+      assertThat(log.lines("no answer from 127.0.0.1:" + late))
           .as("about eight refused attempts, one line").hasSize(1);
-      assertThat(lines(appender, "no answer from 127.0.0.1:" + port)).isEmpty();
+      assertThat(log.lines("no answer from 127.0.0.1:" + port)).isEmpty();
       assertThat(d.quarantine().floor()).isZero();
 
       // The late peer comes back holding epoch 6, from its state file.
@@ -157,10 +157,8 @@ class ColdStartQuarantineTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> d.quarantine().floor() == 6);
       assertThat(d.currentEpoch()).isGreaterThanOrEqualTo(6);
       await().atMost(Duration.ofSeconds(5))
-          .until(() -> lines(appender, "every configured daemon has answered").size() == 1);
+          .until(() -> log.lines("every configured daemon has answered").size() == 1);
       assertVotesRefusedUpTo(d, master, 6);
-    } finally {
-      logger.detachAppender(appender);
     }
   }
 
@@ -174,13 +172,10 @@ class ColdStartQuarantineTest {
     ValkeyServer master = servers.start();
     int port = FreePorts.loopback();
     int late = FreePorts.loopback();
-    Path conf = dir.resolve("vigil.conf");
     Path state = dir.resolve("state.conf");
-    Files.writeString(conf, TestDaemons.hocon("mymaster", master, 1, 1_000,
-        "state-file = \"" + state + "\"\n" + peerConfig(port, List.of(port, late), 1)));
+    Path conf = confWithStateAndPeers(master, port, late, state);
     AtomicLong monotonic = new AtomicLong(1_000);
-    SentinelDaemon fresh = new SentinelDaemon(ConfigLoader.load(conf, Map.of()),
-        monotonic::get, () -> WALL).start();
+    SentinelDaemon fresh = startOnClocks(conf, monotonic, WALL);
     try {
       assertThat(fresh.abstaining()).isTrue();
       monotonic.set(5_000);
@@ -191,8 +186,7 @@ class ColdStartQuarantineTest {
       fresh.close();
     }
 
-    SentinelDaemon restarted = new SentinelDaemon(ConfigLoader.load(conf, Map.of()),
-        monotonic::get, () -> WALL + 60_000).start();
+    SentinelDaemon restarted = startOnClocks(conf, monotonic, WALL + 60_000);
     try {
       assertThat(restarted.abstaining()).isFalse();
       Path peerState = dir.resolve("late-state.conf");
@@ -216,34 +210,23 @@ class ColdStartQuarantineTest {
   /** A listed address that never answers is asked for ten minutes after the timed end, then no more. */
   @Test
   void anAddressSilentLongAfterTheQuarantineIsGivenUp() throws Exception {
-    var appender = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
-    appender.start();
-    var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
-        QuarantineProber.class);
-    logger.addAppender(appender);
-    try {
+    try (ProberLog log = new ProberLog()) {
       ValkeyServer master = servers.start();
       int port = FreePorts.loopback();
       int nobody = FreePorts.loopback();
-      Path conf = dir.resolve("vigil.conf");
-      Path state = dir.resolve("state.conf");
-      Files.writeString(conf, TestDaemons.hocon("mymaster", master, 1, 1_000,
-          "state-file = \"" + state + "\"\n" + peerConfig(port, List.of(port, nobody), 1)));
+      Path conf = confWithStateAndPeers(master, port, nobody, dir.resolve("state.conf"));
       AtomicLong monotonic = new AtomicLong(1_000);
-      SentinelDaemon d = new SentinelDaemon(ConfigLoader.load(conf, Map.of()), monotonic::get,
-          () -> WALL).start();
+      SentinelDaemon d = startOnClocks(conf, monotonic, WALL);
       try {
         monotonic.set(5_000);
-        await().atMost(Duration.ofSeconds(5)).until(() -> lines(appender, "ended by time").size() == 1);
-        assertThat(lines(appender, "taken as gone")).isEmpty();
+        await().atMost(Duration.ofSeconds(5)).until(() -> log.lines("ended by time").size() == 1);
+        assertThat(log.lines("taken as gone")).isEmpty();
         monotonic.set(2_000 + dev.vigil.sentinel.failover.Quarantine.LATE_LIMIT_MS);
-        await().atMost(Duration.ofSeconds(5)).until(() -> lines(appender, "taken as gone").size() == 1);
-        assertThat(lines(appender, "taken as gone").get(0)).contains("127.0.0.1:" + nobody);
+        await().atMost(Duration.ofSeconds(5)).until(() -> log.lines("taken as gone").size() == 1);
+        assertThat(log.lines("taken as gone").get(0)).contains("127.0.0.1:" + nobody);
       } finally {
         d.close();
       }
-    } finally {
-      logger.detachAppender(appender);
     }
   }
 
@@ -261,12 +244,41 @@ class ColdStartQuarantineTest {
     }
   }
 
-  private static List<String> lines(
-      ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender,
-      String fragment) {
-    synchronized (appender) {
-      return appender.list.stream().map(e -> e.getFormattedMessage())
-          .filter(m -> m.contains(fragment)).toList();
+  /** vigil.conf for a daemon on {@code port} with a state file and the daemons {port, other}. */
+  private Path confWithStateAndPeers(ValkeyServer master, int port, int other, Path state)
+      throws java.io.IOException {
+    Path conf = dir.resolve("vigil.conf");
+    Files.writeString(conf, TestDaemons.hocon("mymaster", master, 1, 1_000,
+        "state-file = \"" + state + "\"\n" + peerConfig(port, List.of(port, other), 1)));
+    return conf;
+  }
+
+  /** A daemon whose monotonic clock only the test moves, at a fixed wall-clock time. */
+  private static SentinelDaemon startOnClocks(Path conf, AtomicLong monotonic, long wall)
+      throws Exception {
+    return new SentinelDaemon(ConfigLoader.load(conf, Map.of()), monotonic::get, () -> wall).start();
+  }
+
+  /** The quarantine prober's log lines, while open. */
+  private static final class ProberLog implements AutoCloseable {
+    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    private final Logger logger = (Logger) LoggerFactory.getLogger(QuarantineProber.class);
+
+    ProberLog() {
+      appender.start();
+      logger.addAppender(appender);
+    }
+
+    List<String> lines(String fragment) {
+      synchronized (appender) {
+        return appender.list.stream().map(e -> e.getFormattedMessage())
+            .filter(m -> m.contains(fragment)).toList();
+      }
+    }
+
+    @Override
+    public void close() {
+      logger.detachAppender(appender);
     }
   }
 
