@@ -16,8 +16,10 @@ final class PartBuffers {
       return ByteBuffer.allocateDirect(size);
     } catch (OutOfMemoryError e) {
       throw new BackupFailure(count + " parts of " + Progress.size(size) + " do not fit in the "
-          + "JVM's direct memory (-XX:MaxDirectMemorySize, set in VIGIL_BACKUP_JAVA_OPTS or the "
-          + "image's JAVA_TOOL_OPTIONS): raise it, or lower --upload-threads or --part-size-mib", e);
+          + "JVM's direct memory (-XX:MaxDirectMemorySize): lower --upload-threads, or for a "
+          + "diskless stream of this size raise --part-size-mib so that 8,000 parts hold it, or raise "
+          + "the limit with the memory (VIGIL_BACKUP_JAVA_OPTS for bin/vigil, _JAVA_OPTIONS in the "
+          + "image)", e);
     }
   }
 }

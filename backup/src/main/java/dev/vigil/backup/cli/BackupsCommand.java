@@ -59,17 +59,20 @@ final class BackupsCommand implements Runnable {
 
     @Override
     int run(BackupStore store) throws BackupFailure {
-      List<Manifest> all = new ArrayList<>();
-      for (String k : store.manifestKeys(prefix)) {
-        all.add(manifest(store, k));
-      }
+      // Each manifest printed as it is read: a bucket holds thousands, the agent's heap is small.
+      List<String> keys = store.manifestKeys(prefix);
       if (json()) {
-        out.println(ManifestJson.pretty(all));
+        try (ManifestJson.ArrayWriter array = ManifestJson.prettyArray(out)) {
+          for (String k : keys) {
+            array.add(manifest(store, k));
+          }
+        }
         return 0;
       }
       String fmt = "%-44s %-10s %-21s %-7s %10s  %s%n";
       out.printf(fmt, "ID", "CLUSTER", "NODE", "ROLE", "SIZE", "FINISHED");
-      for (Manifest m : all) {
+      for (String k : keys) {
+        Manifest m = manifest(store, k);
         out.printf(fmt, m.id(), m.cluster(), m.node(), m.role(), Progress.size(m.size()),
             m.finishedAt());
       }

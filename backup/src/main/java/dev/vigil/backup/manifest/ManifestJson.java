@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
 import java.time.Instant;
@@ -83,6 +84,51 @@ public final class ManifestJson {
   /** Any value as JSON on one line (a result line for scripts and a Job's termination log). */
   public static String compact(Object value) {
     return json(value, false);
+  }
+
+  /**
+   * An indented JSON array written value by value as they come, the same text {@link #pretty}
+   * gives the whole list: a listing of any length in constant memory. The writer stays open.
+   */
+  public static final class ArrayWriter implements AutoCloseable {
+    private final Writer out;
+    private final JsonGenerator g;
+
+    private ArrayWriter(Writer out) throws IOException {
+      this.out = out;
+      g = JSON.createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+      g.useDefaultPrettyPrinter();
+      g.writeStartArray();
+    }
+
+    public void add(Object value) {
+      try {
+        value(g, value);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    /** Ends the array and the line. */
+    @Override
+    public void close() {
+      try {
+        g.writeEndArray();
+        g.close();
+        out.write(System.lineSeparator());
+        out.flush();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  public static ArrayWriter prettyArray(Writer out) {
+    try {
+      return new ArrayWriter(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** A record's fields in order (a manifest's, for a key/value listing). */

@@ -28,7 +28,11 @@ public final class S3Clients {
         .httpClientBuilder(http)
         .region(Region.of(s.region()))
         .credentialsProvider(credentials(s))
-        .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(s.pathStyle()).build())
+        // No "Expect: 100-continue" on uploads: HttpURLConnection handles it poorly (an error
+        // before the body can lose S3's error code; a proxy that never answers it costs a read
+        // timeout per part), and a refused part costs one part's bytes at most.
+        .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(s.pathStyle())
+            .expectContinueEnabled(false).build())
         // Since 2.30 the SDK adds checksums by default that many S3-compatible stores reject;
         // integrity is ours anyway (SHA-256 in the manifest, the RDB's own CRC-64).
         .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)

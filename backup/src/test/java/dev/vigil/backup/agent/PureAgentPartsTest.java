@@ -117,6 +117,13 @@ class PureAgentPartsTest {
     Manifest m = manifest("0123");
     assertThat(ManifestJson.pretty(List.of(m)))
         .isEqualTo("[ " + new String(ManifestJson.write(m), StandardCharsets.UTF_8) + " ]");
+    for (List<Manifest> listing : List.of(List.<Manifest>of(), List.of(m), List.of(m, m))) {
+      java.io.StringWriter streamed = new java.io.StringWriter();
+      try (ManifestJson.ArrayWriter array = ManifestJson.prettyArray(streamed)) {
+        listing.forEach(array::add);
+      }
+      assertThat(streamed).hasToString(ManifestJson.pretty(listing) + System.lineSeparator());
+    }
     assertThat(ManifestJson.fields(m)).containsEntry("offset", 42L)
         .containsEntry("startedAt", Instant.parse("2026-11-30T21:14:12Z"))
         .extractingByKey("format").isEqualTo(Manifest.FORMAT);

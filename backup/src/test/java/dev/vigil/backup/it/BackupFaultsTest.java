@@ -148,8 +148,10 @@ class BackupFaultsTest {
     List<String> lines = Files.readAllLines(err);
     assertThat(agent.exitValue()).as(String.join("\n", lines)).isEqualTo(1);
     assertThat(lines.get(lines.size() - 1)).isEqualTo("vigil backup: 3 parts of 5.0 MiB do not fit "
-        + "in the JVM's direct memory (-XX:MaxDirectMemorySize, set in VIGIL_BACKUP_JAVA_OPTS or the "
-        + "image's JAVA_TOOL_OPTIONS): raise it, or lower --upload-threads or --part-size-mib");
+        + "in the JVM's direct memory (-XX:MaxDirectMemorySize): lower --upload-threads, or for a "
+        + "diskless stream of this size raise --part-size-mib so that 8,000 parts hold it, or raise "
+        + "the limit with the memory (VIGIL_BACKUP_JAVA_OPTS for bin/vigil, _JAVA_OPTIONS in the "
+        + "image)");
     assertNothingLeft();
   }
 
