@@ -7,7 +7,6 @@ import dev.vigil.backup.rdb.RdbSummary;
 import dev.vigil.backup.repl.ReplicaSync;
 import dev.vigil.backup.repl.SyncStart;
 import dev.vigil.backup.s3.BackupStore;
-import dev.vigil.backup.s3.S3Errors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -58,7 +57,7 @@ public final class BackupAgent {
     try {
       store.checkBucket();
     } catch (SdkException e) {
-      throw new BackupFailure(S3Errors.describe(e, store.bucket()), e);
+      throw new BackupFailure(store.describe(e), e);
     }
     String id = BackupKeys.id(req.clusterName(), started);
     String key = BackupKeys.objectKey(req.prefix(), id);
@@ -78,7 +77,7 @@ public final class BackupAgent {
       try {
         upload = store.startUpload(key);
       } catch (SdkException e) {
-        String why = S3Errors.describe(e, store.bucket());
+        String why = store.describe(e);
         guard.cleanUp(why);
         throw new BackupFailure(why, e);
       }
@@ -111,7 +110,7 @@ public final class BackupAgent {
         guard.cleanUp(e.getMessage());
         throw new BackupFailure(e.getMessage(), e);
       } catch (SdkException e) {
-        String why = S3Errors.describe(e, store.bucket());
+        String why = store.describe(e);
         guard.cleanUp(why);
         throw new BackupFailure(why, e);
       } catch (RuntimeException | Error e) {

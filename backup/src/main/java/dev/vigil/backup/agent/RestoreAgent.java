@@ -6,7 +6,6 @@ import dev.vigil.backup.manifest.ManifestJson;
 import dev.vigil.backup.rdb.RdbDigest;
 import dev.vigil.backup.rdb.RdbSummary;
 import dev.vigil.backup.s3.BackupStore;
-import dev.vigil.backup.s3.S3Errors;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -109,7 +108,7 @@ public final class RestoreAgent {
       throw new BackupFailure("no manifest at s3://" + store.bucket() + "/" + manifestKey
           + ": not a complete backup", e);
     } catch (SdkException e) {
-      throw new BackupFailure(S3Errors.describe(e, store.bucket()), e);
+      throw new BackupFailure(store.describe(e), e);
     } catch (ManifestJson.InvalidManifestException e) {
       throw new BackupFailure("s3://" + store.bucket() + "/" + manifestKey + ": " + e.getMessage(), e);
     }
@@ -131,7 +130,7 @@ public final class RestoreAgent {
       throw new BackupFailure("the manifest names s3://" + store.bucket() + "/" + m.key()
           + ", which does not exist", e);
     } catch (SdkException e) {
-      throw new BackupFailure(S3Errors.describe(e, store.bucket()), e);
+      throw new BackupFailure(store.describe(e), e);
     }
     boolean whole = false;
     ProgressReporter progress = new ProgressReporter("restore", m.size(), req.progressEvery());
@@ -163,7 +162,7 @@ public final class RestoreAgent {
         throw new BackupFailure("the download " + watch.why().get() + "; " + progress.now().line(), e);
       }
       if (e instanceof SdkException sdk) {
-        throw new BackupFailure(S3Errors.describe(sdk, store.bucket()), e);
+        throw new BackupFailure(store.describe(sdk), e);
       }
       throw (IOException) e;
     } finally {

@@ -48,7 +48,12 @@ final class S3Options {
     if (accessKey != null && secretKey == null) {
       throw new IOException("--access-key needs --secret-key (or $VIGIL_S3_SECRET_KEY)");
     }
-    return new BackupStore(S3Clients.build(new S3Settings(endpoint, region, pathStyle, accessKey,
-        secretKey, caFile, Duration.ofSeconds(timeoutSeconds))), bucket);
+    S3Settings settings = settings();
+    return new BackupStore(S3Clients.build(settings), bucket, settings.where());
+  }
+
+  S3Settings settings() {
+    return new S3Settings(endpoint, region, pathStyle, accessKey, secretKey, caFile,
+        Duration.ofSeconds(timeoutSeconds));
   }
 }

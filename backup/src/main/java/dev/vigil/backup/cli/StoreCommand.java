@@ -38,7 +38,7 @@ abstract class StoreCommand implements Callable<Integer> {
       } catch (BackupFailure | IOException e) {
         return failed(e.getMessage());
       } catch (SdkException e) {
-        return failed(S3Errors.describe(e, common.s3.bucket));
+        return failed(S3Errors.describe(e, common.s3.bucket, common.s3.settings().where()));
       }
     } finally {
       out.flush();

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
@@ -20,14 +21,22 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 public final class BackupStore implements AutoCloseable {
   private final S3Client s3;
   private final String bucket;
+  private final String where;
 
-  public BackupStore(S3Client s3, String bucket) {
+  /** {@code where}: the store as failures name it ({@link S3Settings#where}). */
+  public BackupStore(S3Client s3, String bucket, String where) {
     this.s3 = s3;
     this.bucket = bucket;
+    this.where = where;
   }
 
   public String bucket() {
     return bucket;
+  }
+
+  /** A one-line reason for an S3 failure on this store. */
+  public String describe(SdkException e) {
+    return S3Errors.describe(e, bucket, where);
   }
 
   /** Fails (with NoSuchBucket, 403, or unreachable) before any work starts. */

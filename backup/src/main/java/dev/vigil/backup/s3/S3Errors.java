@@ -8,7 +8,11 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 public final class S3Errors {
   private S3Errors() {}
 
-  public static String describe(SdkException e, String bucket) {
+  /**
+   * @param where the store, for a failure to reach it ({@link S3Settings#where}): the HTTP client's
+   *     own message does not always name the host
+   */
+  public static String describe(SdkException e, String bucket, String where) {
     if (e instanceof S3Exception s3) {
       String code = s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().errorCode();
       int status = s3.statusCode();
@@ -27,7 +31,7 @@ public final class S3Errors {
           + firstLine(s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().errorMessage());
     }
     if (e instanceof SdkClientException) {
-      return "cannot reach S3: " + firstLine(e.getMessage());
+      return "cannot reach S3 at " + where + ": " + firstLine(e.getMessage());
     }
     return "S3 failed: " + firstLine(e.getMessage());
   }

@@ -18,4 +18,10 @@ import java.time.Duration;
  * @param apiCallTimeout bound on one S3 call, retries included
  */
 public record S3Settings(URI endpoint, String region, boolean pathStyle, String accessKey,
-    String secretKey, Path caFile, Duration apiCallTimeout) {}
+    String secretKey, Path caFile, Duration apiCallTimeout) {
+
+  /** The store, as failures name it: the endpoint, or AWS's in the region. */
+  public String where() {
+    return endpoint != null ? endpoint.toString() : "AWS's endpoint for " + region;
+  }
+}

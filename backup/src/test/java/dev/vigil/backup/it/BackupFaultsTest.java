@@ -252,7 +252,8 @@ class BackupFaultsTest {
     s3.stop();
     Cli unreachable = Cli.run(s3.args(), "backup", "--node", node.address(), "--s3-timeout-s", "10");
     assertThat(unreachable.exit()).isEqualTo(1);
-    assertThat(unreachable.reason()).startsWith("vigil backup: cannot reach S3").doesNotContain("\n");
+    assertThat(unreachable.reason()).startsWith("vigil backup: cannot reach S3 at http://127.0.0.1:")
+        .doesNotContain("\n");
   }
 
   @Test

@@ -85,7 +85,7 @@ class TlsBackupTest {
 
       Cli untrusted = Cli.run(s3.subList(0, s3.size() - 2), "backups", "list");
       assertThat(untrusted.exit()).isEqualTo(1);
-      assertThat(untrusted.reason()).startsWith("vigil backups: cannot reach S3");
+      assertThat(untrusted.reason()).startsWith("vigil backups: cannot reach S3 at https://localhost:");
 
       Path dir = data.resolve("restored");
       Cli restore = Cli.run(s3, "restore", "--key", m.key(), "--dir", dir.toString());
