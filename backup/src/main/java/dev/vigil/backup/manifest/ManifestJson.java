@@ -4,13 +4,13 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Collection;
@@ -29,14 +29,7 @@ public final class ManifestJson {
   private ManifestJson() {}
 
   public static byte[] write(Manifest m) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
-    try (JsonGenerator g = JSON.createGenerator(out)) {
-      g.useDefaultPrettyPrinter();
-      value(g, m);
-    } catch (IOException e) {
-      throw new UncheckedIOException("a manifest always serialises", e);
-    }
-    return out.toByteArray();
+    return pretty(m).getBytes(StandardCharsets.UTF_8);
   }
 
   /** Parses a manifest; a one-line reason when it is not one. Unknown fields are ignored. */

@@ -3,6 +3,8 @@ package dev.vigil.backup.s3;
 import dev.vigil.backup.manifest.BackupKeys;
 import dev.vigil.backup.manifest.Manifest;
 import dev.vigil.backup.manifest.ManifestJson;
+import io.netty.buffer.ByteBufInputStream;
+import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -130,7 +132,8 @@ public final class BackupStore implements AutoCloseable {
       String etag = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId)
               .partNumber(number).contentLength(length),
           // A fresh stream per attempt, so the SDK's retries resend the part without a copy of it.
-          RequestBody.fromContentProvider(() -> new ByteBufferInputStream(data.duplicate()), length,
+          RequestBody.fromContentProvider(
+              () -> new ByteBufInputStream(Unpooled.wrappedBuffer(data.duplicate())), length,
               "application/octet-stream")).eTag();
       parts.put(number, CompletedPart.builder().partNumber(number).eTag(etag).build());
     }
