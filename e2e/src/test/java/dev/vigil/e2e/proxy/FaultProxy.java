@@ -1,5 +1,6 @@
 package dev.vigil.e2e.proxy;
 
+import dev.vigil.testkit.FreePorts;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -52,10 +53,14 @@ public final class FaultProxy implements AutoCloseable {
             accept(ch);
           }
         });
-    listener = b.bind("127.0.0.1", 0).syncUninterruptibly().channel();
+    // Not port 0: a kernel-picked port comes back soon after it is closed, and a process of an
+    // earlier group still reconnecting to its proxy (a daemon not yet exited, a replica) then
+    // reached this group and published its old configuration into it (PartitionTest, CI).
+    // FreePorts never hands a port out twice in this JVM.
+    listener = b.bind("127.0.0.1", FreePorts.loopback()).syncUninterruptibly().channel();
   }
 
-  /** A proxy listening on a free 127.0.0.1 port, forwarding to {@code target}. */
+  /** A proxy listening on a 127.0.0.1 port no earlier proxy had, forwarding to {@code target}. */
   public static FaultProxy start(String name, InetSocketAddress target,
       Function<InetSocketAddress, String> sources, EventLoopGroup group) {
     return new FaultProxy(name, target, sources, group);
