@@ -4,6 +4,7 @@ import dev.vigil.backup.repl.NodeEndpoint;
 import dev.vigil.resp3.client.InfoReply;
 import dev.vigil.resp3.client.RespClient;
 import dev.vigil.resp3.client.RespConnection;
+import dev.vigil.resp3.client.Transport;
 import java.io.IOException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +22,9 @@ import java.util.concurrent.TimeoutException;
 public record NodeFacts(String server, String version, String role, boolean masterLinkUp) {
 
   static NodeFacts read(NodeEndpoint node) throws IOException {
-    try (RespClient client = new RespClient(1);
+    // NIO, as the replication stream (ReplicaSync): one transport's classes in the agent, whose
+    // memory is measured against a limit; a few commands gain nothing from epoll.
+    try (RespClient client = new RespClient(Transport.NIO, 1);
          RespConnection c = client.connect(node.clientOptions()).get(
              node.connectTimeout().toMillis() + 10_000, TimeUnit.MILLISECONDS)) {
       // Plain INFO (default sections): INFO with several sections needs Redis 7 or Valkey.

@@ -2,9 +2,6 @@ package dev.vigil.resp3.client;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -15,10 +12,16 @@ import java.util.concurrent.TimeUnit;
 public final class RespClient implements AutoCloseable {
   private final EventLoopGroup group;
   private final boolean ownsGroup;
+  private final Transport transport;
 
-  /** A client with its own event loop group of {@code threads} threads. */
+  /** A client with its own event loop group of {@code threads} threads (the preferred transport). */
   public RespClient(int threads) {
-    this(new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory()), true);
+    this(Transport.preferred(), threads);
+  }
+
+  /** A client with its own event loop group of {@code threads} threads of that transport. */
+  public RespClient(Transport transport, int threads) {
+    this(transport.newGroup(threads), true);
   }
 
   /** A client on a group the caller owns and shuts down. */
@@ -29,6 +32,7 @@ public final class RespClient implements AutoCloseable {
   private RespClient(EventLoopGroup group, boolean ownsGroup) {
     this.group = group;
     this.ownsGroup = ownsGroup;
+    this.transport = Transport.of(group);
   }
 
   /** A connection that has not started connecting yet: add listeners, then {@code connect()}. */
@@ -46,7 +50,7 @@ public final class RespClient implements AutoCloseable {
   }
 
   Bootstrap bootstrap() {
-    return new Bootstrap().group(group).channel(NioSocketChannel.class);
+    return new Bootstrap().group(group).channel(transport.socketChannel());
   }
 
   @Override

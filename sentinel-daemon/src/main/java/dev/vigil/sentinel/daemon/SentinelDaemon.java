@@ -18,8 +18,6 @@ import dev.vigil.sentinel.state.DaemonState;
 import dev.vigil.sentinel.state.GroupRecord;
 import dev.vigil.sentinel.state.StateStore;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -102,7 +100,7 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
         ? new dev.vigil.sentinel.tls.TlsReloader(config.tls(),
             () -> this.config.announceHostnames() || this.config.resolveHostnames())
         : null;
-    this.loops = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+    this.loops = dev.vigil.resp3.client.Transport.preferred().newGroup(2);
     this.links = new DaemonLinks(new RespClient(loops), () -> this.config, () -> this.timing, tls, this::myId);
     this.startedAt = clock.millis();
     this.quarantine = new dev.vigil.sentinel.failover.QuarantineGate(

@@ -10,7 +10,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -50,7 +49,7 @@ public final class HttpEndpoints implements AutoCloseable {
   }
 
   public HttpEndpoints start() throws InterruptedException {
-    ServerBootstrap b = new ServerBootstrap().group(loops).channel(NioServerSocketChannel.class)
+    ServerBootstrap b = new ServerBootstrap().group(loops).channel(dev.vigil.resp3.client.Transport.of(loops).serverChannel())
         .childHandler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {

@@ -12,7 +12,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -71,7 +70,7 @@ public final class SentinelServer implements InfoSections.Stats, AutoCloseable {
   private ServerBootstrap bootstrap(SslContext ssl) {
     return new ServerBootstrap()
         .group(loops)
-        .channel(NioServerSocketChannel.class)
+        .channel(dev.vigil.resp3.client.Transport.of(loops).serverChannel())
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childHandler(new ChannelInitializer<Channel>() {

@@ -1,0 +1,116 @@
+package dev.vigil.resp3.client;
+
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandle;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The socket transport of event loops and the channels that go with them: Linux's native epoll
+ * where Netty's native library loads, Java NIO elsewhere.
+ *
+ * <p>Why epoll: a daemon watching hundreds of groups sends thousands of tiny commands a second,
+ * and per command NIO's selector, selected-key set and channel wrappers cost as much as the
+ * kernel's own read and write (the 500-group fleet's profile). The native transport goes from
+ * epoll to the socket with none of that. Its library ships for linux-x86_64; on other machines,
+ * or when it cannot be loaded (a read-only {@code java.io.tmpdir}), NIO is used and the reason
+ * logged once.
+ *
+ * <p>{@code -Dvigil.transport=nio} forces NIO (to rule the native transport out of a problem);
+ * {@code epoll} requires it (start-up fails when it cannot load); {@code auto}, the default,
+ * prefers it.
+ */
+public enum Transport {
+  EPOLL(EpollSocketChannel.class, EpollServerSocketChannel.class),
+  NIO(NioSocketChannel.class, NioServerSocketChannel.class);
+
+  /** The system property that chooses: auto (default), epoll or nio. */
+  public static final String PROPERTY = "vigil.transport";
+
+  private static final Logger log = LoggerFactory.getLogger(Transport.class);
+
+  private final Class<? extends SocketChannel> socketChannel;
+  private final Class<? extends ServerChannel> serverChannel;
+
+  Transport(Class<? extends SocketChannel> socketChannel,
+      Class<? extends ServerChannel> serverChannel) {
+    this.socketChannel = socketChannel;
+    this.serverChannel = serverChannel;
+  }
+
+  /** The transport {@link #PROPERTY} asks for, or the best this machine has. */
+  public static Transport preferred() {
+    return Holder.PREFERRED;
+  }
+
+  /** The transport of a group's event loops (a caller's group may be of either kind). */
+  public static Transport of(EventLoopGroup group) {
+    EventLoop loop = group.next();
+    return loop instanceof IoEventLoop io && Epoll.isAvailable()
+        && io.isCompatible(EpollIoHandle.class) ? EPOLL : NIO;
+  }
+
+  /** A group of {@code threads} event loops of this transport. */
+  public MultiThreadIoEventLoopGroup newGroup(int threads) {
+    return new MultiThreadIoEventLoopGroup(threads, handlerFactory());
+  }
+
+  private IoHandlerFactory handlerFactory() {
+    return this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+  }
+
+  public Class<? extends SocketChannel> socketChannel() {
+    return socketChannel;
+  }
+
+  public Class<? extends ServerChannel> serverChannel() {
+    return serverChannel;
+  }
+
+  static Transport choose(String setting, boolean epollAvailable, Throwable unavailable) {
+    switch (setting.trim().toLowerCase(Locale.ROOT)) {
+      case "nio":
+        return NIO;
+      case "epoll":
+        if (!epollAvailable) {
+          throw new IllegalStateException(PROPERTY + "=epoll but Netty's native epoll transport "
+              + "cannot be used here: " + unavailable);
+        }
+        return EPOLL;
+      case "auto":
+      case "":
+        return epollAvailable ? EPOLL : NIO;
+      default:
+        throw new IllegalArgumentException(
+            PROPERTY + " must be auto, epoll or nio, not '" + setting + "'");
+    }
+  }
+
+  private static final class Holder {
+    static final Transport PREFERRED = load();
+
+    private static Transport load() {
+      Transport t = choose(System.getProperty(PROPERTY, "auto"), Epoll.isAvailable(),
+          Epoll.unavailabilityCause());
+      if (t == NIO && Epoll.unavailabilityCause() != null) {
+        log.info("native epoll transport unavailable, using NIO: {}",
+            Epoll.unavailabilityCause().toString());
+      }
+      return t;
+    }
+  }
+}
