@@ -23,9 +23,12 @@ public interface ValkeyCommands {
     return send(RespCommand.of(args));
   }
 
+  /** PING, one instance for every call: a watcher sends thousands a second. */
+  RespCommand PING = RespCommand.of("PING");
+
   /** PING; the future holds the reply text ({@code PONG}). */
   default CompletableFuture<String> ping() {
-    return send("PING").thenApply(ValkeyCommands::firstText);
+    return send(PING).thenApply(ValkeyCommands::pingText);
   }
 
   default CompletableFuture<InfoReply> info(String... sections) {
@@ -154,7 +157,8 @@ public interface ValkeyCommands {
     return args.toArray();
   }
 
-  private static String firstText(RespValue reply) {
+  /** The text of a PING reply ({@code PONG}, or a PING with an argument's echo). */
+  static String pingText(RespValue reply) {
     // In RESP2 subscribe mode PING answers ["pong", ""].
     if (Resp.isText(reply)) {
       return Resp.text(reply);

@@ -5,6 +5,7 @@ import dev.vigil.resp3.client.RespClient;
 import dev.vigil.resp3.client.RespClientOptions;
 import dev.vigil.resp3.client.RespConnection;
 import dev.vigil.resp3.client.RespServerException;
+import dev.vigil.resp3.client.ValkeyCommands;
 import dev.vigil.resp3.codec.RespCommand;
 import dev.vigil.resp3.value.Push;
 import dev.vigil.resp3.value.Resp;
@@ -94,10 +95,11 @@ final class NodeLink implements LinkIo {
    */
   @Override
   public CompletableFuture<Boolean> ping() {
-    return connection.ping().handle((reply, error) -> {
+    // One future per PING rather than ping()'s two: this runs for every PING of every link.
+    return connection.send(ValkeyCommands.PING).handle((reply, error) -> {
       if (error == null) {
-        // No upper-cased copy: this runs for every PING of every link.
-        return reply.regionMatches(true, 0, "PONG", 0, 4);
+        // No upper-cased copy, for the same reason.
+        return ValkeyCommands.pingText(reply).regionMatches(true, 0, "PONG", 0, 4);
       }
       Throwable cause = error.getCause() != null ? error.getCause() : error;
       if (cause instanceof RespServerException e) {
