@@ -188,6 +188,7 @@ public final class FleetBenchmark {
         tilts += p.log().lines().filter(l -> l.contains("+tilt")).count();
         String keep = System.getenv("FLEET_KEEP_LOGS");
         if (keep != null) {
+          Files.createDirectories(Path.of(keep));
           Files.writeString(Path.of(keep, watcher + "-" + groups + "-" + p.port + ".log"),
               p.log());
         }
