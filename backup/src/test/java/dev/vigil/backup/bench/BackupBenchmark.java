@@ -126,6 +126,11 @@ public final class BackupBenchmark {
       row("vigil restore, whole process", restore.seconds(), mib, copySeconds, restore.rssKib());
       row("  of which download, verify, fsync", restore.phase("restored backup")
           - restore.phase("downloading"), mib, copySeconds, -1);
+      // What the agent itself costs, apart from waiting on the node and on the S3 server that
+      // share its cores here: the throughput it could reach against a store elsewhere.
+      System.out.printf("agent CPU (user + system): backup %.2f s (%.2f s/GiB), restore %.2f s"
+          + " (%.2f s/GiB)%n", backup.cpuSeconds(), backup.cpuSeconds() * 1024 / mib,
+          restore.cpuSeconds(), restore.cpuSeconds() * 1024 / mib);
       System.out.println("(whole processes include JVM start, INFO and S3 set-up; the node's save is "
           + (diskless ? "its fork writing into the socket (diskless), so it overlaps streaming"
               : "a BGSAVE to its disk before the first byte is sent (disk-based sync)")
@@ -170,7 +175,8 @@ public final class BackupBenchmark {
     }
   }
 
-  record Run(double seconds, long rssKib, Path out, Path err) {
+  /** One agent process: wall time, peak RSS, CPU time (user + system) and its output. */
+  record Run(double seconds, long rssKib, double cpuSeconds, Path out, Path err) {
     /**
      * When the first log line containing {@code marker} was written, in seconds of the day (the
      * agent's log lines start with HH:mm:ss.SSS); NaN when there is none.
@@ -245,7 +251,7 @@ public final class BackupBenchmark {
     Path out = work.resolve(args[0] + ".out");
     Path err = work.resolve(args[0] + ".err");
     Path time = work.resolve(args[0] + ".time");
-    List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-f", "%e %M", "-o", time.toString(),
+    List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-f", "%e %M %U %S", "-o", time.toString(),
         Path.of("bin", "vigil").toAbsolutePath().toString()));
     cmd.addAll(List.of(args));
     cmd.addAll(s3);
@@ -260,6 +266,8 @@ public final class BackupBenchmark {
     }
     System.out.print(Files.readString(out) + Files.readString(err));
     String[] t = Files.readString(time).strip().split("\\s+");
-    return new Run(Double.parseDouble(t[t.length - 2]), Long.parseLong(t[t.length - 1]), out, err);
+    int n = t.length;
+    return new Run(Double.parseDouble(t[n - 4]), Long.parseLong(t[n - 3]),
+        Double.parseDouble(t[n - 2]) + Double.parseDouble(t[n - 1]), out, err);
   }
 }
