@@ -28,57 +28,64 @@ import org.slf4j.LoggerFactory;
  * kernel's own read and write (the 500-group fleet's profile). The native transport goes from
  * epoll to the socket with none of that. Its library ships for linux-x86_64; on other machines,
  * or when it cannot be loaded (a read-only {@code java.io.tmpdir}), NIO is used and the reason
- * logged once.
+ * logged once (at INFO).
  *
  * <p>{@code -Dvigil.transport=nio} forces NIO (to rule the native transport out of a problem);
  * {@code epoll} requires it (start-up fails when it cannot load); {@code auto}, the default,
  * prefers it.
  */
 public enum Transport {
-  EPOLL(EpollSocketChannel.class, EpollServerSocketChannel.class),
-  NIO(NioSocketChannel.class, NioServerSocketChannel.class);
+  EPOLL,
+  NIO;
 
   /** The system property that chooses: auto (default), epoll or nio. */
   public static final String PROPERTY = "vigil.transport";
 
   private static final Logger log = LoggerFactory.getLogger(Transport.class);
+  private static volatile boolean fallbackLogged;
 
-  private final Class<? extends SocketChannel> socketChannel;
-  private final Class<? extends ServerChannel> serverChannel;
-
-  Transport(Class<? extends SocketChannel> socketChannel,
-      Class<? extends ServerChannel> serverChannel) {
-    this.socketChannel = socketChannel;
-    this.serverChannel = serverChannel;
-  }
-
-  /** The transport {@link #PROPERTY} asks for, or the best this machine has. */
+  /**
+   * The transport {@link #PROPERTY} asks for, or the best this machine has.
+   *
+   * @throws IllegalArgumentException for a setting other than auto, epoll or nio
+   * @throws IllegalStateException for epoll where it cannot be loaded
+   */
   public static Transport preferred() {
-    return Holder.PREFERRED;
+    String setting = System.getProperty(PROPERTY, "auto");
+    // Epoll's own checks (and its native library) only when epoll is wanted.
+    boolean wanted = !setting.trim().equalsIgnoreCase("nio");
+    boolean available = wanted && Epoll.isAvailable();
+    Transport t = choose(setting, available, wanted ? Epoll.unavailabilityCause() : null);
+    if (wanted && t == NIO && !fallbackLogged) {
+      fallbackLogged = true;
+      log.info("native epoll transport unavailable, using NIO: {}", Epoll.unavailabilityCause());
+    }
+    return t;
   }
 
-  /** The transport of a group's event loops (a caller's group may be of either kind). */
+  /**
+   * The transport of a group's event loops (a caller's group may be of either kind). An epoll
+   * loop cannot exist without the native library, so an NIO group never loads it here.
+   */
   public static Transport of(EventLoopGroup group) {
     EventLoop loop = group.next();
-    return loop instanceof IoEventLoop io && Epoll.isAvailable()
-        && io.isCompatible(EpollIoHandle.class) ? EPOLL : NIO;
+    return loop instanceof IoEventLoop io && io.isCompatible(EpollIoHandle.class) ? EPOLL : NIO;
   }
 
   /** A group of {@code threads} event loops of this transport. */
   public MultiThreadIoEventLoopGroup newGroup(int threads) {
-    return new MultiThreadIoEventLoopGroup(threads, handlerFactory());
+    return new MultiThreadIoEventLoopGroup(threads,
+        this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
   }
 
-  private IoHandlerFactory handlerFactory() {
-    return this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-  }
-
+  // The channel classes are named only in the branch of their transport: an NIO user (the backup
+  // agent) never loads epoll's.
   public Class<? extends SocketChannel> socketChannel() {
-    return socketChannel;
+    return this == EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
   }
 
   public Class<? extends ServerChannel> serverChannel() {
-    return serverChannel;
+    return this == EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
   }
 
   static Transport choose(String setting, boolean epollAvailable, Throwable unavailable) {
@@ -97,20 +104,6 @@ public enum Transport {
       default:
         throw new IllegalArgumentException(
             PROPERTY + " must be auto, epoll or nio, not '" + setting + "'");
-    }
-  }
-
-  private static final class Holder {
-    static final Transport PREFERRED = load();
-
-    private static Transport load() {
-      Transport t = choose(System.getProperty(PROPERTY, "auto"), Epoll.isAvailable(),
-          Epoll.unavailabilityCause());
-      if (t == NIO && Epoll.unavailabilityCause() != null) {
-        log.info("native epoll transport unavailable, using NIO: {}",
-            Epoll.unavailabilityCause().toString());
-      }
-      return t;
     }
   }
 }

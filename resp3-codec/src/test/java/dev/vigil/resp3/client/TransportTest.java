@@ -44,11 +44,34 @@ class TransportTest {
         .hasMessage("vigil.transport must be auto, epoll or nio, not 'kqueue'");
   }
 
+  /** A wrong setting is an ordinary exception the daemon reports in one line, every time asked. */
+  @Test
+  void aWrongSettingFailsEachTimeItIsAskedWithoutAStaticInitializerError() {
+    String before = System.getProperty(Transport.PROPERTY);
+    System.setProperty(Transport.PROPERTY, "iouring");
+    try {
+      for (int i = 0; i < 2; i++) {
+        assertThatThrownBy(Transport::preferred).isExactlyInstanceOf(IllegalArgumentException.class)
+            .hasMessage("vigil.transport must be auto, epoll or nio, not 'iouring'");
+      }
+      System.setProperty(Transport.PROPERTY, "nio");
+      assertThat(Transport.preferred()).isEqualTo(Transport.NIO);
+    } finally {
+      if (before == null) {
+        System.clearProperty(Transport.PROPERTY);
+      } else {
+        System.setProperty(Transport.PROPERTY, before);
+      }
+    }
+  }
+
   /** The build ships the native library for this platform: a packaging slip would show here. */
   @Test
   void theNativeTransportLoadsOnLinuxX8664() {
     assumeTrue(System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("linux")
-        && System.getProperty("os.arch").equals("amd64"), "native epoll ships for linux-x86_64");
+        && System.getProperty("os.arch").equals("amd64")
+        && System.getProperty(Transport.PROPERTY, "auto").equals("auto"),
+        "native epoll ships for linux-x86_64 and is preferred unless vigil.transport says otherwise");
     assertThat(Epoll.isAvailable()).as("%s", Epoll.unavailabilityCause()).isTrue();
     assertThat(Transport.preferred()).isEqualTo(Transport.EPOLL);
   }

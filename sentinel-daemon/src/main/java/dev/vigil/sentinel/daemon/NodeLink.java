@@ -101,7 +101,9 @@ final class NodeLink implements LinkIo {
         // No upper-cased copy, for the same reason.
         return ValkeyCommands.pingText(reply).regionMatches(true, 0, "PONG", 0, 4);
       }
-      Throwable cause = error.getCause() != null ? error.getCause() : error;
+      // send()'s own future fails with the cause itself; only a stage after it wraps it.
+      Throwable cause = error instanceof java.util.concurrent.CompletionException
+          && error.getCause() != null ? error.getCause() : error;
       if (cause instanceof RespServerException e) {
         return e.code().equals("LOADING") || e.code().equals("MASTERDOWN");
       }
