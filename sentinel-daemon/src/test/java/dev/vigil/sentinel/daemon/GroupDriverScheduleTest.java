@@ -8,6 +8,7 @@ import dev.vigil.sentinel.config.MasterSpec;
 import dev.vigil.sentinel.config.Timing;
 import dev.vigil.sentinel.failover.QuarantineGate;
 import dev.vigil.sentinel.monitor.GroupState;
+import dev.vigil.sentinel.monitor.Hello;
 import dev.vigil.sentinel.monitor.NodeInfo;
 import dev.vigil.sentinel.monitor.SentinelEvent;
 import dev.vigil.sentinel.state.GroupRecord;
@@ -233,6 +234,31 @@ class GroupDriverScheduleTest {
     int before = master().isUpCalls;
     tickAt(t);
     return master().isUpCalls > before;
+  }
+
+  /** Payloads are parsed once; a repeated one still counts as heard, a changed one is read. */
+  @Test
+  void aPeersRepeatedHelloStillRefreshesItAndAChangedOneIsTakenUp() {
+    startHealthyGroup();
+    String peer = "b".repeat(40);
+    Address peerAt = new Address("10.0.0.8", 26379);
+    String hello = new Hello(peerAt, peer, 0, "g", MASTER, 0).payload();
+    now = 500;
+    driver.helloReceived(hello);
+    drain();
+    assertThat(driver.state().peers().get(peer).lastHelloAt()).isEqualTo(500);
+    now = 700;
+    driver.helloReceived(new String(hello)); // the same text, as a new reply decodes it
+    drain();
+    assertThat(driver.state().peers().get(peer).lastHelloAt()).isEqualTo(700);
+    now = 900;
+    driver.helloReceived(new Hello(peerAt, peer, 3, "g", REPLICA, 3).payload());
+    drain();
+    assertThat(driver.state().masterAddress()).isEqualTo(REPLICA);
+    assertThat(driver.state().configEpoch()).isEqualTo(3);
+    driver.helloReceived("not,a,hello");
+    drain();
+    assertThat(driver.state().peers()).containsOnlyKeys(peer);
   }
 
   @Test
