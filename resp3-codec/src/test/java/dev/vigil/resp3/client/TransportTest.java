@@ -14,6 +14,8 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.parallel.Resources;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -46,6 +48,7 @@ class TransportTest {
 
   /** A wrong setting is an ordinary exception the daemon reports in one line, every time asked. */
   @Test
+  @ResourceLock(Resources.SYSTEM_PROPERTIES)
   void aWrongSettingFailsEachTimeItIsAskedWithoutAStaticInitializerError() {
     String before = System.getProperty(Transport.PROPERTY);
     System.setProperty(Transport.PROPERTY, "iouring");

@@ -309,13 +309,25 @@ public final class GroupDriver implements LinkIo.Events {
       // and at 500 groups that is 750 a second not worth parsing or handing over.
       return;
     }
-    // A peer publishes the same payload through every node of the group until its view changes:
-    // parse each payload once (three daemons at 500 groups receive 1,500 peer hellos a second).
+    observeQuietly(() -> {
+      Hello h = parsedHello(payload);
+      if (h != null) {
+        observeHello(h);
+      }
+    });
+  }
+
+  /**
+   * A peer publishes the same payload through every node of the group until its view changes:
+   * each payload is parsed once (three daemons at 500 groups receive 1,500 peer hellos a
+   * second). On the group's loop, which owns the map. Null for a malformed payload.
+   */
+  private Hello parsedHello(String payload) {
     Hello h = parsedHellos.get(payload);
     if (h == null) {
       Optional<Hello> parsed = Hello.parse(payload);
       if (parsed.isEmpty()) {
-        return;
+        return null;
       }
       h = parsed.get();
       if (parsedHellos.size() >= PARSED_HELLOS_KEPT) {
@@ -323,7 +335,7 @@ public final class GroupDriver implements LinkIo.Events {
       }
       parsedHellos.put(payload, h);
     }
-    hello(h);
+    return h;
   }
 
   /** Whether the payload's run id (its third field) is ours. */
@@ -337,15 +349,17 @@ public final class GroupDriver implements LinkIo.Events {
 
   /** A hello for this group, from a node's channel or a peer's PUBLISH to our port. */
   public void hello(Hello h) {
-    observeQuietly(() -> {
-      Transition t = monitor().hello(state, h, host.currentEpoch(), now());
-      if (!t.effects().isEmpty()) {
-        // Without effects a hello only refreshed when a known peer was last heard from, which
-        // no deadline depends on: most hellos (our own among them) need no tick.
-        wake();
-      }
-      apply(t);
-    });
+    observeQuietly(() -> observeHello(h));
+  }
+
+  private void observeHello(Hello h) {
+    Transition t = monitor().hello(state, h, host.currentEpoch(), now());
+    if (!t.effects().isEmpty()) {
+      // Without effects a hello only refreshed when a known peer was last heard from, which
+      // no deadline depends on: most hellos (our own among them) need no tick.
+      wake();
+    }
+    apply(t);
   }
 
   /**

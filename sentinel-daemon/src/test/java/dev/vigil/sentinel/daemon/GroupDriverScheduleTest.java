@@ -236,7 +236,10 @@ class GroupDriverScheduleTest {
     return master().isUpCalls > before;
   }
 
-  /** Payloads are parsed once; a repeated one still counts as heard, a changed one is read. */
+  /**
+   * Payloads are kept parsed: a repeated one must still count as heard, a changed one must be read
+   * afresh, a malformed one must change nothing.
+   */
   @Test
   void aPeersRepeatedHelloStillRefreshesItAndAChangedOneIsTakenUp() {
     startHealthyGroup();
