@@ -16,6 +16,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.util.Locale;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,16 +52,8 @@ public enum Transport {
    * @throws IllegalStateException for epoll where it cannot be loaded
    */
   public static Transport preferred() {
-    String setting = System.getProperty(PROPERTY, "auto");
-    // Epoll's own checks (and its native library) only when epoll is wanted.
-    boolean wanted = !setting.trim().equalsIgnoreCase("nio");
-    boolean available = wanted && Epoll.isAvailable();
-    Transport t = choose(setting, available, wanted ? Epoll.unavailabilityCause() : null);
-    if (wanted && t == NIO && !fallbackLogged) {
-      fallbackLogged = true;
-      log.info("native epoll transport unavailable, using NIO: {}", Epoll.unavailabilityCause());
-    }
-    return t;
+    // Epoll.unavailabilityCause() loads the native library: asked only when epoll is wanted.
+    return choose(System.getProperty(PROPERTY, "auto"), Epoll::unavailabilityCause);
   }
 
   /**
@@ -88,19 +81,34 @@ public enum Transport {
     return this == EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
   }
 
-  static Transport choose(String setting, boolean epollAvailable, Throwable unavailable) {
+  /**
+   * The rule, apart from the machine: {@code unavailable} says why epoll cannot be used (null when
+   * it can) and is asked only when the setting wants epoll.
+   */
+  static Transport choose(String setting, Supplier<Throwable> unavailable) {
     switch (setting.trim().toLowerCase(Locale.ROOT)) {
       case "nio":
         return NIO;
-      case "epoll":
-        if (!epollAvailable) {
+      case "epoll": {
+        Throwable why = unavailable.get();
+        if (why != null) {
           throw new IllegalStateException(PROPERTY + "=epoll but Netty's native epoll transport "
-              + "cannot be used here: " + unavailable);
+              + "cannot be used here: " + why);
         }
         return EPOLL;
+      }
       case "auto":
-      case "":
-        return epollAvailable ? EPOLL : NIO;
+      case "": {
+        Throwable why = unavailable.get();
+        if (why == null) {
+          return EPOLL;
+        }
+        if (!fallbackLogged) {
+          fallbackLogged = true;
+          log.info("native epoll transport unavailable, using NIO: {}", why.toString());
+        }
+        return NIO;
+      }
       default:
         throw new IllegalArgumentException(
             PROPERTY + " must be auto, epoll or nio, not '" + setting + "'");

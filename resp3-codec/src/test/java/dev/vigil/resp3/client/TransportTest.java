@@ -26,22 +26,22 @@ class TransportTest {
 
   @Test
   void theSettingChoosesAndAutoPrefersEpollWhereItLoads() {
-    assertThat(Transport.choose("auto", true, null)).isEqualTo(Transport.EPOLL);
-    assertThat(Transport.choose("", false, new UnsatisfiedLinkError("no lib")))
+    assertThat(Transport.choose("auto", () -> null)).isEqualTo(Transport.EPOLL);
+    assertThat(Transport.choose("", () -> new UnsatisfiedLinkError("no lib")))
         .isEqualTo(Transport.NIO);
-    assertThat(Transport.choose("NIO", true, null)).isEqualTo(Transport.NIO);
-    assertThat(Transport.choose(" epoll ", true, null)).isEqualTo(Transport.EPOLL);
+    assertThat(Transport.choose("NIO", () -> null)).isEqualTo(Transport.NIO);
+    assertThat(Transport.choose(" epoll ", () -> null)).isEqualTo(Transport.EPOLL);
   }
 
   @Test
   void epollRequiredWhereItCannotLoadOrAnUnknownSettingFailsInOneLine() {
-    assertThatThrownBy(() -> Transport.choose("epoll", false,
-        new UnsatisfiedLinkError("libnetty_transport_native_epoll_x86_64.so: noexec")))
+    assertThatThrownBy(() -> Transport.choose("epoll",
+        () -> new UnsatisfiedLinkError("libnetty_transport_native_epoll_x86_64.so: noexec")))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("vigil.transport=epoll but Netty's native epoll transport cannot be used "
             + "here: java.lang.UnsatisfiedLinkError: libnetty_transport_native_epoll_x86_64.so: "
             + "noexec");
-    assertThatThrownBy(() -> Transport.choose("kqueue", true, null))
+    assertThatThrownBy(() -> Transport.choose("kqueue", () -> null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("vigil.transport must be auto, epoll or nio, not 'kqueue'");
   }

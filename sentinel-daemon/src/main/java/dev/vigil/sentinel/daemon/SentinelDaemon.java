@@ -1,6 +1,7 @@
 package dev.vigil.sentinel.daemon;
 
 import dev.vigil.resp3.client.RespClient;
+import dev.vigil.resp3.client.Transport;
 import dev.vigil.sentinel.config.DaemonConfig;
 import dev.vigil.sentinel.config.LoadedConfig;
 import dev.vigil.sentinel.config.MasterSpec;
@@ -100,7 +101,7 @@ public final class SentinelDaemon implements DaemonCommands, DaemonStatus, AutoC
         ? new dev.vigil.sentinel.tls.TlsReloader(config.tls(),
             () -> this.config.announceHostnames() || this.config.resolveHostnames())
         : null;
-    this.loops = dev.vigil.resp3.client.Transport.preferred().newGroup(2);
+    this.loops = Transport.preferred().newGroup(2);
     this.links = new DaemonLinks(new RespClient(loops), () -> this.config, () -> this.timing, tls, this::myId);
     this.startedAt = clock.millis();
     this.quarantine = new dev.vigil.sentinel.failover.QuarantineGate(

@@ -1,5 +1,6 @@
 package dev.vigil.sentinel.http;
 
+import dev.vigil.resp3.client.Transport;
 import dev.vigil.sentinel.net.Listeners;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -49,7 +50,8 @@ public final class HttpEndpoints implements AutoCloseable {
   }
 
   public HttpEndpoints start() throws InterruptedException {
-    ServerBootstrap b = new ServerBootstrap().group(loops).channel(dev.vigil.resp3.client.Transport.of(loops).serverChannel())
+    ServerBootstrap b = new ServerBootstrap().group(loops)
+        .channel(Transport.of(loops).serverChannel())
         .childHandler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {

@@ -1,5 +1,6 @@
 package dev.vigil.sentinel.server;
 
+import dev.vigil.resp3.client.Transport;
 import dev.vigil.resp3.codec.RespDecoder;
 import dev.vigil.resp3.codec.RespEncoder;
 import dev.vigil.resp3.codec.RespLimits;
@@ -70,7 +71,7 @@ public final class SentinelServer implements InfoSections.Stats, AutoCloseable {
   private ServerBootstrap bootstrap(SslContext ssl) {
     return new ServerBootstrap()
         .group(loops)
-        .channel(dev.vigil.resp3.client.Transport.of(loops).serverChannel())
+        .channel(Transport.of(loops).serverChannel())
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childHandler(new ChannelInitializer<Channel>() {
