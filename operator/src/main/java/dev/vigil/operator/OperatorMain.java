@@ -1,5 +1,6 @@
 package dev.vigil.operator;
 
+import dev.vigil.resp3.client.LeakDetection;
 import dev.vigil.operator.master.Endpoints;
 import dev.vigil.operator.reconcile.ServerSideApplier;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -27,6 +28,7 @@ public final class OperatorMain {
           The Kubernetes API is found as kubectl finds it (in-cluster, or ~/.kube/config).""");
       return;
     }
+    LeakDetection.offUnlessAsked();
     OperatorConfig config = OperatorConfig.from(System.getenv());
     KubernetesClient client = new KubernetesClientBuilder().build();
     Operator operator = new Operator(client, config, new ServerSideApplier(client), Endpoints.POD_IPS);

@@ -1,5 +1,6 @@
 package dev.vigil.backup.cli;
 
+import dev.vigil.resp3.client.LeakDetection;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -27,6 +28,7 @@ public final class BackupCli implements Runnable {
   }
 
   public static void main(String[] args) {
+    LeakDetection.offUnlessAsked();
     logLevel(System.getenv("VIGIL_LOG_LEVEL"));
     System.exit(commandLine().execute(args));
   }

@@ -1,5 +1,6 @@
 package dev.vigil.sentinel.cli;
 
+import dev.vigil.resp3.client.LeakDetection;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -27,6 +28,7 @@ public final class VigilCli implements Runnable {
   }
 
   public static void main(String[] args) {
+    LeakDetection.offUnlessAsked();
     int code = new CommandLine(new VigilCli()).execute(args);
     if (code != 0 || !RunSentinelCommand.keepsRunning()) {
       System.exit(code);
