@@ -14,10 +14,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -134,11 +131,8 @@ public final class BackupAgent {
     RdbDigest digest = new RdbDigest();
     Throttle throttle = new Throttle(req.maxBytesPerSecond());
     int threads = Math.max(1, req.uploadThreads());
-    ExecutorService uploader = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "s3-upload");
-      t.setDaemon(true);
-      return t;
-    });
+    UploadThreads uploader = new UploadThreads(threads);
+    guard.uploading(uploader);
     ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
     ArrayDeque<ByteBuffer> free = new ArrayDeque<>();
     byte[] scratch = new byte[SCRATCH];
@@ -179,33 +173,10 @@ public final class BackupAgent {
       }
       log.info("RDB streamed; {}", progress.now().line());
     } finally {
-      settle(uploader);
+      uploader.settle();
     }
     return digest.summary();
   }
-
-  /**
-   * On a failure, parts still uploading are let finish (or fail) before the caller aborts the
-   * upload: a part that lands after the abort is stored anyway (S3 documents that an abort may
-   * need repeating for that reason; S3Proxy keeps such a part as an orphan object), and
-   * interrupting the client does not stop the server from writing what it already received.
-   * Bounded, for a store that stopped answering.
-   */
-  private static void settle(ExecutorService uploader) {
-    uploader.shutdown();
-    try {
-      if (!uploader.awaitTermination(IN_FLIGHT_GRACE_SECONDS, TimeUnit.SECONDS)) {
-        log.warn("parts still uploading after {} s; aborting the upload without them",
-            IN_FLIGHT_GRACE_SECONDS);
-        uploader.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      uploader.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static final long IN_FLIGHT_GRACE_SECONDS = 30;
 
   private static final int SCRATCH = 256 << 10;
 

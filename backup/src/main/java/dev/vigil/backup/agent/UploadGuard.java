@@ -6,10 +6,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the bucket free of anything a restore could mistake for a backup, whatever stops the
- * agent: an open multipart upload is aborted, and an object completed without its manifest is
- * deleted. Completing and committing (writing the manifest) happen under this object's lock, so a
- * shutdown hook's {@link #cleanUp} either runs before them (and they do not happen) or after (and
- * sees what they did), never in between.
+ * agent: an open multipart upload is aborted once the parts still uploading have finished (see
+ * {@link UploadThreads}), and an object completed without its manifest is deleted. Completing and
+ * committing (writing the manifest) happen under this object's lock, so a shutdown hook's
+ * {@link #cleanUp} either runs before them (and they do not happen) or after (and sees what they
+ * did), never in between.
  */
 public final class UploadGuard {
   private static final Logger log = LoggerFactory.getLogger(UploadGuard.class);
@@ -17,6 +18,7 @@ public final class UploadGuard {
   private final BackupStore store;
   private String starting;
   private BackupStore.Upload open;
+  private UploadThreads uploading;
   private String completedKey;
   private boolean stopped;
 
@@ -39,6 +41,11 @@ public final class UploadGuard {
       throw new BackupFailure("stopped");
     }
     open = upload;
+  }
+
+  /** The threads uploading the open upload's parts, settled before it is aborted. */
+  synchronized void uploading(UploadThreads threads) {
+    uploading = threads;
   }
 
   /** Completes the upload: the object now exists, not yet a backup. */
@@ -79,6 +86,9 @@ public final class UploadGuard {
       starting = null;
     }
     if (open != null) {
+      if (uploading != null) {
+        uploading.settle();
+      }
       log.warn("aborting multipart upload of {} ({})", open.key(), why);
       abortQuietly(open);
       open = null;

@@ -4,10 +4,14 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jclouds.blobstore.BlobStore;
 import org.jclouds.blobstore.domain.Blob;
 import org.jclouds.blobstore.options.GetOptions;
 import org.jclouds.io.MutableContentMetadata;
+import org.jclouds.io.payloads.ByteArrayPayload;
 import org.jclouds.io.payloads.InputStreamPayload;
 import org.jclouds.blobstore.domain.MultipartPart;
 import org.jclouds.blobstore.domain.MultipartUpload;
@@ -18,11 +22,15 @@ import org.jclouds.io.Payload;
  * The in-process S3's storage, with faults to switch on: part uploads from a given part number
  * fail, so S3 answers 500 in the middle of a multipart upload as a failing store would; and
  * downloads trickle at a given rate, as from a store that is slow but never silent long enough
- * for a socket timeout.
+ * for a socket timeout; and parts from a given number held once received (the whole part read,
+ * its write waiting for a release), as a store that is slow to answer a part it already has.
  */
 final class FaultyBlobStore extends ForwardingBlobStore {
   private volatile int failPartsFrom = Integer.MAX_VALUE;
   private volatile int downloadBytesPerSecond;
+  private volatile int holdPartsFrom = Integer.MAX_VALUE;
+  private final CountDownLatch release = new CountDownLatch(1);
+  private final AtomicInteger held = new AtomicInteger();
 
   FaultyBlobStore(BlobStore delegate) {
     super(delegate);
@@ -30,6 +38,19 @@ final class FaultyBlobStore extends ForwardingBlobStore {
 
   void failPartsFrom(int partNumber) {
     this.failPartsFrom = partNumber;
+  }
+
+  void holdPartsFrom(int partNumber) {
+    this.holdPartsFrom = partNumber;
+  }
+
+  /** Parts received and not yet written (held, or being written after their release). */
+  int partsHeld() {
+    return held.get();
+  }
+
+  void releaseParts() {
+    release.countDown();
   }
 
   void trickleDownloads(int bytesPerSecond) {
@@ -92,6 +113,27 @@ final class FaultyBlobStore extends ForwardingBlobStore {
     if (partNumber >= failPartsFrom) {
       throw new IllegalStateException("injected storage failure at part " + partNumber);
     }
+    if (partNumber >= holdPartsFrom) {
+      return held(mpu, partNumber, payload);
+    }
     return super.uploadMultipartPart(mpu, partNumber, payload);
+  }
+
+  private MultipartPart held(MultipartUpload mpu, int partNumber, Payload payload) {
+    held.incrementAndGet();
+    try (InputStream in = payload.openStream()) {
+      byte[] body = in.readAllBytes();
+      if (!release.await(120, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("part " + partNumber + " held for 120 s");
+      }
+      return super.uploadMultipartPart(mpu, partNumber, new ByteArrayPayload(body));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } finally {
+      held.decrementAndGet();
+    }
   }
 }

@@ -78,6 +78,19 @@ public final class S3Fixture implements BeforeEachCallback, AfterEachCallback {
     store.failPartsFrom(partNumber);
   }
 
+  /** Parts from this number are read in full, then held until {@link #releaseParts}. */
+  public void holdPartsFrom(int partNumber) {
+    store.holdPartsFrom(partNumber);
+  }
+
+  public int partsHeld() {
+    return store.partsHeld();
+  }
+
+  public void releaseParts() {
+    store.releaseParts();
+  }
+
   /** Objects other than manifests download at this many bytes per second (0: at full speed). */
   public void trickleDownloads(int bytesPerSecond) {
     store.trickleDownloads(bytesPerSecond);
