@@ -24,6 +24,7 @@ final class DaemonLinks {
   private final Supplier<Timing> timing;
   private final TlsReloader tls;
   private final Supplier<String> myId;
+  private final SharedPeerLinks peers = new SharedPeerLinks();
 
   /** @param tls null when the daemon uses no TLS */
   DaemonLinks(RespClient client, Supplier<DaemonConfig> config, Supplier<Timing> timing,
@@ -48,15 +49,30 @@ final class DaemonLinks {
    * Connections on this one loop: a group's links on the group's own loop, so that its commands
    * are written and their replies handed over without waking the other loop (at 500 groups, half
    * of some 3,000 commands a second crossed between the two loops when links were spread over
-   * both).
+   * both). A peer daemon is reached over one connection per loop, whatever the number of groups
+   * ({@link SharedPeerLinks}).
    */
   GroupDriver.Links on(EventLoop loop) {
     RespClient onLoop = new RespClient(loop);
-    return (a, peer, spec, events) -> open(onLoop, a, peer, spec, events);
+    return (a, peer, spec, events) -> peer
+        ? peers.open(loop, a, options(a, true, spec), config.get().tls().ports(), events)
+        : open(onLoop, a, false, spec, events);
+  }
+
+  /** Connections to peer daemons, shared by the groups on a loop (for tests). */
+  SharedPeerLinks peers() {
+    return peers;
   }
 
   private LinkIo open(RespClient client, Address a, boolean peer, MasterSpec spec,
       LinkIo.Events events) {
+    NodeLink l = new NodeLink(client, a, peer, options(a, peer, spec), config.get().tls().ports(),
+        events);
+    l.start();
+    return l;
+  }
+
+  private RespClientOptions options(Address a, boolean peer, MasterSpec spec) {
     RespClientOptions options = RespClientOptions.of(a.host(), a.port())
         .withClientName("vigil-" + myId.get().substring(0, 8) + (peer ? "-peer" : "-cmd"))
         .withConnectTimeout(Duration.ofMillis(Math.max(200, Math.min(2_000,
@@ -75,9 +91,7 @@ final class DaemonLinks {
         options = options.withAuth(spec.authUser(), spec.authPass());
       }
     }
-    NodeLink l = new NodeLink(client, a, peer, options, config.get().tls().ports(), events);
-    l.start();
-    return l;
+    return options;
   }
 
   /**
