@@ -28,8 +28,9 @@ public final class BackupCli implements Runnable {
   }
 
   public static void main(String[] args) {
-    LeakDetection.offUnlessAsked();
+    // The level first: Netty's leak detector starts slf4j-simple, which reads it only once.
     logLevel(System.getenv("VIGIL_LOG_LEVEL"));
+    LeakDetection.offUnlessAsked();
     System.exit(commandLine().execute(args));
   }
 

@@ -43,11 +43,18 @@ final class NodeLink implements LinkIo {
    */
   NodeLink(RespClient client, Address address, boolean peer, RespClientOptions options,
       TlsPorts migration, LinkIo.Events listener) {
+    this(client, address, peer, (peer ? "peer " : "node ") + address, options, migration,
+        listener);
+  }
+
+  /** @param what how the link's connection failures name it in the log */
+  NodeLink(RespClient client, Address address, boolean peer, String what,
+      RespClientOptions options, TlsPorts migration, LinkIo.Events listener) {
     this.address = address;
     this.peer = peer;
     this.migration = migration;
     this.listener = listener;
-    this.failures = new LinkFailures((peer ? "peer " : "node ") + address);
+    this.failures = new LinkFailures(what);
     this.connection = client.newConnection(options);
     connection.addListener(new ConnectionListener() {
       @Override
@@ -73,8 +80,12 @@ final class NodeLink implements LinkIo {
     connection.onPush(this::onPush);
   }
 
-  void start() {
-    connection.connect();
+  /**
+   * Connects, and keeps reconnecting; the future fails when the link gives up for good (closed,
+   * or its first connection refused by the server, e.g. wrong credentials).
+   */
+  CompletableFuture<?> start() {
+    return connection.connect();
   }
 
   private void onPush(Push push) {

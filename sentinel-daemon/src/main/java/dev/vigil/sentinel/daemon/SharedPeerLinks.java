@@ -21,11 +21,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * is waiting for its reply joins that one. The groups on a loop tick in one task, so their PINGs
  * to a peer fall due together and one goes out per ping period instead of one per group: with
  * three daemons and 500 groups, 1,000 connections and 1,000 PINGs a second per daemon, and as
- * many to answer, became four connections and four PINGs.
+ * many to answer, became eight connections (two per peer and loop, below) and four PINGs.
  *
  * <p>A joined PING's reply was requested before the joining group asked, so it proves the peer
  * alive no earlier than any PING of its own would have (the reply comes after the request); a
  * PING whose reply has already come is never shared.
+ *
+ * <p>Votes go over a second connection: a peer answers a vote request only once it has
+ * persisted its vote, and replies come in order, so on the first connection every group's PING
+ * would wait behind the votes of a mass failover (a lost host with many masters) and could reach
+ * its timeout. A connection the peer refused for good (its first greeting rejected, e.g. wrong
+ * credentials) is not joined: the next group to open the peer starts a new one, as a group of its
+ * own would have.
  */
 final class SharedPeerLinks {
   /** What a shared connection is keyed by: the loop and every option that shapes it. */
@@ -41,18 +48,20 @@ final class SharedPeerLinks {
       LinkIo.Events events) {
     View view;
     boolean up;
+    Shared created = null;
     synchronized (this) {
       Key key = new Key(loop, options);
       Shared shared = open.get(key);
-      if (shared == null) {
-        shared = new Shared(key);
-        shared.link = new NodeLink(new RespClient(loop), a, true, options, ports, shared);
-        open.put(key, shared);
-        shared.link.start();
+      if (shared == null || shared.refused()) {
+        shared = created = new Shared(key, a, ports);
+        open.put(key, shared); // the refused one, if any, stays with the groups on it
       }
       view = new View(shared, events);
       shared.views.add(view);
       up = shared.link.isUp();
+    }
+    if (created != null) {
+      created.start(); // outside the lock: a host name is resolved on the way
     }
     if (up) {
       // Its linkUp went out before this group listened. A second one, when the connection
@@ -62,31 +71,66 @@ final class SharedPeerLinks {
     return view;
   }
 
-  /** Connections open now (for tests and diagnostics). */
+  /** Shared connections open now (for tests and diagnostics). */
   synchronized int connections() {
     return open.size();
+  }
+
+  /** Of those, the ones the peer refused for good (for tests). */
+  synchronized long refused() {
+    return open.values().stream().filter(Shared::refused).count();
   }
 
   private synchronized CompletionStage<Void> release(View view) {
     Shared shared = view.shared;
     shared.views.remove(view);
-    if (shared.views.isEmpty() && open.get(shared.key) == shared) {
-      open.remove(shared.key);
-      return shared.link.close();
+    if (!shared.views.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
     }
-    return CompletableFuture.completedFuture(null);
+    open.remove(shared.key, shared);
+    return shared.close();
   }
 
   /** The shared connection and the groups' links on it; fans the connection's events out. */
   private static final class Shared implements LinkIo.Events {
+    private static final LinkIo.Events UNHEARD = new LinkIo.Events() {
+      @Override
+      public void linkUp(Address address) {}
+
+      @Override
+      public void linkDown(Address address) {}
+
+      @Override
+      public void helloReceived(String payload) {}
+    };
+
     final Key key;
     final List<View> views = new CopyOnWriteArrayList<>();
-    NodeLink link;
+    /** PINGs and hellos; its ups and downs are the groups' link to the peer. */
+    final NodeLink link;
+    /** IS-MASTER-DOWN-BY-ADDR: asks and votes, which a peer answers after persisting a vote. */
+    final NodeLink asks;
+    private volatile CompletableFuture<?> started;
     /** The PING waiting for its reply, if any; read and written on the loop. */
     private CompletableFuture<Boolean> ping;
 
-    Shared(Key key) {
+    Shared(Key key, Address a, TlsPorts ports) {
       this.key = key;
+      RespClient client = new RespClient(key.loop());
+      link = new NodeLink(client, a, true, key.options(), ports, this);
+      asks = new NodeLink(client, a, true, "peer " + a + " (votes)", key.options(), ports,
+          UNHEARD);
+    }
+
+    void start() {
+      started = link.start();
+      asks.start();
+    }
+
+    /** Whether the peer refused the connection for good (its first greeting rejected). */
+    boolean refused() {
+      CompletableFuture<?> s = started;
+      return s != null && s.isCompletedExceptionally();
     }
 
     CompletionStage<Boolean> ping() {
@@ -98,7 +142,12 @@ final class SharedPeerLinks {
         p = link.ping();
         ping = p;
       }
-      return p;
+      // Each group its own stage: none can complete or cancel the one the others wait on.
+      return p.minimalCompletionStage();
+    }
+
+    CompletionStage<Void> close() {
+      return CompletableFuture.allOf(link.close(), asks.close());
     }
 
     @Override
@@ -170,7 +219,7 @@ final class SharedPeerLinks {
     @Override
     public CompletionStage<PeerAnswer> isMasterDown(Address master, long currentEpoch,
         String runIdOrStar) {
-      return shared.link.isMasterDown(master, currentEpoch, runIdOrStar);
+      return shared.asks.isMasterDown(master, currentEpoch, runIdOrStar);
     }
 
     @Override

@@ -51,7 +51,8 @@ class SharedPeerLinksTest {
     LinkIo two = links.open(loop, a, options(peer, 5_000), TlsPorts.NONE, second);
     assertThat(second.ups.get()).isEqualTo(1);
     assertThat(links.connections()).isEqualTo(1);
-    assertThat(clients(peer)).isEqualTo(1);
+    // One for PINGs and hellos, one for the asks and votes that a peer answers after an fsync.
+    await().atMost(Duration.ofSeconds(10)).until(() -> clients(peer) == 2);
 
     long before = pings(peer);
     // As the groups' ticks run: both on the loop, in one task.
@@ -84,6 +85,31 @@ class SharedPeerLinksTest {
     two.close().toCompletableFuture().get(5, TimeUnit.SECONDS);
     assertThat(links.connections()).isZero();
     await().atMost(Duration.ofSeconds(10)).until(() -> clients(peer) == 0);
+  }
+
+  /**
+   * A peer that refused our first greeting (a wrong sentinel-pass) gave up the connection for
+   * good; once fixed, a group opening it again gets a new connection rather than the dead one.
+   */
+  @Test
+  void aConnectionThePeerRefusedIsNotJoinedAgain() throws Exception {
+    ValkeyServer peer = servers.start(ValkeyServer.builder().password("right-one"));
+    Address a = new Address(peer.host(), peer.port());
+    EventLoop loop = loops.next();
+    SharedPeerLinks links = new SharedPeerLinks();
+    RespClientOptions options = options(peer, 5_000).withAuth(null, "wrong-one");
+    Recorder first = new Recorder();
+    LinkIo one = links.open(loop, a, options, TlsPorts.NONE, first);
+    await().atMost(Duration.ofSeconds(10)).until(() -> links.refused() == 1);
+    peer.command("CONFIG", "SET", "requirepass", "wrong-one"); // the peer's side, fixed
+    Recorder second = new Recorder();
+    LinkIo two = links.open(loop, a, options, TlsPorts.NONE, second);
+    await().atMost(Duration.ofSeconds(10)).until(() -> second.ups.get() == 1);
+    assertThat(onLoop(loop, () -> two.ping().toCompletableFuture())).isTrue();
+    assertThat(first.ups.get()).isZero();
+    one.close().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    two.close().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    assertThat(links.connections()).isZero();
   }
 
   private static RespClientOptions options(ValkeyServer peer, long downAfterMs) {
