@@ -31,7 +31,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Run with {@code bin/bench-fleet [--groups 500] [--daemons 1|3] [--down-after 5000]
  * [--minutes M] [--watcher vigil|redis-sentinel|both] [--real-groups 1] [--warmup-s 15]
- * [--jfr FILE]}.
+ * [--jfr FILE] [--rounds N]}. With several rounds (each a fresh fleet, the watchers' order
+ * alternating) the table gives each figure's median over the rounds, and the CPU ratio of every
+ * round: on a shared 2-core machine two runs of the same build can differ by a third.
  */
 public final class FleetBenchmark {
   /** One watcher's figures; -1 where something did not happen. */
@@ -43,12 +45,12 @@ public final class FleetBenchmark {
   public static void main(String[] argv) throws Exception {
     Map<String, String> opts = new LinkedHashMap<>(Map.of("--groups", "500", "--daemons", "1",
         "--down-after", "5000", "--minutes", "1", "--watcher", "both", "--real-groups", "1",
-        "--warmup-s", "15", "--jfr", ""));
+        "--warmup-s", "15", "--jfr", "", "--rounds", "1"));
     for (int i = 0; i < argv.length; i++) {
       if (!opts.containsKey(argv[i]) || i + 1 == argv.length) {
         System.err.println("usage: bin/bench-fleet [--groups N] [--daemons 1|3] [--down-after MS]"
             + " [--minutes M] [--watcher vigil|redis-sentinel|both] [--real-groups N]"
-            + " [--warmup-s S] [--jfr FILE]");
+            + " [--warmup-s S] [--jfr FILE] [--rounds N]");
         System.exit(2);
       }
       opts.put(argv[i], argv[++i]);
@@ -60,17 +62,29 @@ public final class FleetBenchmark {
       System.out.println("no redis-sentinel on PATH: measuring Vigil alone");
       watchers = List.of("vigil");
     }
-    List<Result> results = new ArrayList<>();
-    for (String w : watchers) {
-      Result r = run(w, Integer.parseInt(opts.get("--groups")),
-          Integer.parseInt(opts.get("--daemons")), Long.parseLong(opts.get("--down-after")),
-          (long) (Double.parseDouble(opts.get("--minutes")) * 60_000),
-          Integer.parseInt(opts.get("--real-groups")), Integer.parseInt(opts.get("--warmup-s")),
-          opts.get("--jfr"));
-      results.add(r);
-      print(r);
+    int rounds = Integer.parseInt(opts.get("--rounds"));
+    Map<String, List<Result>> results = new LinkedHashMap<>();
+    watchers.forEach(w -> results.put(w, new ArrayList<>()));
+    for (int round = 0; round < rounds; round++) {
+      // Alternating which goes first, so that a drift of the machine's load over the rounds
+      // weighs on both watchers alike.
+      List<String> order = new ArrayList<>(watchers);
+      if (round % 2 == 1) {
+        java.util.Collections.reverse(order);
+      }
+      for (String w : order) {
+        Result r = run(w, Integer.parseInt(opts.get("--groups")),
+            Integer.parseInt(opts.get("--daemons")), Long.parseLong(opts.get("--down-after")),
+            (long) (Double.parseDouble(opts.get("--minutes")) * 60_000),
+            Integer.parseInt(opts.get("--real-groups")), Integer.parseInt(opts.get("--warmup-s")),
+            round == 0 ? opts.get("--jfr") : "");
+        results.get(w).add(r);
+        print(r);
+      }
     }
-    table(results);
+    if (results.size() == 2) {
+      table(results.get("vigil"), results.get("redis-sentinel"));
+    }
   }
 
   private static Result run(String watcher, int groups, int daemons, long downAfter,
@@ -259,27 +273,43 @@ public final class FleetBenchmark {
         r.odownMs, r.switchMs, r.repointedMs, r.tilts, r.load);
   }
 
-  private static void table(List<Result> rs) {
-    if (rs.size() != 2) {
-      return;
-    }
-    Result v = rs.get(0);
-    Result s = rs.get(1);
-    System.out.printf(Locale.ROOT, "%n%-34s %12s %14s %8s%n", "", "vigil", "redis-sentinel",
-        "ratio");
-    row("CPU, % of a core per daemon", v.cpuPercentPerDaemon, s.cpuPercentPerDaemon);
-    row("RSS, MiB", v.rssKib / 1024.0, s.rssKib / 1024.0);
-    row("RSS high-water mark, MiB", v.hwmKib / 1024.0, s.hwmKib / 1024.0);
-    row("missed ping periods", v.missed, s.missed);
-    row("PING gap p99, ms", v.p99GapMs, s.p99GapMs);
-    row("PING gap max, ms", v.maxGapMs, s.maxGapMs);
-    row("+tilt in the logs", v.tilts, s.tilts);
-    row("fault to +sdown, ms", v.sdownMs, s.sdownMs);
-    row("fault to +odown, ms", v.odownMs, s.odownMs);
-    row("fault to +switch-master, ms", v.switchMs, s.switchMs);
-    row("fault to replicas re-pointed, ms", v.repointedMs, s.repointedMs);
+  /** Medians over the rounds, side by side, then each round's CPU ratio. */
+  private static void table(List<Result> v, List<Result> s) {
+    System.out.printf(Locale.ROOT, "%n%-34s %12s %14s %8s%n", v.size() > 1 ? "median of "
+        + v.size() + " rounds" : "", "vigil", "redis-sentinel", "ratio");
+    row("CPU, % of a core per daemon", v, s, Result::cpuPercentPerDaemon);
+    row("RSS, MiB", v, s, r -> r.rssKib() / 1024.0);
+    row("RSS high-water mark, MiB", v, s, r -> r.hwmKib() / 1024.0);
+    row("missed ping periods", v, s, Result::missed);
+    row("PING gap p99, ms", v, s, Result::p99GapMs);
+    row("PING gap max, ms", v, s, Result::maxGapMs);
+    row("+tilt in the logs", v, s, Result::tilts);
+    row("fault to +sdown, ms", v, s, Result::sdownMs);
+    row("fault to +odown, ms", v, s, Result::odownMs);
+    row("fault to +switch-master, ms", v, s, Result::switchMs);
+    row("fault to replicas re-pointed, ms", v, s, Result::repointedMs);
     System.out.printf(Locale.ROOT, "load average (1 and 5 min) at the end of each window: vigil %s,"
-        + " redis-sentinel %s%n", v.load, s.load);
+        + " redis-sentinel %s%n", v.stream().map(Result::load).toList(),
+        s.stream().map(Result::load).toList());
+    if (v.size() > 1) {
+      StringBuilder ratios = new StringBuilder();
+      for (int i = 0; i < v.size(); i++) {
+        ratios.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f",
+            v.get(i).cpuPercentPerDaemon() / s.get(i).cpuPercentPerDaemon()));
+      }
+      System.out.println("CPU ratio per round: " + ratios);
+    }
+  }
+
+  private static void row(String name, List<Result> v, List<Result> s,
+      java.util.function.ToDoubleFunction<Result> figure) {
+    row(name, median(v, figure), median(s, figure));
+  }
+
+  static double median(List<Result> rs, java.util.function.ToDoubleFunction<Result> figure) {
+    double[] xs = rs.stream().mapToDouble(figure).sorted().toArray();
+    int n = xs.length;
+    return n % 2 == 1 ? xs[n / 2] : (xs[n / 2 - 1] + xs[n / 2]) / 2;
   }
 
   private static void row(String name, double v, double s) {
