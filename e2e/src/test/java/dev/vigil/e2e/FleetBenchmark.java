@@ -63,6 +63,10 @@ public final class FleetBenchmark {
       watchers = List.of("vigil");
     }
     int rounds = Integer.parseInt(opts.get("--rounds"));
+    if (rounds < 1) {
+      System.err.println("bench-fleet: --rounds must be at least 1");
+      System.exit(2);
+    }
     Map<String, List<Result>> results = new LinkedHashMap<>();
     watchers.forEach(w -> results.put(w, new ArrayList<>()));
     for (int round = 0; round < rounds; round++) {
@@ -294,8 +298,9 @@ public final class FleetBenchmark {
     if (v.size() > 1) {
       StringBuilder ratios = new StringBuilder();
       for (int i = 0; i < v.size(); i++) {
-        ratios.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f",
-            v.get(i).cpuPercentPerDaemon() / s.get(i).cpuPercentPerDaemon()));
+        double sentinel = s.get(i).cpuPercentPerDaemon();
+        ratios.append(i == 0 ? "" : ", ").append(sentinel > 0 ? String.format(Locale.ROOT,
+            "%.2f", v.get(i).cpuPercentPerDaemon() / sentinel) : "-");
       }
       System.out.println("CPU ratio per round: " + ratios);
     }
@@ -306,9 +311,13 @@ public final class FleetBenchmark {
     row(name, median(v, figure), median(s, figure));
   }
 
+  /** Over the rounds where it happened (-1 marks one where it did not); -1 when in none. */
   static double median(List<Result> rs, java.util.function.ToDoubleFunction<Result> figure) {
-    double[] xs = rs.stream().mapToDouble(figure).sorted().toArray();
+    double[] xs = rs.stream().mapToDouble(figure).filter(x -> x >= 0).sorted().toArray();
     int n = xs.length;
+    if (n == 0) {
+      return -1;
+    }
     return n % 2 == 1 ? xs[n / 2] : (xs[n / 2 - 1] + xs[n / 2]) / 2;
   }
 

@@ -61,7 +61,12 @@ final class SharedPeerLinks {
       up = shared.link.isUp();
     }
     if (created != null) {
-      created.start(); // outside the lock: a host name is resolved on the way
+      try {
+        created.start(); // outside the lock: a host name is resolved on the way
+      } catch (RuntimeException e) {
+        release(view);
+        throw e;
+      }
     }
     if (up) {
       // Its linkUp went out before this group listened. A second one, when the connection
@@ -123,11 +128,10 @@ final class SharedPeerLinks {
     }
 
     void start() {
-      started = link.start();
-      asks.start();
+      started = CompletableFuture.allOf(link.start(), asks.start());
     }
 
-    /** Whether the peer refused the connection for good (its first greeting rejected). */
+    /** Whether the peer refused either connection for good (its first greeting rejected). */
     boolean refused() {
       CompletableFuture<?> s = started;
       return s != null && s.isCompletedExceptionally();
@@ -219,7 +223,10 @@ final class SharedPeerLinks {
     @Override
     public CompletionStage<PeerAnswer> isMasterDown(Address master, long currentEpoch,
         String runIdOrStar) {
-      return shared.asks.isMasterDown(master, currentEpoch, runIdOrStar);
+      // The groups ask when the PING connection is up; the votes one reconnects on its own timer,
+      // and a vote queued behind PINGs is better than none.
+      NodeLink via = shared.asks.isUp() ? shared.asks : shared.link;
+      return via.isMasterDown(master, currentEpoch, runIdOrStar);
     }
 
     @Override
