@@ -20,7 +20,8 @@ public final class LeakDetection {
 
   /**
    * Turns detection off unless a level was asked for with {@code -Dio.netty.leakDetection.level}
-   * (e.g. {@code simple} or {@code paranoid} to chase a suspected leak). Call first in a main.
+   * (e.g. {@code simple} or {@code paranoid} to chase a suspected leak). Call early in a main,
+   * before the first Netty buffer.
    *
    * @return the level now in force
    */

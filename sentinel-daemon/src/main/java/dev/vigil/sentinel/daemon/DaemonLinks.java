@@ -59,11 +59,6 @@ final class DaemonLinks {
         : open(onLoop, a, false, spec, events);
   }
 
-  /** Connections to peer daemons, shared by the groups on a loop (for tests). */
-  SharedPeerLinks peers() {
-    return peers;
-  }
-
   private LinkIo open(RespClient client, Address a, boolean peer, MasterSpec spec,
       LinkIo.Events events) {
     NodeLink l = new NodeLink(client, a, peer, options(a, peer, spec), config.get().tls().ports(),
