@@ -135,6 +135,9 @@ public final class GroupDriver implements LinkIo.Events {
   private Timing monitorTiming;
   private Cancel ticker;
   private Cancel sdownDeadline;
+  /** The decision at {@link FailoverCore#startDueAt}, and the instant it is armed for. */
+  private Cancel startDeadline;
+  private long startDeadlineAt = Long.MIN_VALUE;
   private long lastHelloAt = -1;
   private Hello lastHello;
   private String lastHelloPayload;
@@ -183,6 +186,9 @@ public final class GroupDriver implements LinkIo.Events {
     }
     if (sdownDeadline != null) {
       sdownDeadline.cancel();
+    }
+    if (startDeadline != null) {
+      startDeadline.cancel();
     }
     CompletableFuture<?>[] closing = links.values().stream()
         .map(l -> l.io.close().toCompletableFuture()).toArray(CompletableFuture[]::new);
@@ -413,7 +419,27 @@ public final class GroupDriver implements LinkIo.Events {
     }
     apply(monitor().tick(state, now));
     apply(core().tick(state, now, host.currentEpoch(), nonNegativeRandom()));
+    armStartDeadline(now);
     return true;
+  }
+
+  private void armStartDeadline(long now) {
+    long due = core().startDueAt(state, now);
+    if (due == startDeadlineAt) {
+      return;
+    }
+    if (startDeadline != null) {
+      startDeadline.cancel();
+      startDeadline = null;
+    }
+    startDeadlineAt = due;
+    if (due != Long.MIN_VALUE) {
+      startDeadline = loop.schedule(due - now, () -> {
+        startDeadline = null;
+        startDeadlineAt = Long.MIN_VALUE;
+        decide();
+      });
+    }
   }
 
   /** One tick: TILT bookkeeping, the decisions (not in TILT), then what {@link PollPlan} says. */
@@ -672,7 +698,9 @@ public final class GroupDriver implements LinkIo.Events {
               reply.leaderEpoch(), master, configEpoch, now());
           // A vote or a down report just arrived: count it now rather than at the next tick.
           if (state.agreement().failover() != null || state.master().sdown()) {
-            apply(core().tick(state, now(), host.currentEpoch(), nonNegativeRandom()));
+            long at = now();
+            apply(core().tick(state, at, host.currentEpoch(), nonNegativeRandom()));
+            armStartDeadline(at);
           }
         }));
       });

@@ -146,6 +146,22 @@ public final class FailoverCore {
   }
 
   /**
+   * When a failover this daemon holds back only for time could start: the end of its start
+   * stagger or of its back-off after an abort, or {@link Long#MIN_VALUE} when none waits. The
+   * shell decides again at that instant: staggers of a few tens of milliseconds mean nothing if
+   * they are rounded up to the next 100 ms tick, where daemons whose ticks are in phase (a demo's
+   * three in one process) would all start, split the vote and back off together again and again.
+   */
+  public long startDueAt(GroupState g, long now) {
+    Agreement a = g.agreement();
+    if (a.failover() != null || !a.odown()) {
+      return Long.MIN_VALUE;
+    }
+    long due = Math.max(a.retryNotBefore(), a.odownSince() + startRank(g, now) * settings.startStaggerMs());
+    return due > now ? due : Long.MIN_VALUE;
+  }
+
+  /**
    * How many peers that see the master down have a smaller run id: they start first, so that
    * daemons reaching ODOWN together do not all split the vote.
    */

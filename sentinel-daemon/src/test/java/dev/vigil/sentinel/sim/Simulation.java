@@ -80,6 +80,10 @@ final class Simulation {
   private final Set<Address> isolated = new HashSet<>();
   /** Messages lost at random until healing; a lossy run's liveness is checked once loss ends. */
   private double dropRate;
+  /** Whether every message takes 1 ms ({@link #loopback}). */
+  private final boolean loopback;
+  /** +try-failover events, every daemon's. */
+  private int tries;
   /** Whether some messages take 20–420 ms instead of 1–20 ms, overtaking later ones. */
   private final boolean jitter;
   /** Whether daemon crashes in this run may lose the state file. */
@@ -151,13 +155,30 @@ final class Simulation {
   private final MasterSpec spec;
 
   Simulation(long seed, int daemonCount, int replicaCount) {
+    this(seed, daemonCount, replicaCount, false);
+  }
+
+  /**
+   * A quiet network like a demo's loopback: every message takes 1 ms, none is lost, no state is
+   * lost, no cold start; {@link #runOneCrash} boots the daemons in phase, as in one process.
+   */
+  static Simulation loopback(long seed, int daemonCount, int replicaCount) {
+    return new Simulation(seed, daemonCount, replicaCount, true);
+  }
+
+  private Simulation(long seed, int daemonCount, int replicaCount, boolean loopback) {
     this.seed = seed;
+    this.loopback = loopback;
     this.rnd = new SplittableRandom(seed);
-    this.dropRate = rnd.nextInt(3) == 0 ? 0.05 : 0.0;
-    this.jitter = rnd.nextInt(3) == 0;
-    this.stateLossRun = rnd.nextInt(4) == 0;
+    // Drawn in loopback runs too, so that the other draws stay where they were.
+    double drop = rnd.nextInt(3) == 0 ? 0.05 : 0.0;
+    boolean jittery = rnd.nextInt(3) == 0;
+    boolean losing = rnd.nextInt(4) == 0;
+    this.dropRate = loopback ? 0.0 : drop;
+    this.jitter = !loopback && jittery;
+    this.stateLossRun = !loopback && losing;
     // Drawn apart from rnd, so that adding cold starts left every other seed's schedule as it was.
-    this.coldStart = new SplittableRandom(seed ^ 0xC01D5EEDL).nextInt(4) == 0;
+    this.coldStart = !loopback && new SplittableRandom(seed ^ 0xC01D5EEDL).nextInt(4) == 0;
     this.amnesia = new SplittableRandom(seed ^ 0xA3E51AL);
     // Apart from rnd too: a run without the list sends no epoch query, so it runs as before.
     this.peersListed = new SplittableRandom(seed ^ 0x9EE25L).nextBoolean();
@@ -257,7 +278,7 @@ final class Simulation {
 
   /** Network delay plus the extra latency of a slow endpoint. */
   private long delay(Address a, Address b) {
-    long d = jitter && rnd.nextInt(10) == 0 ? 20 + rnd.nextInt(400) : 1 + rnd.nextInt(20);
+    long d = loopback ? 1 : jitter && rnd.nextInt(10) == 0 ? 20 + rnd.nextInt(400) : 1 + rnd.nextInt(20);
     return d + slowness(a) + slowness(b);
   }
 
@@ -326,6 +347,7 @@ final class Simulation {
         failoverInProgress.put(d.id, false);
       }
       case "+try-failover" -> {
+        tries++;
         if (Boolean.TRUE.equals(failoverInProgress.put(d.id, true))) {
           violation("oneFailoverAtATime: " + d.id + " started a failover while one was running");
         }
@@ -595,6 +617,31 @@ final class Simulation {
             slowestProofMs, floorRefusals, rivalAmnesias),
         new Operations(opResets, opRemonitors, opRefused, opSwitchovers, opPreStops, opPreStopHandOvers),
         supersededPromotions.size(), boundedOvertakes, outOfReachNodes > 0, splitViews);
+  }
+
+  /** What {@link #runOneCrash} saw: attempts (+try-failover, all daemons), promotions, when. */
+  record OneCrash(List<String> violations, int tries, int promotions, long promotedAfterMs) {}
+
+  /**
+   * The daemons tick in phase (at the same instants, as in one process) but start a few ticks
+   * apart, so that their PINGs, and the moments each sees the master down, differ by ticks; the
+   * master crashes at {@code crashAt} and stays down; nothing else happens until {@code endMs}.
+   */
+  OneCrash runOneCrash(long crashAt, long endMs) {
+    for (SimDaemon d : daemons) {
+      at(100L * rnd.nextInt(5), () -> d.boot(0));
+    }
+    scheduleNodeProgress();
+    SimNode master = nodes.values().iterator().next();
+    at(crashAt, master::crash);
+    while (!queue.isEmpty() && queue.peek().at <= endMs) {
+      Event e = queue.poll();
+      now = e.at;
+      e.action.run();
+    }
+    long promotedAt = promotionLog.isEmpty() ? -1 : promotionLog.get(0).at();
+    return new OneCrash(violations, tries, promotedByEpoch.values().stream().mapToInt(Set::size).sum(),
+        promotedAt < 0 ? -1 : promotedAt - crashAt);
   }
 
   private void scheduleNodeProgress() {
