@@ -404,12 +404,25 @@ public final class GroupDriver implements LinkIo.Events {
     if (sdownDeadline != null) {
       sdownDeadline.cancel();
     }
-    sdownDeadline = loop.schedule(state.spec().downAfter().toMillis() + 1, this::decide);
+    sdownDeadline = loop.schedule(state.spec().downAfter().toMillis() + 1, this::decideBetweenTicks);
   }
 
-  private void decide() {
+  /**
+   * A deadline's decision between ticks. None while the ticks are late: a loop that stalled runs
+   * its overdue timers before its tick, and the tick is what notices the stall (TILT); the tick
+   * right behind decides then, on the other side of that check.
+   */
+  private void decideBetweenTicks() {
     wake();
-    decide(now());
+    long now = now();
+    if (lastTickAt >= 0 && now - lastTickAt > 2 * host.timing().tickPeriod().toMillis()) {
+      return;
+    }
+    try {
+      decide(now);
+    } catch (RuntimeException e) {
+      log.error("decision of {} failed", state.name(), e);
+    }
   }
 
   /** The decisions of a tick, unless in TILT; true when they were made. */
@@ -437,7 +450,7 @@ public final class GroupDriver implements LinkIo.Events {
       startDeadline = loop.schedule(due - now, () -> {
         startDeadline = null;
         startDeadlineAt = Long.MIN_VALUE;
-        decide();
+        decideBetweenTicks();
       });
     }
   }
@@ -531,7 +544,7 @@ public final class GroupDriver implements LinkIo.Events {
             if (state.agreement().failover() != null) {
               // The master answers during our failover: decide now (abort before the promotion,
               // fence after it), not at the next tick, while its clients come back too.
-              decide();
+              decideBetweenTicks();
             }
           }
         });
@@ -696,9 +709,10 @@ public final class GroupDriver implements LinkIo.Events {
         observe(() -> state.peerAt(l.address).ifPresent(p -> {
           state = core().peerAnswer(state, p.runId(), reply.down(), reply.leader(),
               reply.leaderEpoch(), master, configEpoch, now());
-          // A vote or a down report just arrived: count it now rather than at the next tick.
-          if (state.agreement().failover() != null || state.master().sdown()) {
-            long at = now();
+          // A vote or a down report just arrived: count it now rather than at the next tick
+          // (not in TILT, where no tick decides either).
+          long at = now();
+          if ((state.agreement().failover() != null || state.master().sdown()) && !host.inTilt(at)) {
             apply(core().tick(state, at, host.currentEpoch(), nonNegativeRandom()));
             armStartDeadline(at);
           }

@@ -146,8 +146,8 @@ public final class FailoverCore {
   }
 
   /**
-   * When a failover this daemon holds back only for time could start: the end of its start
-   * stagger or of its back-off after an abort, or {@link Long#MIN_VALUE} when none waits. The
+   * When a failover held back by its start stagger or by the back-off after an abort (or a vote
+   * given) could start, or {@link Long#MIN_VALUE} when none waits on those. The
    * shell decides again at that instant: staggers of a few tens of milliseconds mean nothing if
    * they are rounded up to the next 100 ms tick, where daemons whose ticks are in phase (a demo's
    * three in one process) would all start, split the vote and back off together again and again.
