@@ -40,7 +40,7 @@ public final class FleetBenchmark {
   record Result(String watcher, int groups, int daemons, int nodes, double cpuPercentPerDaemon,
       double cpuPercentMax, long rssKib, long hwmKib, long threads, long connections, long pings,
       long missed, long p99GapMs, long maxGapMs, double fleetCpuPercent, long sdownMs,
-      long odownMs, long switchMs, long repointedMs, long tilts, String load) {}
+      long odownMs, long switchMs, long repointedMs, long tilts, String load, String commands) {}
 
   public static void main(String[] argv) throws Exception {
     Map<String, String> opts = new LinkedHashMap<>(Map.of("--groups", "500", "--daemons", "1",
@@ -153,6 +153,7 @@ public final class FleetBenchmark {
       TimeUnit.MILLISECONDS.sleep(windowMs);
       double seconds = (System.nanoTime() - t0) / 1e9;
       var gaps = fleet.pingGaps(pingPeriod);
+      String commands = fleet.commandsPerSecond();
       String load = Files.readString(Path.of("/proc/loadavg")).trim().split(" ", 4)[0] + " "
           + Files.readString(Path.of("/proc/loadavg")).trim().split(" ", 4)[1];
       double sum = 0;
@@ -215,7 +216,7 @@ public final class FleetBenchmark {
           max, rss, hwm, threads, gaps.connections(), gaps.pings(), gaps.missed(),
           gaps.p99GapMs(), gaps.maxGapMs(), fleetCpu, ms(firstEvent.get("+sdown"), faultAt),
           ms(firstEvent.get("+odown"), faultAt), ms(firstEvent.get("+switch-master"), faultAt),
-          repointedAt < 0 ? -1 : ms(repointedAt, faultAt), tilts, load);
+          repointedAt < 0 ? -1 : ms(repointedAt, faultAt), tilts, load, commands);
     } finally {
       procs.forEach(WatcherProcess::close);
       real.forEach(ValkeyServer::close);
@@ -271,10 +272,11 @@ public final class FleetBenchmark {
         + " per daemon (max %.2f), RSS %d MiB (HWM %d MiB), %d threads; %d PINGs on %d"
         + " connections, %d missed periods, gap p99 %d ms max %d ms; fleet process %.1f %%;"
         + " failover of g0: +sdown %d ms, +odown %d ms, +switch-master %d ms, replicas"
-        + " re-pointed %d ms; %d +tilt in the logs; load %s%n", r.watcher, r.groups, r.daemons, r.nodes,
+        + " re-pointed %d ms; %d +tilt in the logs; load %s; the fake nodes took per second: %s%n",
+        r.watcher, r.groups, r.daemons, r.nodes,
         r.cpuPercentPerDaemon, r.cpuPercentMax, r.rssKib / 1024, r.hwmKib / 1024, r.threads,
         r.pings, r.connections, r.missed, r.p99GapMs, r.maxGapMs, r.fleetCpuPercent, r.sdownMs,
-        r.odownMs, r.switchMs, r.repointedMs, r.tilts, r.load);
+        r.odownMs, r.switchMs, r.repointedMs, r.tilts, r.load, r.commands);
   }
 
   /** Medians over the rounds, side by side, then each round's CPU ratio. */

@@ -41,6 +41,7 @@ public final class FakeFleet implements AutoCloseable {
   private final Map<Integer, FakeNode> nodes = new HashMap<>();
   private final long startedAt = System.nanoTime();
   private final PingGaps pingGaps = new PingGaps();
+  private final CommandCounts commandCounts = new CommandCounts();
 
   /** A group of the fleet: a master and its replicas, by port. */
   public record Group(int master, List<Integer> replicas) {}
@@ -93,6 +94,10 @@ public final class FakeFleet implements AutoCloseable {
     return pingGaps;
   }
 
+  CommandCounts commandCounts() {
+    return commandCounts;
+  }
+
   /** Milliseconds since the fleet started: every live node's replication offset. */
   long clockOffset() {
     return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt);
@@ -129,12 +134,18 @@ public final class FakeFleet implements AutoCloseable {
     });
   }
 
-  /** Starts counting PING gaps afresh (after a warm-up). */
+  /** Starts counting PING gaps and commands afresh (after a warm-up). */
   public void resetPingGaps() {
     call(() -> {
       pingGaps.reset();
+      commandCounts.reset(System.nanoTime());
       return null;
     });
+  }
+
+  /** Commands per second the nodes took since the last reset, the most frequent first. */
+  public String commandsPerSecond() {
+    return call(() -> commandCounts.perSecond(System.nanoTime()));
   }
 
   /** The PING gaps since the last reset, against {@code periodMs}. */

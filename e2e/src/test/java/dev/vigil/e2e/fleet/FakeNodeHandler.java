@@ -70,6 +70,7 @@ final class FakeNodeHandler extends SimpleChannelInboundHandler<RespValue> {
       return;
     }
     String name = args.get(0).toUpperCase(Locale.ROOT);
+    fleet.commandCounts().count(name);
     if (queued != null && !name.equals("EXEC") && !name.equals("DISCARD")
         && !name.equals("MULTI")) {
       queued.add(args);

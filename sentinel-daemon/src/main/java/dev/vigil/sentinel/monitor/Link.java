@@ -52,6 +52,15 @@ public record Link(
   }
 
   /**
+   * How long the PING answered at {@code now} waited, counted from the first one left unanswered;
+   * 0 when none was outstanding. Unlike {@link #unavailableFor}, a node answering every PING at
+   * once scores near 0 however long the ping period is.
+   */
+  public long answerWaitedFor(long now) {
+    return pingPendingSince >= 0 ? Math.max(0, now - pingPendingSince) : 0;
+  }
+
+  /**
    * How long the node has gone without an acceptable reply while we were asking it (or could not
    * reach it); zero while it answers. This is the {@code sdownThreshold} measure: counted from
    * the last valid reply, not from the first unanswered PING as Sentinel does, so a node that

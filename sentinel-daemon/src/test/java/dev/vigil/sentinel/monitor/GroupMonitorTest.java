@@ -61,6 +61,30 @@ class GroupMonitorTest {
   }
 
   /**
+   * A node answering each PING at once, a period or so after its last answer, is not returning:
+   * it is asked INFO at the INFO period only (counted from its last reply, each PING looked like
+   * a return, and half the PINGs at 500 groups brought an INFO).
+   */
+  @Test
+  void aNodeAnsweringEveryPingAtOnceIsNotAskedInfoAfterEach() {
+    long period = Timing.DEFAULT.pingPeriodFor(Duration.ofMillis(DOWN_AFTER));
+    GroupState s = monitor.connected(fresh(0), MASTER, 0).state();
+    long t = 0;
+    for (int i = 0; i < 20; i++) {
+      t += period + 100; // the next tick after the period
+      s = monitor.pingSent(s, MASTER, t).state();
+      Transition reply = monitor.pingReply(s, MASTER, true, t + 1);
+      assertThat(reply.effects()).as("PING %d", i).isEmpty();
+      s = reply.state();
+    }
+    // One left unanswered for longer than a period: answered, it is a return.
+    s = monitor.pingSent(s, MASTER, t + period).state();
+    s = monitor.pingSent(s, MASTER, t + 2 * period).state();
+    assertThat(monitor.pingReply(s, MASTER, true, t + 2 * period + 1).effects())
+        .containsExactly(new Effect.RefreshInfo(MASTER));
+  }
+
+  /**
    * The sdownThreshold invariant: over random schedules of pings, replies and disconnections, a
    * node is SDOWN exactly when it has gone more than down-after without an acceptable reply while
    * being asked (or unreachable).
