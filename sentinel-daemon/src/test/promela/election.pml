@@ -76,9 +76,7 @@
  *   NO_PERSIST_VOTE    a restart forgets the vote (persisted vote before the reply removed)
  *   NO_LEADER_REFUSAL  a leader past its election grants later epochs (the "leading" refusal off;
  *                      it guards noSupersededPromotion, which needs real durations; spin finds
- *                      no per-epoch violation without it within the build's bounds), and so does
- *                      a candidate whose election is open (the "standing" refusal off: a liveness
- *                      rule, since a candidate's vote for a later one lost it its own count)
+ *                      no per-epoch violation without it within the build's bounds)
  *   MAXCRASH, MAXLOSS  how many restarts with / without state (default 1 / 1)
  *   LEADERS_ONLY       check only the leader and promotion properties (what a double vote leads to)
  *   CANDIDATES, LOSERS bit masks of the slots that may start elections / lose their state
@@ -231,7 +229,7 @@ byte rpt[N]; byte rmax[N];
      if :: e > lep[d] -> hold[d] = true; lep[d] = e; ldr[d] = NONE :: else -> skip fi \
   :: else -> \
      if \
-     :: e > lep[d] && (LEADING(d) || STANDING(d) || (ldr[d] != NONE && ldr[d] != ID(d) && ldr[d] != ID(c) && hold[d])) -> \
+     :: e > lep[d] && (LEADING(d) || (ldr[d] != NONE && ldr[d] != ID(d) && ldr[d] != ID(c) && hold[d])) -> \
         if :: e > cur[d] -> cur[d] = e :: else -> skip fi \
      :: else -> \
         if :: e > cur[d] -> cur[d] = e :: else -> skip fi; \
@@ -246,10 +244,8 @@ byte rpt[N]; byte rmax[N];
 
 #ifdef NO_LEADER_REFUSAL
 #define LEADING(d) false
-#define STANDING(d) false
 #else
 #define LEADING(d) (foPh[d] == 2)
-#define STANDING(d) (foPh[d] == 1 && ldr[d] == ID(d))
 #endif
 
 /* the design's timing assumption for the quarantine's timed end (see the header) */

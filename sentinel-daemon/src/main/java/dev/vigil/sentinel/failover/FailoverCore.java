@@ -765,15 +765,11 @@ public final class FailoverCore {
    * A vote request (IS-MASTER-DOWN-BY-ADDR with a run id). One vote per epoch; the caller
    * persists before replying. Voting for someone else holds back our own attempt for an election
    * timeout plus jitter, giving that candidate its chance; within that hold we also refuse a
-   * different candidate in a later epoch, a candidate refuses every other one while its own
-   * election is open, and a leader past its election refuses every other candidate until its
-   * failover ends. Sentinel grants any later epoch and relies on waiting 2 x failover-timeout;
-   * Vigil retries within seconds, so without these refusals a second candidate could collect the
-   * first one's voters and promote a second replica while the first promotion is under way.
-   * A candidate that gave its vote to a later one lost its own in its epoch's count (one vote
-   * field, as Sentinel's), while its voters, held by their promise, refused the later one: neither
-   * could win until the holds ran out (the simulation, seed 6427 with four daemons: 2.6 s of
-   * split votes after the master died).
+   * different candidate in a later epoch, and a leader past its election refuses every other
+   * candidate until its failover ends. Sentinel grants any later epoch and relies on waiting
+   * 2 x failover-timeout; Vigil retries within seconds, so without these refusals a second
+   * candidate could collect the first one's voters and promote a second replica while the first
+   * promotion is under way.
    */
   public VoteOutcome vote(GroupState g, long currentEpoch, long requestEpoch, String candidate,
       long now, long random) {
@@ -796,11 +792,9 @@ public final class FailoverCore {
     }
     Agreement a = g.agreement();
     boolean leading = g.promotionUnderWay();
-    boolean standing = a.failover() != null && a.failover().phase() == Failover.Phase.WAIT_START
-        && myId.equals(a.leader());
     boolean promised = a.leader() != null && !a.leader().equals(myId) && !a.leader().equals(candidate)
         && a.retryNotBefore() >= 0 && now < a.retryNotBefore();
-    if (other && (leading || standing || promised)) {
+    if (other && (leading || promised)) {
       long epoch = Math.max(currentEpoch, requestEpoch);
       return new VoteOutcome(g, epoch, a.leader(), g.leaderEpoch(), epoch != currentEpoch, List.of());
     }
