@@ -299,6 +299,11 @@ public final class GroupDriver implements LinkIo.Events {
         l.infoInFlight = false;
         l.infoWanted = false;
         sendPing(l);
+        if (!l.peer) {
+          // A node back on a new connection (a restart quicker than down-after) may be a
+          // replaced master still claiming master: its INFO now, not at the next tick.
+          sendInfo(l, now());
+        }
       }
     });
   }
