@@ -409,7 +409,8 @@ public final class GroupDriver implements LinkIo.Events {
     if (sdownDeadline != null) {
       sdownDeadline.cancel();
     }
-    sdownDeadline = loop.schedule(state.spec().downAfter().toMillis() + 1, this::decideBetweenTicks);
+    sdownDeadline = loop.schedule(state.spec().downAfter().toMillis() + 1,
+        this::decideBetweenTicks);
   }
 
   /**
@@ -717,7 +718,8 @@ public final class GroupDriver implements LinkIo.Events {
           // A vote or a down report just arrived: count it now rather than at the next tick
           // (not in TILT, where no tick decides either).
           long at = now();
-          if ((state.agreement().failover() != null || state.master().sdown()) && !host.inTilt(at)) {
+          if ((state.agreement().failover() != null || state.master().sdown())
+              && !host.inTilt(at)) {
             apply(core().tick(state, at, host.currentEpoch(), nonNegativeRandom()));
             armStartDeadline(at);
           }

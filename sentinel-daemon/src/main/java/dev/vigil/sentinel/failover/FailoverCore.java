@@ -147,17 +147,18 @@ public final class FailoverCore {
 
   /**
    * When a failover held back by its start stagger or by the back-off after an abort (or a vote
-   * given) could start, or {@link Long#MIN_VALUE} when none waits on those. The
-   * shell decides again at that instant: staggers of a few tens of milliseconds mean nothing if
-   * they are rounded up to the next 100 ms tick, where daemons whose ticks are in phase (a demo's
-   * three in one process) would all start, split the vote and back off together again and again.
+   * given) could start, or {@link Long#MIN_VALUE} when none waits on those. The shell decides
+   * again at that instant: staggers of a few tens of milliseconds mean nothing if they are
+   * rounded up to the next 100 ms tick, where daemons whose ticks are in phase (a demo's three
+   * in one process) would all start, split the vote and back off together again and again.
    */
   public long startDueAt(GroupState g, long now) {
     Agreement a = g.agreement();
     if (a.failover() != null || !a.odown()) {
       return Long.MIN_VALUE;
     }
-    long due = Math.max(a.retryNotBefore(), a.odownSince() + startRank(g, now) * settings.startStaggerMs());
+    long due = Math.max(a.retryNotBefore(),
+        a.odownSince() + startRank(g, now) * settings.startStaggerMs());
     return due > now ? due : Long.MIN_VALUE;
   }
 

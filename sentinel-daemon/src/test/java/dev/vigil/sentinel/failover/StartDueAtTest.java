@@ -70,7 +70,8 @@ class StartDueAtTest {
     assertThat(core.startDueAt(g, NOW)).isEqualTo(due);
     assertThat(starts(g, due - 1)).isFalse();
     assertThat(starts(g, due)).isTrue();
-    assertThat(core.startDueAt(g, due)).as("due: nothing left to wait for").isEqualTo(Long.MIN_VALUE);
+    assertThat(core.startDueAt(g, due)).as("due: nothing left to wait for")
+        .isEqualTo(Long.MIN_VALUE);
   }
 
   @Test
@@ -98,8 +99,8 @@ class StartDueAtTest {
     long at = NOW + TUNING.startStaggerMs();
     GroupState started = core.tick(odown(true), at, 4, 0).state();
     long epoch = started.agreement().failover().epoch();
-    GroupState voted = core.peerAnswer(core.peerAnswer(started, FIRST, true, FIRST, epoch, MASTER, 4,
-        at + 2), LAST, true, LAST, epoch, MASTER, 4, at + 3);
+    GroupState first = core.peerAnswer(started, FIRST, true, FIRST, epoch, MASTER, 4, at + 2);
+    GroupState voted = core.peerAnswer(first, LAST, true, LAST, epoch, MASTER, 4, at + 3);
     long jitter = 7;
     var split = core.tick(voted, at + 3, epoch, jitter);
     assertThat(split.effects()).anyMatch(e -> e instanceof Effect.Emit em

@@ -278,7 +278,8 @@ final class Simulation {
 
   /** Network delay plus the extra latency of a slow endpoint. */
   private long delay(Address a, Address b) {
-    long d = loopback ? 1 : jitter && rnd.nextInt(10) == 0 ? 20 + rnd.nextInt(400) : 1 + rnd.nextInt(20);
+    long d = loopback ? 1
+        : jitter && rnd.nextInt(10) == 0 ? 20 + rnd.nextInt(400) : 1 + rnd.nextInt(20);
     return d + slowness(a) + slowness(b);
   }
 
@@ -640,8 +641,8 @@ final class Simulation {
       e.action.run();
     }
     long promotedAt = promotionLog.isEmpty() ? -1 : promotionLog.get(0).at();
-    return new OneCrash(violations, tries, promotedByEpoch.values().stream().mapToInt(Set::size).sum(),
-        promotedAt < 0 ? -1 : promotedAt - crashAt);
+    int promotions = promotedByEpoch.values().stream().mapToInt(Set::size).sum();
+    return new OneCrash(violations, tries, promotions, promotedAt < 0 ? -1 : promotedAt - crashAt);
   }
 
   private void scheduleNodeProgress() {

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
  * In half the runs the daemons list every daemon (vigil.failover.peers), so a quarantine ends as
  * soon as all have told it their epoch; {@code -Dvigil.sim.proof=nofloor} (the quarantine ends
  * without blocking the answered epochs, election.pml's NO_FLOOR) finds two leaders in one epoch
- * too (seed 2178, and a vote given twice from 719 on); {@code partial} (it ends on the first other daemon's answer,
- * PARTIAL_PROOF) went unnoticed in 10,000 seeds: its harm needs a third daemon, behind in
+ * too (seed 2178, and a vote given twice from 719 on); {@code partial} (it ends on the first
+ * other daemon's answer, PARTIAL_PROOF) went unnoticed in 10,000 seeds: its harm needs a third daemon, behind in
  * epochs, to answer first, and the model checker stays the proof against it.
  */
 class SimulationTest {
@@ -60,7 +60,8 @@ class SimulationTest {
     long slowest = 0;
     for (long seed = 1; seed <= 60; seed++) {
       int daemons = 3 + (int) (seed % 3);
-      Simulation.OneCrash r = Simulation.loopback(seed, daemons, 2).runOneCrash(2_000 + (seed * 37) % 1_000, 14_000);
+      Simulation.OneCrash r = Simulation.loopback(seed, daemons, 2)
+          .runOneCrash(2_000 + (seed * 37) % 1_000, 14_000);
       assertThat(r.violations()).as("seed %d", seed).isEmpty();
       assertThat(r.promotions()).as("seed %d: %s", seed, r).isEqualTo(1);
       // Before the shell woke at these instants, seed 1 tried 165 times in 12 s and never won.
