@@ -145,7 +145,7 @@ public final class FleetBenchmark {
       }
       // JIT, class loading and the replicas' discovery settle before the window opens.
       TimeUnit.SECONDS.sleep(warmupS);
-      fleet.resetPingGaps();
+      fleet.resetCounts();
       long self = ProcessHandle.current().pid();
       double[] cpu0 = procs.stream().mapToDouble(p -> ProcStats.cpuSeconds(p.pid())).toArray();
       double self0 = ProcStats.cpuSeconds(self);

@@ -135,7 +135,7 @@ public final class FakeFleet implements AutoCloseable {
   }
 
   /** Starts counting PING gaps and commands afresh (after a warm-up). */
-  public void resetPingGaps() {
+  public void resetCounts() {
     call(() -> {
       pingGaps.reset();
       commandCounts.reset(System.nanoTime());

@@ -597,12 +597,7 @@ final class Simulation {
     scheduleFaults(faultMs);
     scheduleOperations(faultMs);
     later(faultMs, this::healAll);
-    long end = faultMs + healMs;
-    while (!queue.isEmpty() && queue.peek().at <= end) {
-      Event e = queue.poll();
-      now = e.at;
-      e.action.run();
-    }
+    runUntil(faultMs + healMs);
     checkConverged();
     if (DEBUG) {
       dumpEnd();
@@ -620,6 +615,15 @@ final class Simulation {
         supersededPromotions.size(), boundedOvertakes, outOfReachNodes > 0, splitViews);
   }
 
+  /** Runs every event due up to {@code end}, in time order. */
+  private void runUntil(long end) {
+    while (!queue.isEmpty() && queue.peek().at <= end) {
+      Event e = queue.poll();
+      now = e.at;
+      e.action.run();
+    }
+  }
+
   /** What {@link #runOneCrash} saw: attempts (+try-failover, all daemons), promotions, when. */
   record OneCrash(List<String> violations, int tries, int promotions, long promotedAfterMs) {}
 
@@ -635,11 +639,7 @@ final class Simulation {
     scheduleNodeProgress();
     SimNode master = nodes.values().iterator().next();
     at(crashAt, master::crash);
-    while (!queue.isEmpty() && queue.peek().at <= endMs) {
-      Event e = queue.poll();
-      now = e.at;
-      e.action.run();
-    }
+    runUntil(endMs);
     long promotedAt = promotionLog.isEmpty() ? -1 : promotionLog.get(0).at();
     int promotions = promotedByEpoch.values().stream().mapToInt(Set::size).sum();
     return new OneCrash(violations, tries, promotions, promotedAt < 0 ? -1 : promotedAt - crashAt);
