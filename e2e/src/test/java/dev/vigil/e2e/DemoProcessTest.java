@@ -83,7 +83,12 @@ class DemoProcessTest {
 
     ProcessHandle.of(masterPid).orElseThrow().destroyForcibly();
     int oldMaster = masterPort;
-    await().atMost(Duration.ofSeconds(30)).until(() -> output().contains("+switch-master demo 127.0.0.1 " + oldMaster));
+    // Each of the three daemons logs its own +switch-master: the leader's first, the others' on
+    // its hello a few milliseconds later. The daemon asked below need not be the leader, so the
+    // wait is for all three (waiting for the first, a CI run asked a follower in between).
+    String switched = "+switch-master demo 127.0.0.1 " + oldMaster + " ";
+    await().atMost(Duration.ofSeconds(30)).until(() -> output().lines()
+        .filter(l -> l.contains(switched)).count() == 3);
     try (AdminConnection c = new AdminConnection("127.0.0.1", daemonPort, 2_000)) {
       Object addr = c.command("SENTINEL", "GET-MASTER-ADDR-BY-NAME", "demo");
       assertThat(addr).asList().element(1).isNotEqualTo(Integer.toString(oldMaster));
