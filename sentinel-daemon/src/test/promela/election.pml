@@ -10,10 +10,13 @@
  *               withVote(myId, epoch) persisted (AdoptEpoch + Persist precede AskPeers), and
  *               the first AskPeers(true). (The core also needs a replica it could promote,
                ReplicaSelection.choose; the model lets every daemon start: a superset.)
- *     ASK       GroupRunner.askPeers(true): IS-MASTER-DOWN-BY-ADDR to every peer with the
- *               daemon's CURRENT epoch (daemon.currentEpoch(), not the failover's epoch).
- *     WIN       advance(WAIT_START): Election.winner over votesIn(epoch) (own persisted vote + the
- *               peers' answers for this epoch) >= max(majority of 3, quorum) = 2 -> SELECT_REPLICA
+ *     ASK       GroupDriver.askPeers(true, epoch): IS-MASTER-DOWN-BY-ADDR to every peer in the
+ *               FAILOVER'S epoch (Effect.AskPeers.epoch), not the daemon's current one, which a
+ *               vote for a later candidate may have raised.
+ *     WIN       advance(WAIT_START): Election.winner over votesIn(epoch) (its own vote, given at
+ *               START and counted even after a vote for a later candidate replaced it in the vote
+ *               field, + the peers' answers for this epoch) >= max(majority of 3, quorum) = 2
+ *               -> SELECT_REPLICA
  *               -> Promote in the same tick. (-failover-abort-no-good-slave is left out: its
  *               behaviours are those of a promotion followed at once by FOEND, minus one
  *               promotion and plus a hold, so it cannot break a property the other path keeps.)
@@ -182,10 +185,10 @@ byte rpt[N]; byte rmax[N];
 #define ABSTAINING(d) (q[d] && (heard[d] == 0 || nonzero[d] != 0))
 #endif
 
-/* votesIn(epoch) for us: our own persisted vote plus the peers' answers */
+/* votesIn(epoch) for us, waiting on our election: our own vote in its epoch (given at START;
+ * votedFor[] keeps it, whatever ldr[] says since) plus the peers' answers */
 #define VOTES_FOR_ME(d) \
-  (((got[d] >> 0) & 1) + ((got[d] >> 1) & 1) + ((got[d] >> 2) & 1) \
-   + (((lep[d] == foEp[d]) && (ldr[d] == ID(d))) -> 1 : 0))
+  (((got[d] >> 0) & 1) + ((got[d] >> 1) & 1) + ((got[d] >> 2) & 1) + 1)
 
 /* votes for an identity that loses its state can no longer be counted by anyone (loops unrolled:
  * spin cannot break out of a loop inside a d_step; epochs 0..3, the model's largest E) */
@@ -273,9 +276,10 @@ byte rpt[N]; byte rmax[N];
   rep[d] = 0; got[d] = 0; foPh[d] = 0; foEp[d] = 0; hold[d] = false; heard[d] = 0; nonzero[d] = 0; \
   rpt[d] = 0; rmax[d] = 0
 
-/* IS-MASTER-DOWN-BY-ADDR with our run id and current epoch to peer v (if it can still matter) */
-#define ASK_NEW(d, v) (cur[d] > lep[v] && (req[(d) * N + v] & BIT(cur[d])) == 0)
-#define ASK(d, v) if :: ASK_NEW(d, v) -> req[(d) * N + v] = req[(d) * N + v] | BIT(cur[d]) :: else -> skip fi
+/* IS-MASTER-DOWN-BY-ADDR with our run id and our failover's epoch to peer v (if it can still
+ * matter) */
+#define ASK_NEW(d, v) (foEp[d] > lep[v] && (req[(d) * N + v] & BIT(foEp[d])) == 0)
+#define ASK(d, v) if :: ASK_NEW(d, v) -> req[(d) * N + v] = req[(d) * N + v] | BIT(foEp[d]) :: else -> skip fi
 
 /* deliver a request from c (a peer of d) in epoch e */
 #define REQ_OPTS(d, c, e) \
@@ -333,7 +337,7 @@ end:
   :: d_step { (CANDIDATES & BIT(d)) && foPh[d] == 0 && !hold[d] && !ABSTAINING(d) && cur[d] < E ->
        cur[d] = cur[d] + 1; lep[d] = cur[d]; ldr[d] = ID(d); VOTE_GHOST(d, cur[d], ID(d));
        foPh[d] = 1; foEp[d] = cur[d]; got[d] = 0; GC(d); ASK(d, a); ASK(d, b) }
-  /* ASK: askPeers(true) with the current epoch */
+  /* ASK: askPeers(true) in the failover's epoch */
   :: d_step { foPh[d] == 1 && ASK_NEW(d, a) || foPh[d] == 1 && ASK_NEW(d, b) -> ASK(d, a); ASK(d, b) }
   /* WIN + PROMOTE: electionWinner == me, SELECT_REPLICA -> Promote */
   :: d_step { foPh[d] == 1 && VOTES_FOR_ME(d) >= 2 ->

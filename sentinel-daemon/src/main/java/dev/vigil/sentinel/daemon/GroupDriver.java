@@ -641,7 +641,7 @@ public final class GroupDriver implements LinkIo.Events {
       } else if (e instanceof Effect.AdoptEpoch a) {
         host.adoptEpoch(a.epoch());
       } else if (e instanceof Effect.AskPeers ask) {
-        askPeers(ask.requestVote());
+        askPeers(ask.requestVote(), ask.epoch());
       } else if (e instanceof Effect.Promote p) {
         reconfigure(p.replica(), null, false);
       } else if (e instanceof Effect.ReplicaOf r) {
@@ -696,10 +696,9 @@ public final class GroupDriver implements LinkIo.Events {
     return l != null && l.io.isUp() ? l.io : null;
   }
 
-  private void askPeers(boolean requestVote) {
+  private void askPeers(boolean requestVote, long epoch) {
     Address master = state.masterAddress();
     long configEpoch = state.configEpoch();
-    long epoch = host.currentEpoch();
     String runId = requestVote ? host.myId() : "*";
     for (Tracked l : links.values()) {
       if (!l.peer || !l.io.isUp()) {

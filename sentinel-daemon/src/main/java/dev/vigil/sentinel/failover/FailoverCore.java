@@ -127,7 +127,11 @@ public final class FailoverCore {
     if ((g.master().sdown() || wantVotes)
         && (a.lastAskAt() < 0 || now - a.lastAskAt() >= askEvery)) {
       a = a.withLastAskAt(now);
-      fx.add(new Effect.AskPeers(wantVotes));
+      // A candidate asks in its failover's epoch even once its current epoch has moved on (it
+      // voted for a later candidate): asked in the current one, its voters would vote for it
+      // again there, a vote it cannot count, and their votes in its epoch would be lost to it
+      // (Sentinel asks in the current epoch).
+      fx.add(new Effect.AskPeers(wantVotes, wantVotes ? f.epoch() : currentEpoch));
     }
     GroupState s = g.withAgreement(a);
     if (f == null) {
@@ -206,7 +210,7 @@ public final class FailoverCore {
     Failover f = new Failover(epoch, Phase.WAIT_START, now, now, forced, coordinated,
         g.masterAddress(), null, Map.of());
     Agreement a = s.agreement().withFailover(f).withLastAskAt(now);
-    fx.add(new Effect.AskPeers(true));
+    fx.add(new Effect.AskPeers(true, epoch));
     return advance(s.withAgreement(a), now, 0, fx);
   }
 
@@ -490,7 +494,15 @@ public final class FailoverCore {
   /** Each voter's known vote in {@code epoch}, ours included. */
   private Map<String, String> votesIn(GroupState g, long epoch) {
     Map<String, String> votes = new HashMap<>();
-    if (g.leaderEpoch() == epoch && g.agreement().leader() != null) {
+    Failover own = g.agreement().failover();
+    if (own != null && own.epoch() == epoch) {
+      // We voted for ourselves in our failover's epoch when we started it (an epoch above every
+      // one we had voted in), and a vote is never taken back: it counts even after a vote for
+      // a later candidate replaced it in the one vote field we keep. Without this, a candidate
+      // that gave a later one its vote lost its own election's count while its voters, promised
+      // to it, refused the later one: split votes for seconds (the simulation's seed 6427).
+      votes.put(myId, myId);
+    } else if (g.leaderEpoch() == epoch && g.agreement().leader() != null) {
       votes.put(myId, g.agreement().leader());
     }
     for (PeerState p : g.peers().values()) {
@@ -668,7 +680,13 @@ public final class FailoverCore {
     if (!misdirected) {
       return new Transition(since == null ? g : g.withAgreement(a.withoutFix(node)), fx);
     }
-    if (master.sdown() || master.role() != NodeRole.MASTER || a.failover() != null) {
+    // Nor while we hold our vote for another daemon's election: a leader we voted for re-points
+    // the replicas at the one it promotes before promoting it, and re-pointing them back at the
+    // master it replaces (which may answer again by then) only undoes its work; its failover
+    // then waited out failover-timeout for replicas it saw taken back (the simulation's seed
+    // 8909: 12.6 s to converge).
+    boolean promised = promisedToAnother(a, now);
+    if (master.sdown() || master.role() != NodeRole.MASTER || a.failover() != null || promised) {
       return new Transition(g, fx);
     }
     if (since == null) {
@@ -758,6 +776,12 @@ public final class FailoverCore {
         peers, g.agreement());
   }
 
+  /** Whether we voted for another daemon and still give it its chance (the hold). */
+  private boolean promisedToAnother(Agreement a, long now) {
+    return a.leader() != null && !a.leader().equals(myId) && a.retryNotBefore() >= 0
+        && now < a.retryNotBefore();
+  }
+
   /** The outcome of a peer asking for our vote. */
   public record VoteOutcome(GroupState state, long currentEpoch, String leader, long leaderEpoch,
       boolean persist, List<Effect> effects) {}
@@ -793,8 +817,7 @@ public final class FailoverCore {
     }
     Agreement a = g.agreement();
     boolean leading = g.promotionUnderWay();
-    boolean promised = a.leader() != null && !a.leader().equals(myId) && !a.leader().equals(candidate)
-        && a.retryNotBefore() >= 0 && now < a.retryNotBefore();
+    boolean promised = promisedToAnother(a, now) && !a.leader().equals(candidate);
     if (other && (leading || promised)) {
       long epoch = Math.max(currentEpoch, requestEpoch);
       return new VoteOutcome(g, epoch, a.leader(), g.leaderEpoch(), epoch != currentEpoch, List.of());

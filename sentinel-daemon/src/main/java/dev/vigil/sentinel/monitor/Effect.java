@@ -28,8 +28,11 @@ public sealed interface Effect {
   /** A hello carried a higher global epoch: raise ours (never lower it). */
   record AdoptEpoch(long epoch) implements Effect {}
 
-  /** Ask every peer IS-MASTER-DOWN-BY-ADDR; with our run id when we want its vote. */
-  record AskPeers(boolean requestVote) implements Effect {}
+  /**
+   * Ask every peer IS-MASTER-DOWN-BY-ADDR in {@code epoch}; with our run id when we want its
+   * vote, and then in our failover's epoch, the only one whose votes we count.
+   */
+  record AskPeers(boolean requestVote, long epoch) implements Effect {}
 
   /** REPLICAOF NO ONE on the chosen replica, the way Sentinel does it (one transaction). */
   record Promote(Address replica) implements Effect {}

@@ -82,6 +82,7 @@ class SimulationTest {
     int coldStarts = 0;
     int coldWithFailover = 0;
     long slowestConvergence = 0;
+    long slowestSeed = -1; // the one to replay (-Dvigil.sim.seed) when the figure moves
     int fences = 0;
     int masterBackAborts = 0;
     int tilts = 0;
@@ -116,7 +117,10 @@ class SimulationTest {
       stateLosses += r.stateLosses();
       coldStarts += r.coldStart() ? 1 : 0;
       coldWithFailover += r.coldStart() && r.promotions() > 0 ? 1 : 0;
-      slowestConvergence = Math.max(slowestConvergence, r.convergedAfterHealMs());
+      if (r.convergedAfterHealMs() > slowestConvergence) {
+        slowestConvergence = r.convergedAfterHealMs();
+        slowestSeed = seed;
+      }
       fences += r.fences();
       masterBackAborts += r.masterBackAborts();
       tilts += r.tilts();
@@ -149,11 +153,11 @@ class SimulationTest {
     }
     System.out.printf("simulation: %d seeds, %d with a failover, %d promotions, %d daemon restarts"
         + " that lost their state, %d cold starts (%d with a failover); slowest convergence after"
-        + " healing %d ms; %d old masters fenced, %d failovers ended by the master's return;"
+        + " healing %d ms (seed %d); %d old masters fenced, %d failovers ended by the master's return;"
         + " %d TILTs entered; %d client disconnections; %d operator switchovers, %d completed"
         + " by FAILOVER TO%n",
         SEEDS, runsWithFailover, promotions, stateLosses, coldStarts, coldWithFailover,
-        slowestConvergence, fences, masterBackAborts, tilts, clientDisconnects, switchovers,
+        slowestConvergence, slowestSeed, fences, masterBackAborts, tilts, clientDisconnects, switchovers,
         handOvers);
     System.out.printf("quarantines: %d runs with the peer list; %d quarantines without it (timed),"
         + " %d with it, %d of those ended early by every peer's epoch (mean %d ms, slowest %d ms);"
