@@ -12,11 +12,9 @@
                ReplicaSelection.choose; the model lets every daemon start: a superset.)
  *     ASK       GroupDriver.askPeers(true, epoch): IS-MASTER-DOWN-BY-ADDR to every peer in the
  *               FAILOVER'S epoch (Effect.AskPeers.epoch), not the daemon's current one, which a
- *               vote for a later candidate may have raised.
- *     WIN       advance(WAIT_START): Election.winner over votesIn(epoch) (its own vote, given at
- *               START and counted even after a vote for a later candidate replaced it in the vote
- *               field, + the peers' answers for this epoch) >= max(majority of 3, quorum) = 2
- *               -> SELECT_REPLICA
+ *               hello may have raised.
+ *     WIN       advance(WAIT_START): Election.winner over votesIn(epoch) (own persisted vote + the
+ *               peers' answers for this epoch) >= max(majority of 3, quorum) = 2 -> SELECT_REPLICA
  *               -> Promote in the same tick. (-failover-abort-no-good-slave is left out: its
  *               behaviours are those of a promotion followed at once by FOEND, minus one
  *               promotion and plus a hold, so it cannot break a property the other path keeps.)
@@ -77,6 +75,8 @@
  *   NO_FLOOR           the proof ends the quarantine without blocking the answered epochs (refuted)
  *   COLD               every daemon starts without state, quarantined (a new group)
  *   NO_PERSIST_VOTE    a restart forgets the vote (persisted vote before the reply removed)
+ *   NO_STEP_DOWN       a candidate that votes for a later one keeps waiting on its own election
+ *                      (refuted: noLaterVoteAtWin)
  *   NO_LEADER_REFUSAL  a leader past its election grants later epochs (the "leading" refusal off;
  *                      it guards noSupersededPromotion, which needs real durations; spin finds
  *                      no per-epoch violation without it within the build's bounds)
@@ -93,6 +93,9 @@
  * PROPERTIES (assertions, checked at every step):
  *   leaderElectionSafety     at most one identity wins an epoch (leaderOf[])
  *   atMostOneMasterPerEpoch  at most one promotion per epoch (promos[])
+ *   noLaterVoteAtWin         a daemon that wins an epoch has voted in no later one: else the
+ *                            candidate it voted for could win that one too, and both promote
+ *                            (noSupersededPromotion without durations)
  *   singleVotePerIdentity    a slot (an identity or its forgotten predecessors) never votes for two
  *                            different candidates in one epoch (votedFor[]) while the first vote
  *                            can still be counted: a vote for an identity that has lost its state
@@ -185,10 +188,10 @@ byte rpt[N]; byte rmax[N];
 #define ABSTAINING(d) (q[d] && (heard[d] == 0 || nonzero[d] != 0))
 #endif
 
-/* votesIn(epoch) for us, waiting on our election: our own vote in its epoch (given at START;
- * votedFor[] keeps it, whatever ldr[] says since) plus the peers' answers */
+/* votesIn(epoch) for us: our own persisted vote plus the peers' answers */
 #define VOTES_FOR_ME(d) \
-  (((got[d] >> 0) & 1) + ((got[d] >> 1) & 1) + ((got[d] >> 2) & 1) + 1)
+  (((got[d] >> 0) & 1) + ((got[d] >> 1) & 1) + ((got[d] >> 2) & 1) \
+   + (((lep[d] == foEp[d]) && (ldr[d] == ID(d))) -> 1 : 0))
 
 /* votes for an identity that loses its state can no longer be counted by anyone (loops unrolled:
  * spin cannot break out of a loop inside a d_step; epochs 0..3, the model's largest E) */
@@ -238,12 +241,21 @@ byte rpt[N]; byte rmax[N];
         if :: e > cur[d] -> cur[d] = e :: else -> skip fi; \
         if \
         :: lep[d] < e && cur[d] <= e -> \
-           ldr[d] = ID(c); lep[d] = cur[d]; VOTE_GHOST(d, e, ID(c)); hold[d] = true \
+           ldr[d] = ID(c); lep[d] = cur[d]; VOTE_GHOST(d, e, ID(c)); hold[d] = true; \
+           STEP_DOWN(d) \
         :: else -> skip \
         fi \
      fi; \
      ANSWER(d, c) \
   fi
+
+/* a candidate still waiting for votes that votes for a later one ends its own election */
+#ifdef NO_STEP_DOWN
+#define STEP_DOWN(d) skip
+#else
+#define STEP_DOWN(d) \
+  if :: foPh[d] == 1 -> foPh[d] = 0; foEp[d] = 0; got[d] = 0; rep[d] = 0 :: else -> skip fi
+#endif
 
 #ifdef NO_LEADER_REFUSAL
 #define LEADING(d) false
@@ -342,6 +354,7 @@ end:
   /* WIN + PROMOTE: electionWinner == me, SELECT_REPLICA -> Promote */
   :: d_step { foPh[d] == 1 && VOTES_FOR_ME(d) >= 2 ->
        assert(leaderOf[foEp[d]] == NONE || leaderOf[foEp[d]] == ID(d));
+       assert(lep[d] == foEp[d]); /* noLaterVoteAtWin */
        leaderOf[foEp[d]] = ID(d);
        promos[foEp[d]] = promos[foEp[d]] + 1;
        assert(promos[foEp[d]] <= 1);

@@ -127,10 +127,9 @@ public final class FailoverCore {
     if ((g.master().sdown() || wantVotes)
         && (a.lastAskAt() < 0 || now - a.lastAskAt() >= askEvery)) {
       a = a.withLastAskAt(now);
-      // A candidate asks in its failover's epoch even once its current epoch has moved on (it
-      // voted for a later candidate): asked in the current one, its voters would vote for it
-      // again there, a vote it cannot count, and their votes in its epoch would be lost to it
-      // (Sentinel asks in the current epoch).
+      // A candidate asks in its failover's epoch even once its current epoch has moved on (a
+      // hello raised it): asked in the current one, a voter would give it a vote there that it
+      // cannot count, and that a later candidate then lacks (Sentinel asks in the current one).
       fx.add(new Effect.AskPeers(wantVotes, wantVotes ? f.epoch() : currentEpoch));
     }
     GroupState s = g.withAgreement(a);
@@ -494,15 +493,7 @@ public final class FailoverCore {
   /** Each voter's known vote in {@code epoch}, ours included. */
   private Map<String, String> votesIn(GroupState g, long epoch) {
     Map<String, String> votes = new HashMap<>();
-    Failover own = g.agreement().failover();
-    if (own != null && own.epoch() == epoch) {
-      // We voted for ourselves in our failover's epoch when we started it (an epoch above every
-      // one we had voted in), and a vote is never taken back: it counts even after a vote for
-      // a later candidate replaced it in the one vote field we keep. Without this, a candidate
-      // that gave a later one its vote lost its own election's count while its voters, promised
-      // to it, refused the later one: split votes for seconds (the simulation's seed 6427).
-      votes.put(myId, myId);
-    } else if (g.leaderEpoch() == epoch && g.agreement().leader() != null) {
+    if (g.leaderEpoch() == epoch && g.agreement().leader() != null) {
       votes.put(myId, g.agreement().leader());
     }
     for (PeerState p : g.peers().values()) {
@@ -680,13 +671,7 @@ public final class FailoverCore {
     if (!misdirected) {
       return new Transition(since == null ? g : g.withAgreement(a.withoutFix(node)), fx);
     }
-    // Nor while we hold our vote for another daemon's election: a leader we voted for re-points
-    // the replicas at the one it promotes before promoting it, and re-pointing them back at the
-    // master it replaces (which may answer again by then) only undoes its work; its failover
-    // then waited out failover-timeout for replicas it saw taken back (the simulation's seed
-    // 8909: 12.6 s to converge).
-    boolean promised = promisedToAnother(a, now);
-    if (master.sdown() || master.role() != NodeRole.MASTER || a.failover() != null || promised) {
+    if (master.sdown() || master.role() != NodeRole.MASTER || a.failover() != null) {
       return new Transition(g, fx);
     }
     if (since == null) {
@@ -701,7 +686,12 @@ public final class FailoverCore {
     NodeState upstream = g.replicas().get(info.masterAddress());
     boolean chained = upstream != null && upstream.role() == NodeRole.REPLICA;
     long grace = chained ? g.spec().failoverTimeout().toMillis() : 2 * timing.publishPeriod().toMillis();
-    if (now - since >= grace) {
+    // Nor while we hold our vote for another daemon's election: a leader we voted for re-points
+    // the replicas at the one it promotes before promoting it, and re-pointing them back at the
+    // master it replaces (which may answer again by then) only undoes its work; its failover
+    // then waited out failover-timeout for replicas it saw taken back (the simulation's seed
+    // 8909: 12.6 s to converge).
+    if (now - since >= grace && !promisedToAnother(a, now)) {
       fx.add(new Effect.ReplicaOf(node, g.masterAddress()));
       fx.add(replicaEvent(g, node, "+fix-slave-config"));
       return new Transition(g.withAgreement(a.withFix(node, now)), fx);
@@ -830,7 +820,17 @@ public final class FailoverCore {
       if (v.leaderEpoch() == requestEpoch && candidate.equals(v.leader())
           && !candidate.equals(myId)) {
         fx.add(new Effect.Emit(new SentinelEvent("+vote-for-leader", v.leader() + " " + v.leaderEpoch())));
-        s = s.withAgreement(s.agreement().withRetryNotBefore(now + hold));
+        Agreement given = s.agreement();
+        if (given.failover() != null) {
+          // A candidate still waiting for votes (a leader refuses, above) that votes for a later
+          // one steps down: it could otherwise still win its own epoch with its voters' votes
+          // while the one it voted for wins the next, and both promote. (Its own vote no longer
+          // counts once the later one replaced it; its voters' promise to it keeps the later
+          // candidate waiting up to their hold, a delay the simulation bounds.)
+          fx.add(masterEvent(s, "-failover-abort-not-elected", "#voted for a later candidate"));
+          given = given.withFailover(null);
+        }
+        s = s.withAgreement(given.withRetryNotBefore(now + hold));
       }
     }
     return new VoteOutcome(s, v.currentEpoch(), v.leader(), v.leaderEpoch(), v.changed(), fx);

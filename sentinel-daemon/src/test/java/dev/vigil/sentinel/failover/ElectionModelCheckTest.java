@@ -80,6 +80,17 @@ class ElectionModelCheckTest {
     assertThat(r.output).contains("votedFor");
   }
 
+  /**
+   * A candidate that votes for a later one must end its own election: kept waiting, it can still
+   * win its epoch with its voters' votes while the one it voted for wins the next with its vote.
+   */
+  @Test
+  void withoutSteppingDownACandidateWinsAfterVotingForALaterOne() throws Exception {
+    Result r = mutant("no-step-down", "-DNO_STEP_DOWN");
+    assertThat(r.errors).as("spin must find a winner that voted in a later epoch").isPositive();
+    assertThat(r.output).contains("lep[d]==foEp[d]");
+  }
+
   @Test
   void withoutTheTimingAssumptionTheQuarantineIsNotEnough() throws Exception {
     // The quarantine is a timing argument: if it could end while an epoch the forgotten identity

@@ -103,4 +103,25 @@ class MisdirectedReplicaTest {
     assertThat(reports(g, replicaOf(R1, "run-r2"), NOW, NOW + 2 * publish))
         .contains(new Effect.ReplicaOf(R2, M));
   }
+
+  /**
+   * While this daemon holds its vote for another daemon's election, that leader may be the one
+   * re-pointing the replicas (at the replica it is about to promote, which may report master
+   * first): they are left alone until the hold ends (the simulation's seed 8909: followers
+   * re-pointed them back at the replaced master, which answered again, and the leader's failover
+   * waited out failover-timeout).
+   */
+  @Test
+  void noReplicaIsRepointedWhileTheVoteForAnotherLeaderHolds() {
+    long publish = Timing.DEFAULT.publishPeriod().toMillis();
+    NodeInfo astray = replicaOf(ELSEWHERE, "run-r2");
+    GroupState voted = core.vote(group(), 1, 2, "c".repeat(40), NOW, 0).state();
+    long holdEnds = voted.agreement().retryNotBefore();
+    assertThat(holdEnds).isGreaterThan(NOW);
+    // Astray since two publish periods before the vote: due, but held back until the hold ends.
+    assertThat(reports(voted, astray, NOW - 2 * publish, NOW + 1, holdEnds - 1))
+        .noneMatch(e -> e instanceof Effect.ReplicaOf);
+    assertThat(reports(voted, astray, NOW - 2 * publish, NOW + 1, holdEnds))
+        .contains(new Effect.ReplicaOf(R2, M));
+  }
 }
