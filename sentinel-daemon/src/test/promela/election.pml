@@ -93,9 +93,10 @@
  * PROPERTIES (assertions, checked at every step):
  *   leaderElectionSafety     at most one identity wins an epoch (leaderOf[])
  *   atMostOneMasterPerEpoch  at most one promotion per epoch (promos[])
- *   noLaterVoteAtWin         a daemon that wins an epoch has voted in no later one: else the
- *                            candidate it voted for could win that one too, and both promote
- *                            (noSupersededPromotion without durations)
+ *   noLaterVoteAtWin         a daemon that wins an epoch has voted for no other candidate since
+ *                            it started that election (gave[]): else the one it voted for, in a
+ *                            later epoch, could win too, and both promote (noSupersededPromotion
+ *                            without durations)
  *   singleVotePerIdentity    a slot (an identity or its forgotten predecessors) never votes for two
  *                            different candidates in one epoch (votedFor[]) while the first vote
  *                            can still be counted: a vote for an identity that has lost its state
@@ -155,6 +156,7 @@ bool hold[N];     /* now < retryNotBefore */
 byte foPh[N];     /* 0 none, 1 WAIT_START, 2 past the election (SELECT_REPLICA and after) */
 byte foEp[N];
 byte got[N];      /* peers (slots) whose answer voted for us in foEp */
+bool gave[N];     /* ghost: voted for another candidate while waiting on its own election */
 byte heard[N];    /* peers heard since our start (only tracked while quarantined) */
 byte nonzero[N];  /* of those, the ones whose last hello announced an epoch other than 0 */
 /* network bags */
@@ -242,6 +244,7 @@ byte rpt[N]; byte rmax[N];
         if \
         :: lep[d] < e && cur[d] <= e -> \
            ldr[d] = ID(c); lep[d] = cur[d]; VOTE_GHOST(d, e, ID(c)); hold[d] = true; \
+           if :: foPh[d] == 1 -> gave[d] = true :: else -> skip fi; \
            STEP_DOWN(d) \
         :: else -> skip \
         fi \
@@ -254,7 +257,8 @@ byte rpt[N]; byte rmax[N];
 #define STEP_DOWN(d) skip
 #else
 #define STEP_DOWN(d) \
-  if :: foPh[d] == 1 -> foPh[d] = 0; foEp[d] = 0; got[d] = 0; rep[d] = 0 :: else -> skip fi
+  if :: foPh[d] == 1 -> foPh[d] = 0; foEp[d] = 0; got[d] = 0; rep[d] = 0; gave[d] = false \
+     :: else -> skip fi
 #endif
 
 #ifdef NO_LEADER_REFUSAL
@@ -285,7 +289,7 @@ byte rpt[N]; byte rmax[N];
 #define DROP_LINKS(d) \
   req[OTHER1(d) * N + d] = 0; req[OTHER2(d) * N + d] = 0; \
   req[(d) * N + OTHER1(d)] = 0; req[(d) * N + OTHER2(d)] = 0; \
-  rep[d] = 0; got[d] = 0; foPh[d] = 0; foEp[d] = 0; hold[d] = false; heard[d] = 0; nonzero[d] = 0; \
+  rep[d] = 0; got[d] = 0; gave[d] = false; foPh[d] = 0; foEp[d] = 0; hold[d] = false; heard[d] = 0; nonzero[d] = 0; \
   rpt[d] = 0; rmax[d] = 0
 
 /* IS-MASTER-DOWN-BY-ADDR with our run id and our failover's epoch to peer v (if it can still
@@ -348,19 +352,19 @@ end:
   /* START: tick() -> start() */
   :: d_step { (CANDIDATES & BIT(d)) && foPh[d] == 0 && !hold[d] && !ABSTAINING(d) && cur[d] < E ->
        cur[d] = cur[d] + 1; lep[d] = cur[d]; ldr[d] = ID(d); VOTE_GHOST(d, cur[d], ID(d));
-       foPh[d] = 1; foEp[d] = cur[d]; got[d] = 0; GC(d); ASK(d, a); ASK(d, b) }
+       foPh[d] = 1; foEp[d] = cur[d]; got[d] = 0; gave[d] = false; GC(d); ASK(d, a); ASK(d, b) }
   /* ASK: askPeers(true) in the failover's epoch */
   :: d_step { foPh[d] == 1 && ASK_NEW(d, a) || foPh[d] == 1 && ASK_NEW(d, b) -> ASK(d, a); ASK(d, b) }
   /* WIN + PROMOTE: electionWinner == me, SELECT_REPLICA -> Promote */
   :: d_step { foPh[d] == 1 && VOTES_FOR_ME(d) >= 2 ->
        assert(leaderOf[foEp[d]] == NONE || leaderOf[foEp[d]] == ID(d));
-       assert(lep[d] == foEp[d]); /* noLaterVoteAtWin */
+       assert(!gave[d]); /* noLaterVoteAtWin */
        leaderOf[foEp[d]] = ID(d);
        promos[foEp[d]] = promos[foEp[d]] + 1;
        assert(promos[foEp[d]] <= 1);
        foPh[d] = 2; got[d] = 0; rep[d] = 0 }
   /* ABORT: not elected in time, or split vote */
-  :: d_step { foPh[d] == 1 -> foPh[d] = 0; foEp[d] = 0; got[d] = 0; rep[d] = 0; hold[d] = true }
+  :: d_step { foPh[d] == 1 -> foPh[d] = 0; foEp[d] = 0; got[d] = 0; rep[d] = 0; hold[d] = true; gave[d] = false }
   /* FOEND */
   :: d_step { foPh[d] == 2 -> foPh[d] = 0; foEp[d] = 0 }
   /* HOLDEND */

@@ -187,7 +187,10 @@ public final class FailoverCore {
    * (seed 36 with switchovers during faults). With every daemon up this costs one round trip.
    */
   public Optional<Transition> force(GroupState g, long now, long currentEpoch, boolean coordinated) {
-    if (g.agreement().failover() != null) {
+    // Nor while our vote for another daemon's election holds: that daemon is failing the group
+    // over, and a forced election in a later epoch would take our vote from it (and make a
+    // candidate it asks step down) before it had its chance.
+    if (g.agreement().failover() != null || awaitingOnesVotedFor(g, now)) {
       return Optional.empty();
     }
     return Optional.of(start(g, now, currentEpoch, true, coordinated, new ArrayList<>()));
@@ -691,7 +694,7 @@ public final class FailoverCore {
     // master it replaces (which may answer again by then) only undoes its work; its failover
     // then waited out failover-timeout for replicas it saw taken back (the simulation's seed
     // 8909: 12.6 s to converge).
-    if (now - since >= grace && !promisedToAnother(a, now)) {
+    if (now - since >= grace && !awaitingOnesVotedFor(g, now)) {
       fx.add(new Effect.ReplicaOf(node, g.masterAddress()));
       fx.add(replicaEvent(g, node, "+fix-slave-config"));
       return new Transition(g.withAgreement(a.withFix(node, now)), fx);
@@ -770,6 +773,15 @@ public final class FailoverCore {
   private boolean promisedToAnother(Agreement a, long now) {
     return a.leader() != null && !a.leader().equals(myId) && a.retryNotBefore() >= 0
         && now < a.retryNotBefore();
+  }
+
+  /**
+   * Whether a failover we voted for may still be running: promised, and its configuration (an
+   * epoch at least our vote's) not yet adopted here. Once it is, its promotion is done, and a
+   * SENTINEL FAILOVER or a misdirected replica right after a failover need not wait out the hold.
+   */
+  private boolean awaitingOnesVotedFor(GroupState g, long now) {
+    return promisedToAnother(g.agreement(), now) && g.configEpoch() < g.leaderEpoch();
   }
 
   /** The outcome of a peer asking for our vote. */

@@ -4,7 +4,11 @@ package dev.vigil.sentinel.failover;
 public enum ForceOutcome {
   /** Started: it asks the other daemons for their votes in a new epoch. */
   STARTED,
-  /** Refused: a failover of the group is already in progress. */
+  /**
+   * Refused: a failover of the group is already in progress, this daemon's or one it voted for
+   * (while its vote holds, the election timeout plus up to retry-max, and that failover's
+   * configuration has not reached this daemon).
+   */
   IN_PROGRESS,
   /**
    * Refused: this daemon started with a fresh identity and takes part in no election yet (the

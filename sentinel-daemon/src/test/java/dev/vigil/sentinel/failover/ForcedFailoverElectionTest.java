@@ -166,6 +166,10 @@ class ForcedFailoverElectionTest {
             NOW + 10 + FailoverTuning.DEFAULT.electionTimeoutMs());
     Transition later = core.tick(answered(votedOn.state(), P1, ME, 5), NOW + 120, 6, 7);
     assertThat(events(later)).doesNotContain("+elected-leader", "+try-failover");
+    long holdEnds = votedOn.state().agreement().retryNotBefore();
+    assertThat(core.force(votedOn.state(), holdEnds - 1, 6, false))
+        .as("SENTINEL FAILOVER: -INPROG while the vote holds").isEmpty();
+    assertThat(core.force(votedOn.state(), holdEnds, 6, false)).isPresent();
   }
 
   /** Votes are asked in the failover's epoch, though a hello has raised the current one since. */
